@@ -1,0 +1,80 @@
+"""Every value the settings take from the environment is read here, and only here.
+
+Each variable is documented in `.env.example`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _load_dotenv(path: Path) -> None:
+    """Read KEY=VALUE lines from a `.env` file without overriding the real environment."""
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
+
+
+_load_dotenv(BASE_DIR / ".env")
+
+
+def get_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def get_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "oui"}
+
+
+def get_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def get_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
+def get_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+SECRET_KEY = get_str("MAILLAGE_SECRET_KEY")
+DATABASE_URL = get_str("DATABASE_URL")
+SQLITE_PATH = get_str("MAILLAGE_SQLITE_PATH", str(BASE_DIR / "var" / "maillage.sqlite3"))
+REDIS_URL = get_str("REDIS_URL")
+DEBUG = get_bool("MAILLAGE_DEBUG", False)
+EXTRA_ALLOWED_HOSTS = get_list("MAILLAGE_EXTRA_ALLOWED_HOSTS")
+DEFAULT_TERRITORY = get_str("MAILLAGE_DEFAULT_TERRITORY", "")
+EMAIL_URL_HOST = get_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = get_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = get_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = get_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = get_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = get_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = get_str("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.localhost>")
+MAP_TILES_URL = get_str("MAILLAGE_MAP_TILES_URL", "")
+MAP_TILES_ATTRIBUTION = get_str("MAILLAGE_MAP_TILES_ATTRIBUTION", "")
+MEDIA_ROOT = get_str("MAILLAGE_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+STATIC_ROOT = get_str("MAILLAGE_STATIC_ROOT", str(BASE_DIR / "var" / "static"))
+DEMO_TODAY = get_str("MAILLAGE_DEMO_TODAY", "")
+SENTRY_DSN = get_str("SENTRY_DSN")
+HSTS_SECONDS = get_int("MAILLAGE_HSTS_SECONDS", 31536000)
+SECURE_SSL_REDIRECT = get_bool("MAILLAGE_SECURE_SSL_REDIRECT", True)
+GUNICORN_WORKERS = get_int("MAILLAGE_WEB_WORKERS", 2)
+BIND = get_str("MAILLAGE_BIND", "127.0.0.1:8000")

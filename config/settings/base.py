@@ -1,0 +1,303 @@
+"""Settings shared by every environment. dev, test and prod import this module only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from config import env
+
+BASE_DIR: Path = env.BASE_DIR
+SECRET_KEY = env.SECRET_KEY or "dev-only-insecure-key-change-me"
+DEBUG = env.DEBUG
+
+# ALLOWED_HOSTS derives from the territories' domains (see maillage.core.hosts): a request whose Host
+# is not a domain of a territory is refused. Extra hosts (an internal load-balancer name) come from env.
+from maillage.core.hosts import TerritoryHosts  # noqa: E402
+
+ALLOWED_HOSTS = TerritoryHosts(extra=env.EXTRA_ALLOWED_HOSTS)
+MAILLAGE_DEFAULT_TERRITORY = env.DEFAULT_TERRITORY
+
+INSTALLED_APPS = [
+    "maillage.core",
+    "maillage.accounts",
+    "maillage.actors",
+    "maillage.api",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
+    "django_htmx",
+    "csp",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "maillage.core.middleware.TerritoryMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "maillage.accounts.middleware.RequireMFAMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "maillage" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "maillage.core.context_processors.maillage",
+            ],
+            "builtins": ["maillage.core.templatetags.maillage"],
+        },
+    }
+]
+
+
+def sqlite_database(path: str) -> dict:
+    """SQLite as DESIGN.md wants it: WAL, a busy timeout, and IMMEDIATE transactions.
+
+    IMMEDIATE takes the write lock when a transaction starts, so two writers queue on the busy timeout
+    instead of failing with « database is locked » when one upgrades a read lock to a write lock.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=30000;"
+                "PRAGMA cache_size=-64000;"
+            ),
+        },
+    }
+
+
+if env.DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {"default": sqlite_database(env.SQLITE_PATH)}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if env.REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.REDIS_URL,
+            "KEY_PREFIX": "maillage",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "maillage_cache",
+        }
+    }
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:my_space"
+LOGOUT_REDIRECT_URL = "core:home"
+
+# django-allauth: e-mail login, mandatory verification, TOTP.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Maillage] "
+ACCOUNT_ADAPTER = "maillage.accounts.adapter.AccountAdapter"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_email": "1/m/user",
+    "manage_email": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Maillage"
+MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+
+# django-axes: login attempts, locked out per e-mail + IP; the log is erasable per person (RGPD).
+AXES_FAILURE_LIMIT = 8
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "maillage.accounts.security.axes_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 100
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "maillage" / "locale"]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = env.STATIC_ROOT
+STATICFILES_DIRS = [BASE_DIR / "maillage" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.MEDIA_ROOT
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Uploads: small in memory, refused past the cap (see maillage.core.uploads).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+MAILLAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+MAILLAGE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+MAILLAGE_IMAGE_MAX_PIXELS = 4096 * 4096
+
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env.EMAIL_URL_HOST
+EMAIL_PORT = env.EMAIL_PORT
+EMAIL_HOST_USER = env.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = env.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = env.EMAIL_USE_TLS
+EMAIL_USE_SSL = env.EMAIL_USE_SSL
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
+SERVER_EMAIL = env.DEFAULT_FROM_EMAIL
+
+# Background work: django-tasks on the database queue (no broker).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "mail"],
+    }
+}
+MAILLAGE_TASK_REAP_AFTER = timedelta(minutes=30)
+MAILLAGE_SCHEDULER_TICK_SECONDS = 5
+
+# Security headers. The Content-Security-Policy is built from settings: the map-tile host is added only
+# when tiles are configured.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "maillage.core.views.csrf_failure"
+
+MAILLAGE_MAP_TILES_URL = env.MAP_TILES_URL
+MAILLAGE_MAP_TILES_ATTRIBUTION = env.MAP_TILES_ATTRIBUTION
+
+
+def build_csp(tiles_url: str) -> dict:
+    from urllib.parse import urlsplit
+
+    img_src = ["'self'", "data:"]
+    if tiles_url:
+        parts = urlsplit(tiles_url.replace("{s}", "a"))
+        host = parts.netloc.replace("a.", "*.", 1) if "{s}" in tiles_url else parts.netloc
+        img_src.append(f"{parts.scheme}://{host}")
+    return {
+        "DIRECTIVES": {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'"],
+            "img-src": img_src,
+            "font-src": ["'self'"],
+            "connect-src": ["'self'"],
+            "frame-ancestors": ["'none'"],
+            "form-action": ["'self'"],
+            "base-uri": ["'self'"],
+            "object-src": ["'none'"],
+        }
+    }
+
+
+CONTENT_SECURITY_POLICY = build_csp(MAILLAGE_MAP_TILES_URL)
+
+MAILLAGE_DEMO_TODAY = env.DEMO_TODAY
+MAILLAGE_ACCENT_COLOR = "#1f5f8b"
+MAILLAGE_GEOCODER_URL = "https://data.geopf.fr/geocodage"
+MAILLAGE_HTTP_TIMEOUT = 10.0
+MAILLAGE_HTTP_MAX_BYTES = 5 * 1024 * 1024
+
+NINJA_PAGINATION_PER_PAGE = 50
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+SILENCED_SYSTEM_CHECKS: list[str] = []

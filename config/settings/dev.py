@@ -1,0 +1,7 @@
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
+
+DEBUG = env.get_bool("MAILLAGE_DEBUG", True)
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+MAILLAGE_DEFAULT_TERRITORY = env.DEFAULT_TERRITORY or "pays-de-grasse"

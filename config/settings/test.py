@@ -1,0 +1,19 @@
+from config.settings.base import *  # noqa: F403
+from config.settings.base import TEMPLATES, env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+# Tasks run in the test process, right when enqueued (enqueueing itself waits for commit).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "mail"]}}
+# An unknown template variable fails the test.
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "%s"  # replaced by an exploding value in tests/conftest.py
+MAILLAGE_DEFAULT_TERRITORY = ""
+AXES_ENABLED = env.get_bool("MAILLAGE_TEST_AXES", True)
+MEDIA_ROOT = str(env.BASE_DIR / "var" / "test-media")
+# Django's test set-up copies ALLOWED_HOSTS into a list before any database exists; tests/conftest.py puts
+# the real TerritoryHosts back for each test.
+ALLOWED_HOSTS = ["testserver"]

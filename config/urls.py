@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from maillage.api.api import api
+
+handler403 = "maillage.core.views.error_403"
+handler404 = "maillage.core.views.error_404"
+handler500 = "maillage.core.views.error_500"
+
+urlpatterns = [
+    path("", include("maillage.core.urls")),
+    path("compte/", include("maillage.accounts.urls")),
+    path("compte/", include("allauth.urls")),
+    path("structures/", include("maillage.actors.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,21 @@
+"""Resolve the territory a request is for, from its (already validated) host."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from maillage.core.querysets import territory_for_host
+
+
+class TerritoryMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # get_host() validates the Host header against ALLOWED_HOSTS (the territories' domains).
+        host = request.get_host().rsplit(":", 1)[0] if request.get_host() else ""
+        request.territory = territory_for_host(host, default_slug=settings.MAILLAGE_DEFAULT_TERRITORY)
+        return self.get_response(request)

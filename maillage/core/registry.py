@@ -1,0 +1,283 @@
+"""The module registry: how every app plugs into the whole.
+
+Each app registers, from its `AppConfig.ready()`, what it brings: menu entries, pages (with a builder of an
+example URL and the HTTP status each role gets, so the accessibility and permission checks reach them),
+demo-data loaders, metrics for the plan and the dashboard, content providers for the lettre, link targets,
+notification kinds, roles, and personal-data hooks (export, erase, retention).
+
+Readers of everything (plan indicators, the lettre's blocks, the dashboard, account erasure) go through
+`registry` and import no feature app. Tests swap in a fresh `Registry` with `registry.override()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from maillage.core.models import Territory
+
+# The roles of the permission matrix. Apps may add roles of their own (coordinator, juror…) with RoleSpec;
+# the matrix runs over these five, which every page must declare.
+MATRIX_ROLES: tuple[str, ...] = ("anonymous", "member", "manager_other", "animator_other", "animator")
+Role = Literal["anonymous", "member", "manager_other", "animator_other", "animator"]
+
+
+class RegistryError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    key: str
+    label: str
+    url_name: str
+    order: int = 100
+    # Who sees it: "all", "authenticated", "animator".
+    audience: Literal["all", "authenticated", "animator"] = "all"
+    icon: str = ""
+
+
+@dataclass(frozen=True)
+class ExampleContext:
+    """What an example-URL builder receives: the territory under test and the fixtures of the matrix."""
+
+    territory: Territory
+    structure: Any  # a published structure of the territory, managed by the "manager" role's own user
+    users: Mapping[str, Any]  # role name -> user (None for anonymous)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page (or API endpoint) and the status each matrix role gets on it.
+
+    `example_url` builds a URL to request (creating whatever object a detail page needs). `expected` maps
+    every role of MATRIX_ROLES to the HTTP status it must get (302 for a redirect to the login page).
+    `axe_as` names the signed-in role that the accessibility check uses (besides anonymous when anonymous
+    gets 200). `kind` is "page" for HTML (checked by axe) or "api"/"file" (matrix only).
+    """
+
+    name: str
+    example_url: Callable[[ExampleContext], str]
+    expected: Mapping[str, int]
+    kind: Literal["page", "api", "file"] = "page"
+    axe_as: str | None = None
+    method: Literal["GET"] = "GET"
+
+    def __post_init__(self) -> None:
+        missing = set(MATRIX_ROLES) - set(self.expected)
+        if missing:
+            raise RegistryError(f"page {self.name!r}: no expected status for {sorted(missing)}")
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    key: str
+    load: Callable[..., None]  # load(*, territory, today, context) ; context is a dict shared by loaders
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str
+    compute: Callable[[Territory, dt.date, dt.date], float | int]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ContentBlock:
+    title: str
+    html: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ContentProvider:
+    key: str
+    label: str
+    build: Callable[..., ContentBlock | None]  # build(*, territory, since, options) -> block or None
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Something a plan node or a need may point to (as content type + id)."""
+
+    key: str
+    label: str
+    model: str  # "app_label.ModelName"
+    choices: Callable[[Territory], Sequence[tuple[int, str]]]
+    url: Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    key: str
+    label: str
+    default_delivery: Literal["immediate", "daily", "weekly", "never"] = "immediate"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    key: str
+    label: str
+    app: str
+
+
+class PersonalDataExporter(Protocol):
+    def __call__(self, user: Any) -> dict[str, Any]: ...
+
+
+class PersonalDataEraser(Protocol):
+    def __call__(self, user: Any, *, replacement: Any | None = None) -> None: ...
+
+
+@dataclass(frozen=True)
+class PersonalDataHook:
+    """What an app keeps about a person, and how to export, erase and expire it.
+
+    `erase(user)` must remove or anonymise every trace of the person in the app's tables, their history
+    tables included. `retention(now)` deletes what has outlived its retention period; returns a count.
+    `order`: erasers run in ascending order (accounts' own, which deletes the user, runs last).
+    """
+
+    key: str
+    label: str
+    export: PersonalDataExporter
+    erase: PersonalDataEraser
+    retention: Callable[[dt.datetime], int] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A task the scheduler enqueues every `every` (run by the worker, not the scheduler)."""
+
+    key: str
+    task_path: str  # dotted path to a django-tasks Task
+    every: dt.timedelta
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Registry:
+    menu: dict[str, MenuEntry] = field(default_factory=dict)
+    pages: dict[str, PageSpec] = field(default_factory=dict)
+    demo_loaders: dict[str, DemoLoader] = field(default_factory=dict)
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    content_providers: dict[str, ContentProvider] = field(default_factory=dict)
+    link_targets: dict[str, LinkTarget] = field(default_factory=dict)
+    notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
+    roles: dict[str, RoleSpec] = field(default_factory=dict)
+    personal_data: dict[str, PersonalDataHook] = field(default_factory=dict)
+    periodic_jobs: dict[str, PeriodicJob] = field(default_factory=dict)
+
+    # --- registration -------------------------------------------------------------------------------
+    @staticmethod
+    def _add(bucket: dict[str, Any], key: str, value: Any, what: str) -> None:
+        if key in bucket and bucket[key] != value:
+            raise RegistryError(f"{what} {key!r} is registered twice")
+        bucket[key] = value
+
+    def add_menu(self, entry: MenuEntry) -> None:
+        self._add(self.menu, entry.key, entry, "menu entry")
+
+    def add_page(self, page: PageSpec) -> None:
+        self._add(self.pages, page.name, page, "page")
+
+    def add_demo_loader(self, loader: DemoLoader) -> None:
+        self._add(self.demo_loaders, loader.key, loader, "demo loader")
+
+    def add_metric(self, metric: Metric) -> None:
+        self._add(self.metrics, metric.key, metric, "metric")
+
+    def add_content_provider(self, provider: ContentProvider) -> None:
+        self._add(self.content_providers, provider.key, provider, "content provider")
+
+    def add_link_target(self, target: LinkTarget) -> None:
+        self._add(self.link_targets, target.key, target, "link target")
+
+    def add_notification_kind(self, kind: NotificationKind) -> None:
+        self._add(self.notification_kinds, kind.key, kind, "notification kind")
+
+    def add_role(self, role: RoleSpec) -> None:
+        self._add(self.roles, role.key, role, "role")
+
+    def add_personal_data(self, hook: PersonalDataHook) -> None:
+        self._add(self.personal_data, hook.key, hook, "personal-data hook")
+
+    def add_periodic_job(self, job: PeriodicJob) -> None:
+        self._add(self.periodic_jobs, job.key, job, "periodic job")
+
+    # --- reading ------------------------------------------------------------------------------------
+    def menu_for(self, request: HttpRequest) -> list[MenuEntry]:
+        user = getattr(request, "user", None)
+        territory = getattr(request, "territory", None)
+        entries = []
+        for entry in sorted(self.menu.values(), key=lambda e: (e.order, e.key)):
+            if entry.audience == "authenticated" and not (user and user.is_authenticated):
+                continue
+            if entry.audience == "animator" and not (
+                user is not None and user.is_authenticated and user.is_animator_of(territory)
+            ):
+                continue
+            entries.append(entry)
+        return entries
+
+    def ordered_demo_loaders(self) -> list[DemoLoader]:
+        return sorted(self.demo_loaders.values(), key=lambda d: (d.order, d.key))
+
+    def ordered_personal_data(self) -> list[PersonalDataHook]:
+        return sorted(self.personal_data.values(), key=lambda h: (h.order, h.key))
+
+    def metric(self, key: str) -> Metric:
+        try:
+            return self.metrics[key]
+        except KeyError:
+            raise RegistryError(f"unknown metric {key!r}") from None
+
+
+class _RegistryProxy:
+    """The process-wide registry; `override()` swaps in a fresh one (the test double)."""
+
+    def __init__(self) -> None:
+        self._current = Registry()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._current, name)
+
+    @contextlib.contextmanager
+    def override(self, replacement: Registry | None = None) -> Iterator[Registry]:
+        previous = self._current
+        self._current = replacement if replacement is not None else Registry()
+        try:
+            yield self._current
+        finally:
+            self._current = previous
+
+
+registry: Any = _RegistryProxy()
+
+
+def statuses(
+    *, anonymous: int, member: int, manager_other: int, animator_other: int, animator: int
+) -> dict[str, int]:
+    """Spell out a page's expected status per role (keyword-only, so none is forgotten)."""
+    return {
+        "anonymous": anonymous,
+        "member": member,
+        "manager_other": manager_other,
+        "animator_other": animator_other,
+        "animator": animator,
+    }
+
+
+PUBLIC = statuses(anonymous=200, member=200, manager_other=200, animator_other=200, animator=200)
+SIGNED_IN = statuses(anonymous=302, member=200, manager_other=200, animator_other=200, animator=200)
+ANIMATOR_ONLY = statuses(anonymous=302, member=403, manager_other=403, animator_other=403, animator=200)

@@ -1,0 +1,60 @@
+"""Writes of core data. Every function is keyword-only and runs in one transaction."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from maillage.core.hosts import invalidate_allowed_hosts
+from maillage.core.models import Commune, Domain, Territory
+
+COMMUNES_CSV = Path(__file__).resolve().parent / "data" / "pays_de_grasse_communes.csv"
+
+
+@transaction.atomic
+def load_communes(*, path: Path = COMMUNES_CSV, territory: Territory | None = None) -> list[Commune]:
+    """Create or update the communes of a CSV in the layout of `pays_de_grasse_communes.csv`.
+
+    Valderoure's town-hall point in the source is wrong: the centroid is always the commune's point.
+    """
+    communes: list[Commune] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            commune, _ = Commune.objects.update_or_create(
+                insee_code=row["code"],
+                defaults={
+                    "name": row["nom_complet"] or row["nom"],
+                    "postal_codes": [c for c in row["codes_postaux"].split(";") if c],
+                    "population": int(row["population_municipale"]) if row["population_municipale"] else None,
+                    "latitude": float(row["centroide_lat"]),
+                    "longitude": float(row["centroide_lon"]),
+                    "town_hall_latitude": float(row["mairie_lat"]) if row["mairie_lat"] else None,
+                    "town_hall_longitude": float(row["mairie_lon"]) if row["mairie_lon"] else None,
+                    "flags": {"ex_pole_azur_provence": row["ex_pole_azur_provence"] == "True",
+                              "epci_siren": row["epci_siren"]},
+                },
+            )
+            communes.append(commune)
+    if territory is not None:
+        territory.communes.add(*communes)
+    return communes
+
+
+@transaction.atomic
+def create_or_update_territory(
+    *, slug: str, name: str, canonical_url: str, domains: Iterable[str], **fields: Any
+) -> Territory:
+    territory, _ = Territory.objects.update_or_create(
+        slug=slug, defaults={"name": name, "canonical_url": canonical_url, **fields}
+    )
+    territory.full_clean()
+    wanted = {d.lower() for d in domains}
+    for name_ in wanted:
+        Domain.objects.update_or_create(name=name_, defaults={"territory": territory})
+    territory.domains.exclude(name__in=wanted).delete()
+    transaction.on_commit(invalidate_allowed_hosts)
+    return territory
