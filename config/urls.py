@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from maillage.api.api import api
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("compte/", include("maillage.accounts.urls")),
     path("compte/", include("allauth.urls")),
     path("structures/", include("maillage.actors.urls")),
+    path("api/", include("maillage.api.urls")),
+    path("api/docs", RedirectView.as_view(url="/api/", permanent=False)),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -50,17 +50,25 @@ def _fresh_cache() -> None:
 
 @pytest.fixture
 def territory(db):
-    t = TerritoryFactory(name="Pays de Grasse", slug="pays-de-grasse", canonical_url="https://ess.paysdegrasse.test",
-                         contract_name="Contrat local de développement de l'ESS du Pays de Grasse")
+    t = TerritoryFactory(
+        name="Pays de Grasse",
+        slug="pays-de-grasse",
+        canonical_url="https://ess.paysdegrasse.test",
+        contract_name="Contrat local de développement de l'ESS du Pays de Grasse",
+    )
     DomainFactory(territory=t, name="testserver")
     t.communes.add(CommuneFactory(insee_code="06069", name="Grasse", latitude=43.658, longitude=6.925))
-    django_settings.ALLOWED_HOSTS.invalidate() if isinstance(django_settings.ALLOWED_HOSTS, TerritoryHosts) else None
+    django_settings.ALLOWED_HOSTS.invalidate() if isinstance(
+        django_settings.ALLOWED_HOSTS, TerritoryHosts
+    ) else None
     return t
 
 
 @pytest.fixture
 def other_territory(db):
-    t = TerritoryFactory(name="Vallée voisine", slug="vallee-voisine", canonical_url="https://vallee.example.test")
+    t = TerritoryFactory(
+        name="Vallée voisine", slug="vallee-voisine", canonical_url="https://vallee.example.test"
+    )
     DomainFactory(territory=t, name="autre.testserver")
     if isinstance(django_settings.ALLOWED_HOSTS, TerritoryHosts):
         django_settings.ALLOWED_HOSTS.invalidate()
@@ -69,8 +77,9 @@ def other_territory(db):
 
 def with_totp(user):
     """Give a user a TOTP authenticator, as an animator must have (the secret is irrelevant in tests)."""
-    Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP,
-                                        defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}})
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+    )
     return user
 
 
@@ -112,3 +121,8 @@ def animator_other(other_territory):
     user = UserFactory(email="animateur.voisin@example.org")
     TerritoryRoleFactory(user=user, territory=other_territory)
     return with_totp(user)
+
+
+# The quality harness's fixtures (matrix roles, example context) and the browser fixtures and hooks
+# (Chromium, live server, the `browser` marker's skip-or-fail rule).
+pytest_plugins = ["tests.harness.fixtures", "tests.browser.fixtures"]

@@ -59,8 +59,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
             if extracted is not False:
-                EmailAddress.objects.get_or_create(user=self, email=self.email,
-                                                   defaults={"verified": True, "primary": True})
+                EmailAddress.objects.get_or_create(
+                    user=self, email=self.email, defaults={"verified": True, "primary": True}
+                )
 
 
 class TerritoryRoleFactory(factory.django.DjangoModelFactory):

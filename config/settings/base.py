@@ -50,7 +50,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.TerritoryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -180,7 +179,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Maillage"
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_ADAPTER = "maillage.accounts.adapter.MFAAdapter"
 
 # django-axes: login attempts, locked out per e-mail + IP; the log is erasable per person (RGPD).
 AXES_FAILURE_LIMIT = 8
@@ -193,6 +192,8 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 100
 
 LANGUAGE_CODE = "fr"
+# The interface is French. The language is not negotiated from the browser (no LocaleMiddleware) until the
+# English catalogue is complete: a half-translated page would carry a wrong `lang` attribute (WCAG 3.1.1).
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "maillage" / "locale"]
 TIME_ZONE = "Europe/Paris"

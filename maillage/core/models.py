@@ -16,8 +16,10 @@ hex_color = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Une couleur au format #RRGGB
 
 def validate_domain(value: str) -> None:
     if not value or "/" in value or " " in value or value != value.lower():
-        raise ValidationError(_("« %(value)s » n'est pas un nom de domaine valide (minuscules, sans schéma ni chemin)."),
-                              params={"value": value})
+        raise ValidationError(
+            _("« %(value)s » n'est pas un nom de domaine valide (minuscules, sans schéma ni chemin)."),
+            params={"value": value},
+        )
 
 
 class Territory(models.Model):
@@ -29,17 +31,24 @@ class Territory(models.Model):
     tagline = models.CharField(_("accroche"), max_length=300, blank=True)
     canonical_url = models.URLField(
         _("adresse canonique"),
-        help_text=_("Adresse publique du site (ex. https://ess.paysdegrasse.fr) : tous les liens absolus, "
-                    "y compris dans les courriels, en sont construits."),
+        help_text=_(
+            "Adresse publique du site (ex. https://ess.paysdegrasse.fr) : tous les liens absolus, "
+            "y compris dans les courriels, en sont construits."
+        ),
     )
     contact_email = models.EmailField(_("adresse de contact"), blank=True)
     contact_phone = models.CharField(_("téléphone de contact"), max_length=40, blank=True)
     contact_address = models.TextField(_("adresse postale"), blank=True)
-    accent_color = models.CharField(_("couleur d'accent"), max_length=7, default="#1f5f8b", validators=[hex_color])
+    accent_color = models.CharField(
+        _("couleur d'accent"), max_length=7, default="#1f5f8b", validators=[hex_color]
+    )
     moderate_manager_edits = models.BooleanField(
-        _("modérer les modifications des gestionnaires"), default=False,
-        help_text=_("Si coché, les modifications d'une fiche par ses gestionnaires attendent la validation "
-                    "de l'animateur avant publication."),
+        _("modérer les modifications des gestionnaires"),
+        default=False,
+        help_text=_(
+            "Si coché, les modifications d'une fiche par ses gestionnaires attendent la validation "
+            "de l'animateur avant publication."
+        ),
     )
     settings = models.JSONField(_("réglages"), default=dict, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
@@ -58,8 +67,9 @@ class Territory(models.Model):
         from maillage.core.colors import contrast_ratio
 
         if self.accent_color and contrast_ratio(self.accent_color, "#ffffff") < 4.5:
-            raise ValidationError({"accent_color": _("Cette couleur n'a pas un contraste suffisant (4,5:1) "
-                                                     "avec le blanc.")})
+            raise ValidationError(
+                {"accent_color": _("Cette couleur n'a pas un contraste suffisant (4,5:1) avec le blanc.")}
+            )
 
     def absolute_url(self, path: str) -> str:
         """An absolute URL on this territory's canonical address, never on the request's Host."""
@@ -97,8 +107,9 @@ class Commune(models.Model):
     town_hall_latitude = models.FloatField(null=True, blank=True)
     town_hall_longitude = models.FloatField(null=True, blank=True)
     territories = models.ManyToManyField(Territory, related_name="communes", blank=True)
-    flags = models.JSONField(_("marqueurs"), default=dict, blank=True,
-                             help_text=_("Ex. {\"ex_pole_azur_provence\": true}."))
+    flags = models.JSONField(
+        _("marqueurs"), default=dict, blank=True, help_text=_('Ex. {"ex_pole_azur_provence": true}.')
+    )
 
     class Meta:
         verbose_name = _("commune")
@@ -140,12 +151,19 @@ class UsedToken(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["purpose", "digest"], name="core_usedtoken_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.digest[:12]}…"
+
 
 class PersonalDataAccess(models.Model):
     """The log of every export of personal data: who, what, when (RGPD)."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    territory = models.ForeignKey(Territory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    territory = models.ForeignKey(
+        Territory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     what = models.CharField(_("objet"), max_length=300)
     row_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -157,3 +175,6 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.what}"
+
+
+from maillage.core.search_models import SearchDocument  # noqa: E402,F401  (search index table)

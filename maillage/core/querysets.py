@@ -13,7 +13,11 @@ class TerritoryQuerySet(models.QuerySet):
 
 
 def territory_for_host(host: str, *, default_slug: str = "") -> Territory | None:
-    domain = Domain.objects.select_related("territory").filter(name=host.lower(), territory__is_active=True).first()
+    domain = (
+        Domain.objects.select_related("territory")
+        .filter(name=host.lower(), territory__is_active=True)
+        .first()
+    )
     if domain is not None:
         return domain.territory
     if default_slug:

@@ -59,17 +59,22 @@ class PageSpec:
     `example_url` builds a URL to request (creating whatever object a detail page needs). `expected` maps
     every role of MATRIX_ROLES to the HTTP status it must get (302 for a redirect to the login page).
     `axe_as` names the signed-in role that the accessibility check uses (besides anonymous when anonymous
-    gets 200). `kind` is "page" for HTML (checked by axe) or "api"/"file" (matrix only).
+    gets 200). `kind` is "page" for HTML (checked by axe) or "api"/"file" (matrix only); "third_party_ui" is
+    a page drawn by a vendored third-party tool (the Swagger UI explorer): matrix only, and it must name in
+    `accessible_alternative` the registered page that gives the same content accessibly.
     """
 
     name: str
     example_url: Callable[[ExampleContext], str]
     expected: Mapping[str, int]
-    kind: Literal["page", "api", "file"] = "page"
+    kind: Literal["page", "api", "file", "third_party_ui"] = "page"
     axe_as: str | None = None
     method: Literal["GET"] = "GET"
+    accessible_alternative: str = ""
 
     def __post_init__(self) -> None:
+        if self.kind == "third_party_ui" and not self.accessible_alternative:
+            raise RegistryError(f"page {self.name!r}: a third-party UI needs an accessible alternative page")
         missing = set(MATRIX_ROLES) - set(self.expected)
         if missing:
             raise RegistryError(f"page {self.name!r}: no expected status for {sorted(missing)}")

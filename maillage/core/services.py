@@ -34,8 +34,10 @@ def load_communes(*, path: Path = COMMUNES_CSV, territory: Territory | None = No
                     "longitude": float(row["centroide_lon"]),
                     "town_hall_latitude": float(row["mairie_lat"]) if row["mairie_lat"] else None,
                     "town_hall_longitude": float(row["mairie_lon"]) if row["mairie_lon"] else None,
-                    "flags": {"ex_pole_azur_provence": row["ex_pole_azur_provence"] == "True",
-                              "epci_siren": row["epci_siren"]},
+                    "flags": {
+                        "ex_pole_azur_provence": row["ex_pole_azur_provence"] == "True",
+                        "epci_siren": row["epci_siren"],
+                    },
                 },
             )
             communes.append(commune)

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from functools import lru_cache
 
 import nh3
+from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 _ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 
@@ -37,18 +58,50 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(sanitize_html(_markdown().render(text or "")))  # noqa: S308 - sanitised by nh3
 
 
-_NBSP_BEFORE = re.compile(r"\s*([;:!?»])")
-_NBSP_AFTER = re.compile(r"(«)\s*")
+_SPACES = "[ \t\u00a0\u202f]*"
+_BREAKING = "[ \t\r\n]"  # what may follow the punctuation (not the no-break spaces this function inserts)
+# Left alone: HTML tags, character entities (&amp;) and URLs.
+_PROTECTED = re.compile(r"<[^>]*>|&#?\w+;|\b(?:https?|mailto|tel):[^\s<]+")
+_RULES = (
+    (re.compile(rf"(?<=\S){_SPACES}([;!?]+)(?={_BREAKING}|$|[»)\]\"'’.,<&])"), "\u202f\\1"),
+    (re.compile(rf"(?<=\S){_SPACES}:(?={_BREAKING}|$|<)"), "\u00a0:"),
+    (re.compile(rf"«{_SPACES}"), "«\u00a0"),
+    (re.compile(rf"{_SPACES}»"), "\u00a0»"),
+)
 
 
 def french_typography(text: str) -> str:
-    """Narrow no-break space before ; ! ? and no-break space inside « » and before :."""
-    text = re.sub(r"\s*([;!?])", "\u202f\\1", text)
-    text = re.sub(r"\s*(:)(?=\s)", "\u00a0\\1", text)
-    text = re.sub(r"«\s*", "«\u00a0", text)
-    text = re.sub(r"\s*»", "\u00a0»", text)
+    """French spacing: a narrow no-break space before ; ! ?, a no-break space before : and inside « ».
+
+    Idempotent; leaves HTML tags, entities and URLs untouched, so it may run on escaped or sanitised HTML.
+    """
+    for pattern, replacement in _RULES:
+        protected = [m.span() for m in _PROTECTED.finditer(text)]
+
+        def substitute(
+            match: re.Match[str], protected: list[tuple[int, int]] = protected, replacement: str = replacement
+        ) -> str:
+            start, end = match.span()
+            if any(p_start < end and start < p_end for p_start, p_end in protected):
+                return match.group(0)
+            return match.expand(replacement)
+
+        text = pattern.sub(substitute, text)
     return text
 
 
 def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# Django's French locale spells « l j F Y » as « vendredi 7 juin 2013 ».
+LONG_DATE_FORMAT = "l j F Y"
+
+
+def long_date(value: dt.date | dt.datetime | None) -> str:
+    """« vendredi 7 juin 2013 » in the active language (French by default); aware datetimes in local time."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, LONG_DATE_FORMAT)

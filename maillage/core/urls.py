@@ -9,4 +9,5 @@ urlpatterns = [
     path("donnees-personnelles/", views.legal_page, {"page": "privacy"}, name="privacy"),
     path("accessibilite/", views.legal_page, {"page": "accessibility"}, name="accessibility"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
+    path("theme.css", views.theme_css, name="theme"),
 ]

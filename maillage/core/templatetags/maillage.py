@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
-from maillage.core.text import render_markdown
+from maillage.core.text import french_typography, long_date, render_markdown
 
 register = template.Library()
 
@@ -15,6 +16,24 @@ register = template.Library()
 def markdown_filter(value: str | None) -> SafeString:
     """Render Markdown to sanitised HTML (nh3)."""
     return render_markdown(value or "")
+
+
+@register.filter(name="typo", is_safe=True)
+def typo_filter(value: object) -> SafeString:
+    """French typography (no-break spaces before ; : ! ? and inside « »), on escaped text.
+
+    Plain text is escaped first; already-safe HTML (e.g. the output of `markdown`) keeps its tags and
+    entities untouched.
+    """
+    if value is None:
+        return mark_safe("")  # noqa: S308 - empty
+    return mark_safe(french_typography(str(conditional_escape(value))))  # noqa: S308 - escaped above
+
+
+@register.filter(name="long_date")
+def long_date_filter(value: object) -> str:
+    """« vendredi 7 juin 2013 » (Django's `date:"l j F Y"` in French; aware datetimes in local time)."""
+    return long_date(value)  # type: ignore[arg-type]
 
 
 @register.simple_tag(takes_context=True)

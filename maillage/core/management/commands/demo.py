@@ -23,6 +23,8 @@ class Command(BaseCommand):
             console.print(f"[green]✓[/green] {loader.key}")
         console.print(f"\nDémo chargée (aujourd'hui de démonstration : {today:%d/%m/%Y}).")
         if context["logins"]:
-            console.print("\n[bold]Comptes de démonstration[/bold] (mot de passe commun : [bold]maillage-demo[/bold])")
+            console.print(
+                "\n[bold]Comptes de démonstration[/bold] (mot de passe commun : [bold]maillage-demo[/bold])"
+            )
             for line in context["logins"]:
                 console.print(f"  • {line}")

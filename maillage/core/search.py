@@ -1,0 +1,387 @@
+"""Full-text search, the same on SQLite and PostgreSQL.
+
+Design (the ADR « search » is written from this):
+
+- **Normalised once, in Python.** `normalise_words()` lowercases, removes accents (NFKD), splits on anything
+  that is not a letter or digit, drops French stop words and one-letter words. Each word is stored as is
+  *and* as its French Snowball stem (after removing accents and a plural « s »/« x », so « activités »,
+  « activité » and « activite » share a stem). The result is a plain ASCII `search_text`, so both engines
+  only need a trivial tokenizer and behave alike. The title is written twice, which ranks title matches
+  higher with the engines' own term-frequency ranking.
+- **One table, `core.SearchDocument`** (territory, kind, object_id, title, search_text, facets, is_public),
+  unique per (territory, kind, object_id). Services call `index_document()` after each write of an
+  indexed object and `remove_document()` when it is deleted (or hidden). The index never holds what a
+  public page must not show unless `is_public=False`, which `search()` filters out by default.
+- **SQLite:** an FTS5 external-content table ``core_search_fts`` (rowid = SearchDocument.id, tokenizer
+  ``unicode61``, prefix indexes 2-4), kept in sync by triggers created in the migration (every write path,
+  cascades included, updates it). Ranking: ``bm25``.
+- **PostgreSQL:** a GIN index on ``to_tsvector('simple', search_text)`` (``simple``: no dictionary, the text
+  is already normalised) and a GIN ``gin_trgm_ops`` index for typo tolerance (``pg_trgm``, created in the
+  migration). Ranking: ``ts_rank`` plus trigram word similarity.
+- **Query semantics (both engines):** every query word must match (AND); a word matches a document term
+  that starts with the word or with the word's stem (so « ressour » finds « ressourcerie », « associations »
+  finds « association », « economie » finds « économie »). On PostgreSQL only, a word of 4+ letters also
+  matches a term whose trigram word similarity reaches ``pg_trgm.word_similarity_threshold`` (0.6), but only
+  when the strict query finds nothing: « resourcerie » finds « ressourcerie ». So whenever the strict query
+  has hits, both engines return the same documents. SQLite has no typo tolerance.
+- Filtering (territory, kinds, facets, public) is an ordinary ORM queryset used as a subquery, so callers
+  may add any filter Django knows; hits come back as (kind, object_id, title, rank) for the caller to load
+  through its own permission-scoped queryset.
+- The conformance test (`tests/core/test_search.py`) runs the same corpus on both databases; typo cases
+  are marked PostgreSQL-only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import snowballstemmer
+from django.db import connection, transaction
+
+from maillage.core.models import Territory
+from maillage.core.search_models import SearchDocument
+
+FTS_TABLE = "core_search_fts"
+TYPO_MIN_LENGTH = 4
+MAX_QUERY_WORDS = 12
+
+# Common French words that carry no meaning for search (written without accents: text is unaccented first).
+STOP_WORDS = frozenset(
+    [
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "cet",
+        "cette",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "elles",
+        "en",
+        "et",
+        "eux",
+        "il",
+        "ils",
+        "je",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "lui",
+        "ma",
+        "mais",
+        "me",
+        "meme",
+        "mes",
+        "moi",
+        "mon",
+        "ne",
+        "ni",
+        "nos",
+        "notre",
+        "nous",
+        "on",
+        "ou",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sur",
+        "ta",
+        "te",
+        "tes",
+        "toi",
+        "ton",
+        "tu",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "vous",
+        "est",
+        "sont",
+        "etre",
+        "ete",
+        "ont",
+        "avait",
+        "chez",
+        "lors",
+        "via",
+        "ainsi",
+        "donc",
+        "car",
+        "comme",
+        "plus",
+        "tres",
+        "tout",
+        "tous",
+        "toute",
+        "toutes",
+    ]
+)
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    return snowballstemmer.stemmer("french")
+
+
+def unaccent(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+
+
+def words_of(text: str) -> list[str]:
+    """Unaccented lowercase words of a text, without stop words and one-letter words."""
+    return [w for w in _WORD.findall(unaccent(text)) if len(w) > 1 and w not in STOP_WORDS]
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    if len(word) > 3 and word.endswith(("eux", "aux")):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=20_000)
+def stem(word: str) -> str:
+    """French Snowball stem of an unaccented word (singularised first, so plural and singular agree)."""
+    if word.isdigit():
+        return word
+    return _stemmer().stemWord(_singular(word))
+
+
+def normalise(*texts: str) -> str:
+    """The `search_text` of some texts: each word, followed by its stem when it differs."""
+    terms: list[str] = []
+    for text in texts:
+        for word in words_of(text or ""):
+            terms.append(word)
+            stemmed = stem(word)
+            if stemmed != word:
+                terms.append(stemmed)
+    return " ".join(terms)
+
+
+def query_words(query: str) -> list[str]:
+    seen: list[str] = []
+    for word in words_of(query or ""):
+        if word not in seen:
+            seen.append(word)
+    return seen[:MAX_QUERY_WORDS]
+
+
+# -- writes -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def index_document(
+    *,
+    territory: Territory,
+    kind: str,
+    object_id: int,
+    title: str,
+    body: str | Iterable[str] = "",
+    facets: Mapping[str, Any] | None = None,
+    is_public: bool = True,
+) -> SearchDocument:
+    """Create or replace the search document of one object (call it from the service that wrote it)."""
+    parts = [body] if isinstance(body, str) else list(body)
+    document, _ = SearchDocument.objects.update_or_create(
+        territory=territory,
+        kind=kind,
+        object_id=object_id,
+        defaults={
+            "title": title[:300],
+            "search_text": normalise(title, title, *parts),
+            "facets": dict(facets or {}),
+            "is_public": is_public,
+        },
+    )
+    return document
+
+
+@transaction.atomic
+def remove_document(*, kind: str, object_id: int, territory: Territory | None = None) -> int:
+    """Remove an object from the index (from every territory unless one is given). Returns the count."""
+    documents = SearchDocument.objects.filter(kind=kind, object_id=object_id)
+    if territory is not None:
+        documents = documents.filter(territory=territory)
+    deleted, _ = documents.delete()
+    return deleted
+
+
+# -- reads --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    object_id: int
+    title: str
+    rank: float
+    facets: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[SearchHit]
+    total: int
+    query: str
+
+    def ids(self, kind: str) -> list[int]:
+        return [hit.object_id for hit in self.hits if hit.kind == kind]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.hits)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+
+def search(
+    territory: Territory,
+    query: str,
+    *,
+    kinds: Sequence[str] | None = None,
+    facets: Mapping[str, Any] | None = None,
+    public_only: bool = True,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResults:
+    """Documents of `territory` matching every word of `query`, best first."""
+    words = query_words(query)
+    if not words:
+        return SearchResults(hits=[], total=0, query=query)
+    candidates = SearchDocument.objects.filter(territory=territory)
+    if kinds:
+        candidates = candidates.filter(kind__in=list(kinds))
+    if public_only:
+        candidates = candidates.filter(is_public=True)
+    for key, value in (facets or {}).items():
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", key):
+            raise ValueError(f"Facette invalide : {key}")
+        candidates = candidates.filter(**{f"facets__{key}": value})
+    subquery, sub_params = candidates.values("id").query.sql_with_params()
+    limit, offset = max(0, min(int(limit), 200)), max(0, int(offset))
+    if connection.vendor == "postgresql":
+        rows, total = _search_postgresql(words, subquery, list(sub_params), limit, offset)
+    elif connection.vendor == "sqlite":
+        rows, total = _search_sqlite(words, subquery, list(sub_params), limit, offset)
+    else:  # pragma: no cover
+        raise NotImplementedError(connection.vendor)
+    documents = SearchDocument.objects.in_bulk([row[0] for row in rows])
+    hits = [
+        SearchHit(
+            kind=documents[pk].kind,
+            object_id=documents[pk].object_id,
+            title=documents[pk].title,
+            rank=float(rank),
+            facets=documents[pk].facets,
+        )
+        for pk, rank in rows
+        if pk in documents
+    ]
+    return SearchResults(hits=hits, total=total, query=query)
+
+
+def _fts5_expression(words: list[str]) -> str:
+    clauses = []
+    for word in words:
+        terms = {word, stem(word)}
+        clauses.append("(" + " OR ".join(f'"{t}"*' for t in sorted(terms)) + ")")
+    return " AND ".join(clauses)
+
+
+def _search_sqlite(
+    words: list[str], subquery: str, params: list[Any], limit: int, offset: int
+) -> tuple[list[tuple[int, float]], int]:
+    match = _fts5_expression(words)
+    where = f"{FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid IN ({subquery})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {FTS_TABLE}.rowid, -bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {where} ORDER BY score DESC, {FTS_TABLE}.rowid LIMIT %s OFFSET %s",
+            [match, *params, limit, offset],
+        )
+        rows = [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+        cursor.execute(f"SELECT COUNT(*) FROM {FTS_TABLE} WHERE {where}", [match, *params])  # noqa: S608
+        total = int(cursor.fetchone()[0])
+    return rows, total
+
+
+PG_VECTOR = "to_tsvector('simple'::regconfig, d.search_text)"
+
+
+def _search_postgresql(
+    words: list[str], subquery: str, params: list[Any], limit: int, offset: int
+) -> tuple[list[tuple[int, float]], int]:
+    rows, total = _run_postgresql(words, subquery, params, limit, offset, typos=False)
+    if total == 0 and any(len(word) >= TYPO_MIN_LENGTH for word in words):
+        rows, total = _run_postgresql(words, subquery, params, limit, offset, typos=True)
+    return rows, total
+
+
+def _run_postgresql(
+    words: list[str], subquery: str, params: list[Any], limit: int, offset: int, *, typos: bool
+) -> tuple[list[tuple[int, float]], int]:
+    clauses: list[str] = []
+    clause_params: list[Any] = []
+    rank_parts: list[str] = []
+    rank_params: list[Any] = []
+    for word in words:
+        tsquery = " | ".join(f"{t}:*" for t in sorted({word, stem(word)}))
+        if typos and len(word) >= TYPO_MIN_LENGTH:
+            clauses.append(f"({PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s) OR d.search_text %%> %s)")
+            clause_params += [tsquery, word]
+            rank_parts.append("word_similarity(%s, d.search_text)")
+            rank_params.append(word)
+        else:
+            clauses.append(f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)")
+            clause_params.append(tsquery)
+    all_terms = " | ".join(f"{t}:*" for w in words for t in sorted({w, stem(w)}))
+    rank = f"ts_rank({PG_VECTOR}, to_tsquery('simple'::regconfig, %s))"
+    if rank_parts:
+        rank += " + 0.1 * (" + " + ".join(rank_parts) + ")"
+    where = " AND ".join(clauses) + f" AND d.id IN ({subquery})"
+    from_ = f"FROM {SearchDocument._meta.db_table} d"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.id, {rank} AS score {from_} WHERE {where} "  # noqa: S608
+            "ORDER BY score DESC, d.id LIMIT %s OFFSET %s",
+            [all_terms, *rank_params, *clause_params, *params, limit, offset],
+        )
+        rows = [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+        cursor.execute(f"SELECT COUNT(*) {from_} WHERE {where}", [*clause_params, *params])  # noqa: S608
+        total = int(cursor.fetchone()[0])
+    return rows, total
+
+
+# -- maintenance (the index schema itself is in migration core 0002) -----------------------------
+
+
+def rebuild_sqlite_index() -> None:
+    """Rebuild the FTS5 table from `core_searchdocument` (SQLite only; e.g. after a restore)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")  # noqa: S608

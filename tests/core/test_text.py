@@ -1,0 +1,76 @@
+"""French typography and long dates (core.text and their template filters)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.template import engines
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from maillage.core.text import french_typography, long_date
+
+NNBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bonjour ! Ça va ?", f"Bonjour{NNBSP}! Ça va{NNBSP}?"),
+        ("Bonjour!", f"Bonjour{NNBSP}!"),
+        ("Vraiment ?!", f"Vraiment{NNBSP}?!"),
+        ("Objectif n° 1 : recenser", f"Objectif n° 1{NBSP}: recenser"),
+        ("une liste ; puis", f"une liste{NNBSP}; puis"),
+        ("« Rendez-vous de l'ESS »", f"«{NBSP}Rendez-vous de l'ESS{NBSP}»"),
+        ("«atelier»", f"«{NBSP}atelier{NBSP}»"),
+        ("à 18:00 précises", "à 18:00 précises"),
+        ("voir https://exemple.fr/?page=2 ; merci", f"voir https://exemple.fr/?page=2{NNBSP}; merci"),
+        ("Tom &amp; Léa ; ok", f"Tom &amp; Léa{NNBSP}; ok"),
+        ('<a href="/structures/?q=scop">lien</a>', '<a href="/structures/?q=scop">lien</a>'),
+    ],
+)
+def test_french_typography(text, expected):
+    assert french_typography(text) == expected
+
+
+@settings(deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab :;!?«» \u00a0\u202f&<>/=.\"'"))))
+def test_french_typography_is_idempotent(text):
+    once = french_typography(text)
+    assert french_typography(once) == once
+
+
+def test_long_date_in_french():
+    assert long_date(dt.date(2013, 6, 7)) == "vendredi 7 juin 2013"
+    assert long_date(None) == ""
+
+
+def test_long_date_of_an_aware_datetime_is_the_local_date():
+    # 23:30 UTC on 6 June 2013 is already 7 June in Paris.
+    moment = dt.datetime(2013, 6, 6, 23, 30, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    assert long_date(moment) == "vendredi 7 juin 2013"
+
+
+def _render(source: str, **context) -> str:
+    return engines["django"].from_string(source).render(context)
+
+
+def test_long_date_filter_and_django_date_format_agree():
+    day = dt.date(2013, 6, 7)
+    assert _render("{{ d|long_date }}", d=day) == "vendredi 7 juin 2013"
+    assert _render('{{ d|date:"l j F Y" }}', d=day) == "vendredi 7 juin 2013"
+
+
+def test_typo_filter_escapes_plain_text_before_spacing():
+    html = _render("{{ t|typo }}", t="<b>Attention</b> : « oui » !")
+    assert "<b>" not in html
+    assert f"&lt;b&gt;Attention&lt;/b&gt;{NBSP}: «{NBSP}oui{NBSP}»{NNBSP}!" == html
+
+
+def test_typo_filter_keeps_safe_html():
+    html = _render("{{ t|markdown|typo }}", t="**Charte** : signée !")
+    assert html.startswith("<p><strong>Charte</strong>")
+    assert f"{NBSP}: signée{NNBSP}!" in html
