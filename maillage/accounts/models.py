@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from maillage.core.models import Territory
 
@@ -34,6 +35,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("accès à l'administration technique"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
+    # Bumped by every change of the person's territory roles (see services.grant_territory_role): the
+    # MFA middleware keys the decision it caches in the session on it, so a role granted from another
+    # session takes effect on the next request without a query per request.
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -67,7 +72,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.has_territory_role(territory, TerritoryRole.Role.ANIMATOR)
 
     def is_moderator_of(self, territory: Territory | None) -> bool:
-        return self.has_territory_role(territory, TerritoryRole.Role.MODERATOR) or self.is_animator_of(territory)
+        return self.has_territory_role(territory, TerritoryRole.Role.MODERATOR) or self.is_animator_of(
+            territory
+        )
 
     @property
     def requires_mfa(self) -> bool:
@@ -84,12 +91,15 @@ class TerritoryRole(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("rôle sur un territoire")
         verbose_name_plural = _("rôles sur un territoire")
         constraints = [
-            models.UniqueConstraint(fields=["user", "territory", "role"], name="accounts_territoryrole_unique")
+            models.UniqueConstraint(
+                fields=["user", "territory", "role"], name="accounts_territoryrole_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,94 @@
-from maillage.core.registry import SIGNED_IN, MenuEntry, PageSpec, RoleSpec, registry
+"""What accounts brings to the registry: Mon espace, the allauth pages, roles, personal data, demo."""
+
+from maillage.accounts import demo, personal_data
+from maillage.core.registry import (
+    SIGNED_IN,
+    DemoLoader,
+    MenuEntry,
+    PageSpec,
+    RoleSpec,
+    registry,
+    statuses,
+)
+
+# allauth's login and sign-up pages send a signed-in person on (302); the password-reset page answers all.
+ANONYMOUS_ONLY = statuses(anonymous=200, member=302, manager_other=302, animator_other=302, animator=302)
+EVERYONE = statuses(anonymous=200, member=200, manager_other=200, animator_other=200, animator=200)
 
 
 def register() -> None:
-    registry.add_menu(MenuEntry(key="my_space", label="Mon espace", url_name="accounts:my_space", order=900,
-                                audience="authenticated"))
+    registry.add_menu(
+        MenuEntry(
+            key="my_space",
+            label="Mon espace",
+            url_name="accounts:my_space",
+            order=900,
+            audience="authenticated",
+        )
+    )
     registry.add_role(RoleSpec(key="animator", label="Animateur ou animatrice du contrat", app="accounts"))
     registry.add_role(RoleSpec(key="moderator", label="Modérateur ou modératrice", app="accounts"))
-    registry.add_page(PageSpec(name="accounts:my_space", example_url=lambda ctx: "/compte/mon-espace/",
-                               expected=SIGNED_IN, axe_as="member"))
+
+    registry.add_page(
+        PageSpec(
+            name="accounts:my_space",
+            example_url=lambda ctx: "/compte/mon-espace/",
+            expected=SIGNED_IN,
+            axe_as="member",
+        )
+    )
+    registry.add_page(
+        PageSpec(
+            name="accounts:export_data",
+            example_url=lambda ctx: "/compte/mon-espace/mes-donnees/",
+            expected=SIGNED_IN,
+            kind="file",
+        )
+    )
+    registry.add_page(
+        PageSpec(
+            name="accounts:erase_account",
+            example_url=lambda ctx: "/compte/mon-espace/supprimer-mon-compte/",
+            expected=SIGNED_IN,
+            axe_as="member",
+        )
+    )
+    # django-allauth's main pages (mounted at /compte/ by config/urls.py).
+    registry.add_page(
+        PageSpec(name="account_login", example_url=lambda ctx: "/compte/login/", expected=ANONYMOUS_ONLY)
+    )
+    registry.add_page(
+        PageSpec(name="account_signup", example_url=lambda ctx: "/compte/signup/", expected=ANONYMOUS_ONLY)
+    )
+    registry.add_page(
+        PageSpec(
+            name="account_reset_password",
+            example_url=lambda ctx: "/compte/password/reset/",
+            expected=EVERYONE,
+            axe_as="member",
+        )
+    )
+    registry.add_page(
+        PageSpec(
+            name="account_email",
+            example_url=lambda ctx: "/compte/email/",
+            expected=SIGNED_IN,
+            axe_as="member",
+        )
+    )
+    registry.add_page(
+        PageSpec(
+            name="account_change_password",
+            example_url=lambda ctx: "/compte/password/change/",
+            expected=SIGNED_IN,
+            axe_as="member",
+        )
+    )
+    registry.add_page(
+        PageSpec(
+            name="mfa_index", example_url=lambda ctx: "/compte/2fa/", expected=SIGNED_IN, axe_as="animator"
+        )
+    )
+
+    registry.add_personal_data(personal_data.HOOK)
+    registry.add_demo_loader(DemoLoader(key="accounts", load=demo.load, order=20))

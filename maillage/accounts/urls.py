@@ -5,4 +5,6 @@ from maillage.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("mon-espace/", views.my_space, name="my_space"),
+    path("mon-espace/mes-donnees/", views.export_data, name="export_data"),
+    path("mon-espace/supprimer-mon-compte/", views.erase_account, name="erase_account"),
 ]

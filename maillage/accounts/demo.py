@@ -1,0 +1,142 @@
+"""Demo accounts (loader order 20): an animator and a moderator of the Pays de Grasse, a buyer, three
+structure managers, and the animator of the second territory. Every address ends in @demo.maillage.fr and
+every password is `maillage-demo`. People who need TOTP get an authenticator with a fixed secret, so
+`maillage totp_code EMAIL` prints the code that lets the demo pass MFA. Re-running is safe.
+
+The managers' structures and memberships belong to actors: its own loader (order 25) reads the managers
+from `context["demo_accounts"]`.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from django.db import transaction
+
+from maillage.accounts import services
+from maillage.accounts.models import TerritoryRole, User
+from maillage.core.models import Territory
+
+DEMO_PASSWORD = "maillage-demo"
+DEMO_DOMAIN = "@demo.maillage.fr"
+MAIN_TERRITORY = "pays-de-grasse"
+SECOND_TERRITORY = "vallee-du-loup"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    key: str
+    email: str
+    first_name: str
+    last_name: str
+    label: str
+    territory: str | None = None
+    role: str | None = None
+
+
+PEOPLE = [
+    DemoPerson(
+        "animator",
+        "camille.animatrice@demo.maillage.fr",
+        "Camille",
+        "Castel",
+        "Animatrice du contrat (Pays de Grasse)",
+        MAIN_TERRITORY,
+        TerritoryRole.Role.ANIMATOR,
+    ),
+    DemoPerson(
+        "moderator",
+        "marc.moderateur@demo.maillage.fr",
+        "Marc",
+        "Giraud",
+        "Modérateur (Pays de Grasse)",
+        MAIN_TERRITORY,
+        TerritoryRole.Role.MODERATOR,
+    ),
+    DemoPerson(
+        "buyer",
+        "nadia.acheteuse@demo.maillage.fr",
+        "Nadia",
+        "Benali",
+        "Acheteuse (service des achats de l'agglomération)",
+    ),
+    DemoPerson(
+        "manager_ressourcerie",
+        "sophie.ressourcerie@demo.maillage.fr",
+        "Sophie",
+        "Marchetti",
+        "Gestionnaire de « La Ressourcerie du Pays de Grasse »",
+    ),
+    DemoPerson(
+        "manager_scop",
+        "karim.scop@demo.maillage.fr",
+        "Karim",
+        "Haddad",
+        "Gestionnaire de « Scop L’Atelier des Collines »",
+    ),
+    DemoPerson(
+        "manager_jardins",
+        "lea.jardins@demo.maillage.fr",
+        "Léa",
+        "Fabre",
+        "Gestionnaire de « Les Jardins de la Siagne »",
+    ),
+    DemoPerson(
+        "animator_second",
+        "thomas.animateur@demo.maillage.fr",
+        "Thomas",
+        "Lefèvre",
+        "Animateur du contrat (Vallée du Loup)",
+        SECOND_TERRITORY,
+        TerritoryRole.Role.ANIMATOR,
+    ),
+]
+
+
+def demo_totp_secret(email: str) -> str:
+    """A fixed base32 TOTP secret per demo address (20 bytes, as allauth generates)."""
+    digest = hashlib.sha256(f"maillage-demo-totp:{email}".encode()).digest()[:20]
+    return base64.b32encode(digest).decode("ascii")
+
+
+def _ensure_user(person: DemoPerson) -> User:
+    user = User.objects.filter(email=person.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            person.email, DEMO_PASSWORD, first_name=person.first_name, last_name=person.last_name
+        )
+    EmailAddress.objects.update_or_create(
+        user=user, email=person.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _ensure_totp(user: User) -> None:
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        secret = get_mfa_adapter().encrypt(demo_totp_secret(user.email))
+        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": secret})
+
+
+@transaction.atomic
+def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
+    territories = {t.slug: t for t in Territory.objects.filter(slug__in=[MAIN_TERRITORY, SECOND_TERRITORY])}
+    accounts: dict[str, User] = context.setdefault("demo_accounts", {})
+    for person in PEOPLE:
+        territory = territories.get(person.territory) if person.territory else None
+        if person.territory and territory is None:
+            continue  # the core loader did not create this territory: nothing to animate
+        user = _ensure_user(person)
+        accounts[person.key] = user
+        line = f"{person.label} : {person.email}"
+        if territory is not None and person.role:
+            services.grant_territory_role(actor=None, user=user, territory=territory, role=person.role)
+            _ensure_totp(user)
+            line += f" (TOTP : `maillage totp_code {person.email}`)"
+        context.setdefault("logins", []).append(line)

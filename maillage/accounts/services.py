@@ -1,0 +1,112 @@
+"""Writes of accounts: territory roles, personal-data export and account erasure.
+
+Every function is keyword-only, typed, and runs in one transaction. `actor` is the person acting (None for
+the system: the demo loader, a management command).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from maillage.accounts.models import TerritoryRole, User
+from maillage.core.models import PersonalDataAccess, Territory
+from maillage.core.registry import registry
+
+
+def _check_can_manage_roles(actor: User | None, territory: Territory) -> None:
+    if actor is not None and not actor.has_perm("accounts.manage_territory_roles", territory):
+        raise PermissionDenied("Seule l'animation du territoire peut attribuer ou retirer ce rôle.")
+
+
+def _bump_access_version(user: User) -> None:
+    """Any change of roles invalidates the MFA decision cached in the person's sessions."""
+    User.objects.filter(pk=user.pk).update(access_version=F("access_version") + 1)
+    user.refresh_from_db(fields=["access_version"])
+    user.__dict__.pop("_territory_roles", None)
+
+
+@transaction.atomic
+def grant_territory_role(*, actor: User | None, user: User, territory: Territory, role: str) -> TerritoryRole:
+    """Make `user` an animator or moderator of `territory` (idempotent). Logged in the role's history."""
+    if role not in TerritoryRole.Role.values:
+        raise ValidationError({"role": "Ce rôle n'existe pas."})
+    _check_can_manage_roles(actor, territory)
+    existing = TerritoryRole.objects.filter(user=user, territory=territory, role=role).first()
+    if existing is not None:
+        return existing
+    granted = TerritoryRole(user=user, territory=territory, role=role)
+    granted._history_user = actor
+    granted._change_reason = "Rôle attribué"
+    granted.save()
+    _bump_access_version(user)
+    return granted
+
+
+@transaction.atomic
+def revoke_territory_role(*, actor: User | None, user: User, territory: Territory, role: str) -> bool:
+    """Take a role back. Returns False when the person did not hold it. Logged in the role's history."""
+    _check_can_manage_roles(actor, territory)
+    held = TerritoryRole.objects.filter(user=user, territory=territory, role=role).first()
+    if held is None:
+        return False
+    held._history_user = actor
+    held._change_reason = "Rôle retiré"
+    held.delete()
+    _bump_access_version(user)
+    return True
+
+
+def _count_records(value: Any) -> int:
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_count_records(v) for v in value.values()) or 1
+    return 0
+
+
+@transaction.atomic
+def export_personal_data(*, actor: User, user: User, territory: Territory | None) -> dict[str, Any]:
+    """Everything every app keeps about `user`, gathered through the registry's personal-data hooks.
+
+    Only the person may export their own data here. The export is logged in PersonalDataAccess (who,
+    what, when) without the person's address.
+    """
+    if actor.pk != user.pk:
+        raise PermissionDenied("Vous ne pouvez exporter que vos propres données.")
+    sections: dict[str, Any] = {}
+    for hook in registry.ordered_personal_data():
+        sections[hook.key] = {"description": hook.label, "donnees": hook.export(user)}
+    rows = sum(_count_records(section["donnees"]) for section in sections.values())
+    PersonalDataAccess.objects.create(
+        actor=actor,
+        territory=territory,
+        what=f"Export de ses propres données (compte n° {user.pk})",
+        row_count=rows,
+    )
+    return {
+        "format": "maillage-donnees-personnelles/1",
+        "exporte_le": timezone.now().isoformat(),
+        "sections": sections,
+    }
+
+
+def export_filename(today: dt.date) -> str:
+    return f"mes-donnees-maillage-{today.isoformat()}.json"
+
+
+@transaction.atomic
+def erase_account(*, actor: User, user: User) -> None:
+    """Erase a person: every app's hook in registry order (accounts' own, which deletes the user, last).
+
+    Only the person may erase their own account here (the view re-checks the password first).
+    """
+    if actor.pk != user.pk:
+        raise PermissionDenied("Vous ne pouvez supprimer que votre propre compte.")
+    for hook in registry.ordered_personal_data():
+        hook.erase(user)

@@ -1,0 +1,58 @@
+"""What actors keeps about a person (memberships), exported and erased through the registry.
+
+Erasure: a structure whose sole manager leaves is handed over to an animator of its territory (logged in
+the membership history and the log); then the person's memberships and their history are deleted, and
+the person's addresses are redacted from the structures' texts (public contact, description).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from maillage.accounts.models import User
+from maillage.accounts.personal_data import needles_for, redact_rows
+from maillage.actors import services
+from maillage.actors.models import Membership, Structure
+from maillage.core.registry import PersonalDataHook
+
+STRUCTURE_TEXT_FIELDS = ["name", "description", "public_email"]
+
+
+def export_memberships(user: User) -> dict[str, Any]:
+    memberships = Membership.objects.filter(user=user).select_related("structure__territory").order_by("pk")
+    return {
+        "structures": [
+            {
+                "structure": m.structure.name,
+                "territoire": m.structure.territory.name,
+                "role": m.get_role_display(),
+                "depuis": m.created_at.isoformat(),
+            }
+            for m in memberships
+        ],
+        "structures_dont_l_adresse_publique_est_la_votre": [
+            s.name for s in Structure.objects.filter(public_email__iexact=user.email).order_by("name")
+        ],
+    }
+
+
+def erase_memberships(user: User, *, replacement: Any | None = None) -> None:
+    for membership in Membership.objects.filter(user=user).select_related("structure").order_by("pk"):
+        if membership.role == Membership.Role.MANAGER:
+            services.hand_over_structure(actor=None, structure=membership.structure, leaving=user)
+        services.remove_membership(
+            actor=None, membership=membership, reason="Compte supprimé", allow_orphan=True
+        )
+    # The person's addresses in the structures' own texts (a public contact, a description): redacted.
+    redact_rows(Structure.objects.all(), STRUCTURE_TEXT_FIELDS, needles_for(user))
+    # The history of the person's memberships (the accounts hook anonymises every other history table).
+    Membership.history.filter(user_id=user.pk).delete()
+
+
+HOOK = PersonalDataHook(
+    key="actors",
+    label="Rattachements aux structures",
+    export=export_memberships,
+    erase=erase_memberships,
+    order=100,
+)

@@ -1,0 +1,46 @@
+"""Object-level permissions on structures (django-rules), autodiscovered at start-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from maillage.accounts.rules import is_animator, is_moderator, is_superuser
+from maillage.actors.models import Membership
+
+
+def _roles_in(user: Any) -> dict[int, str]:
+    """structure id → membership role, read once per user instance."""
+    if "_structure_roles" not in user.__dict__:
+        user.__dict__["_structure_roles"] = dict(
+            Membership.objects.filter(user=user).values_list("structure_id", "role")
+        )
+    return user.__dict__["_structure_roles"]
+
+
+def _structure_id(obj: Any) -> int | None:
+    structure_id = getattr(obj, "structure_id", None)  # an object of a structure (a practice, an offer…)
+    return structure_id if structure_id is not None else getattr(obj, "pk", None)
+
+
+@rules.predicate
+def is_structure_manager(user: Any, structure: Any = None) -> bool:
+    if structure is None or user is None or not user.is_authenticated:
+        return False
+    return _roles_in(user).get(_structure_id(structure)) == Membership.Role.MANAGER
+
+
+@rules.predicate
+def is_structure_member(user: Any, structure: Any = None) -> bool:
+    """Any membership (a manager is a member too)."""
+    if structure is None or user is None or not user.is_authenticated:
+        return False
+    return _structure_id(structure) in _roles_in(user)
+
+
+# Edit a structure's record, manage who manages it: its managers and the territory's animation.
+rules.add_perm("actors.change_structure", is_superuser | is_structure_manager | is_animator)
+rules.add_perm("actors.manage_memberships", is_superuser | is_structure_manager | is_animator)
+# See the members of a structure (names only: DESIGN.md « a person's name and structure to members »).
+rules.add_perm("actors.view_members", is_superuser | is_structure_member | is_moderator)
