@@ -1,0 +1,35 @@
+/*
+ * Maillage — the main navigation's disclosure menu on small screens.
+ * Without JavaScript the navigation stays open (no class "js", the button stays hidden).
+ * With it, a button with aria-expanded shows and hides the navigation. No dependency.
+ */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var button = document.querySelector("[data-menu-toggle]");
+  var nav = button ? document.getElementById(button.getAttribute("aria-controls")) : null;
+  if (!button || !nav) {
+    return;
+  }
+  root.classList.add("js");
+  function setOpen(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.setAttribute("data-collapsed", open ? "false" : "true");
+  }
+  setOpen(false);
+  button.addEventListener("click", function () {
+    setOpen(button.getAttribute("aria-expanded") !== "true");
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      setOpen(false);
+      button.focus();
+    }
+  });
+
+  /* An error summary takes the focus when the page loads, so screen-reader users hear it first. */
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+})();
