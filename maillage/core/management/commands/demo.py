@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "Charge le territoire de démonstration (Pays de Grasse) et les données de chaque module."
 
     def handle(self, *args, **options) -> None:
-        console = Console()
+        console = Console(soft_wrap=True)
         today = demo_today()
         context: dict = {"today": today, "logins": []}
         for loader in registry.ordered_demo_loaders():
