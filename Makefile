@@ -9,7 +9,6 @@ MAILLAGE := $(VENV)/bin/maillage
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
-XDIST ?= -n 2
 
 .PHONY: demo test test-postgres test-browser lint format bench serve migrate clean help
 
@@ -50,12 +49,20 @@ test: $(DEV_STAMP)
 test-postgres: $(DEV_STAMP)
 	$(PY) scripts/run_tests.py postgres $(PYTEST_ARGS)
 
+test-browser: $(DEV_STAMP)
+	$(PY) scripts/run_tests.py sqlite -m browser $(PYTEST_ARGS)
+
+# Every check runs, even after a failure, so one run shows everything to fix; the target fails if any did.
 lint: $(DEV_STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/djlint --lint maillage/
-	DJANGO_SETTINGS_MODULE=config.settings.test $(MAILLAGE) makemigrations --check --dry-run
-	$(VENV)/bin/lint-imports
+	@rc=0; \
+	echo "$$ ruff check ."; $(VENV)/bin/ruff check . || rc=1; \
+	echo "$$ ruff format --check ."; $(VENV)/bin/ruff format --check . || rc=1; \
+	echo "$$ djlint --lint maillage/"; $(VENV)/bin/djlint --lint maillage/ || rc=1; \
+	echo "$$ maillage makemigrations --check --dry-run"; \
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MAILLAGE) makemigrations --check --dry-run || rc=1; \
+	echo "$$ lint-imports"; $(VENV)/bin/lint-imports --no-cache || rc=1; \
+	if [ $$rc -ne 0 ]; then echo "make lint : ÉCHEC (voir ci-dessus)"; fi; \
+	exit $$rc
 
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .

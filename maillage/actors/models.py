@@ -34,8 +34,9 @@ class Structure(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=120)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
     rna = models.CharField(_("numéro RNA"), max_length=10, blank=True)
-    family = models.CharField(_("famille de l'ESS"), max_length=20, choices=Family.choices,
-                              default=Family.ASSOCIATION)
+    family = models.CharField(
+        _("famille de l'ESS"), max_length=20, choices=Family.choices, default=Family.ASSOCIATION
+    )
     commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(_("présentation"), blank=True)
     public_email = models.EmailField(_("adresse de contact publique"), blank=True)
@@ -50,10 +51,14 @@ class Structure(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["territory", "slug"], name="actors_structure_slug_unique"),
-            models.UniqueConstraint(fields=["territory", "siret"], condition=~models.Q(siret=""),
-                                    name="actors_structure_siret_unique"),
-            models.UniqueConstraint(fields=["territory", "rna"], condition=~models.Q(rna=""),
-                                    name="actors_structure_rna_unique"),
+            models.UniqueConstraint(
+                fields=["territory", "siret"],
+                condition=~models.Q(siret=""),
+                name="actors_structure_siret_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["territory", "rna"], condition=~models.Q(rna=""), name="actors_structure_rna_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,5 @@
+"""What the events app brings to the registry."""
+
+
+def register() -> None:
+    pass

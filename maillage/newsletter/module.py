@@ -1,0 +1,5 @@
+"""What the newsletter app brings to the registry."""
+
+
+def register() -> None:
+    pass

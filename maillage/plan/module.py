@@ -1,0 +1,5 @@
+"""What the plan app brings to the registry."""
+
+
+def register() -> None:
+    pass

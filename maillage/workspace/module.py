@@ -1,0 +1,5 @@
+"""What the workspace app brings to the registry."""
+
+
+def register() -> None:
+    pass
