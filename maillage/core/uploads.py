@@ -19,7 +19,9 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
@@ -31,7 +33,7 @@ from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,21 @@ ImageFormat = Literal["PNG", "JPEG", "WEBP"]
 _FORMAT_EXTENSION = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 
 
+_DECODING_LOCK = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Decode with Pillow's truncated-image tolerance off, whatever another library set it to."""
+    with _DECODING_LOCK:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def clean_image(
     file: Any,
     *,
@@ -186,7 +203,11 @@ def clean_image(
     max_pixels: int | None = None,
     max_side: int | None = None,
 ) -> ContentFile:
-    """Decode an uploaded image and re-encode it without metadata. Returns a ContentFile with a name."""
+    """Decode an uploaded image and re-encode it without metadata. Returns a ContentFile with a name.
+
+    A truncated image is refused even after WeasyPrint was imported: WeasyPrint sets Pillow's process-wide
+    `ImageFile.LOAD_TRUNCATED_IMAGES = True` on import, which would let a damaged upload through silently.
+    """
     limit = int(max_bytes if max_bytes is not None else settings.MAILLAGE_IMAGE_MAX_BYTES)
     pixel_limit = int(max_pixels if max_pixels is not None else settings.MAILLAGE_IMAGE_MAX_PIXELS)
     checked = validate_upload(file, kinds=IMAGE_KINDS, max_bytes=limit)
@@ -203,8 +224,9 @@ def clean_image(
                     code="too_many_pixels",
                 )
             probe.seek(0)
-            image = probe.copy() if getattr(probe, "n_frames", 1) == 1 else probe.convert("RGBA")
-            image.load()
+            with _strict_decoding():
+                image = probe.copy() if getattr(probe, "n_frames", 1) == 1 else probe.convert("RGBA")
+                image.load()
     except ValidationError:
         raise
     except Image.DecompressionBombError as exc:

@@ -174,6 +174,17 @@ def test_a_truncated_image_is_refused():
         clean_image(upload("casse.png", data))
 
 
+def test_a_truncated_image_is_refused_even_once_weasyprint_is_loaded():
+    import weasyprint  # noqa: F401  (sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True on import)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    data = image_bytes("PNG", size=(200, 200))[:120]
+    with pytest.raises(ValidationError, match="illisible"):
+        clean_image(upload("casse.png", data))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's own setting is left as it was
+
+
 def test_a_pdf_is_not_an_image():
     with pytest.raises(ValidationError):
         clean_image(upload("photo.pdf", PDF))
