@@ -166,7 +166,9 @@ def anonymise_history(user_pk: int, needles: Iterable[str]) -> int:
     needles = list(needles)
     count = TerritoryRole.history.filter(user_id=user_pk).delete()[0]
     for model in historical_models():
-        count += model._base_manager.filter(history_user_id=user_pk).update(history_user=None)
+        field_names = {f.name for f in model._meta.concrete_fields}
+        if "history_user" in field_names:  # m2m history tables (simple_history m2m_fields) have none
+            count += model._base_manager.filter(history_user_id=user_pk).update(history_user=None)
         for field in model._meta.concrete_fields:
             if (
                 field.is_relation

@@ -11,13 +11,18 @@ from maillage.accounts import demo
 from maillage.accounts.models import TerritoryRole, User
 from maillage.actors import demo as actors_demo
 from maillage.actors.models import Membership
+from maillage.core.models import Territory
 from maillage.core.registry import registry
+from maillage.core.services import load_communes
 from tests.factories import TerritoryFactory
 
 TODAY = dt.date(2026, 3, 14)
 
 
 def run_demo(context):
+    # The core loader (order 10) has loaded the territory's communes before these loaders run.
+    for territory in Territory.objects.filter(slug="pays-de-grasse"):
+        load_communes(territory=territory)
     demo.load(today=TODAY, context=context)
     actors_demo.load(today=TODAY, context=context)
 
