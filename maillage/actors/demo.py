@@ -1,20 +1,33 @@
-"""Demo structures for the demo accounts (loader order 25, after accounts' 20): a few fictitious structures
-of the Pays de Grasse, created if missing, each managed by one demo manager; the buyer manages the
-agglomeration's purchasing service (a public buyer is a structure too). Re-running is safe."""
+"""Demo of the directory (loader order 25, after accounts' 20): about 80 fictitious structures across the
+Pays de Grasse communes — every ESS family, SIAE and adapted companies, a few classic companies and public
+buyers — with sectors, practices, a few pending in the moderation queue, a moderated edit, a request to
+manage a profile and an error report. Names, people and numbers are invented. Re-running is safe.
+
+The four structures the demo managers run come first (their slugs are used by other apps' demos).
+A small Sirene-format pair to try the import is in `maillage/actors/data/demo-sirene-*.zip`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 from django.db import transaction
 
 from maillage.actors import services
-from maillage.actors.models import Membership, Structure
-from maillage.core.models import Commune, Territory
+from maillage.actors.models import (
+    EditProposal,
+    ErrorReport,
+    ManagementRequest,
+    Membership,
+    Practice,
+    Structure,
+)
+from maillage.core.models import Territory
 
 DEMO_STRUCTURES = [
-    # (slug, name, family, commune INSEE code, manager key in context["demo_accounts"], description)
+    # (slug, name, family, commune INSEE code, manager key in context["demo_accounts"], description, extra)
     (
         "la-ressourcerie-du-pays-de-grasse",
         "La Ressourcerie du Pays de Grasse",
@@ -22,6 +35,7 @@ DEMO_STRUCTURES = [
         "06069",
         "manager_ressourcerie",
         "Collecte, répare et revend à petit prix les objets dont on ne veut plus ; ateliers de réparation.",
+        {"inclusion_kind": "ACI", "sectors": ["reemploi"], "address": "12 chemin de la Blaque", "esus": True},
     ),
     (
         "scop-le-calme",
@@ -30,6 +44,7 @@ DEMO_STRUCTURES = [
         "06069",
         "manager_scop",
         "Coopérative de travaux d'isolation phonique et thermique.",
+        {"legal_form": "5458", "sectors": ["batiment"], "workforce_band": "11"},
     ),
     (
         "les-jardins-de-la-siagne",
@@ -38,6 +53,7 @@ DEMO_STRUCTURES = [
         "06007",
         "manager_jardins",
         "Chantier d'insertion en maraîchage biologique ; paniers hebdomadaires.",
+        {"inclusion_kind": "ACI", "sectors": ["alimentation", "environnement"], "esus": True},
     ),
     (
         "service-des-achats-de-l-agglomeration",
@@ -46,8 +62,97 @@ DEMO_STRUCTURES = [
         "06069",
         "buyer",
         "Acheteur public : marchés réservés et clauses sociales.",
+        {"legal_form": "7348"},
     ),
 ]
+
+COMMUNES = [  # weighted: most structures are in the towns of the former Pôle Azur Provence
+    "06069", "06069", "06069", "06069", "06069", "06069", "06084", "06084", "06084", "06090", "06090",
+    "06108", "06007", "06095", "06095", "06140", "06118", "06130", "06026", "06137", "06154", "06058",
+    "06003", "06116",
+]  # fmt: skip
+
+# (name pattern, family, legal form, inclusion kind, sectors, description)
+KINDS = [
+    ("Association {a} {b}", "association", "9220", "", ["vie_associative"],
+     "Association d'habitants : animations de quartier, fêtes, **entraide** entre voisins."),
+    ("Repair café {b}", "association", "9220", "", ["reemploi"],
+     "Un samedi par mois, des bénévoles réparent avec vous vos appareils, vêtements et vélos."),
+    ("Épicerie solidaire {b}", "association", "9220", "", ["alimentation", "social"],
+     "Produits du quotidien à petit prix pour les familles orientées par les services sociaux."),
+    ("Chantier d'insertion {a}", "association", "9221", "ACI", ["environnement"],
+     "Entretien des espaces naturels et des restanques ; accompagnement vers l'emploi."),
+    ("{a} Services", "association", "9222", "AI", ["emploi", "services_personne"],
+     "Association intermédiaire : mise à disposition de personnel pour les particuliers et les communes."),
+    ("{a} Intérim solidaire", "societe_ess", "5710", "ETTI", ["emploi"],
+     "Entreprise de travail temporaire d'insertion : missions dans le bâtiment et la logistique."),
+    ("Entreprise adaptée {b}", "societe_ess", "5710", "EA", ["proprete"],
+     "Entreprise adaptée : propreté, conditionnement et blanchisserie."),
+    ("ESAT {b}", "association", "9220", "ESAT", ["environnement", "alimentation"],
+     "Établissement et service d'accompagnement par le travail : espaces verts, cuisine, sous-traitance."),
+    ("Scop {a} {b}", "cooperative", "5458", "", ["batiment"],
+     "Société coopérative de production : menuiserie et rénovation énergétique."),
+    ("Scic {a}", "cooperative", "5560", "", ["energie"],
+     "Société coopérative d'intérêt collectif : centrales solaires citoyennes sur les toits publics."),
+    ("Coopérative {b}", "cooperative", "6317", "", ["alimentation"],
+     "Coopérative agricole : plantes à parfum, huile d'olive et circuits courts."),
+    ("Mutuelle {b}", "mutuelle", "8210", "", ["sante"],
+     "Mutuelle de santé de proximité ; permanences d'information."),
+    ("Fondation {a}", "fondation", "9300", "", ["social", "formation"],
+     "Fondation : bourses d'études et soutien aux projets des jeunes du territoire."),
+    ("Crèche parentale {b}", "association", "9220", "", ["services_personne"],
+     "Crèche gérée par les parents : douze places, ouverture de 7 h 30 à 18 h 30."),
+    ("Compagnie {a}", "association", "9220", "", ["culture"],
+     "Compagnie de théâtre : spectacles, ateliers dans les écoles et les maisons de retraite."),
+    ("GEIQ {a}", "association", "9223", "GEIQ", ["emploi", "batiment"],
+     "Groupement d'employeurs pour l'insertion et la qualification dans le bâtiment."),
+    ("{a} Mobilité", "association", "9220", "", ["mobilite"],
+     "Garage solidaire et location de scooters pour aller travailler."),
+    ("Cabinet {a} Conseil", "hors_ess", "5499", "", ["conseil"],
+     "Entreprise de conseil engagée dans les achats responsables."),
+]  # fmt: skip
+WORDS_A = [
+    "Horizons", "Tremplin", "Passerelle", "Colibri", "Olivier", "Mistral", "Lavande", "Azur", "Restanque",
+    "Cigale", "Jasmin", "Canal", "Soleil", "Terrasses", "Baous", "Roquevignon", "Fontaine", "Cyprès",
+]  # fmt: skip
+WORDS_B = [
+    "de la Siagne", "du Loup", "des Collines", "du Pays de Grasse", "des Parfums", "de Plascassier",
+    "du Plan", "de Saint-Jacques", "des Aspres", "de la Paoute", "du Val", "de Magagnosc",
+]  # fmt: skip
+PRACTICES = [
+    ("Un conseil d'administration ouvert aux salariés", ["gouvernance"],
+     "Deux sièges du conseil sont réservés aux salariés, élus chaque année."),
+    ("Des réunions d'usagers chaque trimestre", ["usagers", "concertation"],
+     "Les usagers donnent leur avis sur les horaires, les prix et les nouveaux services."),
+    ("Acheter local en priorité", ["ancrage", "developpement_durable"],
+     "Plus de la moitié des achats sont faits auprès de fournisseurs du Pays de Grasse."),
+    ("Un écart de salaires de 1 à 3", ["salaires"],
+     "Le salaire le plus élevé ne dépasse pas trois fois le plus bas."),
+    ("Recruter sans CV", ["diversite"],
+     "Les candidats passent une mise en situation plutôt qu'un entretien sur CV."),
+    ("Zéro déchet à l'atelier", ["developpement_durable"],
+     "Chutes de bois données aux écoles, tri en cinq flux, vaisselle réutilisable."),
+    ("Une charte éthique des partenariats", ["ethique"],
+     "Nous refusons le mécénat d'entreprises dont l'activité contredit notre objet."),
+    ("Le budget discuté avec l'équipe", ["concertation", "gouvernance"],
+     "Chaque automne, l'équipe prépare le budget de l'année avec le bureau."),
+]  # fmt: skip
+
+
+def _ensure(
+    territory: Territory, slug: str, name: str, data: dict[str, Any], sectors: list[str], status: str
+):
+    structure = Structure.objects.filter(territory=territory, slug=slug).first()
+    if structure is not None:
+        return structure, False
+    structure = services.create_structure(
+        actor=None, territory=territory, data={"name": name, **data}, sectors=sectors, initial_status=status
+    )
+    if structure.slug != slug:
+        Structure.objects.filter(pk=structure.pk).update(slug=slug)
+        structure.slug = slug
+    services.index_structure(structure)
+    return structure, True
 
 
 @transaction.atomic
@@ -56,18 +161,17 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     accounts = context.get("demo_accounts", {})
     if territory is None:
         return
-    for slug, name, family, insee, manager_key, description in DEMO_STRUCTURES:
-        structure = Structure.objects.filter(territory=territory, slug=slug).first()
-        if structure is None:
-            structure = Structure.objects.create(
-                territory=territory,
-                slug=slug,
-                name=name,
-                family=family,
-                description=description,
-                commune=Commune.objects.filter(insee_code=insee).first(),
-                status=Structure.Status.PUBLISHED,
-            )
+    for slug, name, family, insee, manager_key, description, extra in DEMO_STRUCTURES:
+        extra = dict(extra)
+        sectors = extra.pop("sectors", [])
+        structure, _ = _ensure(
+            territory,
+            slug,
+            name,
+            {"family": family, "commune": insee, "description": description, **extra},
+            sectors,
+            Structure.Status.PUBLISHED,
+        )
         manager = accounts.get(manager_key)
         if manager is not None:
             services.add_membership(
@@ -77,3 +181,70 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
                 role=Membership.Role.MANAGER,
                 reason="Données de démonstration",
             )
+    rng = random.Random(2013)
+    created: list[Structure] = []
+    for n in range(80):
+        pattern, family, legal, inclusion, sectors, description = KINDS[n % len(KINDS)]
+        name = pattern.format(a=rng.choice(WORDS_A), b=rng.choice(WORDS_B))
+        slug = f"demo-{n:02d}"
+        status = Structure.Status.PENDING if n in (7, 23, 41, 66) else Structure.Status.PUBLISHED
+        data = {
+            "family": family,
+            "legal_form": legal,
+            "inclusion_kind": inclusion,
+            "esus": bool(inclusion) and n % 3 == 0,
+            "commune": rng.choice(COMMUNES),
+            "workforce_band": rng.choice(["", "00", "01", "02", "03", "11", "12"]),
+            "description": description,
+            "address": f"{rng.randint(1, 90)} {rng.choice(['avenue', 'chemin', 'route', 'rue'])} "
+            f"{rng.choice(['des Oliviers', 'de la Gare', 'du Moulin', 'des Écoles', 'de Cannes'])}",
+            "public_phone": f"04 93 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            "website": f"https://{slug}.exemple.org" if n % 4 == 0 else "",
+            "labels": ["Réseau des ressourceries"] if "reemploi" in sectors else [],
+        }
+        structure, new = _ensure(
+            territory, slug, f"{name} ({n + 1})" if n >= len(KINDS) * 3 else name, data, sectors, status
+        )
+        if new and structure.commune is not None and structure.commune.latitude is not None:
+            # scatter around the commune's centroid (the demo has no network for the geocoder)
+            Structure.objects.filter(pk=structure.pk).update(
+                latitude=structure.commune.latitude + rng.uniform(-0.012, 0.012),
+                longitude=structure.commune.longitude + rng.uniform(-0.016, 0.016),
+                geocoding=Structure.Geocoding.COMMUNE,
+            )
+        created.append(structure)
+    published = [s for s in created if s.status == Structure.Status.PUBLISHED]
+    for i, (title, themes, body) in enumerate(PRACTICES * 3):
+        structure = published[(i * 7) % len(published)]
+        if not Practice.objects.filter(structure=structure, title=title).exists():
+            services.save_practice(actor=None, structure=structure, title=title, themes=themes, body=body)
+    for slug, *_rest in DEMO_STRUCTURES[:3]:  # their practices, for the managers' demo
+        structure = Structure.objects.get(territory=territory, slug=slug)
+        title, themes, body = PRACTICES[len(slug) % len(PRACTICES)]
+        if not structure.practices.exists():
+            services.save_practice(actor=None, structure=structure, title=title, themes=themes, body=body)
+    # The moderation queue: a moderated edit, a request to manage a profile, an error report.
+    jardins = Structure.objects.get(territory=territory, slug="les-jardins-de-la-siagne")
+    if not EditProposal.objects.filter(structure=jardins).exists():
+        EditProposal.objects.create(
+            structure=jardins,
+            author=accounts.get("manager_jardins"),
+            changes={
+                "public_phone": ["", "04 93 40 12 34"],
+                "website": ["", "https://jardins-siagne.exemple.org"],
+            },
+        )
+    scop = accounts.get("manager_scop")
+    target = published[0]
+    if scop is not None and not ManagementRequest.objects.filter(structure=target, user=scop).exists():
+        ManagementRequest.objects.create(
+            structure=target, user=scop, message="Je suis aussi trésorier de cette association."
+        )
+    if not ErrorReport.objects.filter(structure=published[1]).exists():
+        ErrorReport.objects.create(
+            structure=published[1], message="Le numéro de téléphone indiqué n'est plus attribué."
+        )
+    context.setdefault("logins", []).append(
+        "Annuaire : 84 structures (4 en attente de modération), un essai d'import Sirene dans "
+        "maillage/actors/data/demo-sirene-*.zip (maillage import sirene …)."
+    )

@@ -12,10 +12,17 @@ from typing import Any
 from maillage.accounts.models import User
 from maillage.accounts.personal_data import needles_for, redact_rows
 from maillage.actors import services
-from maillage.actors.models import Membership, Structure
+from maillage.actors.models import ManagementRequest, Membership, Structure
 from maillage.core.registry import PersonalDataHook
 
-STRUCTURE_TEXT_FIELDS = ["name", "description", "public_email"]
+STRUCTURE_TEXT_FIELDS = [
+    "name",
+    "description",
+    "public_email",
+    "contact_email",
+    "contact_name",
+    "contact_phone",
+]
 
 
 def export_memberships(user: User) -> dict[str, Any]:
@@ -33,6 +40,19 @@ def export_memberships(user: User) -> dict[str, Any]:
         "structures_dont_l_adresse_publique_est_la_votre": [
             s.name for s in Structure.objects.filter(public_email__iexact=user.email).order_by("name")
         ],
+        "structures_dont_vous_etes_la_personne_a_contacter": [
+            {"structure": s.name, "nom": s.contact_name, "telephone": s.contact_phone}
+            for s in Structure.objects.filter(contact_email__iexact=user.email).order_by("name")
+        ],
+        "demandes_de_gestion": [
+            {
+                "structure": r.structure.name,
+                "message": r.message,
+                "statut": r.get_status_display(),
+                "date": r.created_at.isoformat(),
+            }
+            for r in ManagementRequest.objects.filter(user=user).select_related("structure").order_by("pk")
+        ],
     }
 
 
@@ -43,6 +63,13 @@ def erase_memberships(user: User, *, replacement: Any | None = None) -> None:
         services.remove_membership(
             actor=None, membership=membership, reason="Compte supprimé", allow_orphan=True
         )
+    # The structures of which the person is the (unpublished) contact: the contact is emptied.
+    for structure in Structure.objects.filter(contact_email__iexact=user.email):
+        Structure.objects.filter(pk=structure.pk).update(contact_name="", contact_email="", contact_phone="")
+        structure.history.filter(contact_email__iexact=user.email).update(
+            contact_name="", contact_email="", contact_phone=""
+        )
+    ManagementRequest.objects.filter(user=user).delete()
     # The person's addresses in the structures' own texts (a public contact, a description): redacted.
     redact_rows(Structure.objects.all(), STRUCTURE_TEXT_FIELDS, needles_for(user))
     # The history of the person's memberships (the accounts hook anonymises every other history table).

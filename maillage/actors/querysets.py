@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import models
 
-from maillage.actors.models import Structure
+from maillage.actors.models import Practice, Structure
 
 
 class StructureQuerySet:
@@ -19,3 +19,22 @@ class StructureQuerySet:
         if user is not None and user.is_authenticated:
             visible |= models.Q(memberships__user=user)
         return qs.filter(visible).distinct()
+
+    @staticmethod
+    def published(territory: Any) -> models.QuerySet[Structure]:
+        """What the public directory, the map, the exports and the API show."""
+        return Structure.objects.filter(territory=territory, status=Structure.Status.PUBLISHED)
+
+
+class PracticeQuerySet:
+    @staticmethod
+    def public(territory: Any) -> models.QuerySet[Practice]:
+        return (
+            Practice.objects.filter(
+                structure__territory=territory,
+                structure__status=Structure.Status.PUBLISHED,
+                is_published=True,
+            )
+            .select_related("structure")
+            .order_by("title", "pk")
+        )

@@ -1,16 +1,594 @@
+"""Views of the directory: search and map, profile, contact, self-service, moderation, practices, exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import json_script
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
 
-from maillage.actors.querysets import StructureQuerySet
+from maillage.actors import directory, exports, importers, services, taxonomy
+from maillage.actors.forms import (
+    ContactForm,
+    ErrorReportForm,
+    ImportForm,
+    ManagementRequestForm,
+    PracticeForm,
+    RefuseForm,
+    StructureForm,
+)
+from maillage.actors.models import (
+    TRANSITIONS,
+    Decision,
+    EditProposal,
+    ErrorReport,
+    ImportBatch,
+    ManagementRequest,
+    Membership,
+    MergeProposal,
+    Structure,
+)
+from maillage.actors.querysets import PracticeQuerySet, StructureQuerySet
+from maillage.core.geo import BBox
+
+CONTACT_LIMIT_PER_IP = 5  # per hour
+CONTACT_LIMIT_PER_STRUCTURE = 20  # per hour
+REPORT_LIMIT_PER_IP = 5
 
 
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "?"
+
+
+def _rate_limited(key: str, limit: int, window: int = 3600) -> bool:
+    """Count one hit on `key` in the shared cache; True once `limit` is passed within `window` seconds."""
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def _require_animator(request: HttpRequest) -> None:
+    if not request.user.is_animator_of(request.territory):
+        raise PermissionDenied
+
+
+# --- search and map ---------------------------------------------------------------------------------
+
+
+def _search_context(request: HttpRequest) -> dict[str, Any]:
+    territory = request.territory
+    filters = directory.parse_filters(request.GET, territory)
+    try:
+        page_number = int(request.GET.get("page", 1))
+    except ValueError:
+        page_number = 1
+    base = StructureQuerySet.published(territory)
+    result = directory.run(base, filters, territory, page=page_number)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "filters": filters,
+        "result": result,
+        "sorts": directory.SORTS,
+        "radii": directory.RADII,
+        "communes": territory.communes.order_by("name"),
+        "query_string": params.urlencode(),
+        "markers_url": reverse("actors:markers"),
+        "tiles_url": settings.MAILLAGE_MAP_TILES_URL,
+        "tiles_attribution": settings.MAILLAGE_MAP_TILES_ATTRIBUTION,
+    }
+
+
+@require_GET
 def structure_list(request: HttpRequest) -> HttpResponse:
-    qs = StructureQuerySet.for_user(request.user, request.territory).select_related("commune")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "actors/structure_list.html", {"page": page})
+    # htmx asks for the same page and swaps the results and the facets (hx-select / hx-select-oob).
+    response = render(request, "actors/structure_list.html", _search_context(request))
+    response["Vary"] = "HX-Request"
+    return response
 
 
+@require_GET
+def structure_markers(request: HttpRequest) -> JsonResponse:
+    """Markers of the current search inside `bbox` (« ouest,sud,est,nord »), as light JSON."""
+    territory = request.territory
+    try:
+        bbox = BBox.parse(request.GET.get("bbox", ""))
+    except ValueError as exc:
+        return JsonResponse({"erreur": str(exc) or "Emprise invalide."}, status=400)
+    filters = directory.parse_filters(request.GET, territory)
+    rows = directory.markers(StructureQuerySet.published(territory), filters, territory, bbox)
+    return JsonResponse({"count": len(rows), "markers": rows})
+
+
+@require_GET
+def structure_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    territory = request.territory
+    filters = directory.parse_filters(request.GET, territory)
+    base = StructureQuerySet.published(territory)
+    qs = directory.base_queryset(base, filters, territory).filter(
+        directory.filter_conditions(filters, territory)
+    )
+    key = f"actors:export:{_client_ip(request)}"
+    if _rate_limited(key, 30):
+        return HttpResponse("Trop d'exports en peu de temps ; réessayez dans une heure.", status=429)
+    if fmt == "geojson":
+        return exports.geojson_response(qs, territory)
+    if fmt == "data-inclusion":
+        return exports.data_inclusion_response(qs, territory)
+    if fmt in ("csv", "xlsx", "ods"):
+        return exports.table_response(qs, territory, fmt)
+    raise Http404
+
+
+# --- profile ---------------------------------------------------------------------------------------
+
+
+def _structure(request: HttpRequest, slug: str) -> Structure:
+    return get_object_or_404(
+        StructureQuerySet.for_user(request.user, request.territory).select_related("commune", "territory"),
+        slug=slug,
+    )
+
+
+def _detail_context(request: HttpRequest, structure: Structure, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    can_edit = user.is_authenticated and user.has_perm("actors.change_structure", structure)
+    # json_script escapes <, > and & inside the JSON; only the script type changes (a data block).
+    json_ld = mark_safe(  # noqa: S308
+        json_script(exports.json_ld(structure, request)).replace(
+            'type="application/json"', 'type="application/ld+json"', 1
+        )
+    )
+    return {
+        "structure": structure,
+        "badges": directory.badges_of(structure),
+        "practices": structure.practices.filter(is_published=True),
+        "can_edit": can_edit,
+        "is_manager": user.is_authenticated
+        and Membership.objects.filter(user=user, structure=structure, role=Membership.Role.MANAGER).exists(),
+        "json_ld": json_ld,
+        "contact_form": extra.pop("contact_form", None) or ContactForm(),
+        "can_contact": bool(services.contact_recipients(structure)) and structure.is_published,
+        "provenance": exports.provenance_lines(structure),
+        "breadcrumbs": [("Annuaire des acteurs", reverse("actors:list")), (structure.name, None)],
+        **extra,
+    }
+
+
+@require_GET
 def structure_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    structure = get_object_or_404(StructureQuerySet.for_user(request.user, request.territory), slug=slug)
-    return render(request, "actors/structure_detail.html", {"structure": structure})
+    structure = _structure(request, slug)
+    return render(request, "actors/structure_detail.html", _detail_context(request, structure))
+
+
+def structure_contact(request: HttpRequest, slug: str) -> HttpResponse:
+    """The contact form (also on the profile): the message reaches the structure by mail; no address shown."""
+    structure = _structure(request, slug)
+    if not structure.is_published or not services.contact_recipients(structure):
+        raise Http404
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _rate_limited(f"actors:contact:ip:{_client_ip(request)}", CONTACT_LIMIT_PER_IP) or _rate_limited(
+            f"actors:contact:s:{structure.pk}", CONTACT_LIMIT_PER_STRUCTURE
+        ):
+            form.add_error(None, "Trop de messages envoyés en peu de temps : réessayez dans une heure.")
+            return render(request, "actors/contact.html", {"structure": structure, "form": form}, status=429)
+        services.send_contact_message(
+            structure=structure,
+            sender_name=form.cleaned_data["name"],
+            sender_email=form.cleaned_data["email"],
+            message=form.cleaned_data["message"],
+        )
+        messages.success(request, "Votre message a été transmis à la structure.")
+        return redirect("actors:detail", slug=structure.slug)
+    return render(request, "actors/contact.html", {"structure": structure, "form": form})
+
+
+def structure_report(request: HttpRequest, slug: str) -> HttpResponse:
+    structure = _structure(request, slug)
+    form = ErrorReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _rate_limited(f"actors:report:{_client_ip(request)}", REPORT_LIMIT_PER_IP):
+            form.add_error(None, "Trop de signalements en peu de temps : réessayez dans une heure.")
+        else:
+            try:
+                services.report_error(structure=structure, message=form.cleaned_data["message"])
+            except ValidationError as exc:
+                form.add_error("message", exc.messages[0])
+            else:
+                messages.success(request, "Merci : l'animation du territoire va vérifier la fiche.")
+                return redirect("actors:detail", slug=structure.slug)
+    return render(request, "actors/report.html", {"structure": structure, "form": form})
+
+
+# --- self-service ----------------------------------------------------------------------------------
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def structure_create(request: HttpRequest) -> HttpResponse:
+    territory = request.territory
+    form = StructureForm(request.POST or None, request.FILES or None, territory=territory)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            structure = services.create_structure(
+                actor=request.user,
+                territory=territory,
+                data=form.structure_data(),
+                sectors=form.cleaned_data["sectors"],
+                logo=form.cleaned_data.get("logo_upload"),
+            )
+        except services.DuplicateStructure as exc:
+            duplicate = exc.existing
+            form.add_error(None, exc.messages)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if structure.status == Structure.Status.PENDING:
+                messages.success(request, "Merci ! La fiche sera publiée après vérification par l'animation.")
+            else:
+                messages.success(request, "La fiche est publiée.")
+            return redirect("actors:detail", slug=structure.slug)
+    return render(
+        request,
+        "actors/structure_form.html",
+        {
+            "form": form,
+            "duplicate": duplicate,
+            "title": "Inscrire une structure",
+            "breadcrumbs": [
+                ("Annuaire des acteurs", reverse("actors:list")),
+                ("Inscrire une structure", None),
+            ],
+        },
+    )
+
+
+@login_required
+def structure_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    structure = _structure(request, slug)
+    if not request.user.has_perm("actors.change_structure", structure):
+        raise PermissionDenied
+    form = StructureForm(
+        request.POST or None, request.FILES or None, instance=structure, territory=request.territory
+    )
+    if request.method == "POST" and form.is_valid():
+        fresh = Structure.objects.get(pk=structure.pk)  # the form wrote into `structure`
+        try:
+            outcome = services.update_structure(
+                actor=request.user,
+                structure=fresh,
+                data=form.structure_data(),
+                sectors=form.cleaned_data["sectors"],
+                logo=form.cleaned_data.get("logo_upload"),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if isinstance(outcome, EditProposal):
+                messages.success(
+                    request, "Vos modifications seront visibles après validation par l'animation."
+                )
+            else:
+                messages.success(request, "La fiche est à jour.")
+            return redirect("actors:detail", slug=fresh.slug)
+    return render(
+        request,
+        "actors/structure_form.html",
+        {
+            "form": form,
+            "duplicate": None,
+            "title": f"Modifier « {structure.name} »",
+            "breadcrumbs": [
+                ("Annuaire des acteurs", reverse("actors:list")),
+                (structure.name, reverse("actors:detail", args=[structure.slug])),
+                ("Modifier", None),
+            ],
+        },
+    )
+
+
+@login_required
+def structure_claim(request: HttpRequest, slug: str) -> HttpResponse:
+    """« Demander la gestion d'une fiche »."""
+    structure = _structure(request, slug)
+    form = ManagementRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_management(
+                actor=request.user, structure=structure, message=form.cleaned_data["message"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Votre demande est envoyée : vous recevrez la réponse par courriel.")
+            return redirect("actors:detail", slug=structure.slug)
+    return render(request, "actors/claim.html", {"structure": structure, "form": form})
+
+
+# --- moderation ------------------------------------------------------------------------------------
+
+
+FIELD_LABELS = {
+    f.name: str(f.verbose_name) for f in Structure._meta.get_fields() if hasattr(f, "verbose_name")
+}
+FIELD_LABELS.update({"sectors": "Secteurs", "logo": "Logo"})
+
+
+def _diff_rows(proposal: EditProposal) -> list[tuple[str, Any, Any]]:
+    return [(FIELD_LABELS.get(field, field), pair[0], pair[1]) for field, pair in proposal.changes.items()]
+
+
+@login_required
+def moderation(request: HttpRequest) -> HttpResponse:
+    _require_animator(request)
+    territory = request.territory
+    proposals = list(
+        EditProposal.objects.filter(structure__territory=territory, status=Decision.PENDING).select_related(
+            "structure", "author"
+        )
+    )
+    for proposal in proposals:
+        proposal.diff = _diff_rows(proposal)
+    return render(
+        request,
+        "actors/moderation.html",
+        {
+            "pending": Structure.objects.filter(territory=territory, status=Structure.Status.PENDING)
+            .select_related("commune")
+            .order_by("created_at"),
+            "proposals": proposals,
+            "requests": ManagementRequest.objects.filter(
+                structure__territory=territory, status=Decision.PENDING
+            ).select_related("structure", "user"),
+            "reports": ErrorReport.objects.filter(
+                structure__territory=territory, resolved=False
+            ).select_related("structure"),
+            "merges": MergeProposal.objects.filter(
+                territory=territory, status=Decision.PENDING
+            ).select_related("structure"),
+            "refuse_form": RefuseForm(),
+            "breadcrumbs": [("Annuaire des acteurs", reverse("actors:list")), ("Modération", None)],
+        },
+    )
+
+
+@login_required
+@require_POST
+def moderate_structure(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_animator(request)
+    structure = get_object_or_404(Structure, pk=pk, territory=request.territory)
+    to_status = request.POST.get("to", "")
+    if (structure.status, to_status) not in TRANSITIONS:
+        messages.error(request, "Cette action n'est pas possible pour cette fiche.")
+        return redirect("actors:moderation")
+    try:
+        services.transition_structure(
+            actor=request.user,
+            structure=structure,
+            to_status=to_status,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"« {structure.name} » : {Structure.Status(to_status).label}.")
+    return redirect("actors:moderation")
+
+
+@login_required
+@require_POST
+def moderate_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_animator(request)
+    proposal = get_object_or_404(EditProposal, pk=pk, structure__territory=request.territory)
+    try:
+        services.decide_edit_proposal(
+            actor=request.user, proposal=proposal, accept=request.POST.get("accept") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Modification traitée.")
+    return redirect("actors:moderation")
+
+
+@login_required
+@require_POST
+def moderate_request(request: HttpRequest, pk: int) -> HttpResponse:
+    management_request = get_object_or_404(ManagementRequest, pk=pk, structure__territory=request.territory)
+    try:
+        services.decide_management_request(
+            actor=request.user, request=management_request, accept=request.POST.get("accept") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Demande de gestion traitée.")
+    return redirect("actors:moderation")
+
+
+@login_required
+@require_POST
+def resolve_report(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_animator(request)
+    report = get_object_or_404(ErrorReport, pk=pk, structure__territory=request.territory)
+    services.resolve_error_report(actor=request.user, report=report)
+    messages.success(request, "Signalement traité.")
+    return redirect("actors:moderation")
+
+
+# --- practices -------------------------------------------------------------------------------------
+
+
+@require_GET
+def practice_list(request: HttpRequest) -> HttpResponse:
+    territory = request.territory
+    theme = request.GET.get("theme", "")
+    practices = PracticeQuerySet.public(territory)
+    q = request.GET.get("q", "").strip()[:200]
+    if theme in taxonomy.PRACTICE_THEMES:
+        practices = [p for p in practices if theme in p.themes]
+    else:
+        theme = ""
+    if q:
+        from_search = directory.practice_ids(territory, q)
+        practices = [p for p in practices if p.pk in from_search]
+    page = Paginator(list(practices), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "actors/practice_list.html",
+        {
+            "page_obj": page,
+            "themes": taxonomy.PRACTICE_THEMES,
+            "theme": theme,
+            "q": q,
+            "breadcrumbs": [("Guide des pratiques", None)],
+        },
+    )
+
+
+@require_GET
+def practice_detail(request: HttpRequest, slug: str, practice_slug: str) -> HttpResponse:
+    structure = _structure(request, slug)
+    practice = get_object_or_404(structure.practices, slug=practice_slug)
+    if not practice.is_published and not request.user.has_perm("actors.change_structure", structure):
+        raise Http404
+    return render(
+        request,
+        "actors/practice_detail.html",
+        {
+            "practice": practice,
+            "structure": structure,
+            "breadcrumbs": [
+                ("Guide des pratiques", reverse("actors:practices")),
+                (practice.title, None),
+            ],
+        },
+    )
+
+
+@login_required
+def practice_edit(request: HttpRequest, slug: str, practice_slug: str = "") -> HttpResponse:
+    structure = _structure(request, slug)
+    if not request.user.has_perm("actors.change_structure", structure):
+        raise PermissionDenied
+    practice = get_object_or_404(structure.practices, slug=practice_slug) if practice_slug else None
+    initial = (
+        {
+            "title": practice.title,
+            "themes": practice.themes,
+            "summary": practice.summary,
+            "body": practice.body,
+        }
+        if practice
+        else None
+    )
+    form = PracticeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice = services.save_practice(
+                actor=request.user, structure=structure, practice=practice, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "La pratique est enregistrée.")
+            return redirect("actors:practice_detail", slug=structure.slug, practice_slug=practice.slug)
+    return render(
+        request,
+        "actors/practice_form.html",
+        {"form": form, "structure": structure, "practice": practice},
+    )
+
+
+# --- imports (the animation) ----------------------------------------------------------------------------
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    _require_animator(request)
+    territory = request.territory
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.start_import(
+                actor=request.user,
+                territory=territory,
+                kind=form.cleaned_data["kind"],
+                source=form.cleaned_data["source"],
+                files=[f for f in (form.cleaned_data["file"], form.cleaned_data.get("unit_file")) if f],
+                mapping=form.cleaned_data["mapping"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("actors:import_status", pk=batch.pk)
+    return render(
+        request,
+        "actors/import_form.html",
+        {
+            "form": form,
+            "batches": ImportBatch.objects.filter(territory=territory)[:10],
+            "breadcrumbs": [("Modération", reverse("actors:moderation")), ("Importer des structures", None)],
+        },
+    )
+
+
+@login_required
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_animator(request)
+    batch = get_object_or_404(ImportBatch, pk=pk, territory=request.territory)
+    if request.method == "POST":
+        try:
+            services.commit_import(actor=request.user, batch=batch)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("actors:import_status", pk=batch.pk)
+    running = batch.state in (ImportBatch.State.QUEUED, ImportBatch.State.RUNNING)
+    context = {
+        "batch": batch,
+        "running": running,
+        "counts": batch.report.get("counts", {}),
+        "breadcrumbs": [("Importer des structures", reverse("actors:import")), (str(batch), None)],
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "actors/_import_status.html", context)
+    return render(request, "actors/import_status.html", context)
+
+
+@login_required
+@require_POST
+def moderate_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_animator(request)
+    proposal = get_object_or_404(MergeProposal, pk=pk, territory=request.territory)
+    try:
+        importers.decide_merge(
+            actor=request.user, proposal=proposal, accept=request.POST.get("accept") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Proposition de fusion traitée.")
+    return redirect("actors:moderation")
