@@ -1,5 +1,271 @@
-"""What the events app brings to the registry."""
+"""What the events app brings to the registry: menu, pages, demo, metrics, content block, jobs,
+personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from maillage.core.registry import (
+    ANIMATOR_ONLY,
+    PUBLIC,
+    SIGNED_IN,
+    ContentProvider,
+    DemoLoader,
+    ExampleContext,
+    MenuEntry,
+    Metric,
+    PageSpec,
+    PeriodicJob,
+    PersonalDataHook,
+    registry,
+    statuses,
+)
+from maillage.core.tokens import make_token
+from maillage.events import blocks, demo, metrics, services
+from maillage.events.models import Campaign, Event, Registration, Status
+
+
+def example_event(ctx: ExampleContext) -> Event:
+    """A published event hosted by the matrix's structure, 10 days ahead, with one registration (attended)."""
+    event = Event.objects.filter(territory=ctx.territory, slug="rendez-vous-exemple").first()
+    if event is None:
+        start = (timezone.now() + dt.timedelta(days=10)).replace(hour=17, minute=0, second=0, microsecond=0)
+        event = Event.objects.create(
+            territory=ctx.territory,
+            slug="rendez-vous-exemple",
+            title="Rendez-vous de l'ESS : visite de la ressourcerie",
+            description="Visite et **échanges** entre acteurs.",
+            start=start,
+            end=start + dt.timedelta(hours=2),
+            status=Status.PUBLISHED,
+            venue="Atelier",
+            address="1 rue de l'Exemple",
+            capacity=30,
+            questions=["Régime alimentaire"],
+        )
+        event.hosts.add(ctx.structure)
+        Registration.objects.create(
+            event=event,
+            email="inscrit@example.org",
+            name="Inscrite Exemple",
+            state=Registration.State.REGISTERED,
+            sequence=1,
+            attended=True,
+        )
+    return event
+
+
+def example_campaign(ctx: ExampleContext) -> Campaign:
+    today = timezone.localdate()
+    campaign, _ = Campaign.objects.get_or_create(
+        territory=ctx.territory,
+        slug="mois-de-l-ess-exemple",
+        defaults={"title": "Mois de l'ESS", "starts_on": today, "ends_on": today + dt.timedelta(days=30)},
+    )
+    return campaign
+
+
+def example_proposal(ctx: ExampleContext) -> Event:
+    event = example_event(ctx)
+    proposal = Event.objects.filter(territory=ctx.territory, slug="proposition-exemple").first()
+    if proposal is None:
+        proposal = Event.objects.create(
+            territory=ctx.territory,
+            slug="proposition-exemple",
+            title="Portes ouvertes",
+            start=event.start,
+            end=event.end,
+            campaign=example_campaign(ctx),
+            venue="Atelier",
+        )
+    return proposal
+
+
+def _registration_id(ctx: ExampleContext) -> int:
+    return example_event(ctx).registrations.first().pk
+
+
+def _page(name: str, url, expected, kind: str = "page", axe_as: str | None = None) -> None:
+    registry.add_page(PageSpec(name=name, example_url=url, expected=expected, kind=kind, axe_as=axe_as))  # type: ignore[arg-type]
+
+
+PROPOSE = statuses(anonymous=302, member=403, manager_other=200, animator_other=403, animator=200)
 
 
 def register() -> None:
-    pass
+    registry.add_menu(MenuEntry(key="agenda", label="Agenda", url_name="events:list", order=20))
+    slug = lambda ctx: example_event(ctx).slug  # noqa: E731
+    _page("events:list", lambda ctx: "/agenda/", PUBLIC)
+    _page("events:month", lambda ctx: "/agenda/mois/", PUBLIC)
+    _page("events:programme", lambda ctx: "/agenda/programme/", PUBLIC)
+    _page("events:programme_pdf", lambda ctx: "/agenda/programme.pdf", PUBLIC, kind="file")
+    _page("events:feed", lambda ctx: "/agenda/agenda.ics?kind=rendez_vous", PUBLIC, kind="file")
+    _page("events:detail", lambda ctx: f"/agenda/{slug(ctx)}/", PUBLIC, axe_as="animator")
+    _page("events:event_ics", lambda ctx: f"/agenda/{slug(ctx)}/agenda.ics", PUBLIC, kind="file")
+    _page("events:register", lambda ctx: f"/agenda/{slug(ctx)}/inscription/", PUBLIC, axe_as="member")
+    _page("events:unregister", lambda ctx: f"/agenda/{slug(ctx)}/desinscription/", SIGNED_IN, axe_as="member")
+    _page(
+        "events:confirm",
+        lambda ctx: (
+            "/agenda/inscription/confirmer/"
+            f"{make_token(services.CONFIRM_PURPOSE, {'r': _registration_id(ctx)}, single_use=True)}/"
+        ),
+        PUBLIC,
+    )
+    _page(
+        "events:cancel_link",
+        lambda ctx: (
+            "/agenda/inscription/annuler/"
+            f"{make_token(services.CANCEL_PURPOSE, {'r': _registration_id(ctx)})}/"
+        ),
+        PUBLIC,
+    )
+    _page(
+        "events:checkin",
+        lambda ctx: f"/agenda/emargement/{make_token('events.checkin', {'e': example_event(ctx).pk})}/",
+        PUBLIC,
+    )
+    _page("events:create", lambda ctx: "/agenda/nouveau/", ANIMATOR_ONLY, axe_as="animator")
+    _page("events:series_create", lambda ctx: "/agenda/nouvelle-serie/", ANIMATOR_ONLY, axe_as="animator")
+    for name, suffix in [
+        ("events:edit", "modifier/"),
+        ("events:status", "statut/"),
+        ("events:manage", "gestion/"),
+        ("events:message", "message/"),
+        ("events:report", "compte-rendu/"),
+    ]:
+        _page(
+            name, lambda ctx, suffix=suffix: f"/agenda/{slug(ctx)}/{suffix}", ANIMATOR_ONLY, axe_as="animator"
+        )
+    _page(
+        "events:occurrence_edit",
+        lambda ctx: f"/agenda/{example_occurrence(ctx).slug}/modifier-la-date/",
+        ANIMATOR_ONLY,
+        axe_as="animator",
+    )
+    _page(
+        "events:export", lambda ctx: f"/agenda/{slug(ctx)}/inscrits/?format=xlsx", ANIMATOR_ONLY, kind="file"
+    )
+    _page(
+        "events:signin_sheet", lambda ctx: f"/agenda/{slug(ctx)}/emargement.pdf", ANIMATOR_ONLY, kind="file"
+    )
+    _page(
+        "events:attestation",
+        lambda ctx: f"/agenda/{slug(ctx)}/attestation/{_registration_id(ctx)}.pdf",
+        ANIMATOR_ONLY,
+        kind="file",
+    )
+    _page(
+        "events:campaign",
+        lambda ctx: f"/agenda/campagnes/{example_campaign(ctx).slug}/",
+        PUBLIC,
+        axe_as="animator",
+    )
+    _page(
+        "events:propose",
+        lambda ctx: f"/agenda/campagnes/{example_campaign(ctx).slug}/proposer/",
+        PROPOSE,
+        axe_as="animator",
+    )
+    _page(
+        "events:campaign_validate",
+        lambda ctx: f"/agenda/{example_proposal(ctx).slug}/valider/",
+        ANIMATOR_ONLY,
+        axe_as="animator",
+    )
+
+    _page("api:events", lambda ctx: "/api/v1/agenda?kind=rendez_vous", PUBLIC, kind="api")
+    _page("api:event", lambda ctx: f"/api/v1/agenda/{slug(ctx)}", PUBLIC, kind="api")
+
+    registry.add_content_provider(
+        ContentProvider(key="events.upcoming", label="Prochains rendez-vous", build=blocks.upcoming_block)
+    )
+    registry.add_metric(
+        Metric(
+            key="events.rendezvous_held",
+            label="Rendez-vous de l'ESS tenus",
+            unit="rendez-vous",
+            compute=metrics.rendezvous_held,
+            description="Rendez-vous de l'ESS publiés (ou clos) qui ont eu lieu pendant la période.",
+        )
+    )
+    registry.add_metric(
+        Metric(
+            key="events.events_held",
+            label="Rendez-vous tenus (tous types)",
+            unit="rendez-vous",
+            compute=metrics.events_held,
+        )
+    )
+    registry.add_metric(
+        Metric(
+            key="events.attendance",
+            label="Participants aux rendez-vous",
+            unit="participations",
+            compute=metrics.attendance,
+            description="Présences pointées aux rendez-vous tenus pendant la période "
+            "(une personne venue deux fois compte deux fois).",
+        )
+    )
+    registry.add_metric(
+        Metric(
+            key="events.rendezvous_attendance",
+            label="Participants aux Rendez-vous de l'ESS",
+            unit="participations",
+            compute=metrics.rendezvous_attendance,
+        )
+    )
+    registry.add_periodic_job(
+        PeriodicJob(
+            key="events.materialise_series",
+            task_path="maillage.events.tasks.materialise_series_task",
+            every=dt.timedelta(days=1),
+        )
+    )
+    registry.add_periodic_job(
+        PeriodicJob(
+            key="events.reminders",
+            task_path="maillage.events.tasks.send_reminders_task",
+            every=dt.timedelta(hours=1),
+        )
+    )
+    registry.add_periodic_job(
+        PeriodicJob(
+            key="events.release_holds",
+            task_path="maillage.events.tasks.release_holds_task",
+            every=dt.timedelta(minutes=5),
+        )
+    )
+    registry.add_personal_data(
+        PersonalDataHook(
+            key="events.registrations",
+            label="Inscriptions aux rendez-vous",
+            export=services.export_person,
+            erase=services.erase_person,
+            retention=services.expire_registrations,
+            order=50,
+        )
+    )
+    registry.add_demo_loader(DemoLoader(key="events", load=demo.load, order=40))
+
+
+def example_occurrence(ctx: ExampleContext) -> Event:
+    event = Event.objects.filter(territory=ctx.territory, series__isnull=False).order_by("start").first()
+    if event is None:
+        start = timezone.localtime(timezone.now() + dt.timedelta(days=40)).replace(
+            hour=18, minute=0, second=0, microsecond=0
+        )
+        series = services.create_series(
+            actor=None,
+            territory=ctx.territory,
+            rrule="FREQ=MONTHLY;BYDAY=1FR;COUNT=3",
+            first_start=start,
+            duration=dt.timedelta(hours=2),
+            hosts=[ctx.structure],
+            title="Rendez-vous de l'ESS",
+            venue="Salle",
+        )
+        event = series.occurrences.order_by("start").first()
+    return event
