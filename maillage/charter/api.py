@@ -1,0 +1,109 @@
+"""API of the charter: the current version, the versions, a version's articles, the signatories.
+
+Drafts are never served. Signatories carry the signer's name and role (public by the signer's consent,
+said on the signing form), never an account or an address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from maillage.charter.models import CharterVersion, VersionStatus
+from maillage.charter.querysets import signatories
+
+router = Router(tags=["charte"])
+
+
+class ArticleOut(Schema):
+    position: int
+    title: str
+    body: str
+
+
+class VersionSummaryOut(Schema):
+    number: int
+    title: str
+    status: str
+    opened_on: dt.date | None = None
+    adopted_on: dt.date | None = None
+    superseded_on: dt.date | None = None
+
+
+class VersionOut(VersionSummaryOut):
+    preamble: str
+    articles: list[ArticleOut]
+
+
+class SignatoryOut(Schema):
+    structure: str
+    structure_slug: str
+    commune: str | None = None
+    latest_version: int
+    signed_current_version: bool
+    signed_on: dt.date
+    signer_name: str
+    signer_role: str
+
+
+def _public_versions(request):
+    return CharterVersion.objects.filter(charter__territory=request.territory).exclude(
+        status=VersionStatus.DRAFT
+    )
+
+
+def _version_out(version: CharterVersion) -> dict:
+    return {
+        "number": version.number,
+        "title": version.title,
+        "status": version.status,
+        "opened_on": version.opened_on,
+        "adopted_on": version.adopted_on,
+        "superseded_on": version.superseded_on,
+        "preamble": version.preamble,
+        "articles": [
+            {"position": a.position, "title": a.title, "body": a.body} for a in version.articles.all()
+        ],
+    }
+
+
+@router.get("/charte", response=VersionOut, summary="La version en vigueur de la charte")
+def current_version(request):
+    version = _public_versions(request).filter(status=VersionStatus.ADOPTED).first()
+    if version is None:
+        raise HttpError(404, "Aucune version de la charte n'est adoptée.")
+    return _version_out(version)
+
+
+@router.get(
+    "/charte/versions", response=list[VersionSummaryOut], summary="Les versions publiées de la charte"
+)
+def list_versions(request):
+    return list(_public_versions(request).order_by("number"))
+
+
+@router.get(
+    "/charte/versions/{number}", response=VersionOut, summary="Une version de la charte et ses articles"
+)
+def get_version(request, number: int):
+    return _version_out(get_object_or_404(_public_versions(request), number=number))
+
+
+@router.get("/charte/signataires", response=list[SignatoryOut], summary="Les structures signataires")
+def list_signatories(request):
+    return [
+        {
+            "structure": r.structure.name,
+            "structure_slug": r.structure.slug,
+            "commune": r.structure.commune.name if r.structure.commune else None,
+            "latest_version": r.latest.version.number,
+            "signed_current_version": r.is_current,
+            "signed_on": r.latest.signed_on,
+            "signer_name": r.latest.signer_name,
+            "signer_role": r.latest.signer_role,
+        }
+        for r in signatories(request.territory)
+    ]
