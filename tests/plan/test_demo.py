@@ -1,0 +1,91 @@
+"""The demo plan is the seed's real plan, on the demo contract's timeline; re-running is safe."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from maillage.core.demo import contract_start
+from maillage.plan import demo
+from maillage.plan.models import Contract, Means, Milestone, Node, PlanVersion, ScheduleEntry
+from maillage.plan.querysets import build_tree
+from tests.factories import TerritoryFactory
+
+pytestmark = pytest.mark.django_db
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "plan-actions-cldess-2012.txt"
+TODAY = dt.date(2026, 11, 22)
+
+
+def normalise(text: str) -> str:
+    text = text.replace("’", "'").replace("\u00a0", " ")
+    text = re.sub(r"\s+", " ", text).replace("« ", "«").replace(" »", "»")
+    return re.sub(r" ([,.])", r"\1", text).strip().lower()
+
+
+@pytest.fixture
+def loaded(db):
+    TerritoryFactory(slug="pays-de-grasse", name="Pays de Grasse")
+    demo.load(today=TODAY, context={})
+    return Contract.objects.get()
+
+
+def test_every_element_of_the_seed(loaded):
+    first = PlanVersion.objects.order_by("year").first()
+    nodes = first.nodes
+    assert nodes.filter(kind="objective").count() == 4
+    assert nodes.filter(kind="operational").count() == 12
+    assert nodes.filter(kind="action").count() == 17
+    assert Means.objects.filter(node__version=first).count() == 22
+    assert ScheduleEntry.objects.filter(node__version=first).count() == 8
+    assert Milestone.objects.filter(node__version=first).count() == 14
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed file not available")
+def test_titles_are_written_as_in_the_seed(loaded):
+    seed = normalise(SEED.read_text())
+    first = PlanVersion.objects.order_by("year").first()
+    for node in first.nodes.exclude(kind="objective"):
+        # Seed spellings kept; only double spaces and apostrophes normalised.
+        assert normalise(node.title) in seed, node.title
+    for means in Means.objects.filter(node__version=first):
+        assert normalise(means.description) in seed, means.description
+    for objective in demo.PLAN:
+        for seed_text, *_ in objective["schedule"]:
+            assert normalise(seed_text) in seed, seed_text
+    for *_, label, _month in demo.ROADMAP:
+        assert normalise(label) in seed, label
+
+
+def test_timeline_is_relative_to_demo_today(loaded):
+    start = contract_start(TODAY)  # 2025-09-01 stands for « Juin 2012 »
+    assert loaded.starts_on == start
+    assert loaded.signed_on == dt.date(2026, 2, 1)  # « Novembre 2012 »
+    years = list(PlanVersion.objects.order_by("year").values_list("year", flat=True))
+    assert years == [2025, 2026]
+    entries = ScheduleEntry.objects.filter(node__version__year=2025)
+    whens = [e.when for e in entries]
+    assert "1er semestre 2026" in whens  # « Premier semestre 2013 »: S + 7 months = April 2026
+    assert "décembre 2025 → 1er semestre 2026" in whens  # « de Septembre 2012 au Premier semestre 2013 »
+    assert "en cours depuis septembre 2025 → mars 2026" in whens  # « En cours à d'ici fin 2012 »
+    assert entries.get(precision="day").date == dt.date(2025, 9, 1)  # « 1er Juin 2012 »
+
+
+def test_plausible_progress_and_status_log(loaded):
+    current = PlanVersion.objects.get(year=2026)
+    roots = build_tree(current)
+    assert all(0 < root.progress < 100 for root in roots)
+    statuses = set(current.nodes.filter(kind="action").values_list("status", flat=True))
+    assert statuses == set(Node.Status.values)
+    done = current.nodes.filter(kind="action", status="done").first()
+    assert done.status_changes.exists() or done.history.exists()
+    assert any(iv.latest for root in roots for item in root.walk() for iv in item.indicators)
+
+
+def test_rerunning_is_safe(loaded):
+    count = Node.objects.count()
+    demo.load(today=TODAY, context={})
+    assert Node.objects.count() == count

@@ -1,0 +1,163 @@
+"""Yearly evaluation: drafted from the plan, partners comment during the window, conclusions, adoption
+freezes a snapshot, HTML and PDF (url_fetcher limited to our static files)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from maillage.plan import pdf, personal_data, services
+from maillage.plan.models import Evaluation, EvaluationComment
+from tests.plan.factories import make_tree, make_version
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def evaluation(territory):
+    with time_machine.travel(NOW, tick=False):
+        version = make_version(territory, year=2025)
+        objective, operational, a1, a2 = make_tree(version)
+        services.change_status(actor=None, node=a1, to_status="done")
+        services.add_indicator(actor=None, node=objective, title="Rendez-vous tenus", target=10)
+        return services.open_evaluation(
+            actor=None, version=version, consultation_ends_on=dt.date(2026, 1, 31)
+        )
+
+
+def test_open_twice_or_in_the_past_is_refused(territory):
+    version = make_version(territory, year=2025)
+    with time_machine.travel(NOW, tick=False):
+        with pytest.raises(ValidationError):
+            services.open_evaluation(actor=None, version=version, consultation_ends_on=dt.date(2025, 12, 1))
+        services.open_evaluation(actor=None, version=version, consultation_ends_on=dt.date(2026, 2, 1))
+        with pytest.raises(ValidationError):
+            services.open_evaluation(actor=None, version=version, consultation_ends_on=dt.date(2026, 2, 1))
+    assert Evaluation.objects.count() == 1
+
+
+def test_partners_comment_during_the_window_only(evaluation, member, structure, animator_other):
+    with time_machine.travel(NOW, tick=False):
+        services.add_evaluation_comment(
+            actor=member, evaluation=evaluation, text="Très bien", structure=structure
+        )
+        with pytest.raises(PermissionDenied):
+            services.add_evaluation_comment(actor=animator_other, evaluation=evaluation, text="Je passe")
+        with pytest.raises(ValidationError):
+            services.add_evaluation_comment(actor=member, evaluation=evaluation, text="   ")
+    with time_machine.travel(dt.datetime(2026, 2, 2, 9, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(ValidationError) as error:
+            services.add_evaluation_comment(actor=member, evaluation=evaluation, text="Trop tard")
+        assert "close" in str(error.value)
+    assert EvaluationComment.objects.count() == 1
+
+
+def test_adopted_report_is_frozen(evaluation, animator, client):
+    with time_machine.travel(NOW, tick=False):
+        with pytest.raises(ValidationError):
+            services.adopt_evaluation(actor=animator, evaluation=evaluation)  # no conclusions yet
+        services.conclude_evaluation(
+            actor=animator,
+            evaluation=evaluation,
+            conclusions="Bonne année.",
+            next_year_changes="- Plus de RDV",
+        )
+        services.adopt_evaluation(actor=animator, evaluation=evaluation)
+        html = client.get("/contrat/2025/evaluation/").content.decode()
+        assert "Rapport adopté" in html and "50 %" in html
+        # Later edits of the plan do not change the adopted report.
+        action = evaluation.version.nodes.get(number="1.1.2")
+        services.change_status(actor=None, node=action, to_status="done")
+        services.update_node(
+            actor=None, node=evaluation.version.nodes.get(number="1"), data={"title": "Renommé"}
+        )
+        html = client.get("/contrat/2025/evaluation/").content.decode()
+        assert "50 %" in html and "Renommé" not in html
+        with pytest.raises(ValidationError):
+            services.conclude_evaluation(
+                actor=animator, evaluation=evaluation, conclusions="x", next_year_changes=""
+            )
+
+
+def test_comment_page_for_members(evaluation, member, structure, animator_other):
+    client = Client()
+    client.force_login(member)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(
+            "/contrat/2025/evaluation/commenter/", {"structure": structure.pk, "text": "Merci !"}
+        )
+        assert response.status_code == 302
+        assert "Merci !" in client.get("/contrat/2025/evaluation/").content.decode()
+        other = Client()
+        other.force_login(animator_other)
+        assert other.get("/contrat/2025/evaluation/commenter/").status_code == 403
+
+
+def test_manage_page_opens_and_adopts(territory, animator):
+    make_version(territory, year=2025)
+    client = Client()
+    client.force_login(animator)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post("/contrat/gestion/2025/evaluation/", {"consultation_ends_on": "2025-01-01"})
+        assert "error-summary" in response.content.decode()
+        assert (
+            client.post(
+                "/contrat/gestion/2025/evaluation/", {"consultation_ends_on": "2026-02-01"}
+            ).status_code
+            == 302
+        )
+        response = client.post("/contrat/gestion/2025/evaluation/", {"conclusions": "", "adopt": "on"})
+        assert "Écrivez les conclusions" in response.content.decode()
+        response = client.post(
+            "/contrat/gestion/2025/evaluation/",
+            {
+                "conclusions": "Fin",
+                "plenary_label": "Plénière",
+                "plenary_url": "/agenda/pleniere/",
+                "adopt": "on",
+            },
+        )
+        assert response.status_code == 302
+    evaluation = Evaluation.objects.get()
+    assert evaluation.status == "adopted" and evaluation.snapshot["plenary_url"] == "/agenda/pleniere/"
+
+
+def test_pdf_of_the_report(evaluation, client):
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/contrat/2025/evaluation.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_pdf_fetcher_reads_only_our_static_files():
+    css = pdf.static_only_fetcher("https://ess.example/static/css/plan-print.css")
+    assert b"@page" in css.read()
+    for url in [
+        "https://evil.example/track.png",
+        "file:///etc/passwd",
+        "https://ess.example/static/../../config/settings/base.py",
+        "https://ess.example/media/private.pdf",
+    ]:
+        with pytest.raises(pdf.ForbiddenFetch):
+            pdf.static_only_fetcher(url)
+
+
+def test_personal_data_export_and_erase(evaluation, member, structure):
+
+    with time_machine.travel(NOW, tick=False):
+        services.add_evaluation_comment(
+            actor=member, evaluation=evaluation, text="Mon avis", structure=structure
+        )
+    exported = personal_data.export_comments(member)
+    assert exported["commentaires_d_evaluation"][0]["texte"] == "Mon avis"
+    personal_data.erase_comments(member)
+    assert not EvaluationComment.objects.exists()
+    assert not EvaluationComment.history.model.objects.filter(author_id=member.pk).exists()
+    assert not EvaluationComment.history.model.objects.filter(text="Mon avis").exists()
