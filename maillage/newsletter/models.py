@@ -1,0 +1,157 @@
+"""The lettre d'information: subscribers (double opt-in only), issues, and one delivery row per recipient.
+
+State machines (one readable table each, every transition logged who/when/from/to):
+
+- an issue: draft → sending → sent (`ISSUE_TRANSITIONS`, logged in `IssueTransition`);
+- a delivery: pending → sending → sent | failed (`DELIVERY_TRANSITIONS`). A row is switched to « sending »
+  alone, just before its message goes to the SMTP server, and to « sent » right after: a worker killed in
+  between leaves at most that one row « sending » — its fate is unknown, so a resumed send never re-sends
+  it but reports it. A delivery's own transitions are not logged row by row (10,000 per issue): its state,
+  `updated_at`, attempts and error are the log.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.models import Commune, Territory
+
+LETTRE_TITLE = "La Maille"
+LETTRE_TAGLINE = "la lettre d'information de l'économie sociale et solidaire du territoire"
+
+
+class Subscriber(models.Model):
+    """A confirmed (or since unsubscribed) address. Nothing is stored before the opt-in is confirmed: the
+    address and the consent travel inside the signed confirmation link until then."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("abonné")
+        UNSUBSCRIBED = "unsubscribed", _("désabonné")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="subscribers")
+    email = models.EmailField(_("adresse électronique"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("commune")
+    )
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    consent_text = models.TextField(_("texte du consentement"))
+    consent_at = models.DateTimeField(_("consentement donné le"))
+    confirmed_at = models.DateTimeField(_("confirmé le"))
+    unsubscribed_at = models.DateTimeField(_("désabonné le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("abonné")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "email"], name="subscriber_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("brouillon")
+        SENDING = "sending", _("envoi en cours")
+        SENT = "sent", _("envoyé")
+
+    class Segment(models.TextChoices):
+        ALL = "all", _("tous les abonnés")
+        MEMBERS = "members", _("les abonnés membres d'une structure du territoire")
+        ATELIER = "atelier", _("les membres d'un atelier abonnés à la lettre")
+        COMMUNE = "commune", _("les abonnés d'une commune")
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="lettre_issues")
+    number = models.PositiveIntegerField(_("numéro"))
+    title = models.CharField(_("titre"), max_length=200)
+    editorial = models.TextField(_("éditorial"), blank=True, help_text=_("En Markdown."))
+    providers = models.JSONField(_("rubriques"), default=list, blank=True)
+    blocks = models.JSONField(_("contenu composé"), default=list, blank=True)
+    since = models.DateTimeField(_("nouveautés depuis le"), null=True, blank=True)
+    segment = models.CharField(
+        _("destinataires"), max_length=20, choices=Segment.choices, default=Segment.ALL
+    )
+    segment_value = models.CharField(_("précision des destinataires"), max_length=50, blank=True)
+    status = models.CharField(_("état"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    composed_at = models.DateTimeField(null=True, blank=True)
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    last_progress_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("numéro de la lettre")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["territory", "number"], name="issue_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{LETTRE_TITLE} n° {self.number} — {self.title}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+ISSUE_TRANSITIONS: dict[str, set[str]] = {
+    Issue.Status.DRAFT: {Issue.Status.SENDING},
+    Issue.Status.SENDING: {Issue.Status.SENT},
+    Issue.Status.SENT: set(),
+}
+
+
+class IssueTransition(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="transitions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}: {self.from_status} → {self.to_status}"
+
+
+class Delivery(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        SENDING = "sending", _("en cours d'envoi")
+        SENT = "sent", _("envoyé")
+        FAILED = "failed", _("échec")
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.SET_NULL, null=True, related_name="deliveries"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    message_id = models.CharField(max_length=250, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("envoi")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "subscriber"], name="delivery_unique_recipient"),
+        ]
+        indexes = [models.Index(fields=["issue", "state"], name="delivery_issue_state")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}/{self.pk}: {self.state}"
+
+
+DELIVERY_TRANSITIONS: dict[str, set[str]] = {
+    Delivery.State.PENDING: {Delivery.State.SENDING, Delivery.State.FAILED},
+    Delivery.State.SENDING: {Delivery.State.SENT, Delivery.State.FAILED},
+    Delivery.State.SENT: set(),
+    Delivery.State.FAILED: set(),
+}

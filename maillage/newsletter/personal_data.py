@@ -1,0 +1,58 @@
+"""What the lettre keeps about a person: a subscription (address, commune, consent) and delivery rows.
+
+Export: the subscriptions of the person's address. Erase: the subscriber rows of that address are deleted
+(delivery rows keep only a null reference). Retention: an unsubscribed address is deleted 30 days after
+the unsubscription (kept that long only to prove it was honoured).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from maillage.core.registry import PersonalDataHook
+from maillage.newsletter.models import Subscriber
+
+UNSUBSCRIBED_RETENTION = dt.timedelta(days=30)
+
+
+def export_subscriptions(user: Any) -> dict[str, Any]:
+    rows = Subscriber.objects.filter(email__iexact=user.email).select_related("territory", "commune")
+    return {
+        "abonnements_lettre": [
+            {
+                "territoire": s.territory.name,
+                "adresse": s.email,
+                "commune": s.commune.name if s.commune else None,
+                "etat": s.get_status_display(),
+                "consentement": s.consent_text,
+                "consentement_le": s.consent_at.isoformat(),
+                "confirme_le": s.confirmed_at.isoformat(),
+                "desabonne_le": s.unsubscribed_at.isoformat() if s.unsubscribed_at else None,
+                "numeros_recus": s.deliveries.filter(state="sent").count(),
+            }
+            for s in rows
+        ]
+    }
+
+
+def erase_subscriptions(user: Any, *, replacement: Any | None = None) -> None:
+    if user.email:
+        Subscriber.objects.filter(email__iexact=user.email).delete()
+
+
+def expire_unsubscribed(now: dt.datetime) -> int:
+    deleted, _ = Subscriber.objects.filter(
+        status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at__lt=now - UNSUBSCRIBED_RETENTION
+    ).delete()
+    return deleted
+
+
+HOOK = PersonalDataHook(
+    key="newsletter",
+    label="Abonnement à la lettre d'information",
+    export=export_subscriptions,
+    erase=erase_subscriptions,
+    retention=expire_unsubscribed,
+    order=60,
+)

@@ -1,0 +1,266 @@
+"""Demo of the workspace (loader order 70): the seed's ateliers with members, a few discussions and
+« échanges », and a dozen items of the news watch, some picked for the lettre. Everything is fictitious
+(people from `context["demo_accounts"]`, links to example domains). Re-running is safe: ateliers are found
+by slug, threads by title, news items by URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from maillage.core.models import Territory
+from maillage.core.registry import DemoLoader
+from maillage.core.search import index_document
+from maillage.workspace.mentions import render_body
+from maillage.workspace.models import Atelier, AtelierMember, NewsItem, Post, Thread
+
+ATELIERS = [
+    (
+        "guide-des-acteurs-et-des-pratiques",
+        "Guide des acteurs et des pratiques",
+        "Co-construire le guide des acteurs de l'ESS du territoire et recueillir les **bonnes pratiques** "
+        "(objectif 1 du contrat : identifier, structurer et animer le réseau).",
+        Atelier.Policy.OPEN,
+        ["manager_ressourcerie", "manager_scop", "manager_jardins"],
+    ),
+    (
+        "evenementiel",
+        "Événementiel",
+        "Préparer les Rendez-vous de l'ESS, le mois de l'ESS et les rencontres avec les entreprises "
+        "« classiques ».",
+        Atelier.Policy.OPEN,
+        ["manager_ressourcerie", "manager_jardins"],
+    ),
+    (
+        "besoins-sociaux",
+        "Besoins sociaux non ou insuffisamment satisfaits",
+        "Repérer les besoins sociaux du territoire mal couverts et imaginer des réponses collectives.",
+        Atelier.Policy.ON_REQUEST,
+        ["manager_jardins"],
+    ),
+    (
+        "finances-solidaires",
+        "Finances solidaires",
+        "Avec les acteurs financiers du territoire : financement des projets, épargne solidaire, "
+        "réflexion autour d'une monnaie locale.",
+        Atelier.Policy.ON_REQUEST,
+        ["manager_scop"],
+    ),
+    (
+        "iae-achats-responsables",
+        "Groupe de travail IAE et achats responsables",
+        "Avec les structures de l'insertion par l'activité économique : développer les achats responsables "
+        "et de proximité, en interne de l'agglomération et à l'extérieur.",
+        Atelier.Policy.ON_REQUEST,
+        ["manager_jardins", "buyer"],
+    ),
+]
+
+THREADS = [
+    (
+        "guide-des-acteurs-et-des-pratiques",
+        "Quelles rubriques pour les fiches pratiques ?",
+        [
+            (
+                "animator",
+                "Bonjour à toutes et tous ! Pour la prochaine séance, proposons les rubriques d'une "
+                "fiche pratique : *contexte*, *ce qui a marché*, *contacts*. Qu'en pensez-vous ?",
+            ),
+            (
+                "manager_ressourcerie",
+                "Bonne idée. J'ajouterais « ce que ça a coûté » : c'est la première "
+                "question qu'on nous pose sur l'atelier de réparation.",
+            ),
+            (
+                "manager_scop",
+                "D'accord avec les deux. @les-jardins-de-la-siagne pourrait tester la fiche sur "
+                "les paniers hebdomadaires ?",
+            ),
+        ],
+    ),
+    (
+        "evenementiel",
+        "Rendez-vous de l'ESS : thème du prochain trimestre",
+        [
+            (
+                "animator",
+                "Trois pistes pour les prochains Rendez-vous : l'économie circulaire, l'emploi des "
+                "jeunes, les achats publics responsables. Votez dans vos réponses !",
+            ),
+            ("manager_jardins", "Les achats publics : nos paniers intéressent plusieurs cantines."),
+        ],
+    ),
+    (
+        "iae-achats-responsables",
+        "Clauses sociales : retour sur le dernier marché de l'agglomération",
+        [
+            (
+                "buyer",
+                "Le marché d'entretien des espaces verts comprenait une clause d'insertion de 5 % des "
+                "heures. Trois SIAE ont répondu ; nous ferons le bilan en septembre.",
+            ),
+            ("manager_jardins", "Merci ! Un allotissement plus fin nous aurait permis de répondre seuls."),
+        ],
+    ),
+]
+
+EXCHANGES = [
+    (
+        "manager_ressourcerie",
+        Thread.Kind.SEEK,
+        "Cherche un local de stockage à Grasse",
+        "Nous cherchons 50 m² de stockage, même temporaire, pour les meubles collectés.",
+    ),
+    (
+        "manager_scop",
+        Thread.Kind.OFFER,
+        "Propose une demi-journée de formation à l'isolation",
+        "Nous pouvons former deux salariés en insertion aux bases de l'isolation thermique.",
+    ),
+]
+
+NEWS = [
+    (
+        "Le mois de l'ESS revient en novembre",
+        "Appel à initiatives ouvert aux acteurs du département.",
+        ["événement", "mois de l'ESS"],
+        3,
+    ),
+    (
+        "Un guide des marchés réservés pour les acheteurs publics",
+        "Une fiche claire sur l'article des marchés réservés aux SIAE et aux entreprises adaptées.",
+        ["achats", "IAE"],
+        6,
+    ),
+    (
+        "Les monnaies locales complémentaires font le point",
+        "Retour sur dix ans de monnaies locales en France.",
+        ["finances solidaires", "monnaie locale"],
+        9,
+    ),
+    (
+        "Nouvel appel à projets pour l'économie circulaire",
+        "Financement de ressourceries et de recycleries.",
+        ["économie circulaire", "appel à projets"],
+        12,
+    ),
+    (
+        "Dispositif local d'accompagnement : les dates de l'année",
+        "Le DLA accompagne les associations employeuses.",
+        ["accompagnement", "DLA"],
+        15,
+    ),
+    (
+        "Épargne solidaire : les encours progressent encore",
+        "Le baromètre annuel de la finance solidaire.",
+        ["finances solidaires"],
+        20,
+    ),
+    ("L'agrément ESUS expliqué en cinq questions", "Qui peut le demander, pour quoi faire.", ["ESUS"], 26),
+    (
+        "Clauses sociales : un guide pour les collectivités",
+        "Rédiger, suivre et évaluer une clause d'insertion.",
+        ["achats", "clauses sociales"],
+        33,
+    ),
+    (
+        "Les jardins d'insertion, acteurs de l'alimentation locale",
+        "Reportage dans trois chantiers.",
+        ["IAE", "alimentation"],
+        40,
+    ),
+    (
+        "Le SCOT et l'ESS : comment s'y inscrire ?",
+        "Retour d'expérience d'un territoire voisin.",
+        ["SCOT", "territoire"],
+        48,
+    ),
+    (
+        "Speed-meeting SIAE et entreprises : mode d'emploi",
+        "Organiser des rencontres d'égal à égal.",
+        ["IAE", "événement"],
+        55,
+    ),
+    (
+        "Coopératives d'activité et d'emploi : un modèle qui essaime",
+        "Portrait de trois CAE.",
+        ["coopératives"],
+        62,
+    ),
+]
+
+
+def _post(thread: Thread, author: Any, body: str, when: dt.datetime) -> None:
+    if thread.posts.filter(body=body).exists():
+        return
+    post = Post.objects.create(thread=thread, author=author, body=body)
+    post.body_html = render_body(thread.territory, body).html
+    post.save(update_fields=["body_html"])
+    Post.objects.filter(pk=post.pk).update(created_at=when)
+
+
+@transaction.atomic
+def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
+    territory = Territory.objects.filter(slug="pays-de-grasse").first()
+    people = context.get("demo_accounts", {})
+    if territory is None:
+        return
+    now = timezone.now()
+    animator = people.get("animator")
+    for slug, name, purpose, policy, members in ATELIERS:
+        atelier, _ = Atelier.objects.get_or_create(
+            territory=territory, slug=slug, defaults={"name": name, "purpose": purpose, "policy": policy}
+        )
+        if animator is not None:
+            AtelierMember.objects.get_or_create(
+                atelier=atelier, user=animator, defaults={"role": AtelierMember.Role.COORDINATOR}
+            )
+        for key in members:
+            if key in people:
+                AtelierMember.objects.get_or_create(atelier=atelier, user=people[key])
+    for slug, title, posts in THREADS:
+        atelier = Atelier.objects.get(territory=territory, slug=slug)
+        first_author = people.get(posts[0][0])
+        thread, _ = Thread.objects.get_or_create(
+            territory=territory, atelier=atelier, title=title, defaults={"author": first_author}
+        )
+        for i, (key, body) in enumerate(posts):
+            if key in people:
+                _post(thread, people[key], body, now - dt.timedelta(days=10 - 2 * i))
+    for key, kind, title, body in EXCHANGES:
+        if key not in people:
+            continue
+        thread, _ = Thread.objects.get_or_create(
+            territory=territory, atelier=None, title=title, defaults={"author": people[key], "kind": kind}
+        )
+        _post(thread, people[key], body, now - dt.timedelta(days=4))
+    for i, (title, summary, tags, days_ago) in enumerate(NEWS):
+        published = now - dt.timedelta(days=days_ago)
+        item, created = NewsItem.objects.get_or_create(
+            territory=territory,
+            url=f"https://actualites-ess.example/{i + 1:02d}",
+            defaults={
+                "title": title,
+                "summary": summary,
+                "tags": tags,
+                "tags_text": "," + ",".join(t.lower() for t in tags) + ",",
+                "source": "Actualités de l'ESS (fictif)",
+                "published_at": published,
+                "picked_at": published + dt.timedelta(hours=2) if i % 2 == 0 else None,
+                "posted_by": animator,
+            },
+        )
+        if created:
+            index_document(
+                territory=territory,
+                kind="news",
+                object_id=item.pk,
+                title=item.title,
+                body=[item.summary, " ".join(item.tags)],
+            )
+
+
+LOADER = DemoLoader(key="workspace", load=load, order=70)

@@ -1,0 +1,82 @@
+"""What the workspace keeps about a person: atelier memberships, messages (and their former versions),
+mentions, reports, notifications and preferences.
+
+Erase: memberships, notifications, preferences, mentions and the person's reports are deleted; the
+person's messages are kept for the discussion's sake but emptied (« message supprimé avec le compte »)
+and their revisions deleted; threads they opened lose their author.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from maillage.accounts.personal_data import needles_for, redact_rows
+from maillage.core.registry import PersonalDataHook
+from maillage.workspace.models import (
+    AbuseReport,
+    AtelierMember,
+    Mention,
+    Notification,
+    NotificationPreference,
+    Post,
+    PostRevision,
+    Thread,
+)
+
+ERASED = "*Message supprimé avec le compte de son autrice ou de son auteur.*"
+
+
+def export_workspace(user: Any) -> dict[str, Any]:
+    return {
+        "ateliers": [
+            {"atelier": m.atelier.name, "role": m.get_role_display(), "etat": m.get_status_display()}
+            for m in AtelierMember.objects.filter(user=user).select_related("atelier")
+        ],
+        "messages": [
+            {
+                "discussion": p.thread.title,
+                "date": p.created_at.isoformat(),
+                "texte": p.body,
+                "versions_precedentes": [r.body for r in p.revisions.all()],
+            }
+            for p in Post.objects.filter(author=user).select_related("thread")
+        ],
+        "signalements": [
+            {"date": r.created_at.isoformat(), "motif": r.reason}
+            for r in AbuseReport.objects.filter(reporter=user)
+        ],
+        "notifications": [
+            {"date": n.created_at.isoformat(), "titre": n.title}
+            for n in Notification.objects.filter(user=user)
+        ],
+        "preferences_de_notification": {
+            p.kind: p.delivery for p in NotificationPreference.objects.filter(user=user)
+        },
+    }
+
+
+def erase_workspace(user: Any, *, replacement: Any | None = None) -> None:
+    PostRevision.objects.filter(post__author=user).delete()
+    PostRevision.objects.filter(edited_by=user).update(edited_by=None)
+    Post.objects.filter(author=user).update(
+        body=ERASED, body_html=f"<p><em>{ERASED.strip('*')}</em></p>", author=None
+    )
+    Thread.objects.filter(author=user).update(author=None)
+    Mention.objects.filter(user=user).delete()
+    AbuseReport.objects.filter(reporter=user).delete()
+    Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    AtelierMember.objects.filter(user=user).delete()
+    # The person's address, quoted in anyone's message: redacted.
+    needles = needles_for(user)
+    redact_rows(Post.objects.all(), ["body", "body_html"], needles)
+    redact_rows(PostRevision.objects.all(), ["body"], needles)
+
+
+HOOK = PersonalDataHook(
+    key="workspace",
+    label="Ateliers, discussions et notifications",
+    export=export_workspace,
+    erase=erase_workspace,
+    order=50,
+)
