@@ -24,3 +24,7 @@ def health(request):
 
 
 api.add_router("/", actors_router)
+api.add_router("/", "maillage.charter.api.router")
+api.add_router("/", "maillage.newsletter.api.router")
+api.add_router("/", "maillage.workspace.api.router")
+api.add_router("/", "maillage.events.api.router")

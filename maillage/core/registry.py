@@ -170,6 +170,19 @@ class PeriodicJob:
     kwargs: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class StructureBadge:
+    """A badge on structures and a facet of the directory brought by another module (e.g. the charter's
+    « signataire de la charte »). `structure_ids(territory)` returns the ids (a list or a values_list
+    queryset) of the territory's structures that carry it."""
+
+    key: str
+    label: str
+    structure_ids: Callable[[Territory], Any]
+    kind: str = "charter"  # CSS badge modifier: badge-<kind>
+    order: int = 100
+
+
 @dataclass
 class Registry:
     menu: dict[str, MenuEntry] = field(default_factory=dict)
@@ -182,6 +195,7 @@ class Registry:
     roles: dict[str, RoleSpec] = field(default_factory=dict)
     personal_data: dict[str, PersonalDataHook] = field(default_factory=dict)
     periodic_jobs: dict[str, PeriodicJob] = field(default_factory=dict)
+    structure_badges: dict[str, StructureBadge] = field(default_factory=dict)
 
     # --- registration -------------------------------------------------------------------------------
     @staticmethod
@@ -219,6 +233,9 @@ class Registry:
 
     def add_periodic_job(self, job: PeriodicJob) -> None:
         self._add(self.periodic_jobs, job.key, job, "periodic job")
+
+    def add_structure_badge(self, badge: StructureBadge) -> None:
+        self._add(self.structure_badges, badge.key, badge, "structure badge")
 
     # --- reading ------------------------------------------------------------------------------------
     def menu_for(self, request: HttpRequest) -> list[MenuEntry]:
