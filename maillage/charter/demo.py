@@ -6,21 +6,34 @@
   have re-signed, the others show « signataire de la v1 — n'a pas encore signé la v2 »;
 - v3 open for comments now, with comments and amendments (one accepted, one rejected, one awaiting).
 
-Idempotent: nothing is created when the territory's charter already has versions.
+The ceremony is an agenda event (a plénière in Grasse, created through the agenda's services) that the v1
+signatures point to. Idempotent: nothing is created when the territory's charter already has versions
+(only the ceremony is linked, if an older demo lacked it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from maillage.actors.models import Structure
 from maillage.charter import services
-from maillage.charter.models import Charter, CharterVersion, VersionTransition
+from maillage.charter.models import Charter, CharterVersion, Signature, VersionTransition
 from maillage.core.demo import contract_start
-from maillage.core.models import Territory
+from maillage.core.models import Commune, Territory
+from maillage.events import services as event_services
+from maillage.events.models import Event, Kind
+from maillage.events.models import Status as EventStatus
+
+PARIS = ZoneInfo("Europe/Paris")
+CEREMONY_TITLE = "Rendez-vous de la charte"
+CEREMONY_DESCRIPTION = (
+    "Les structures de l'ESS du Pays de Grasse se réunissent pour adopter et signer ensemble la charte "
+    "qu'elles ont rédigée en commun.\n\nLe club des entrepreneurs est invité."
+)
 
 V1_PREAMBLE = (
     "Nous, structures de l'économie sociale et solidaire du Pays de Grasse — associations, coopératives, "
@@ -131,15 +144,47 @@ def _at(version: CharterVersion, day: dt.date) -> None:
         VersionTransition.objects.filter(pk=last.pk).update(at=moment)
 
 
+def _ceremony(territory: Territory, day: dt.date, animator: Any) -> Event:
+    """The v1 signing ceremony, an agenda event (plénière) in Grasse on the adoption day: found again
+    when it exists, created through the agenda's services otherwise."""
+    start = dt.datetime.combine(day, dt.time(18, 0), tzinfo=PARIS)
+    event = Event.objects.filter(
+        territory=territory, title=CEREMONY_TITLE, kind=Kind.PLENARY, start=start
+    ).first()
+    if event is not None:
+        return event
+    return event_services.create_event(
+        actor=animator,
+        territory=territory,
+        status=EventStatus.PUBLISHED,
+        title=CEREMONY_TITLE,
+        description=CEREMONY_DESCRIPTION,
+        kind=Kind.PLENARY,
+        venue="Palais des congrès",
+        commune=Commune.objects.filter(insee_code="06069").first(),
+        start=start,
+        end=start + dt.timedelta(hours=2, minutes=30),
+        registration_open=False,
+    )
+
+
 @transaction.atomic
 def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     territory = Territory.objects.filter(slug="pays-de-grasse").first()
     if territory is None:
         return
-    if CharterVersion.objects.filter(charter__territory=territory).exists():
-        return
     accounts = context.get("demo_accounts", {})
     animator = accounts.get("animator")
+    existing_v1 = CharterVersion.objects.filter(charter__territory=territory, number=1).first()
+    if existing_v1 is not None:
+        # Already loaded: only make sure the v1 ceremony is an agenda event its signatures point to
+        # (a database demoed before the ceremony became an event).
+        if existing_v1.adopted_on:
+            ceremony = _ceremony(territory, existing_v1.adopted_on, animator)
+            Signature.objects.filter(
+                version=existing_v1, signed_on=existing_v1.adopted_on, ceremony__isnull=True
+            ).update(ceremony=ceremony)
+        return
     start = contract_start(today)
     charter, _ = Charter.objects.get_or_create(territory=territory)
     charter.title = "Charte des acteurs de l'ESS du Pays de Grasse"
@@ -168,6 +213,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         .exclude(family=Structure.Family.HORS_ESS)
         .order_by("name")
     )
+    ceremony = _ceremony(territory, adopted, animator)
     # Most structures sign at the ceremony; every fifth one has not signed yet.
     signers = [s for i, s in enumerate(structures) if i % 5 != 4] or structures
     for i, structure in enumerate(signers):
@@ -180,9 +226,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
             signer_role=role,
             commitment=True,
             signed_on=adopted,
-            ceremony_title="Rendez-vous de la charte",
-            ceremony_date=adopted,
-            ceremony_place="Grasse, palais des congrès",
+            ceremony=ceremony,
         )
 
     # v2: the entrepreneurs' club joined; adopted ten months in; half of the signatories re-signed.

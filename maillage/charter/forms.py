@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from maillage.actors.models import Structure
+from maillage.core.text import long_date
+from maillage.events.models import Event
 
 
 class SignatureForm(forms.Form):
@@ -33,16 +35,24 @@ class SignatureForm(forms.Form):
             "required": "Cochez la case d'engagement pour signer la charte au nom de la structure."
         },
     )
-    ceremony_title = forms.CharField(
+    ceremony = forms.ModelChoiceField(
         label="Cérémonie de signature (facultatif)",
-        max_length=200,
+        queryset=Event.objects.none(),
         required=False,
-        help_text="Si vous signez lors d'une cérémonie : son intitulé.",
+        empty_label="Pas de cérémonie",
+        help_text="Si vous signez lors d'un rendez-vous de l'agenda du territoire : choisissez-le.",
+        error_messages={"invalid_choice": "Choisissez une cérémonie de signature du territoire."},
     )
 
-    def __init__(self, *args, structures=None, **kwargs):
+    def __init__(self, *args, structures=None, ceremonies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = structures if structures is not None else Structure.objects.none()
+        self.fields["ceremony"].queryset = ceremonies if ceremonies is not None else Event.objects.none()
+        self.fields["ceremony"].label_from_instance = lambda event: (
+            f"{event.title} — {long_date(event.start)}"
+        )
+        if not self.fields["ceremony"].queryset.exists():
+            del self.fields["ceremony"]
 
 
 class WithdrawForm(forms.Form):

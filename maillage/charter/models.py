@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.actors.models import Structure
 from maillage.core.models import Territory
+from maillage.events.models import Event
 
 
 class Charter(models.Model):
@@ -155,8 +156,8 @@ class Signature(models.Model):
     """A structure's commitment to one adopted version, signed by one of its managers.
 
     The signer's name and role in the structure are public (the form says so); the account that signed is
-    kept for the log only. The signing ceremony is described by title, date and place; `ceremony_event_id`
-    will point to an agenda event (events.Event) once the agenda exists.
+    kept for the log only. A signature made at a signing ceremony points to that agenda event (`ceremony`):
+    the event is the only truth about the ceremony's title, date and place.
     """
 
     version = models.ForeignKey(CharterVersion, on_delete=models.PROTECT, related_name="signatures")
@@ -171,10 +172,14 @@ class Signature(models.Model):
     status = models.CharField(max_length=20, choices=SignatureStatus.choices, default=SignatureStatus.ACTIVE)
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
-    ceremony_title = models.CharField(_("cérémonie de signature"), max_length=200, blank=True)
-    ceremony_date = models.DateField(null=True, blank=True)
-    ceremony_place = models.CharField(max_length=200, blank=True)
-    ceremony_event_id = models.PositiveIntegerField(null=True, blank=True)
+    ceremony = models.ForeignKey(
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="charter_signatures",
+        verbose_name=_("cérémonie de signature"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

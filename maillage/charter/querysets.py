@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from maillage.actors.models import Membership, Structure
 from maillage.charter.models import (
@@ -17,6 +19,8 @@ from maillage.charter.models import (
     VersionStatus,
 )
 from maillage.core.models import Territory
+from maillage.events.models import Event, Kind, Visibility
+from maillage.events.models import Status as EventStatus
 
 
 def charter_of(territory: Territory) -> Charter | None:
@@ -51,7 +55,7 @@ class SignatureQuerySet:
         """Signatures of the territory's published structures (active and withdrawn: history is public)."""
         return Signature.objects.filter(
             version__charter__territory=territory, structure__status=Structure.Status.PUBLISHED
-        ).select_related("version", "structure")
+        ).select_related("version", "structure", "ceremony")
 
     @staticmethod
     def for_manager(user: Any, territory: Territory) -> models.QuerySet[Signature]:
@@ -60,6 +64,29 @@ class SignatureQuerySet:
             structure__memberships__user=user,
             structure__memberships__role=Membership.Role.MANAGER,
         )
+
+
+# Agenda events that may serve as a signing ceremony: gatherings of the actors, never a training or a
+# workshop meeting; public and announced (published or closed), so that the public pages can link them.
+CEREMONY_KINDS = (Kind.PLENARY, Kind.RENDEZ_VOUS, Kind.OTHER)
+
+
+def ceremonies_for(version: CharterVersion, *, until: dt.date | None = None) -> models.QuerySet[Event]:
+    """The territory's events a signature of `version` may be attached to: public, published or closed
+    events of a suited kind, held from the version's adoption day up to `until` (default: today)."""
+    territory_id = version.charter.territory_id
+    until = until or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    qs = Event.objects.filter(
+        territory_id=territory_id,
+        kind__in=CEREMONY_KINDS,
+        visibility=Visibility.PUBLIC,
+        status__in=[EventStatus.PUBLISHED, EventStatus.CLOSED],
+        start__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+    if version.adopted_on:
+        qs = qs.filter(start__gte=dt.datetime.combine(version.adopted_on, dt.time.min, tzinfo=tz))
+    return qs.order_by("-start", "-pk")
 
 
 @dataclass

@@ -31,9 +31,11 @@ from maillage.charter.models import (
     VersionStatus,
     VersionTransition,
 )
+from maillage.charter.querysets import ceremonies_for
 from maillage.core.db import lock_row
 from maillage.core.mail import send_mail_on_commit
 from maillage.core.models import Territory
+from maillage.events.models import Event
 
 MAX_TEXT = 20_000
 
@@ -269,10 +271,7 @@ def sign_charter(
     signer_role: str,
     commitment: bool,
     signed_on: dt.date | None = None,
-    ceremony_title: str = "",
-    ceremony_date: dt.date | None = None,
-    ceremony_place: str = "",
-    ceremony_event_id: int | None = None,
+    ceremony: Event | None = None,
 ) -> Signature:
     """A manager signs an adopted version on behalf of their structure. One active signature per structure
     and version: the structure's row is locked, and the database constraint is the last guard."""
@@ -292,6 +291,23 @@ def sign_charter(
         )
     signer_name = _clean_text(signer_name, "signer_name", "Le nom de la personne qui signe", limit=150)
     signer_role = _clean_text(signer_role, "signer_role", "La fonction dans la structure", limit=150)
+    signed_on = signed_on or timezone.localdate()
+    if ceremony is not None:
+        if ceremony.territory_id != version.charter.territory_id:
+            raise ValidationError(
+                {
+                    "ceremony": "Ce rendez-vous n'appartient pas au territoire de la charte : choisissez une "
+                    "cérémonie de signature du territoire."
+                }
+            )
+        if not ceremonies_for(version, until=signed_on).filter(pk=ceremony.pk).exists():
+            raise ValidationError(
+                {
+                    "ceremony": f"« {ceremony.title} » ne peut pas servir de cérémonie de signature pour la "
+                    f"version {version.number} : choisissez un rendez-vous public du territoire (plénière ou "
+                    "Rendez-vous de l'ESS), tenu depuis l'adoption de la version."
+                }
+            )
     lock_row(Structure.objects.all(), structure.pk)
     if Signature.objects.filter(structure=structure, version=version, status=SignatureStatus.ACTIVE).exists():
         raise ValidationError(f"{structure.name} a déjà signé la version {version.number} de la charte.")
@@ -303,12 +319,9 @@ def sign_charter(
                 signer_name=signer_name,
                 signer_role=signer_role,
                 commitment=True,
-                signed_on=signed_on or timezone.localdate(),
+                signed_on=signed_on,
                 signed_by=actor,
-                ceremony_title=ceremony_title[:200],
-                ceremony_date=ceremony_date,
-                ceremony_place=ceremony_place[:200],
-                ceremony_event_id=ceremony_event_id,
+                ceremony=ceremony,
             )
     except IntegrityError:
         raise ValidationError(

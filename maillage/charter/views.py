@@ -41,6 +41,7 @@ from maillage.charter.querysets import (
     AmendmentQuerySet,
     SignatureQuerySet,
     VersionQuerySet,
+    ceremonies_for,
     charter_of,
     signatories,
     signatory_count,
@@ -285,7 +286,7 @@ def structure_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 def certificate_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     signature = get_object_or_404(
-        SignatureQuerySet.public(request.territory).select_related("structure__commune"),
+        SignatureQuerySet.public(request.territory).select_related("structure__commune", "ceremony"),
         structure__slug=slug,
         version__number=number,
         status=SignatureStatus.ACTIVE,
@@ -295,7 +296,16 @@ def certificate_pdf(request: HttpRequest, slug: str, number: int) -> HttpRespons
     # Not cached: it holds the signer's name, which an erasure must be able to remove everywhere.
     data = render_pdf(
         "charter/pdf_certificate.html",
-        {"signature": signature, "territory": request.territory, "today": timezone.localdate()},
+        {
+            "signature": signature,
+            "territory": request.territory,
+            "today": timezone.localdate(),
+            "ceremony_url": (
+                request.territory.absolute_url(reverse("events:detail", args=[signature.ceremony.slug]))
+                if signature.ceremony
+                else ""
+            ),
+        },
         base_url=request.territory.absolute_url("/"),
     )
     return pdf_response(data, f"attestation-charte-v{number}-{slug}.pdf")
@@ -323,7 +333,9 @@ def sign(request: HttpRequest, number: int) -> HttpResponse:
     wanted = request.GET.get("structure")
     if wanted:
         initial["structure"] = available.filter(slug=wanted).first()
-    form = SignatureForm(request.POST or None, structures=available, initial=initial)
+    form = SignatureForm(
+        request.POST or None, structures=available, ceremonies=ceremonies_for(version), initial=initial
+    )
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -335,7 +347,7 @@ def sign(request: HttpRequest, number: int) -> HttpResponse:
                     signer_name=data["signer_name"],
                     signer_role=data["signer_role"],
                     commitment=data["commitment"],
-                    ceremony_title=data["ceremony_title"],
+                    ceremony=data.get("ceremony"),
                 )
             except ValidationError as exc:
                 _add_errors(form, exc)

@@ -8,10 +8,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from maillage.charter import services
 from maillage.charter.models import Amendment, CharterVersion, Comment, Signature, SignatureEvent
 from maillage.core.registry import registry
+from maillage.events.models import Event
 from tests.charter.factories import SignatureFactory, adopted_version
 from tests.factories import StructureFactory
 
@@ -122,11 +124,17 @@ def test_the_demo_loader_tells_the_story_and_is_idempotent(db):
         CharterVersion.objects.filter(charter__territory__slug="pays-de-grasse").order_by("number")
     )
     assert [v.status for v in versions] == ["superseded", "adopted", "open"]
-    assert Signature.objects.filter(version=versions[0], ceremony_title="Rendez-vous de la charte").exists()
+    ceremony = Event.objects.get(territory__slug="pays-de-grasse", title="Rendez-vous de la charte")
+    assert (ceremony.kind, ceremony.status, ceremony.commune.name) == ("pleniere", "published", "Grasse")
+    assert timezone.localtime(ceremony.start).date() == versions[0].adopted_on  # past, on the adoption day
+    assert Signature.objects.filter(version=versions[0], ceremony=ceremony).count() >= 2
+    assert not Signature.objects.filter(version=versions[1], ceremony__isnull=False).exists()
     assert Signature.objects.filter(version=versions[1]).exists()
     assert Amendment.objects.filter(article__version=versions[2]).count() == 3
     assert versions[0].adopted_on == dt.date(2025, 11, 6)  # early in the contract (started 2025-09-01)
     assert versions[2].opened_on == dt.date(2026, 10, 26)
     count = Signature.objects.count()
+    events = Event.objects.count()
     run_demo(dt.date(2026, 11, 20))
     assert Signature.objects.count() == count
+    assert Event.objects.count() == events  # the ceremony is found again, not created twice

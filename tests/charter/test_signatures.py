@@ -27,9 +27,9 @@ def sign(actor, version, structure, **extra):
 
 def test_a_manager_signs_for_the_structure_and_the_act_is_logged(territory, structure, manager):
     version = adopted_version(territory)
-    signature = sign(manager, version, structure, ceremony_title="Rendez-vous de la charte")
+    signature = sign(manager, version, structure)
     assert signature.is_active and signature.signed_by == manager
-    assert signature.ceremony_title == "Rendez-vous de la charte"
+    assert signature.ceremony is None
     assert list(SignatureEvent.objects.values_list("action", "actor")) == [("signed", manager.pk)]
     assert list(signatory_structure_ids(territory)) == [structure.pk]
 
