@@ -14,8 +14,11 @@ from django.utils import timezone
 from maillage.core.models import Territory
 from maillage.core.registry import DemoLoader
 from maillage.core.search import index_document
+from maillage.core.text import render_markdown
+from maillage.events.models import Event
+from maillage.events.models import Kind as EventKind
 from maillage.workspace.mentions import render_body
-from maillage.workspace.models import Atelier, AtelierMember, NewsItem, Post, Thread
+from maillage.workspace.models import Atelier, AtelierMeeting, AtelierMember, NewsItem, Post, Thread
 
 ATELIERS = [
     (
@@ -261,6 +264,42 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
                 title=item.title,
                 body=[item.summary, " ".join(item.tags)],
             )
+    _attach_meetings(territory, animator, now)
+
+
+# The events demo's « réunions d'atelier » (by the atelier named in their title) → the demo atelier they
+# belong to. Its « Emploi et insertion » and « Mobilité solidaire » meetings match no demo atelier.
+MEETINGS = {"« Achats responsables »": "iae-achats-responsables"}
+MINUTES = (
+    "**Présents** : la coordination du groupe, cinq structures de l'insertion, le service achats de "
+    "l'agglomération.\n\n"
+    "**Point d'étape**\n\n"
+    "- Le recensement des achats ouverts aux SIAE est fait pour l'entretien des espaces verts et la "
+    "restauration.\n"
+    "- Deux structures répondront ensemble au prochain marché réservé.\n\n"
+    "**Suites à donner**\n\n"
+    "- Rédiger une fiche « répondre à plusieurs à un marché réservé » pour le guide des pratiques.\n"
+    "- Prochaine réunion : bilan des réponses groupées."
+)
+
+
+def _attach_meetings(territory: Territory, animator: Any, now: dt.datetime) -> None:
+    """Tie the events demo's meetings to their atelier; the past ones get minutes (idempotent)."""
+    for needle, slug in MEETINGS.items():
+        atelier = Atelier.objects.filter(territory=territory, slug=slug).first()
+        if atelier is None:
+            continue
+        events = Event.objects.filter(
+            territory=territory, kind=EventKind.WORKSHOP_MEETING, title__contains=needle
+        )
+        for event in events:
+            meeting, _ = AtelierMeeting.objects.get_or_create(event=event, defaults={"atelier": atelier})
+            if event.end < now and not meeting.minutes and meeting.atelier_id == atelier.pk:
+                meeting.minutes = MINUTES
+                meeting.minutes_html = render_markdown(MINUTES)
+                meeting.minutes_author = animator
+                meeting.minutes_updated_at = event.end + dt.timedelta(days=1)
+                meeting.save()
 
 
 LOADER = DemoLoader(key="workspace", load=load, order=70)

@@ -119,3 +119,70 @@ class DocumentForm(forms.Form):
 class VersionForm(forms.Form):
     file = forms.FileField(label="Nouvelle version du fichier", help_text="10 Mo au plus.")
     note = forms.CharField(label="Ce qui change", max_length=300, required=False)
+
+
+class _LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label="Titre", max_length=200)
+    start = forms.DateTimeField(label="Début (heure de Paris)", widget=_LocalDateTimeInput())
+    end = forms.DateTimeField(label="Fin (heure de Paris)", widget=_LocalDateTimeInput())
+    venue = forms.CharField(
+        label="Lieu", max_length=200, required=False, help_text="Ex. : salle du conseil, mairie de Grasse."
+    )
+    online_url = forms.URLField(
+        label="Lien de la visioconférence",
+        required=False,
+        assume_scheme="https",
+        help_text="Pour une réunion en ligne.",
+    )
+    capacity = forms.IntegerField(
+        label="Nombre de places", required=False, min_value=1, help_text="Laissez vide : pas de limite."
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("venue") and not data.get("online_url"):
+            raise forms.ValidationError("Indiquez un lieu ou un lien de visioconférence.")
+        return data
+
+    def event_fields(self) -> dict:
+        data = self.cleaned_data
+        mode = (
+            "hybrid"
+            if data["venue"] and data["online_url"]
+            else "online"
+            if data["online_url"]
+            else "in_person"
+        )
+        return {
+            "title": data["title"],
+            "start": data["start"],
+            "end": data["end"],
+            "venue": data["venue"],
+            "online_url": data["online_url"],
+            "capacity": data["capacity"],
+            "mode": mode,
+        }
+
+
+class LinkMeetingForm(forms.Form):
+    event = forms.TypedChoiceField(label="Rendez-vous de l'agenda", coerce=int)
+
+    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [("", "— choisir —"), *choices]
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label="Compte rendu",
+        widget=forms.Textarea(attrs={"rows": 14}),
+        max_length=50_000,
+        help_text="En Markdown : **gras**, *italique*, [lien](https://…), listes avec « - ».",
+    )

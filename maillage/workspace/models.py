@@ -13,6 +13,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from maillage.core.models import Territory
 
@@ -363,3 +364,27 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} v{self.number}"
+
+
+class AtelierMeeting(models.Model):
+    """A meeting of an atelier: an agenda event (events app; one event belongs to at most one atelier) and,
+    once held, its minutes (Markdown, sanitised into `minutes_html`; every edit kept in `history`)."""
+
+    atelier = models.ForeignKey(Atelier, on_delete=models.CASCADE, related_name="meetings")
+    event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="atelier_meeting")
+    minutes = models.TextField(_("compte rendu"), blank=True)
+    minutes_html = models.TextField(blank=True)
+    minutes_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    minutes_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("réunion d'atelier")
+        verbose_name_plural = _("réunions d'atelier")
+        ordering = ["-event__start"]
+
+    def __str__(self) -> str:
+        return f"{self.atelier} — {self.event}"

@@ -22,6 +22,8 @@ POST_ONLY = statuses(anonymous=302, member=405, manager_other=405, animator_othe
 STAFF_ONLY = statuses(anonymous=302, member=403, manager_other=403, animator_other=403, animator=200)
 ATELIER_MEMBERS = statuses(anonymous=302, member=200, manager_other=403, animator_other=403, animator=200)
 TERRITORY_MEMBERS = statuses(anonymous=302, member=200, manager_other=200, animator_other=403, animator=200)
+# Coordination of the atelier (none among the matrix's roles) and the territory's animators.
+COORDINATORS = statuses(anonymous=302, member=403, manager_other=403, animator_other=403, animator=200)
 POST_READERS = statuses(anonymous=302, member=200, manager_other=404, animator_other=404, animator=200)
 
 
@@ -63,6 +65,28 @@ def _example_document(ctx: Any):
         title="Compte rendu",
         file=ContentFile(b"Compte rendu de la reunion", name="compte-rendu.txt"),
     )
+
+
+def _example_meeting(ctx: Any):
+    import datetime as dt  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    from maillage.workspace import services  # noqa: PLC0415
+
+    atelier = _example_atelier(ctx)
+    meeting = atelier.meetings.first()
+    if meeting is None:
+        start = timezone.now() - dt.timedelta(days=7)
+        meeting = services.create_meeting(
+            actor=ctx.users["animator"],
+            atelier=atelier,
+            title="Réunion d'exemple",
+            start=start,
+            end=start + dt.timedelta(hours=2),
+            venue="Mairie",
+        )
+    return meeting
 
 
 def _notifications_off_url(ctx: Any) -> str:
@@ -199,6 +223,18 @@ def register() -> None:
             example_url=lambda ctx: "/ateliers/veille/flux/1/lire/",
             expected=POST_ONLY,
             kind="api",
+        ),
+        PageSpec(
+            name="workspace:meetings",
+            example_url=lambda ctx: f"/ateliers/{_example_atelier(ctx).slug}/reunions/",
+            expected=COORDINATORS,
+            axe_as="animator",
+        ),
+        PageSpec(
+            name="workspace:meeting_minutes",
+            example_url=lambda ctx: f"/ateliers/reunions/{_example_meeting(ctx).pk}/compte-rendu/",
+            expected=COORDINATORS,
+            axe_as="animator",
         ),
         PageSpec(
             name="workspace:documents",

@@ -3,7 +3,8 @@ mentions, reports, notifications and preferences.
 
 Erase: memberships, notifications, preferences, mentions and the person's reports are deleted; the
 person's messages are kept for the discussion's sake but emptied (« message supprimé avec le compte »)
-and their revisions deleted; threads they opened lose their author.
+and their revisions deleted; threads they opened lose their author; meeting minutes they wrote are kept
+without their author (history included).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from maillage.accounts.personal_data import needles_for, redact_rows
 from maillage.core.registry import PersonalDataHook
 from maillage.workspace.models import (
     AbuseReport,
+    AtelierMeeting,
     AtelierMember,
     Mention,
     Notification,
@@ -49,6 +51,14 @@ def export_workspace(user: Any) -> dict[str, Any]:
             {"date": n.created_at.isoformat(), "titre": n.title}
             for n in Notification.objects.filter(user=user)
         ],
+        "comptes_rendus_de_reunion": [
+            {
+                "reunion": m.event.title,
+                "date": m.minutes_updated_at.isoformat() if m.minutes_updated_at else "",
+                "texte": m.minutes,
+            }
+            for m in AtelierMeeting.objects.filter(minutes_author=user).select_related("event")
+        ],
         "preferences_de_notification": {
             p.kind: p.delivery for p in NotificationPreference.objects.filter(user=user)
         },
@@ -67,10 +77,15 @@ def erase_workspace(user: Any, *, replacement: Any | None = None) -> None:
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
     AtelierMember.objects.filter(user=user).delete()
+    # Meeting minutes belong to the atelier: kept, without their author (history included).
+    AtelierMeeting.objects.filter(minutes_author=user).update(minutes_author=None)
+    AtelierMeeting.history.filter(minutes_author=user).update(minutes_author=None)
+    AtelierMeeting.history.filter(history_user=user).update(history_user=None)
     # The person's address, quoted in anyone's message: redacted.
     needles = needles_for(user)
     redact_rows(Post.objects.all(), ["body", "body_html"], needles)
     redact_rows(PostRevision.objects.all(), ["body"], needles)
+    redact_rows(AtelierMeeting.objects.all(), ["minutes", "minutes_html"], needles)
 
 
 HOOK = PersonalDataHook(

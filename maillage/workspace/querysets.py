@@ -8,13 +8,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from maillage.actors.models import Membership, Structure
 from maillage.core.models import Territory
-from maillage.workspace.models import Atelier, AtelierMember, Post, Thread
+from maillage.events.models import Event
+from maillage.events.models import Status as EventStatus
+from maillage.plan.querysets import links_to
+from maillage.workspace.models import Atelier, AtelierMeeting, AtelierMember, Post, Thread
 
 
 def _signed_in(user: Any) -> bool:
@@ -94,3 +100,33 @@ def threads_for(user: Any, territory: Territory) -> QuerySet[Thread]:
 
 def posts_for(user: Any, territory: Territory) -> QuerySet[Post]:
     return Post.objects.filter(thread__in=threads_for(user, territory))
+
+
+def meetings(atelier: Atelier, *, upcoming: bool) -> QuerySet[AtelierMeeting]:
+    """The atelier's meetings whose event is published or closed (cancelled ones stay in the agenda only):
+    upcoming (not yet ended) soonest first, or past latest first. The minutes are shown to readers only
+    (the template checks `can_read`)."""
+    qs = AtelierMeeting.objects.filter(
+        atelier=atelier, event__status__in=[EventStatus.PUBLISHED, EventStatus.CLOSED]
+    ).select_related("event", "minutes_author")
+    now = timezone.now()
+    if upcoming:
+        return qs.filter(event__end__gte=now).order_by("event__start", "pk")
+    return qs.filter(event__end__lt=now).order_by("-event__start", "-pk")
+
+
+def linkable_events(atelier: Atelier) -> list[tuple[int, str]]:
+    """Events of the territory not yet tied to an atelier, from a month ago on (for « rattacher »)."""
+    since = timezone.now() - dt.timedelta(days=31)
+    events = (
+        Event.objects.filter(territory=atelier.territory, atelier_meeting__isnull=True, start__gte=since)
+        .exclude(status=EventStatus.CANCELLED)
+        .order_by("start")[:200]
+    )
+    return [(e.pk, f"{timezone.localtime(e.start):%d/%m/%Y %H:%M} — {e.title}") for e in events]
+
+
+def plan_nodes_for(atelier: Atelier) -> list[Any]:
+    """The plan nodes (actions, objectives) that link to the atelier, through the plan's links."""
+    content_type = ContentType.objects.get_for_model(Atelier)
+    return list(links_to(content_type, atelier.pk, atelier.territory).select_related("version"))

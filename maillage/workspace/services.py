@@ -16,13 +16,19 @@ from django.utils.text import slugify
 
 from maillage.core.models import Territory
 from maillage.core.search import index_document
+from maillage.core.text import render_markdown
 from maillage.core.uploads import DOCUMENT_KINDS, CheckedUpload, validate_upload
+from maillage.events import services as event_services
+from maillage.events.models import Event
+from maillage.events.models import Kind as EventKind
+from maillage.events.models import Status as EventStatus
 from maillage.workspace import feeds, notify, querysets
 from maillage.workspace.mentions import render_body
 from maillage.workspace.models import (
     MEMBER_TRANSITIONS,
     AbuseReport,
     Atelier,
+    AtelierMeeting,
     AtelierMember,
     AtelierMemberTransition,
     Document,
@@ -474,3 +480,58 @@ def add_document_version(*, actor: Any, document: Document, file: Any, note: str
 
 def record_download(*, version: DocumentVersion) -> None:
     DocumentVersion.objects.filter(pk=version.pk).update(download_count=models.F("download_count") + 1)
+
+
+# --- meetings ----------------------------------------------------------------------------------------
+
+
+def _check_coordinator(actor: Any, atelier: Atelier) -> None:
+    if not querysets.can_coordinate(actor, atelier):
+        raise PermissionDenied("Seuls la coordination de l'atelier et l'animation du territoire le peuvent.")
+
+
+@transaction.atomic
+def create_meeting(*, actor: Any, atelier: Atelier, **fields: Any) -> AtelierMeeting:
+    """A new « réunion d'atelier » in the agenda (created through the events app, published), linked."""
+    _check_coordinator(actor, atelier)
+    fields.setdefault("kind", EventKind.WORKSHOP_MEETING)
+    fields.setdefault("description", f"Réunion de l'atelier « {atelier.name} ».")
+    event = event_services.create_event(
+        actor=actor, territory=atelier.territory, status=EventStatus.PUBLISHED, **fields
+    )
+    return AtelierMeeting.objects.create(atelier=atelier, event=event)
+
+
+@transaction.atomic
+def link_meeting(*, actor: Any, atelier: Atelier, event: Event) -> AtelierMeeting:
+    """An existing event of the territory becomes a meeting of the atelier."""
+    _check_coordinator(actor, atelier)
+    if event.territory_id != atelier.territory_id:
+        raise ValidationError("Ce rendez-vous n'est pas dans l'agenda du territoire.")
+    current = AtelierMeeting.objects.filter(event=event).select_related("atelier").first()
+    if current is not None:
+        if current.atelier_id == atelier.pk:
+            return current
+        raise ValidationError(f"Ce rendez-vous est déjà une réunion de l'atelier « {current.atelier.name} ».")
+    return AtelierMeeting.objects.create(atelier=atelier, event=event)
+
+
+@transaction.atomic
+def save_minutes(*, actor: Any, meeting: AtelierMeeting, minutes: str) -> AtelierMeeting:
+    """Write or edit the minutes of a meeting that has begun; the former text stays in the history."""
+    _check_coordinator(actor, meeting.atelier)
+    if meeting.event.start > timezone.now():
+        raise ValidationError("Le compte rendu s'écrit une fois la réunion commencée.")
+    minutes = (minutes or "").strip()
+    if not minutes:
+        raise ValidationError({"minutes": "Écrivez le compte rendu."})
+    if len(minutes) > 50_000:
+        raise ValidationError({"minutes": "Le compte rendu dépasse 50 000 caractères."})
+    if minutes == meeting.minutes:
+        return meeting
+    meeting.minutes = minutes
+    meeting.minutes_html = render_markdown(minutes)
+    meeting.minutes_author = actor
+    meeting.minutes_updated_at = timezone.now()
+    meeting.save(update_fields=["minutes", "minutes_html", "minutes_author", "minutes_updated_at"])
+    return meeting

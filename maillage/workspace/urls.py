@@ -25,10 +25,12 @@ urlpatterns = [
     path("veille/flux/<int:pk>/lire/", views.news_feed_import, name="feed_import"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
     path("documents/versions/<int:pk>/telecharger/", views.document_download, name="document_download"),
+    path("reunions/<int:pk>/compte-rendu/", views.meeting_minutes, name="meeting_minutes"),
     path("<slug:slug>/", views.atelier_detail, name="atelier"),
     path("<slug:slug>/adhesion/", views.atelier_join, name="join"),
     path("<slug:slug>/membres/", views.atelier_members, name="members"),
     path("<slug:slug>/membres/<int:pk>/", views.member_decide, name="member_decide"),
+    path("<slug:slug>/reunions/", views.meetings, name="meetings"),
     path("<slug:slug>/documents/", views.documents, name="documents"),
     path("<slug:slug>/nouvelle-discussion/", views.thread_create, name="thread_create"),
 ]

@@ -19,12 +19,16 @@ from django.views.decorators.http import require_POST
 from maillage.core.confirm import ConfirmTokenView
 from maillage.core.search import search
 from maillage.core.uploads import private_file_response
+from maillage.events.models import Event
 from maillage.workspace import notifications, querysets, services
 from maillage.workspace.forms import (
     AtelierForm,
     DocumentForm,
     EditPostForm,
     ExchangeForm,
+    LinkMeetingForm,
+    MeetingForm,
+    MinutesForm,
     ModerateForm,
     NewsFeedForm,
     NewsItemForm,
@@ -36,6 +40,7 @@ from maillage.workspace.forms import (
 )
 from maillage.workspace.models import (
     AbuseReport,
+    AtelierMeeting,
     AtelierMember,
     Document,
     DocumentVersion,
@@ -133,6 +138,9 @@ def atelier_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "coordinators": [m.user for m in active if m.role == AtelierMember.Role.COORDINATOR],
             "member_count": len(active),
             "threads": atelier.threads.select_related("author")[:30] if can_read else [],
+            "upcoming_meetings": querysets.meetings(atelier, upcoming=True),
+            "past_meetings": querysets.meetings(atelier, upcoming=False)[:20],
+            "plan_nodes": querysets.plan_nodes_for(atelier),
         },
     )
 
@@ -591,4 +599,69 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     services.record_download(version=version)
     return private_file_response(
         version.file.open("rb"), version.original_name, content_type=version.content_type
+    )
+
+
+@login_required
+def meetings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Create a meeting of the atelier in the agenda, or link an existing event of the territory."""
+    atelier = _atelier(request, slug)
+    if not querysets.can_coordinate(request.user, atelier):
+        raise PermissionDenied("Seuls la coordination de l'atelier et l'animation du territoire le peuvent.")
+    choices = querysets.linkable_events(atelier)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = MeetingForm(request.POST if action == "create" else None, prefix="new")
+    link_form = LinkMeetingForm(request.POST if action == "link" else None, choices=choices, prefix="link")
+    if action == "create" and form.is_valid():
+        try:
+            meeting = services.create_meeting(actor=request.user, atelier=atelier, **form.event_fields())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"La réunion « {meeting.event.title} » est annoncée dans l'agenda.")
+            return redirect("workspace:atelier", slug=slug)
+    if action == "link" and link_form.is_valid():
+        event = get_object_or_404(
+            Event.objects.filter(territory=atelier.territory), pk=link_form.cleaned_data["event"]
+        )
+        try:
+            services.link_meeting(actor=request.user, atelier=atelier, event=event)
+        except ValidationError as error:
+            _form_errors(link_form, error)
+        else:
+            messages.success(request, f"« {event.title} » est rattaché à l'atelier.")
+            return redirect("workspace:atelier", slug=slug)
+    return render(
+        request,
+        "workspace/meetings.html",
+        {"atelier": atelier, "form": form, "link_form": link_form, "has_choices": bool(choices)},
+    )
+
+
+@login_required
+def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(
+        AtelierMeeting.objects.select_related("atelier", "event").filter(
+            atelier__in=querysets.ateliers(_territory(request))
+        ),
+        pk=pk,
+    )
+    if not querysets.can_coordinate(request.user, meeting.atelier):
+        raise PermissionDenied("Seuls la coordination de l'atelier et l'animation du territoire le peuvent.")
+    form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_minutes(actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Le compte rendu est enregistré.")
+            return redirect(f"/ateliers/{meeting.atelier.slug}/#reunion-{meeting.pk}")
+    history = [
+        h
+        for h in meeting.history.select_related("minutes_author").order_by("-history_date")[:20]
+        if h.minutes
+    ]
+    return render(
+        request, "workspace/meeting_minutes.html", {"meeting": meeting, "form": form, "history": history}
     )
