@@ -1,5 +1,5 @@
-"""What the events app brings to the registry: menu, pages, demo, metrics, content block, jobs,
-personal data."""
+"""What the events app brings to the registry: menu, pages, demo, metrics, content block, link targets,
+jobs, personal data."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from maillage.core.registry import (
     statuses,
 )
 from maillage.core.tokens import make_token
-from maillage.events import blocks, demo, metrics, services
+from maillage.events import blocks, demo, links, metrics, services
 from maillage.events.models import Campaign, Event, Registration, Status
 
 
@@ -182,6 +182,8 @@ def register() -> None:
     registry.add_content_provider(
         ContentProvider(key="events.upcoming", label="Prochains rendez-vous", build=blocks.upcoming_block)
     )
+    registry.add_link_target(links.EVENT_TARGET)
+    registry.add_link_target(links.SERIES_TARGET)
     registry.add_metric(
         Metric(
             key="events.rendezvous_held",
