@@ -25,6 +25,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,7 +34,16 @@ from maillage.core.demo import contract_start
 from maillage.core.models import Territory
 from maillage.core.registry import registry
 from maillage.plan import services
-from maillage.plan.models import Contract, Evaluation, Means, Measurement, Node, PlanVersion, Precision
+from maillage.plan.models import (
+    PLENARY_TARGET,
+    Contract,
+    Evaluation,
+    Means,
+    Measurement,
+    Node,
+    PlanVersion,
+    Precision,
+)
 
 M = Means.Kind
 P = Precision
@@ -595,6 +605,28 @@ def _load_indicators(first: PlanVersion, second: PlanVersion, start: dt.date, to
             services.compute_measurements(territory=first.contract.territory, today=today)
 
 
+def _plenary_event(territory: Territory, plenary: dt.date) -> int | None:
+    """The agenda event the demo plenary is, among the registry link target's choices: a « plénière » if
+    the agenda has one, else the event closest to the plenary's month (the events demo creates no plenary,
+    so it is the December Rendez-vous de l'ESS). Read through the registry (content type): plan imports no
+    events code."""
+    target = registry.link_targets.get(PLENARY_TARGET)
+    if target is None:
+        return None
+    ids = [pk for pk, _ in target.choices(territory)]
+    app_label, model = target.model.split(".", 1)
+    model_class = ContentType.objects.get_by_natural_key(app_label, model.lower()).model_class()
+    if not ids or model_class is None:
+        return None
+
+    def rank(obj: Any) -> tuple[bool, int]:
+        start = getattr(obj, "start", None)
+        day = timezone.localtime(start).date() if start is not None else dt.date.min
+        return (getattr(obj, "kind", "") != "pleniere", abs((day - plenary).days))
+
+    return min(model_class._default_manager.filter(pk__in=ids), key=rank).pk
+
+
 def _load_evaluation(first: PlanVersion, start: dt.date, context: dict[str, Any]) -> None:
     """The first evaluation (« Décembre – Premier temps d'évaluation en plénière – Partage du plan d'actions
     annuel 2013 »): a partner's comment, the animator's conclusions, adopted and frozen."""
@@ -628,6 +660,7 @@ def _load_evaluation(first: PlanVersion, start: dt.date, context: dict[str, Any]
         "- Lancer le premier appel à projets annuel.\n- Organiser des Rendez-vous hors de Grasse.",
         plenary_label=f"Premier temps d'évaluation en plénière ({plenary:%m/%Y}) – Partage du plan d'actions "
         f"annuel {first.year + 1}",
+        plenary_event=_plenary_event(first.contract.territory, plenary),
     )
     services.adopt_evaluation(actor=None, evaluation=evaluation)
     Evaluation.objects.filter(pk=evaluation.pk).update(

@@ -168,17 +168,34 @@ class EvaluationConcludeForm(forms.Form):
     next_year_changes = forms.CharField(
         label="Changements pour l'année suivante", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    plenary_label = forms.CharField(label="Plénière (intitulé)", max_length=250, required=False)
+    plenary_event = forms.TypedChoiceField(
+        label="Plénière : l'événement de l'agenda",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Son intitulé, sa date et sa page figurent dans le rapport.",
+    )
+    plenary_label = forms.CharField(
+        label="Plénière (intitulé, si elle n'est pas dans l'agenda)", max_length=250, required=False
+    )
     plenary_url = forms.CharField(
-        label="Adresse de la plénière",
+        label="Adresse de la plénière (si elle n'est pas dans l'agenda)",
         max_length=500,
         required=False,
-        help_text="La page de l'événement dans l'agenda.",
     )
     close_consultation = forms.BooleanField(label="Clore la consultation des partenaires", required=False)
     adopt = forms.BooleanField(
         label="Adopter le rapport (il sera figé et publié en HTML et PDF)", required=False
     )
+
+    def __init__(self, *args, plenary_choices: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if plenary_choices:
+            self.fields["plenary_event"].choices = [("", "Aucun (intitulé ci-dessous)")] + [
+                (str(pk), label) for pk, label in plenary_choices
+            ]
+        else:
+            del self.fields["plenary_event"]
 
 
 class CommentForm(forms.Form):

@@ -506,6 +506,10 @@ class Link(models.Model):
         return self.label
 
 
+# The registry link target the plenary of an evaluation is chosen from (declared by the events app).
+PLENARY_TARGET = "events.event"
+
+
 class Evaluation(models.Model):
     """The yearly evaluation of a plan: drafted from the plan, commented by partners during a consultation
     window, concluded by the animator, then adopted — and frozen as a snapshot later edits do not change."""
@@ -522,6 +526,9 @@ class Evaluation(models.Model):
     next_year_changes = models.TextField(
         _("changements pour l'année suivante"), blank=True, help_text=_("Markdown.")
     )
+    # The plenary: an agenda event picked through the registry link target `PLENARY_TARGET` (content type +
+    # id; plan imports no feature app). Its label (with the date) and URL are copied when it is picked, so the
+    # report keeps them; without an event, the label (and URL) typed by the animator are the fallback.
     plenary_label = models.CharField(_("plénière"), max_length=250, blank=True)
     plenary_url = models.CharField(
         _("adresse de la plénière"),
@@ -529,6 +536,10 @@ class Evaluation(models.Model):
         blank=True,
         help_text=_("La page de l'événement de l'agenda (ex. /agenda/…)."),
     )
+    plenary_content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    plenary_object_id = models.PositiveBigIntegerField(null=True, blank=True)
     snapshot = models.JSONField(null=True, blank=True, editable=False)
     opened_at = models.DateTimeField(auto_now_add=True)
     adopted_at = models.DateTimeField(null=True, blank=True)

@@ -224,3 +224,13 @@ def counts_text(by_status: list[tuple[str, str, int]]) -> str:
             label = str(label)
             parts.append(f"{count} {label}{'s' if count > 1 and ' ' not in label else ''}")
     return ", ".join(parts)
+
+
+def links_to(content_type: Any, object_id: int, territory: Territory | None) -> QuerySet[Node]:
+    """The plan nodes of the territory that link to one object (e.g. an atelier), latest plan first."""
+    return (
+        NodeQuerySet.for_user(None, territory)
+        .filter(links__content_type=content_type, links__object_id=object_id)
+        .distinct()
+        .order_by("-version__year", "number", "position", "pk")
+    )

@@ -20,6 +20,7 @@ from maillage.core.registry import registry
 from maillage.plan import report
 from maillage.plan.models import (
     PARENT_KIND,
+    PLENARY_TARGET,
     STATUS_TRANSITIONS,
     Contract,
     ContractDocument,
@@ -645,6 +646,25 @@ def link_url(link: Link) -> str:
 # --- yearly evaluation -------------------------------------------------------------------------------
 
 
+def plenary_choices(territory: Territory) -> list[tuple[int, str]]:
+    """The agenda events a plenary may be (empty when no app declares the `PLENARY_TARGET` link target)."""
+    target = registry.link_targets.get(PLENARY_TARGET)
+    return list(target.choices(territory)) if target is not None else []
+
+
+def _resolve_plenary(territory: Territory, object_id: int) -> tuple[ContentType, str, str]:
+    target = registry.link_targets.get(PLENARY_TARGET)
+    if target is None:
+        raise ValidationError({"plenary_event": "L'agenda n'est pas disponible sur cette plateforme."})
+    labels = dict(target.choices(territory))
+    if object_id not in labels:
+        raise ValidationError({"plenary_event": "Cet événement n'est pas dans l'agenda du territoire."})
+    app_label, model = target.model.split(".", 1)
+    content_type = ContentType.objects.get_by_natural_key(app_label, model.lower())
+    obj = content_type.get_object_for_this_type(pk=object_id)
+    return content_type, str(labels[object_id]), target.url(obj)
+
+
 def _check_not_adopted(evaluation: Evaluation) -> None:
     if evaluation.status == Evaluation.Status.ADOPTED:
         raise ValidationError("Cette évaluation est adoptée : son rapport est figé et ne change plus.")
@@ -721,17 +741,33 @@ def conclude_evaluation(
     next_year_changes: str,
     plenary_label: str = "",
     plenary_url: str = "",
+    plenary_event: int | None = None,
     close_consultation: bool = False,
 ) -> Evaluation:
+    """Write the conclusions. The plenary is an agenda event (`plenary_event`, an id offered by the registry
+    link target `PLENARY_TARGET`): its label with the date and its page are copied; without one, the typed
+    label and URL stay as a fallback."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    check_animator(actor, evaluation.version.contract.territory)
+    territory = evaluation.version.contract.territory
+    check_animator(actor, territory)
     _check_not_adopted(evaluation)
-    if plenary_url and not plenary_url.startswith(("/", "https://", "http://")):
-        raise ValidationError({"plenary_url": "Une adresse commence par / (page du site) ou https://."})
+    if plenary_event is not None and plenary_event == evaluation.plenary_object_id:
+        pass  # unchanged (it may have left the offered window since it was picked): keep its label and URL
+    elif plenary_event is not None:
+        content_type, label, url = _resolve_plenary(territory, plenary_event)
+        evaluation.plenary_content_type = content_type
+        evaluation.plenary_object_id = plenary_event
+        evaluation.plenary_label = label[:250]
+        evaluation.plenary_url = url[:500]
+    else:
+        if plenary_url and not plenary_url.startswith(("/", "https://", "http://")):
+            raise ValidationError({"plenary_url": "Une adresse commence par / (page du site) ou https://."})
+        evaluation.plenary_content_type = None
+        evaluation.plenary_object_id = None
+        evaluation.plenary_label = plenary_label.strip()
+        evaluation.plenary_url = plenary_url.strip()
     evaluation.conclusions = conclusions
     evaluation.next_year_changes = next_year_changes
-    evaluation.plenary_label = plenary_label.strip()
-    evaluation.plenary_url = plenary_url.strip()
     if close_consultation and evaluation.status == Evaluation.Status.CONSULTATION:
         evaluation.status = Evaluation.Status.CLOSED
     _history(evaluation, actor, "Conclusions")

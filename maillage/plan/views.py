@@ -144,6 +144,14 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- animator ----------------------------------------------------------------------------------------
 
 
+def _plenary_choices(territory, evaluation: Evaluation) -> list[tuple[int, str]]:
+    """The agenda events offered as the plenary, plus the one already picked if it has left the window."""
+    choices = services.plenary_choices(territory)
+    if evaluation.plenary_object_id and evaluation.plenary_object_id not in dict(choices):
+        choices.insert(0, (evaluation.plenary_object_id, evaluation.plenary_label))
+    return choices
+
+
 def _form_page(
     request: HttpRequest,
     *,
@@ -688,9 +696,11 @@ def evaluation_manage(request: HttpRequest, year: int) -> HttpResponse:
         initial={
             "conclusions": evaluation.conclusions,
             "next_year_changes": evaluation.next_year_changes,
-            "plenary_label": evaluation.plenary_label,
-            "plenary_url": evaluation.plenary_url,
+            "plenary_event": evaluation.plenary_object_id,
+            "plenary_label": "" if evaluation.plenary_object_id else evaluation.plenary_label,
+            "plenary_url": "" if evaluation.plenary_object_id else evaluation.plenary_url,
         },
+        plenary_choices=_plenary_choices(request.territory, evaluation),
     )
     if request.method == "POST" and form.is_valid():
         adopt = form.cleaned_data.pop("adopt")

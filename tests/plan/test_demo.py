@@ -7,10 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from maillage.core.demo import contract_start
+from maillage.events import demo as events_demo
+from maillage.events.models import Event
 from maillage.plan import demo
-from maillage.plan.models import Contract, Means, Milestone, Node, PlanVersion, ScheduleEntry
+from maillage.plan.models import Contract, Evaluation, Means, Milestone, Node, PlanVersion, ScheduleEntry
 from maillage.plan.querysets import build_tree
 from tests.factories import TerritoryFactory
 
@@ -89,3 +92,19 @@ def test_rerunning_is_safe(loaded):
     count = Node.objects.count()
     demo.load(today=TODAY, context={})
     assert Node.objects.count() == count
+
+
+def test_the_first_plenary_is_an_agenda_event(db):
+    """The events demo (order 40) runs before plan's: the December plenary of the seed (March 2026 here) is
+    linked to the agenda's event closest to it (the events demo has no « plénière »: the Rendez-vous of
+    Friday 6 March 2026)."""
+    TerritoryFactory(slug="pays-de-grasse", name="Pays de Grasse")
+    with time_machine.travel(dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC), tick=False):
+        events_demo.load(today=TODAY, context={})
+        demo.load(today=TODAY, context={})
+    evaluation = Evaluation.objects.get(version__year=2025)
+    event = Event.objects.get(pk=evaluation.plenary_object_id)
+    assert event.start.astimezone(dt.timezone(dt.timedelta(hours=1))).date() == dt.date(2026, 3, 6)
+    assert evaluation.plenary_url == f"/agenda/{event.slug}/"
+    assert "vendredi 6 mars 2026" in evaluation.plenary_label
+    assert evaluation.snapshot["plenary_url"] == evaluation.plenary_url

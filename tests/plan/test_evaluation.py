@@ -8,10 +8,13 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 
 from maillage.plan import pdf, personal_data, services
 from maillage.plan.models import Evaluation, EvaluationComment
+from maillage.plan.views import _report_context
+from tests.events.factories import EventFactory, paris
 from tests.plan.factories import make_tree, make_version
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +164,107 @@ def test_personal_data_export_and_erase(evaluation, member, structure):
     assert not EvaluationComment.objects.exists()
     assert not EvaluationComment.history.model.objects.filter(author_id=member.pk).exists()
     assert not EvaluationComment.history.model.objects.filter(text="Mon avis").exists()
+
+
+def _plenary_event(territory, **data):
+    return EventFactory(
+        territory=territory,
+        title="Plénière du CLDESS",
+        kind="pleniere",
+        start=paris(2025, 12, 12, 14),
+        end=paris(2025, 12, 12, 17),
+        **data,
+    )
+
+
+def test_the_plenary_is_an_agenda_event_picked_through_the_registry(evaluation, territory, other_territory):
+    event = _plenary_event(territory)
+    foreign = _plenary_event(other_territory, slug="ailleurs")
+    with time_machine.travel(NOW, tick=False):
+        assert (event.pk, "Plénière du CLDESS – vendredi 12 décembre 2025") in services.plenary_choices(
+            territory
+        )
+        with pytest.raises(ValidationError) as error:
+            services.conclude_evaluation(
+                actor=None,
+                evaluation=evaluation,
+                conclusions="x",
+                next_year_changes="",
+                plenary_event=foreign.pk,
+            )
+        assert "pas dans l'agenda du territoire" in str(error.value)
+        services.conclude_evaluation(
+            actor=None,
+            evaluation=evaluation,
+            conclusions="Fin",
+            next_year_changes="",
+            plenary_label="ignoré",
+            plenary_event=event.pk,
+        )
+        evaluation.refresh_from_db()
+        assert evaluation.plenary_object_id == event.pk
+        assert evaluation.plenary_content_type.model == "event"
+        assert evaluation.plenary_label == "Plénière du CLDESS – vendredi 12 décembre 2025"
+        assert evaluation.plenary_url == f"/agenda/{event.slug}/"
+        services.adopt_evaluation(actor=None, evaluation=evaluation)
+        evaluation.refresh_from_db()
+        assert evaluation.snapshot["plenary_url"] == f"/agenda/{event.slug}/"
+        html = Client().get("/contrat/2025/evaluation/").content.decode()
+        assert f'<a href="/agenda/{event.slug}/">Plénière du CLDESS – vendredi 12 décembre 2025</a>' in html
+        pdf_html = pdf_source(evaluation, territory)
+        assert f'href="/agenda/{event.slug}/"' in pdf_html and "vendredi 12 décembre 2025" in pdf_html
+
+
+def pdf_source(evaluation, territory):
+    """The HTML the PDF is printed from (relative links resolve against the territory's address)."""
+    request = RequestFactory().get("/")
+    request.territory = territory
+    return render_to_string("plan/evaluation_pdf.html", _report_context(evaluation), request=request)
+
+
+def test_without_an_event_the_typed_label_is_the_fallback(evaluation, territory):
+    event = _plenary_event(territory)
+    with time_machine.travel(NOW, tick=False):
+        services.conclude_evaluation(
+            actor=None, evaluation=evaluation, conclusions="", next_year_changes="", plenary_event=event.pk
+        )
+        services.conclude_evaluation(
+            actor=None,
+            evaluation=evaluation,
+            conclusions="",
+            next_year_changes="",
+            plenary_label="Plénière en mairie",
+        )
+    evaluation.refresh_from_db()
+    assert evaluation.plenary_object_id is None and evaluation.plenary_content_type is None
+    assert (evaluation.plenary_label, evaluation.plenary_url) == ("Plénière en mairie", "")
+
+
+def test_the_manage_page_offers_the_agenda_events(evaluation, territory, animator):
+    event = _plenary_event(territory)
+    client = Client()
+    client.force_login(animator)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get("/contrat/gestion/2025/evaluation/").content.decode()
+        assert f'<option value="{event.pk}">Plénière du CLDESS – vendredi 12 décembre 2025</option>' in page
+        response = client.post(
+            "/contrat/gestion/2025/evaluation/",
+            {"conclusions": "Fin", "plenary_event": str(event.pk), "plenary_label": "", "plenary_url": ""},
+        )
+        assert response.status_code == 302
+        evaluation.refresh_from_db()
+        assert evaluation.plenary_object_id == event.pk
+        # Once the event has left the offered window, it stays offered (and kept) on this evaluation.
+    with time_machine.travel(dt.datetime(2028, 6, 1, tzinfo=dt.UTC), tick=False):
+        assert services.plenary_choices(territory) == []
+        client.force_login(animator)
+        page = client.get("/contrat/gestion/2025/evaluation/").content.decode()
+        assert f'<option value="{event.pk}" selected>' in page
+        assert (
+            client.post(
+                "/contrat/gestion/2025/evaluation/", {"conclusions": "Fin", "plenary_event": str(event.pk)}
+            ).status_code
+            == 302
+        )
+    evaluation.refresh_from_db()
+    assert evaluation.plenary_object_id == event.pk and evaluation.plenary_url == f"/agenda/{event.slug}/"
