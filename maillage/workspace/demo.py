@@ -17,6 +17,9 @@ from maillage.core.search import index_document
 from maillage.core.text import render_markdown
 from maillage.events.models import Event
 from maillage.events.models import Kind as EventKind
+from maillage.plan.models import Link as PlanLink
+from maillage.plan.models import Node as PlanNode
+from maillage.plan.services import add_link as add_plan_link
 from maillage.workspace.mentions import render_body
 from maillage.workspace.models import Atelier, AtelierMeeting, AtelierMember, NewsItem, Post, Thread
 
@@ -265,6 +268,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
                 body=[item.summary, " ".join(item.tags)],
             )
     _attach_meetings(territory, animator, now)
+    _link_plan_actions(territory, animator)
 
 
 # The events demo's « réunions d'atelier » (by the atelier named in their title) → the demo atelier they
@@ -300,6 +304,33 @@ def _attach_meetings(territory: Territory, animator: Any, now: dt.datetime) -> N
                 meeting.minutes_author = animator
                 meeting.minutes_updated_at = event.end + dt.timedelta(days=1)
                 meeting.save()
+
+
+# The plan's actions each atelier carries out (the seed's words): atelier slug → title fragment.
+PLAN_NODES = {
+    "guide-des-acteurs-et-des-pratiques": "guide « dynamique » des acteurs",
+    "evenementiel": "Trophée des initiatives",
+    "iae-achats-responsables": "achats responsables et de proximité",
+    "besoins-sociaux": "besoins sociaux non ou insuffisamment satisfaits",
+}
+
+
+def _link_plan_actions(territory: Territory, animator: Any) -> None:
+    """Point the plan's actions at the ateliers that carry them out (the plan loader ran before)."""
+    if animator is None:
+        return
+    for slug, fragment in PLAN_NODES.items():
+        atelier = Atelier.objects.filter(territory=territory, slug=slug).first()
+        if atelier is None:
+            continue
+        nodes = PlanNode.objects.filter(
+            version__contract__territory=territory, kind=PlanNode.Kind.ACTION, title__contains=fragment
+        )
+        for node in nodes:
+            if not PlanLink.objects.filter(
+                node=node, target_key="workspace.atelier", object_id=atelier.pk
+            ).exists():
+                add_plan_link(actor=animator, node=node, target_key="workspace.atelier", object_id=atelier.pk)
 
 
 LOADER = DemoLoader(key="workspace", load=load, order=70)

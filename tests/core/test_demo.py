@@ -67,3 +67,8 @@ def test_demo_command_runs_twice_and_territories_stay_apart(client):
     assert "Contrat local de développement de l&#x27;ESS du Pays de Grasse" in grasse
     assert "Vallée du Loup" in loup
     assert "du Pays de Grasse</h1>" in grasse and "du Pays de Grasse</h1>" not in loup
+
+    # The loaders tell one story: the plan's actions point at the ateliers that carry them out.
+    atelier = client.get("/ateliers/guide-des-acteurs-et-des-pratiques/", HTTP_HOST="127.0.0.1")
+    assert atelier.status_code == 200
+    assert "guide « dynamique » des acteurs" in atelier.content.decode()
