@@ -328,6 +328,7 @@ class Means(models.Model):
         OTHER = "other", _("autre")
 
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="means")
+    ref = models.UUIDField(default=uuid.uuid4, editable=False)  # stable id in the CSV/XLSX file
     kind = models.CharField(_("nature"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.CharField(_("description"), max_length=400)
     amount = models.DecimalField(
@@ -354,6 +355,7 @@ class ScheduleEntry(models.Model):
     """A line of the « échéancier »: a date with its precision, and a label as written."""
 
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="schedule")
+    ref = models.UUIDField(default=uuid.uuid4, editable=False)  # stable id in the CSV/XLSX file
     label = models.CharField(_("libellé"), max_length=300, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     precision = models.CharField(
@@ -391,6 +393,7 @@ class ScheduleEntry(models.Model):
 
 class Milestone(models.Model):
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="milestones")
+    ref = models.UUIDField(default=uuid.uuid4, editable=False)  # stable id in the CSV/XLSX file
     title = models.CharField(_("intitulé"), max_length=300)
     date = models.DateField(_("date"))
     precision = models.CharField(

@@ -168,11 +168,17 @@ def copy_version(*, actor: Any, version: PlanVersion, year: int) -> PlanVersion:
         mapping[old.pk] = new
         for m in old.means.all():
             Means.objects.create(
-                node=new, kind=m.kind, description=m.description, amount=m.amount, position=m.position
+                node=new,
+                ref=m.ref,
+                kind=m.kind,
+                description=m.description,
+                amount=m.amount,
+                position=m.position,
             )
         for s in old.schedule.all():
             ScheduleEntry.objects.create(
                 node=new,
+                ref=s.ref,
                 label=s.label,
                 date=s.date,
                 precision=s.precision,
@@ -182,7 +188,12 @@ def copy_version(*, actor: Any, version: PlanVersion, year: int) -> PlanVersion:
             )
         for ms in old.milestones.all():
             Milestone.objects.create(
-                node=new, title=ms.title, date=ms.date, precision=ms.precision, reached_on=ms.reached_on
+                node=new,
+                ref=ms.ref,
+                title=ms.title,
+                date=ms.date,
+                precision=ms.precision,
+                reached_on=ms.reached_on,
             )
         for ind in old.indicators.all():
             Indicator.objects.create(
@@ -467,6 +478,51 @@ def add_schedule_entry(
     if until and start and end and end < start:
         raise ValidationError({"until": "La fin de l'échéance précède son début."})
     _history(entry, actor, "Échéance ajoutée")
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def update_means(
+    *, actor: Any, means: Means, kind: str, description: str, amount: Decimal | None = None
+) -> Means:
+    check_animator(actor, means.node.version.contract.territory)
+    if kind not in Means.Kind.values:
+        raise ValidationError({"kind": "Cette nature de moyen n'existe pas."})
+    if not description.strip():
+        raise ValidationError({"description": "Décrivez le moyen."})
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": "Un montant ne peut pas être négatif."})
+    means.kind, means.description, means.amount = kind, description.strip(), amount
+    _history(means, actor, "Moyen modifié")
+    means.save()
+    return means
+
+
+@transaction.atomic
+def update_schedule_entry(
+    *,
+    actor: Any,
+    entry: ScheduleEntry,
+    label: str,
+    date: dt.date | None,
+    precision: str,
+    until: dt.date | None = None,
+    until_precision: str = Precision.MONTH,
+) -> ScheduleEntry:
+    check_animator(actor, entry.node.version.contract.territory)
+    if precision not in Precision.values or until_precision not in Precision.values:
+        raise ValidationError({"precision": "Cette précision de date n'existe pas."})
+    if date is None and precision != Precision.ONGOING:
+        raise ValidationError({"date": "Indiquez une date, ou choisissez la précision « en cours »."})
+    if not label.strip() and date is None:
+        raise ValidationError({"label": "Donnez un libellé ou une date."})
+    entry.label, entry.date, entry.precision = label.strip(), date, precision
+    entry.until, entry.until_precision = until, until_precision
+    start, end = entry.bounds
+    if until and start and end and end < start:
+        raise ValidationError({"until": "La fin de l'échéance précède son début."})
+    _history(entry, actor, "Échéance modifiée")
     entry.save()
     return entry
 

@@ -1,14 +1,21 @@
 """CSV/XLSX export and import of a yearly plan, in one format that round-trips.
 
-One row per node, parents before children. The « identifiant » column is the node's stable `ref` (kept across
-yearly copies); « parent » is the parent's identifiant. Importing the file of an export, edited, updates the
-nodes it names and creates the rows without identifiant (or with an unknown one) — rows absent from the file
-are left as they are (an import never deletes). Status changes follow the status table and are logged like
+One row per node, parents before children, each node followed by its means and schedule entries. The
+« type » column says what a row is: « nœud », « moyen » or « échéance » (a row without type is a node, so
+files exported before the column existed still import). The « identifiant » column is the stable `ref` of the
+node or item (kept across yearly copies); « parent » is the identifiant of the parent node — for a means or a
+schedule entry, the node it hangs on (which may be created by the same file). A means uses « intitulé »
+(its description), « nature » and « montant »; a schedule entry uses « intitulé » (its label), « début »
+(its date), « précision », « fin » (until) and « précision de fin ».
+
+Importing the file of an export, edited, updates the nodes and items it names and creates the rows
+without identifiant (or with an unknown one) — rows absent from the file are left as they are (an import
+never deletes). Status changes follow the status table and are logged like
 any other; progress is checked (0–100). The whole import is one transaction: one bad row and nothing is
 written; a dry run checks everything and rolls back.
 
-Means, schedule entries, milestones and indicators are not part of this file (they are edited on the node's
-page); the file carries the tree, its numbering, weights, dates, lead, partners, status and progress.
+Milestones, indicators and links are not part of this file (they are edited on the node's page); an import
+never moves a means or a schedule entry to another node.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import tablib
@@ -27,9 +35,10 @@ from django.db import transaction
 
 from maillage.actors.models import Structure
 from maillage.plan import services
-from maillage.plan.models import Node, PlanVersion
+from maillage.plan.models import Means, Node, PlanVersion, Precision, ScheduleEntry
 
 HEADERS: tuple[str, ...] = (
+    "type",
     "identifiant",
     "parent",
     "niveau",
@@ -45,7 +54,16 @@ HEADERS: tuple[str, ...] = (
     "pilote (autre)",
     "partenaires",
     "autres partenaires",
+    "nature",
+    "montant",
+    "précision",
+    "précision de fin",
 )
+
+NODE, MEANS, SCHEDULE = "nœud", "moyen", "échéance"
+TYPES = {"nœud": NODE, "noeud": NODE, "": NODE, "moyen": MEANS, "échéance": SCHEDULE, "echeance": SCHEDULE}
+MEANS_KIND_LABELS = {str(label): value for value, label in Means.Kind.choices}
+PRECISION_LABELS = {str(label): value for value, label in Precision.choices}
 
 KIND_LABELS = {str(label): value for value, label in Node.Kind.choices}
 STATUS_LABELS = {str(label): value for value, label in Node.Status.choices}
@@ -68,10 +86,29 @@ def export_rows(version: PlanVersion) -> list[list[Any]]:
             walk(node.pk)
 
     walk(None)
+    means_by_node: dict[int, list[Means]] = {}
+    for means in Means.objects.filter(node__version=version).order_by("position", "pk"):
+        means_by_node.setdefault(means.node_id, []).append(means)
+    schedule_by_node: dict[int, list[ScheduleEntry]] = {}
+    for entry in ScheduleEntry.objects.filter(node__version=version).order_by("position", "date", "pk"):
+        schedule_by_node.setdefault(entry.node_id, []).append(entry)
+    blank = [""] * len(HEADERS)
+    column = {name: index for index, name in enumerate(HEADERS)}
+
+    def item_row(kind: str, item: Means | ScheduleEntry, node: Node, **cells: Any) -> list[Any]:
+        row = list(blank)
+        row[column["type"]] = kind
+        row[column["identifiant"]] = str(item.ref)
+        row[column["parent"]] = str(node.ref)
+        for name, value in cells.items():
+            row[column[name]] = value
+        return row
+
     rows = []
     for node in ordered:
         rows.append(
             [
+                NODE,
                 str(node.ref),
                 str(node.parent.ref) if node.parent else "",
                 str(node.get_kind_display()),
@@ -87,8 +124,40 @@ def export_rows(version: PlanVersion) -> list[list[Any]]:
                 node.lead_label,
                 ", ".join(p.slug for p in node.partners.all()),
                 node.partners_label,
+                "",
+                "",
+                "",
+                "",
             ]
         )
+        for means in means_by_node.get(node.pk, []):
+            rows.append(
+                item_row(
+                    MEANS,
+                    means,
+                    node,
+                    **{
+                        "intitulé": means.description,
+                        "nature": str(means.get_kind_display()),
+                        "montant": str(means.amount) if means.amount is not None else "",
+                    },
+                )
+            )
+        for entry in schedule_by_node.get(node.pk, []):
+            rows.append(
+                item_row(
+                    SCHEDULE,
+                    entry,
+                    node,
+                    **{
+                        "intitulé": entry.label,
+                        "début": entry.date.isoformat() if entry.date else "",
+                        "précision": str(entry.get_precision_display()),
+                        "fin": entry.until.isoformat() if entry.until else "",
+                        "précision de fin": str(entry.get_until_precision_display()) if entry.until else "",
+                    },
+                )
+            )
     return rows
 
 
@@ -136,7 +205,7 @@ def read_table(data: bytes, kind: str) -> list[dict[str, str]]:
                 continue
             dataset.append((row + [""] * len(rows[0]))[: len(rows[0])])
     headers = [str(h or "").strip().lower().lstrip("'") for h in (dataset.headers or [])]
-    missing = [h for h in ("identifiant", "parent", "niveau", "intitulé") if h not in headers]
+    missing = [h for h in ("identifiant", "parent", "intitulé") if h not in headers]
     if missing:
         raise ValidationError(
             "Colonnes manquantes : "
@@ -183,7 +252,51 @@ def _choice(value: str, labels: dict[str, str], column: str) -> str:
     raise ValidationError(f"« {column} » : valeur inconnue « {value} » ({', '.join(labels)}).")
 
 
+def _row_type(row: dict[str, str]) -> str:
+    value = row.get("type", "").strip().lower()
+    if value not in TYPES:
+        raise ValidationError(f"« type » : valeur inconnue « {value} » (nœud, moyen, échéance).")
+    return TYPES[value]
+
+
+def _amount(value: str) -> Decimal | None:
+    text = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"« montant » : nombre illisible « {value} ».") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+        raise ValidationError(f"« montant » : un montant positif en euros, pas « {value} ».")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _parse_item(row: dict[str, str], row_type: str) -> dict[str, Any]:
+    if row_type == MEANS:
+        return {
+            "_type": MEANS,
+            "kind": _choice(row.get("nature", "") or "autre", MEANS_KIND_LABELS, "nature"),
+            "description": row.get("intitulé", "")[:400],
+            "amount": _amount(row.get("montant", "")),
+        }
+    until = _date(row.get("fin", ""), "fin")
+    return {
+        "_type": SCHEDULE,
+        "label": row.get("intitulé", "")[:300],
+        "date": _date(row.get("début", ""), "début"),
+        "precision": _choice(row.get("précision", "") or "mois", PRECISION_LABELS, "précision"),
+        "until": until,
+        "until_precision": _choice(
+            row.get("précision de fin", "") or "mois", PRECISION_LABELS, "précision de fin"
+        ),
+    }
+
+
 def _parse(row: dict[str, str], structures: dict[str, Structure]) -> dict[str, Any]:
+    row_type = _row_type(row)
+    if row_type != NODE:
+        return _parse_item(row, row_type)
     kind = _choice(row.get("niveau", ""), KIND_LABELS, "niveau")
     weight_text = row.get("poids", "") or "1"
     if not weight_text.isdigit() or not 1 <= int(weight_text) <= 100:
@@ -196,6 +309,7 @@ def _parse(row: dict[str, str], structures: dict[str, Structure]) -> dict[str, A
     if unknown:
         raise ValidationError(f"« partenaires » : structures inconnues : {', '.join(unknown)}.")
     return {
+        "_type": NODE,
         "kind": kind,
         "number": row.get("numéro", "")[:20],
         "title": row.get("intitulé", ""),
@@ -240,16 +354,29 @@ def import_plan(
         except ValidationError as error:
             report.errors.append((line, _messages(error)))
             parsed.append((line, row, None))
-    parsed.sort(key=lambda item: LEVEL.get(item[2]["kind"], 3) if item[2] else 3)
+    # Means and schedule entries after every node, so that their parent may be created by the same file.
+    parsed.sort(key=lambda item: LEVEL.get(item[2]["kind"], 3) if item[2] and item[2]["_type"] == NODE else 3)
     try:
         with transaction.atomic():
             existing = {str(n.ref): n for n in Node.objects.filter(version=version)}
+            items: dict[str, dict[str, Means | ScheduleEntry]] = {
+                MEANS: {
+                    str(m.ref): m for m in Means.objects.filter(node__version=version).select_related("node")
+                },
+                SCHEDULE: {
+                    str(e.ref): e
+                    for e in ScheduleEntry.objects.filter(node__version=version).select_related("node")
+                },
+            }
             seen: set[str] = set()
             for line, row, data in parsed:
                 if data is None:
                     continue
                 try:
-                    _apply(actor, version, row, data, existing, seen, report, line)
+                    if data["_type"] == NODE:
+                        _apply(actor, version, row, data, existing, seen, report, line)
+                    else:
+                        _apply_item(actor, version, row, data, existing, items[data["_type"]], seen, report)
                 except ValidationError as error:
                     report.errors.append((line, _messages(error)))
             if report.errors or dry_run:
@@ -259,6 +386,70 @@ def import_plan(
     if report.errors:
         raise ImportFailed(report)
     return report
+
+
+def _ref(row: dict[str, str], seen: set[str]) -> str:
+    ref = row.get("identifiant", "").strip()
+    if ref:
+        try:
+            ref = str(uuid.UUID(ref))
+        except ValueError:
+            raise ValidationError(f"« identifiant » illisible : « {ref} ».") from None
+        if ref in seen:
+            raise ValidationError("Cet identifiant apparaît deux fois dans le fichier.")
+        seen.add(ref)
+    return ref
+
+
+def _apply_item(
+    actor: Any,
+    version: PlanVersion,
+    row: dict[str, str],
+    data: dict[str, Any],
+    existing: dict[str, Node],
+    items: dict[str, Means | ScheduleEntry],
+    seen: set[str],
+    report: ImportReport,
+) -> None:
+    """A means or schedule entry row: update the item with that identifiant, or create it on its node."""
+    ref = _ref(row, seen)
+    label = "Ce moyen" if data["_type"] == MEANS else "Cette échéance"
+    parent_ref = row.get("parent", "").strip().lower()
+    if not parent_ref:
+        raise ValidationError(
+            f"« parent » : indiquez l'identifiant du nœud auquel {label.lower()} se rattache."
+        )
+    node = existing.get(parent_ref)
+    if node is None:
+        raise ValidationError(
+            f"Parent inconnu « {parent_ref} » : il n'est ni dans le plan {version.year} ni dans le fichier."
+        )
+    fields = {k: v for k, v in data.items() if not k.startswith("_")}
+    item = items.get(ref) if ref else None
+    if item is None:
+        if data["_type"] == MEANS:
+            item = services.add_means(actor=actor, node=node, **fields)
+        else:
+            item = services.add_schedule_entry(actor=actor, node=node, **fields)
+        if ref:
+            type(item).objects.filter(pk=item.pk).update(ref=ref)
+            item.ref = uuid.UUID(ref)
+        items[str(item.ref)] = item
+        report.created += 1
+        return
+    if item.node_id != node.pk:
+        raise ValidationError(
+            f"{label} est rattaché(e) au nœud « {item.node.ref} » : "
+            "un import ne change pas le nœud d'un élément."
+        )
+    if all(getattr(item, k) == v for k, v in fields.items()):
+        report.unchanged += 1
+        return
+    if isinstance(item, Means):
+        services.update_means(actor=actor, means=item, **fields)
+    else:
+        services.update_schedule_entry(actor=actor, entry=item, **fields)
+    report.updated += 1
 
 
 def _apply(
@@ -271,15 +462,7 @@ def _apply(
     report: ImportReport,
     line: int,
 ) -> None:
-    ref = row.get("identifiant", "").strip()
-    if ref:
-        try:
-            ref = str(uuid.UUID(ref))
-        except ValueError:
-            raise ValidationError(f"« identifiant » illisible : « {ref} ».") from None
-        if ref in seen:
-            raise ValidationError("Cet identifiant apparaît deux fois dans le fichier.")
-        seen.add(ref)
+    ref = _ref(row, seen)
     parent_ref = row.get("parent", "").strip().lower()
     parent = None
     if parent_ref:
