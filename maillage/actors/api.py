@@ -84,6 +84,10 @@ class StructurePageOut(Schema):
     facets: list[FacetOut]
 
 
+class ErrorOut(Schema):
+    detail: str
+
+
 class StructureFilters(Schema):
     q: str = ""
     famille: list[str] = []
@@ -94,6 +98,7 @@ class StructureFilters(Schema):
     badge: list[str] = []
     esus: bool = False
     autour: str = ""
+    adresse: str = ""
     rayon: int = 10
     tri: str = ""
     page: int = 1
@@ -101,17 +106,20 @@ class StructureFilters(Schema):
 
 @router.get(
     "/structures",
-    response=StructurePageOut,
     summary="Structures publiées du territoire",
     description="Mêmes filtres que la page de recherche : texte `q`, `famille`, `inclusion` (code ou groupe "
     f"{', '.join(taxonomy.INCLUSION_GROUPS)}), `secteur`, `commune` (code INSEE), `effectif`, `esus`, "
-    "`autour` (code INSEE) et `rayon` (km), `tri` (pertinence, nom, distance). "
-    "20 par page, avec les facettes.",
+    "`autour` (code INSEE) ou `adresse` (localisée avec la Base Adresse Nationale) et `rayon` (km), "
+    "`tri` (pertinence, nom, distance). 20 par page, avec les facettes. Une commune ou une adresse "
+    "introuvable répond 400 avec le message.",
+    response={200: StructurePageOut, 400: ErrorOut},
 )
 def list_structures(request, filters: Query[StructureFilters]):
     territory = request.territory
-    parsed = directory.parse_filters(request.GET, territory)
-    page = directory.run(StructureQuerySet.published(territory), parsed, territory, page=filters.page)
+    parsed = directory.parse_filters(request.GET, territory, client_key=request.META.get("REMOTE_ADDR", ""))
+    if parsed.errors:
+        return 400, {"detail": " ".join(parsed.errors)}
+    page = directory.run(parsed, territory, page=filters.page)
     return {
         "items": page.structures,
         "count": page.total,

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from maillage.actors import services
+from maillage.actors import directory_index, services
 from maillage.actors.models import (
     EditProposal,
     ErrorReport,
@@ -248,3 +248,4 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         "Annuaire : 84 structures (4 en attente de modération), un essai d'import Sirene dans "
         "maillage/actors/data/demo-sirene-*.zip (maillage import sirene …)."
     )
+    directory_index.structures_changed(territory.pk)  # the scattered positions were written by .update()

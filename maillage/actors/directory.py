@@ -1,40 +1,40 @@
 """The directory's search: filters from the query string, full text through the core search index, facets
-with counts, « autour de » a commune with a radius, sorts, and the map's markers by bounding box.
+with counts, « autour de » a commune or an address with a radius, sorts, and the map's markers by bounding
+box.
 
-Full text: the words are matched against `core.SearchDocument` rows of kind « structure » with the same
-expression `maillage.core.search` builds (FTS5 on SQLite; tsvector prefix queries on PostgreSQL, with the
-trigram fallback for typos when the strict query finds nothing), as a subquery of the structure queryset,
-so facets count the whole result and not only a page. Relevance ranks with bm25 / ts_rank.
+A search page is answered from the in-memory facet index (`directory_index`): the filters become boolean
+masks, the facet counts are disjunctive (each facet's counts apply every other filter but its own, so ticking
+« ACI » still shows how many « EI » there are), and the page is cut from the masks in name, distance or
+relevance order. Only the full text goes to the database: the core search's expression (FTS5 on SQLite;
+tsvector prefix queries on PostgreSQL, with the trigram fallback for typos when the strict query finds
+nothing) returns every matching structure with its score (bm25 / ts_rank).
 
-Facets are disjunctive: each facet's counts apply every other filter but its own, so ticking « ACI » still
-shows how many « EI » there are.
+The map's markers and the exports, which read whole rows, stay SQL querysets (`base_queryset()` and
+`filter_conditions()`) with the same semantics; `tests/actors/test_directory.py` checks that both agree.
 
-Distance: an equirectangular approximation in plain SQL arithmetic (same on both engines, exact to well under
-1 % within 50 km), after a bounding-box pre-filter that the (territory, status, latitude, longitude) index
-serves.
+Distance: an equirectangular approximation (same in NumPy and in SQL, exact to well under 1 % within 50 km).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.core.cache import cache
 from django.db import connection, models
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
-from maillage.actors import taxonomy
+from maillage.actors import directory_index, geocoding, taxonomy
 from maillage.actors.models import Structure, StructureSector
 from maillage.core import search as core_search
 from maillage.core.geo import BBox, bbox_around
-from maillage.core.models import Commune, Territory
+from maillage.core.models import Territory
 from maillage.core.registry import registry
 from maillage.core.search_models import SearchDocument
 
@@ -44,6 +44,15 @@ RADII = [2, 5, 10, 20, 50]
 PAGE_SIZE = 20
 KM_PER_DEG_LAT = 110.574
 KM_PER_DEG_LON_EQUATOR = 111.320
+
+
+@dataclass(frozen=True)
+class NearPoint:
+    """The centre of « autour de »: a commune's centroid or a located address."""
+
+    latitude: float
+    longitude: float
+    label: str  # « Grasse », « 57 Avenue Pierre Sémard 06130 Grasse »
 
 
 @dataclass
@@ -57,24 +66,22 @@ class Filters:
     badge: list[str] = field(default_factory=list)
     esus: bool = False
     near: str = ""  # INSEE code of the commune « autour de »
+    address: str = ""  # or an address, located with the BAN
     radius: int = 10
     sort: str = ""
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def near_commune(self) -> Commune | None:
-        return getattr(self, "_near", None)
+    near_point: NearPoint | None = None
 
     def effective_sort(self) -> str:
         if (
             self.sort in SORTS
-            and (self.sort != "distance" or self.near_commune)
+            and (self.sort != "distance" or self.near_point)
             and (self.sort != "pertinence" or self.q)
         ):
             return self.sort
         if self.q:
             return "pertinence"
-        return "distance" if self.near_commune else "nom"
+        return "distance" if self.near_point else "nom"
 
     def is_empty(self) -> bool:
         return not (
@@ -86,7 +93,7 @@ class Filters:
             or self.workforce
             or self.badge
             or self.esus
-            or self.near
+            or self.near_point
         )
 
 
@@ -97,9 +104,86 @@ def _multi(params: QueryDict | Mapping[str, Any], key: str, allowed: Any) -> lis
     return [v for v in dict.fromkeys(values) if v in allowed][:30]
 
 
-def parse_filters(params: QueryDict | Mapping[str, Any], territory: Territory) -> Filters:
-    """Read the filters from a query string; unknown values are ignored, a bad « autour de » is reported."""
-    communes = dict(territory.communes.values_list("insee_code", "pk"))
+ADDRESS_CACHE_SECONDS = 7 * 24 * 3600
+ADDRESS_LOOKUPS_PER_HOUR = 60  # per client, for addresses not yet in the cache
+TERRITORY_MARGIN_KM = 15
+
+
+def locate_address(territory: Territory, address: str, *, client_key: str = "") -> NearPoint:
+    """Locate an address typed in « autour de » with the BAN (answers cached a week, per normalised address).
+
+    Raises GeocodingError with a French message: not found, too vague, outside the territory, service down,
+    or too many new lookups from the same client within an hour."""
+    query = " ".join(address.split())[:200]
+    digest = hashlib.sha256(query.lower().encode()).hexdigest()[:32]
+    key = f"actors:near-address:{territory.pk}:{digest}"
+    cached = cache.get(key)
+    if cached is None:
+        if client_key and _over_limit(f"actors:near-lookups:{client_key}", ADDRESS_LOOKUPS_PER_HOUR):
+            raise geocoding.GeocodingError(
+                "Trop de recherches d'adresse en peu de temps ; choisissez une commune "
+                "ou réessayez plus tard."
+            )
+        try:
+            found = geocoding.geocode_address(query)
+        except geocoding.GeocodingError as exc:
+            cached = ("error", str(exc))
+        else:
+            box = _territory_box(territory)
+            if box is not None and not box.contains(found.latitude, found.longitude):
+                cached = ("error", "Cette adresse est en dehors du territoire.")
+            else:
+                cached = ("ok", (found.latitude, found.longitude, found.label or query))
+        if cached[0] == "ok" or "ne répond pas" not in cached[1]:  # an outage is not remembered
+            cache.set(key, cached, timeout=ADDRESS_CACHE_SECONDS)
+    if cached[0] == "error":
+        raise geocoding.GeocodingError(cached[1])
+    latitude, longitude, label = cached[1]
+    return NearPoint(latitude, longitude, label)
+
+
+def _over_limit(key: str, limit: int, window: int = 3600) -> bool:
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def _territory_box(territory: Territory) -> BBox | None:
+    points = [
+        (lat, lon)
+        for lat, lon in territory.communes.values_list("latitude", "longitude")
+        if lat is not None and lon is not None
+    ]
+    if not points:
+        return None
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    margin_lat = TERRITORY_MARGIN_KM / KM_PER_DEG_LAT
+    margin_lon = TERRITORY_MARGIN_KM / (KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(max(lats))))
+    return BBox(
+        west=min(lons) - margin_lon,
+        south=min(lats) - margin_lat,
+        east=max(lons) + margin_lon,
+        north=max(lats) + margin_lat,
+    )
+
+
+def parse_filters(
+    params: QueryDict | Mapping[str, Any], territory: Territory, *, client_key: str = ""
+) -> Filters:
+    """Read the filters from a query string; unknown values are ignored, a bad « autour de » is reported.
+
+    « autour de » is a commune (`autour`, an INSEE code) or an address (`adresse`, located with the BAN;
+    `client_key` — the client's IP — limits how many new addresses one client may look up)."""
+    communes = {
+        code: (pk, name, lat, lon)
+        for pk, code, name, lat, lon in territory.communes.values_list(
+            "pk", "insee_code", "name", "latitude", "longitude"
+        )
+    }
     filters = Filters(
         q=str(params.get("q", "") or "")[:200].strip(),
         family=_multi(params, "famille", Structure.Family.values),
@@ -111,14 +195,21 @@ def parse_filters(params: QueryDict | Mapping[str, Any], territory: Territory) -
         esus=str(params.get("esus", "")) in ("1", "on", "oui"),
         sort=str(params.get("tri", "") or ""),
     )
+    address = " ".join(str(params.get("adresse", "") or "").split())[:200]
     near = str(params.get("autour", "") or "").strip()
-    if near:
-        commune = territory.communes.filter(insee_code=near).first() if near in communes else None
-        if commune is None or commune.latitude is None:
+    if address:
+        filters.address = address
+        try:
+            filters.near_point = locate_address(territory, address, client_key=client_key)
+        except geocoding.GeocodingError as exc:
+            filters.errors.append(f"« Autour de » {address} : {exc}")
+    elif near:
+        commune = communes.get(near)
+        if commune is None or commune[2] is None:
             filters.errors.append("La commune choisie pour « autour de » n'est pas dans le territoire.")
         else:
             filters.near = near
-            filters._near = commune  # type: ignore[attr-defined]
+            filters.near_point = NearPoint(commune[2], commune[3], commune[1])
     try:
         radius = int(params.get("rayon", 10) or 10)
     except (TypeError, ValueError):
@@ -181,35 +272,6 @@ def text_subquery(territory: Territory, query: str) -> RawSQL | None:
     )
 
 
-def ranked_page(
-    territory: Territory, query: str, queryset: models.QuerySet[Structure], offset: int, limit: int
-) -> list[int]:
-    """Structure ids of one page of `queryset`, best text match first."""
-    words = core_search.query_words(query)
-    ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
-    if connection.vendor == "sqlite":
-        fts = core_search.FTS_TABLE
-        expression = _text_clauses(words, typos=False)[1][0]
-        sql = (
-            f"SELECT d.object_id FROM {fts} JOIN {_doc_table()} d ON d.id = {fts}.rowid "  # noqa: S608
-            f"WHERE {fts} MATCH %s AND d.territory_id = %s AND d.kind = %s AND d.object_id IN ({ids_sql}) "
-            f"ORDER BY bm25({fts}), d.title LIMIT %s OFFSET %s"
-        )
-        params = [expression, territory.pk, SEARCH_KIND, *ids_params, limit, offset]
-    else:
-        all_terms = " | ".join(f"{t}:*" for w in words for t in sorted({w, core_search.stem(w)}))
-        sql = (
-            f"SELECT d.object_id FROM {_doc_table()} d WHERE d.territory_id = %s AND d.kind = %s "  # noqa: S608
-            f"AND d.object_id IN ({ids_sql}) ORDER BY ts_rank({core_search.PG_VECTOR}, "
-            "to_tsquery('simple'::regconfig, %s)) + 0.1 * word_similarity(%s, d.search_text) DESC, d.title "
-            "LIMIT %s OFFSET %s"
-        )
-        params = [territory.pk, SEARCH_KIND, *ids_params, all_terms, " ".join(words), limit, offset]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [int(row[0]) for row in cursor.fetchall()]
-
-
 # --- filtering -------------------------------------------------------------------------------------------
 
 
@@ -248,9 +310,9 @@ def filter_conditions(filters: Filters, territory: Territory, *, skip: str = "")
     if filters.badge and skip != "badge":
         for key in filters.badge:
             cond &= Q(pk__in=registry.structure_badges[key].structure_ids(territory))
-    commune = filters.near_commune
-    if commune is not None:
-        box = bbox_around(commune.latitude, commune.longitude, filters.radius)
+    point = filters.near_point
+    if point is not None:
+        box = bbox_around(point.latitude, point.longitude, filters.radius)
         cond &= Q(
             latitude__gte=box.south, latitude__lte=box.north, longitude__gte=box.west, longitude__lte=box.east
         )
@@ -266,9 +328,9 @@ def base_queryset(
         sub = text_subquery(territory, filters.q)
         if sub is not None:
             qs = qs.filter(pk__in=sub)
-    commune = filters.near_commune
-    if commune is not None:
-        qs = qs.annotate(distance2=_distance2(commune.latitude, commune.longitude)).filter(
+    point = filters.near_point
+    if point is not None:
+        qs = qs.annotate(distance2=_distance2(point.latitude, point.longitude)).filter(
             distance2__lte=filters.radius**2
         )
     return qs
@@ -289,113 +351,6 @@ class Facet:
     values: list[FacetValue]
 
 
-def facets(qs: models.QuerySet[Structure], filters: Filters, territory: Territory) -> list[Facet]:
-    result: list[Facet] = []
-
-    def counts(field_name: str, skip: str) -> dict[Any, int]:
-        rows = (
-            qs.filter(filter_conditions(filters, territory, skip=skip))
-            .order_by()
-            .values(field_name)
-            .annotate(n=Count("pk"))
-        )
-        return {row[field_name]: row["n"] for row in rows}
-
-    family = counts("family", "family")
-    result.append(
-        Facet(
-            "famille",
-            "Famille de l'ESS",
-            [
-                FacetValue(v, str(label), family.get(v, 0), v in filters.family)
-                for v, label in Structure.Family.choices
-            ],
-        )
-    )
-    inclusion = counts("inclusion_kind", "inclusion")
-    values = []
-    for group, group_label in taxonomy.INCLUSION_GROUPS.items():
-        kinds = [k for k in taxonomy.INCLUSION_KINDS.values() if k.group == group]
-        values.append(
-            FacetValue(
-                group, group_label, sum(inclusion.get(k.code, 0) for k in kinds), group in filters.inclusion
-            )
-        )
-        values += [
-            FacetValue(k.code, k.label, inclusion.get(k.code, 0), k.code in filters.inclusion) for k in kinds
-        ]
-    result.append(Facet("inclusion", "Structure inclusive", values))
-    sector_rows = (
-        StructureSector.objects.filter(
-            structure__in=qs.filter(filter_conditions(filters, territory, skip="sector"))
-            .order_by()
-            .values("pk")
-        )
-        .order_by()
-        .values("sector")
-        .annotate(n=Count("pk"))
-    )
-    sectors = {row["sector"]: row["n"] for row in sector_rows}
-    result.append(
-        Facet(
-            "secteur",
-            "Secteur d'activité",
-            [
-                FacetValue(s.key, s.label, sectors.get(s.key, 0), s.key in filters.sector)
-                for s in taxonomy.SECTORS.values()
-            ],
-        )
-    )
-    communes = counts("commune_id", "commune")  # by id: no join to the communes table
-    result.append(
-        Facet(
-            "commune",
-            "Commune",
-            [
-                FacetValue(code, name, communes.get(pk, 0), code in filters.commune)
-                for pk, code, name in territory.communes.order_by("name").values_list(
-                    "pk", "insee_code", "name"
-                )
-            ],
-        )
-    )
-    esus = qs.filter(filter_conditions(filters, territory, skip="esus"), esus=True).count()
-    result.append(Facet("esus", "Agrément", [FacetValue("1", "Agréée ESUS", esus, filters.esus)]))
-    workforce = counts("workforce_band", "workforce")
-    result.append(
-        Facet(
-            "effectif",
-            "Effectif salarié",
-            [
-                FacetValue(code, label, workforce.get(code, 0), code in filters.workforce)
-                for code, label in taxonomy.WORKFORCE_BANDS.items()
-                if workforce.get(code) or code in filters.workforce
-            ],
-        )
-    )
-    badges = sorted(registry.structure_badges.values(), key=lambda b: (b.order, b.key))
-    if badges:
-        scoped = qs.filter(filter_conditions(filters, territory, skip="badge"))
-        result.append(
-            Facet(
-                "badge",
-                "Engagements",
-                [
-                    FacetValue(
-                        b.key,
-                        b.label,
-                        scoped.filter(pk__in=b.structure_ids(territory)).count(),
-                        b.key in filters.badge,
-                    )
-                    for b in badges
-                ],
-            )
-        )
-    for facet in result:  # hide empty values, but keep what is selected
-        facet.values = [v for v in facet.values if v.count or v.selected]
-    return [f for f in result if f.values]
-
-
 @dataclass
 class DirectoryPage:
     structures: list[Structure]
@@ -414,38 +369,202 @@ class DirectoryPage:
         return self.number < self.num_pages
 
 
-FACET_CACHE_SECONDS = 300
-
-
-def _version_key(territory: Territory) -> str:
-    return f"actors:directory-version:{territory.pk}"
-
-
 def bump_version(territory_id: int) -> None:
-    """Called after every write of a structure: cached counts of that territory are stale."""
-    cache.set(f"actors:directory-version:{territory_id}", uuid.uuid4().hex, timeout=None)
+    """Called after every write of a structure: the territory's facet index is rebuilt at the next search."""
+    directory_index.bump_version(territory_id)
 
 
-def _counts_key(filters: Filters, territory: Territory) -> str:
-    version = cache.get(_version_key(territory)) or "0"
-    parts = [
-        filters.q,
-        filters.family,
-        filters.inclusion,
-        filters.sector,
-        filters.commune,
-        filters.workforce,
-        filters.badge,
-        filters.esus,
-        filters.near,
-        filters.radius,
-    ]
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
-    return f"actors:directory-counts:{territory.pk}:{version}:{digest}"
+def text_scores(territory: Territory, query: str, *, ranked: bool = True) -> list[tuple[int, float]]:
+    """Every public structure of the territory matching `query`, with its relevance (higher is better).
+
+    Ranking costs more than matching (bm25 / ts_rank on every match): with `ranked=False` (a search sorted
+    by name or distance) every score is 0."""
+    words = core_search.query_words(query)
+    if not words:
+        return []
+    where = "d.territory_id = %s AND d.kind = %s AND d.is_public"
+    if connection.vendor == "sqlite":
+        fts = core_search.FTS_TABLE
+        expression = _text_clauses(words, typos=False)[1][0]
+        score = f"-bm25({fts})" if ranked else "0.0"
+        sql = (
+            f"SELECT d.object_id, {score} FROM {fts} JOIN {_doc_table()} d ON d.id = {fts}.rowid "  # noqa: S608
+            f"WHERE {fts} MATCH %s AND {where}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, territory.pk, SEARCH_KIND])
+            return cursor.fetchall()
+    all_terms = " | ".join(f"{t}:*" for w in words for t in sorted({w, core_search.stem(w)}))
+    if ranked:
+        rank = f"ts_rank({core_search.PG_VECTOR}, to_tsquery('simple'::regconfig, %s))"
+    else:
+        rank = "0.0 * length(%s::text)"  # keeps the parameters in the same places
+    with connection.cursor() as cursor:
+        clauses, params = _text_clauses(words, typos=False)
+        cursor.execute(
+            f"SELECT d.object_id, {rank} FROM {_doc_table()} d WHERE {where} AND {clauses}",  # noqa: S608
+            [all_terms, territory.pk, SEARCH_KIND, *params],
+        )
+        rows = cursor.fetchall()
+        if rows or not any(len(w) >= core_search.TYPO_MIN_LENGTH for w in words):
+            return rows
+        clauses, params = _text_clauses(words, typos=True)  # nothing found: tolerate typos
+        cursor.execute(
+            f"SELECT d.object_id, {rank} + 0.1 * word_similarity(%s, d.search_text) "  # noqa: S608
+            f"FROM {_doc_table()} d WHERE {where} AND {clauses}",
+            [all_terms, " ".join(words), territory.pk, SEARCH_KIND, *params],
+        )
+        return cursor.fetchall()
+
+
+def _facet_masks(
+    index: directory_index.DirectoryIndex,
+    filters: Filters,
+    badge_masks: dict[str, np.ndarray],
+    communes: list[tuple[int, str, str]],
+) -> dict[str, np.ndarray]:
+    """One mask per facet that filters (a facet with nothing ticked filters nothing)."""
+    masks: dict[str, np.ndarray] = {}
+    if filters.family:
+        masks["family"] = index.family.mask(filters.family)
+    if filters.inclusion:
+        masks["inclusion"] = index.inclusion.mask(_inclusion_codes(filters.inclusion))
+    if filters.sector:
+        any_sector = np.zeros(index.size, dtype=bool)
+        for key in filters.sector:
+            if key in index.sectors:
+                any_sector |= index.sectors[key]
+        masks["sector"] = any_sector
+    if filters.commune:
+        masks["commune"] = index.commune.mask([pk for pk, code, _ in communes if code in filters.commune])
+    if filters.workforce:
+        masks["workforce"] = index.workforce.mask(filters.workforce)
+    if filters.esus:
+        masks["esus"] = index.esus
+    if filters.badge:
+        every_badge = np.ones(index.size, dtype=bool)
+        for key in filters.badge:
+            every_badge &= badge_masks[key]
+        masks["badge"] = every_badge
+    return masks
+
+
+def _all_but(base: np.ndarray, masks: dict[str, np.ndarray], skip: str) -> np.ndarray:
+    result = base.copy()
+    for name, mask in masks.items():
+        if name != skip:
+            result &= mask
+    return result
+
+
+def _top(candidates: np.ndarray, keys: np.ndarray, k: int) -> np.ndarray:
+    """The `k` first candidate positions by ascending key, ties by position (= by name)."""
+    if candidates.size > k > 0:
+        threshold = np.partition(keys, k - 1)[k - 1]
+        keep = keys <= threshold  # every tie at the threshold, so the order below is exact
+        candidates, keys = candidates[keep], keys[keep]
+    order = np.lexsort((candidates, keys))
+    return candidates[order][:k]
+
+
+def _facets(
+    index: directory_index.DirectoryIndex,
+    base: np.ndarray,
+    masks: dict[str, np.ndarray],
+    filters: Filters,
+    badge_masks: dict[str, np.ndarray],
+    communes: list[tuple[int, str, str]],
+) -> list[Facet]:
+    result: list[Facet] = []
+    family = index.family.counts(_all_but(base, masks, "family"))
+    result.append(
+        Facet(
+            "famille",
+            "Famille de l'ESS",
+            [
+                FacetValue(v, str(label), family.get(v, 0), v in filters.family)
+                for v, label in Structure.Family.choices
+            ],
+        )
+    )
+    inclusion = index.inclusion.counts(_all_but(base, masks, "inclusion"))
+    values = []
+    for group, group_label in taxonomy.INCLUSION_GROUPS.items():
+        kinds = [k for k in taxonomy.INCLUSION_KINDS.values() if k.group == group]
+        values.append(
+            FacetValue(
+                group, group_label, sum(inclusion.get(k.code, 0) for k in kinds), group in filters.inclusion
+            )
+        )
+        values += [
+            FacetValue(k.code, k.label, inclusion.get(k.code, 0), k.code in filters.inclusion) for k in kinds
+        ]
+    result.append(Facet("inclusion", "Structure inclusive", values))
+    scope = _all_but(base, masks, "sector")
+    result.append(
+        Facet(
+            "secteur",
+            "Secteur d'activité",
+            [
+                FacetValue(
+                    s.key,
+                    s.label,
+                    int(np.count_nonzero(scope & index.sectors[s.key])) if s.key in index.sectors else 0,
+                    s.key in filters.sector,
+                )
+                for s in taxonomy.SECTORS.values()
+            ],
+        )
+    )
+    by_commune = index.commune.counts(_all_but(base, masks, "commune"))  # by id
+    result.append(
+        Facet(
+            "commune",
+            "Commune",
+            [
+                FacetValue(code, name, by_commune.get(pk, 0), code in filters.commune)
+                for pk, code, name in communes
+            ],
+        )
+    )
+    esus = int(np.count_nonzero(_all_but(base, masks, "esus") & index.esus))
+    result.append(Facet("esus", "Agrément", [FacetValue("1", "Agréée ESUS", esus, filters.esus)]))
+    workforce = index.workforce.counts(_all_but(base, masks, "workforce"))
+    result.append(
+        Facet(
+            "effectif",
+            "Effectif salarié",
+            [
+                FacetValue(code, label, workforce.get(code, 0), code in filters.workforce)
+                for code, label in taxonomy.WORKFORCE_BANDS.items()
+                if workforce.get(code) or code in filters.workforce
+            ],
+        )
+    )
+    badges = sorted(registry.structure_badges.values(), key=lambda b: (b.order, b.key))
+    if badges:
+        scope = _all_but(base, masks, "badge")
+        result.append(
+            Facet(
+                "badge",
+                "Engagements",
+                [
+                    FacetValue(
+                        b.key,
+                        b.label,
+                        int(np.count_nonzero(scope & badge_masks[b.key])),
+                        b.key in filters.badge,
+                    )
+                    for b in badges
+                ],
+            )
+        )
+    for facet in result:  # hide empty values, but keep what is selected
+        facet.values = [v for v in facet.values if v.count or v.selected]
+    return [f for f in result if f.values]
 
 
 def run(
-    base: models.QuerySet[Structure],
     filters: Filters,
     territory: Territory,
     *,
@@ -453,47 +572,71 @@ def run(
     with_facets: bool = True,
     page_size: int = PAGE_SIZE,
 ) -> DirectoryPage:
-    qs = base_queryset(base, filters, territory)
-    matching = qs.filter(filter_conditions(filters, territory))
-    # The total and the facet counts of a search are cached until the next write of a structure of the
-    # territory (or FACET_CACHE_SECONDS, for badges that other modules change).
-    key = _counts_key(filters, territory)
-    cached = cache.get(key)
-    if cached is None or (with_facets and cached[1] is None):
-        cached = (matching.count(), facets(qs, filters, territory) if with_facets else None)
-        cache.set(key, cached, timeout=FACET_CACHE_SECONDS)
-    total, facet_list = cached
+    """One page of the territory's published structures matching `filters`, with the facet counts."""
+    index = directory_index.get(territory)
+    badge_masks = {
+        key: index.mask_of(spec.structure_ids(territory)) for key, spec in registry.structure_badges.items()
+    }
+    base = index.everything()
+    scores = None
+    if filters.q:
+        words = core_search.query_words(filters.q)
+        if words:
+            ranked = filters.effective_sort() == "pertinence"
+            key = ("q", tuple(words))
+            positions, found = index.text_matches(
+                (*key, ranked),
+                lambda: text_scores(territory, filters.q, ranked=ranked),
+                also=None if ranked else (*key, True),  # ranked matches serve an unranked search too
+            )
+            base = np.zeros(index.size, dtype=bool)
+            base[positions] = True
+            scores = np.full(index.size, -np.inf)
+            scores[positions] = found
+    distance2 = None
+    point = filters.near_point
+    if point is not None:
+        kx = KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(point.latitude))
+        with np.errstate(invalid="ignore"):
+            distance2 = ((index.longitude - point.longitude) * kx) ** 2 + (
+                (index.latitude - point.latitude) * KM_PER_DEG_LAT
+            ) ** 2
+            base &= distance2 <= filters.radius**2  # NaN (not located) compares False
+    communes = list(territory.communes.order_by("name").values_list("pk", "insee_code", "name"))
+    masks = _facet_masks(index, filters, badge_masks, communes)
+    matching = _all_but(base, masks, "")
+    candidates = np.flatnonzero(matching)
+    total = int(candidates.size)
     num_pages = max(1, math.ceil(total / page_size))
     number = min(max(1, page), num_pages)
     offset = (number - 1) * page_size
     sort = filters.effective_sort()
-    related = matching.select_related("commune").prefetch_related("sectors")
-    if sort == "pertinence":
-        ids = ranked_page(territory, filters.q, matching, offset, page_size)
-        by_id = related.in_bulk(ids)
-        structures = [by_id[i] for i in ids if i in by_id]
-    elif sort == "distance":
-        structures = list(related.order_by("distance2", "name", "pk")[offset : offset + page_size])
+    wanted = offset + page_size
+    if sort == "pertinence" and scores is not None:
+        ordered = _top(candidates, -scores[candidates], wanted)
+    elif sort == "distance" and distance2 is not None:
+        ordered = _top(candidates, distance2[candidates], wanted)
     else:
-        structures = list(related.order_by("name", "pk")[offset : offset + page_size])
-    for structure in structures:
-        d2 = getattr(structure, "distance2", None)
+        ordered = candidates[:wanted]  # positions are in name order
+    page_positions = ordered[offset:wanted]
+    ids = [int(pk) for pk in index.pks[page_positions]]
+    by_id = Structure.objects.select_related("commune").prefetch_related("sectors").in_bulk(ids)
+    structures = [by_id[i] for i in ids if i in by_id]
+    for position, structure in zip(page_positions, structures, strict=False):
+        d2 = distance2[position] if distance2 is not None else None
         structure.distance_km = math.sqrt(d2) if d2 is not None else None
-    badge_specs = list(registry.structure_badges.values())
-    if badge_specs and structures:
-        page_ids = {s.pk for s in structures}
-        for spec in badge_specs:
-            carriers = set(spec.structure_ids(territory)) & page_ids
-            for s in structures:
-                if s.pk in carriers:
-                    s.__dict__.setdefault("badges", []).append((spec.label, spec.kind))
+    specs = sorted(registry.structure_badges.values(), key=lambda b: (b.order, b.key))
+    for position, structure in zip(page_positions, structures, strict=False):
+        for spec in specs:
+            if badge_masks[spec.key][position]:
+                structure.__dict__.setdefault("badges", []).append((spec.label, spec.kind))
     return DirectoryPage(
         structures=structures,
         total=total,
         number=number,
         num_pages=num_pages,
         sort=sort,
-        facets=facet_list or [],
+        facets=_facets(index, base, masks, filters, badge_masks, communes) if with_facets else [],
     )
 
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from maillage.actors import directory_index
 from maillage.actors.models import Structure
 from maillage.core.http import FetchError, SafeHTTPClient
 from maillage.core.tasks import maillage_task
@@ -115,11 +116,13 @@ def locate_structure(structure_id: int, *, allow_loopback: bool | None = None) -
             Structure.objects.filter(pk=structure_id).update(
                 latitude=commune.latitude, longitude=commune.longitude, geocoding=Structure.Geocoding.COMMUNE
             )
+            directory_index.structures_changed(structure.territory_id)
             return Structure.Geocoding.COMMUNE
         return structure.geocoding
     Structure.objects.filter(pk=structure_id).update(
         latitude=result.latitude, longitude=result.longitude, geocoding=Structure.Geocoding.ADDRESS
     )
+    directory_index.structures_changed(structure.territory_id)
     return Structure.Geocoding.ADDRESS
 
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
-from maillage.actors import services, taxonomy
+from maillage.actors import directory_index, services, taxonomy
 from maillage.actors.models import MergeProposal, Structure
 from maillage.core.models import Commune, Territory
 from maillage.core.search import unaccent, words_of
@@ -306,7 +306,9 @@ def import_rows(
             index.add(structure.pk, structure.siret, structure.rna, structure.name, structure.commune_id)
             report.created.append((row.line, structure.name))
         report.committed = commit
-        if not commit:
+        if commit:
+            directory_index.structures_changed(territory.pk)  # positions written by .update() above
+        else:
             transaction.set_rollback(True)
     return report
 

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from maillage.accounts.models import TerritoryRole, User
 from maillage.actors import directory as directory_cache
-from maillage.actors import geocoding, taxonomy
+from maillage.actors import directory_index, geocoding, taxonomy
 from maillage.actors.models import (
     TRANSITIONS,
     Decision,
@@ -624,9 +624,12 @@ def send_contact_message(*, structure: Structure, sender_name: str, sender_email
 
 @transaction.atomic
 def set_position(*, structure_id: int, latitude: float, longitude: float, geocoding: str) -> None:
+    territory_id = Structure.objects.filter(pk=structure_id).values_list("territory_id", flat=True).first()
     Structure.objects.filter(pk=structure_id).update(
         latitude=latitude, longitude=longitude, geocoding=geocoding
     )
+    if territory_id is not None:
+        directory_index.structures_changed(territory_id)
 
 
 # --- practices --------------------------------------------------------------------------------------------

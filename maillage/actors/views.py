@@ -71,13 +71,12 @@ def _require_animator(request: HttpRequest) -> None:
 
 def _search_context(request: HttpRequest) -> dict[str, Any]:
     territory = request.territory
-    filters = directory.parse_filters(request.GET, territory)
+    filters = directory.parse_filters(request.GET, territory, client_key=_client_ip(request))
     try:
         page_number = int(request.GET.get("page", 1))
     except ValueError:
         page_number = 1
-    base = StructureQuerySet.published(territory)
-    result = directory.run(base, filters, territory, page=page_number)
+    result = directory.run(filters, territory, page=page_number)
     params = request.GET.copy()
     params.pop("page", None)
     return {
@@ -109,7 +108,7 @@ def structure_markers(request: HttpRequest) -> JsonResponse:
         bbox = BBox.parse(request.GET.get("bbox", ""))
     except ValueError as exc:
         return JsonResponse({"erreur": str(exc) or "Emprise invalide."}, status=400)
-    filters = directory.parse_filters(request.GET, territory)
+    filters = directory.parse_filters(request.GET, territory, client_key=_client_ip(request))
     rows = directory.markers(StructureQuerySet.published(territory), filters, territory, bbox)
     return JsonResponse({"count": len(rows), "markers": rows})
 
@@ -117,7 +116,7 @@ def structure_markers(request: HttpRequest) -> JsonResponse:
 @require_GET
 def structure_export(request: HttpRequest, fmt: str) -> HttpResponse:
     territory = request.territory
-    filters = directory.parse_filters(request.GET, territory)
+    filters = directory.parse_filters(request.GET, territory, client_key=_client_ip(request))
     base = StructureQuerySet.published(territory)
     qs = directory.base_queryset(base, filters, territory).filter(
         directory.filter_conditions(filters, territory)

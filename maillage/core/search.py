@@ -15,9 +15,10 @@ Design (the ADR « search » is written from this):
 - **SQLite:** an FTS5 external-content table ``core_search_fts`` (rowid = SearchDocument.id, tokenizer
   ``unicode61``, prefix indexes 2-4), kept in sync by triggers created in the migration (every write path,
   cascades included, updates it). Ranking: ``bm25``.
-- **PostgreSQL:** a GIN index on ``to_tsvector('simple', search_text)`` (``simple``: no dictionary, the text
-  is already normalised) and a GIN ``gin_trgm_ops`` index for typo tolerance (``pg_trgm``, created in the
-  migration). Ranking: ``ts_rank`` plus trigram word similarity.
+- **PostgreSQL:** a GIN index on ``search_vector``, a stored generated column holding
+  ``to_tsvector('simple', search_text)`` (migration core 0003: ranking reads it instead of recomputing it;
+  ``simple``: no dictionary, the text is already normalised), and a GIN ``gin_trgm_ops`` index for typo
+  tolerance (``pg_trgm``, migration core 0002). Ranking: ``ts_rank`` plus trigram word similarity.
 - **Query semantics (both engines):** every query word must match (AND); a word matches a document term
   that starts with the word or with the word's stem (so « ressour » finds « ressourcerie », « associations »
   finds « association », « economie » finds « économie »). On PostgreSQL only, a word of 4+ letters also
@@ -330,7 +331,7 @@ def _search_sqlite(
     return rows, total
 
 
-PG_VECTOR = "to_tsvector('simple'::regconfig, d.search_text)"
+PG_VECTOR = "d.search_vector"  # to_tsvector('simple', search_text), stored (migration core 0003)
 
 
 def _search_postgresql(

@@ -181,4 +181,9 @@ def test_postgresql_indexes_exist(corpus):
         names = {row[0] for row in cursor.fetchall()}
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         assert cursor.fetchone()
-    assert {"core_searchdoc_tsv", "core_searchdoc_trgm"} <= names
+    assert {"core_searchdoc_vector", "core_searchdoc_trgm"} <= names
+    with connection.cursor() as cursor:  # the stored tsvector follows the text (a generated column)
+        cursor.execute(
+            "SELECT search_vector = to_tsvector('simple'::regconfig, search_text) FROM core_searchdocument"
+        )
+        assert {row[0] for row in cursor.fetchall()} == {True}
