@@ -225,7 +225,7 @@ def _text_clauses(words: list[str], *, typos: bool) -> tuple[str, list[Any]]:
     """WHERE clauses on `d` (core_searchdocument) matching every word, for the current engine."""
     if connection.vendor == "sqlite":
         expression = " AND ".join(
-            "(" + " OR ".join(f'"{t}"*' for t in sorted({w, core_search.stem(w)})) + ")" for w in words
+            "(" + " OR ".join(f'"{t}"*' for t in core_search.prefixes(w)) + ")" for w in words
         )
         return (
             f"d.id IN (SELECT rowid FROM {core_search.FTS_TABLE} WHERE {core_search.FTS_TABLE} MATCH %s)",  # noqa: S608
@@ -233,7 +233,7 @@ def _text_clauses(words: list[str], *, typos: bool) -> tuple[str, list[Any]]:
         )
     clauses, params = [], []
     for word in words:
-        tsquery = " | ".join(f"{t}:*" for t in sorted({word, core_search.stem(word)}))
+        tsquery = " | ".join(f"{t}:*" for t in core_search.prefixes(word))
         if typos and len(word) >= core_search.TYPO_MIN_LENGTH:
             clauses.append(
                 f"({core_search.PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s) OR d.search_text %%> %s)"
@@ -394,7 +394,7 @@ def text_scores(territory: Territory, query: str, *, ranked: bool = True) -> lis
         with connection.cursor() as cursor:
             cursor.execute(sql, [expression, territory.pk, SEARCH_KIND])
             return cursor.fetchall()
-    all_terms = " | ".join(f"{t}:*" for w in words for t in sorted({w, core_search.stem(w)}))
+    all_terms = " | ".join(f"{t}:*" for w in words for t in core_search.prefixes(w))
     if ranked:
         rank = f"ts_rank({core_search.PG_VECTOR}, to_tsquery('simple'::regconfig, %s))"
     else:

@@ -184,6 +184,17 @@ def normalise(*texts: str) -> str:
     return " ".join(terms)
 
 
+def prefixes(word: str) -> list[str]:
+    """The prefixes a query word matches: the word and its stem, or only the shorter one when it is a prefix
+    of the other (« ressourcer » covers « ressourcerie »: one index lookup instead of two, same matches)."""
+    stemmed = stem(word)
+    if word.startswith(stemmed):
+        return [stemmed]
+    if stemmed.startswith(word):
+        return [word]
+    return sorted({word, stemmed})
+
+
 def query_words(query: str) -> list[str]:
     seen: list[str] = []
     for word in words_of(query or ""):
@@ -309,7 +320,7 @@ def search(
 def _fts5_expression(words: list[str]) -> str:
     clauses = []
     for word in words:
-        terms = {word, stem(word)}
+        terms = prefixes(word)
         clauses.append("(" + " OR ".join(f'"{t}"*' for t in sorted(terms)) + ")")
     return " AND ".join(clauses)
 
@@ -351,7 +362,7 @@ def _run_postgresql(
     rank_parts: list[str] = []
     rank_params: list[Any] = []
     for word in words:
-        tsquery = " | ".join(f"{t}:*" for t in sorted({word, stem(word)}))
+        tsquery = " | ".join(f"{t}:*" for t in prefixes(word))
         if typos and len(word) >= TYPO_MIN_LENGTH:
             clauses.append(f"({PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s) OR d.search_text %%> %s)")
             clause_params += [tsquery, word]
@@ -360,7 +371,7 @@ def _run_postgresql(
         else:
             clauses.append(f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)")
             clause_params.append(tsquery)
-    all_terms = " | ".join(f"{t}:*" for w in words for t in sorted({w, stem(w)}))
+    all_terms = " | ".join(f"{t}:*" for w in words for t in prefixes(w))
     rank = f"ts_rank({PG_VECTOR}, to_tsquery('simple'::regconfig, %s))"
     if rank_parts:
         rank += " + 0.1 * (" + " + ".join(rank_parts) + ")"

@@ -4,6 +4,7 @@ the template engine took ≈ 10 ms to render (a third of the page's server time 
 from __future__ import annotations
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -33,7 +34,7 @@ def facet_fieldsets(facets: list) -> SafeString:
                             facet.key,
                             value.key,
                             value.label,
-                            value.count,
+                            intcomma(value.count),
                         )
                         for value in facet.values
                     ),
