@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
@@ -36,7 +36,6 @@ from maillage.core import search as core_search
 from maillage.core.geo import BBox, bbox_around
 from maillage.core.models import Territory
 from maillage.core.registry import registry
-from maillage.core.search_models import SearchDocument
 
 SEARCH_KIND = "structure"
 SORTS = {"pertinence": "Pertinence", "nom": "Nom", "distance": "Distance"}
@@ -221,55 +220,9 @@ def parse_filters(
 # --- full text ------------------------------------------------------------------------------------------
 
 
-def _text_clauses(words: list[str], *, typos: bool) -> tuple[str, list[Any]]:
-    """WHERE clauses on `d` (core_searchdocument) matching every word, for the current engine."""
-    if connection.vendor == "sqlite":
-        expression = " AND ".join(
-            "(" + " OR ".join(f'"{t}"*' for t in core_search.prefixes(w)) + ")" for w in words
-        )
-        return (
-            f"d.id IN (SELECT rowid FROM {core_search.FTS_TABLE} WHERE {core_search.FTS_TABLE} MATCH %s)",  # noqa: S608
-            [expression],
-        )
-    clauses, params = [], []
-    for word in words:
-        tsquery = " | ".join(f"{t}:*" for t in core_search.prefixes(word))
-        if typos and len(word) >= core_search.TYPO_MIN_LENGTH:
-            clauses.append(
-                f"({core_search.PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s) OR d.search_text %%> %s)"
-            )
-            params += [tsquery, word]
-        else:
-            clauses.append(f"{core_search.PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)")
-            params.append(tsquery)
-    return " AND ".join(clauses), params
-
-
-def _doc_table() -> str:
-    return SearchDocument._meta.db_table
-
-
 def text_subquery(territory: Territory, query: str) -> RawSQL | None:
     """Ids of the territory's public structures matching `query` (None: the query has no word)."""
-    words = core_search.query_words(query)
-    if not words:
-        return None
-    typos = False
-    if connection.vendor == "postgresql":
-        where, params = _text_clauses(words, typos=False)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT 1 FROM {_doc_table()} d WHERE d.territory_id = %s AND d.kind = %s "  # noqa: S608
-                f"AND {where} LIMIT 1",
-                [territory.pk, SEARCH_KIND, *params],
-            )
-            typos = cursor.fetchone() is None and any(len(w) >= core_search.TYPO_MIN_LENGTH for w in words)
-    where, params = _text_clauses(words, typos=typos)
-    return RawSQL(  # noqa: S611 (words are [a-z0-9]+ from query_words; values are parameters)
-        f"SELECT d.object_id FROM {_doc_table()} d WHERE d.territory_id = %s AND d.kind = %s "  # noqa: S608
-        f"AND d.is_public AND {where}",
-        (territory.pk, SEARCH_KIND, *params),
-    )
+    return core_search.matching_ids(territory, query, kind=SEARCH_KIND)
 
 
 # --- filtering -------------------------------------------------------------------------------------------
@@ -375,46 +328,8 @@ def bump_version(territory_id: int) -> None:
 
 
 def text_scores(territory: Territory, query: str, *, ranked: bool = True) -> list[tuple[int, float]]:
-    """Every public structure of the territory matching `query`, with its relevance (higher is better).
-
-    Ranking costs more than matching (bm25 / ts_rank on every match): with `ranked=False` (a search sorted
-    by name or distance) every score is 0."""
-    words = core_search.query_words(query)
-    if not words:
-        return []
-    where = "d.territory_id = %s AND d.kind = %s AND d.is_public"
-    if connection.vendor == "sqlite":
-        fts = core_search.FTS_TABLE
-        expression = _text_clauses(words, typos=False)[1][0]
-        score = f"-bm25({fts})" if ranked else "0.0"
-        sql = (
-            f"SELECT d.object_id, {score} FROM {fts} JOIN {_doc_table()} d ON d.id = {fts}.rowid "  # noqa: S608
-            f"WHERE {fts} MATCH %s AND {where}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, territory.pk, SEARCH_KIND])
-            return cursor.fetchall()
-    all_terms = " | ".join(f"{t}:*" for w in words for t in core_search.prefixes(w))
-    if ranked:
-        rank = f"ts_rank({core_search.PG_VECTOR}, to_tsquery('simple'::regconfig, %s))"
-    else:
-        rank = "0.0 * length(%s::text)"  # keeps the parameters in the same places
-    with connection.cursor() as cursor:
-        clauses, params = _text_clauses(words, typos=False)
-        cursor.execute(
-            f"SELECT d.object_id, {rank} FROM {_doc_table()} d WHERE {where} AND {clauses}",  # noqa: S608
-            [all_terms, territory.pk, SEARCH_KIND, *params],
-        )
-        rows = cursor.fetchall()
-        if rows or not any(len(w) >= core_search.TYPO_MIN_LENGTH for w in words):
-            return rows
-        clauses, params = _text_clauses(words, typos=True)  # nothing found: tolerate typos
-        cursor.execute(
-            f"SELECT d.object_id, {rank} + 0.1 * word_similarity(%s, d.search_text) "  # noqa: S608
-            f"FROM {_doc_table()} d WHERE {where} AND {clauses}",
-            [all_terms, " ".join(words), territory.pk, SEARCH_KIND, *params],
-        )
-        return cursor.fetchall()
+    """Every public structure of the territory matching `query`, with its relevance (higher is better)."""
+    return core_search.scored_matches(territory, query, kind=SEARCH_KIND, ranked=ranked)
 
 
 def _facet_masks(

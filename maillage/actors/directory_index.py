@@ -105,6 +105,7 @@ class DirectoryIndex:
     _text: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = field(
         init=False, repr=False, default_factory=OrderedDict
     )
+    _text_lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self._order = np.argsort(self.pks, kind="stable")
@@ -132,25 +133,31 @@ class DirectoryIndex:
         mask[self.positions_of(ids)] = True
         return mask
 
+    def clear_text_cache(self) -> None:
+        with self._text_lock:
+            self._text.clear()
+
     def text_matches(
         self, key: tuple[Any, ...], fetch: Any, *, also: tuple[Any, ...] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """(positions, scores) of a text query, from the LRU (under `key`, or `also`) or from `fetch()`, which
         returns [(structure id, score)]."""
-        for candidate in (key, also):
-            cached = self._text.get(candidate) if candidate is not None else None
-            if cached is not None:
-                self._text.move_to_end(candidate)
-                return cached
+        with self._text_lock:  # threads of one process (gthread workers) share the index
+            for candidate in (key, also):
+                cached = self._text.get(candidate) if candidate is not None else None
+                if cached is not None:
+                    self._text.move_to_end(candidate)
+                    return cached
         rows = fetch()
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         scores = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
         found = np.clip(np.searchsorted(self._sorted_pks, ids), 0, max(0, self.size - 1))
         hit = self._sorted_pks[found] == ids if self.size else np.zeros(ids.size, dtype=bool)
         result = (self._order[found[hit]], scores[hit])
-        self._text[key] = result
-        while len(self._text) > TEXT_CACHE_SIZE:
-            self._text.popitem(last=False)
+        with self._text_lock:
+            self._text[key] = result
+            while len(self._text) > TEXT_CACHE_SIZE:
+                self._text.popitem(last=False)
         return result
 
 

@@ -28,6 +28,9 @@ Design (the ADR « search » is written from this):
 - Filtering (territory, kinds, facets, public) is an ordinary ORM queryset used as a subquery, so callers
   may add any filter Django knows; hits come back as (kind, object_id, title, rank) for the caller to load
   through its own permission-scoped queryset.
+- Callers that filter and sort themselves (the directory and its facet index) use `matching_ids()` (a
+  subquery of object ids for `.filter(pk__in=…)`) or `scored_matches()` (every (object id, score) pair,
+  unranked when the caller sorts by something else): the engine-specific SQL stays in this module.
 - The conformance test (`tests/core/test_search.py`) runs the same corpus on both databases; typo cases
   are marked PostgreSQL-only.
 """
@@ -43,6 +46,7 @@ from typing import Any
 
 import snowballstemmer
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 
 from maillage.core.models import Territory
 from maillage.core.search_models import SearchDocument
@@ -387,6 +391,96 @@ def _run_postgresql(
         cursor.execute(f"SELECT COUNT(*) {from_} WHERE {where}", [*clause_params, *params])  # noqa: S608
         total = int(cursor.fetchone()[0])
     return rows, total
+
+
+# -- matches as SQL or as (object id, score) pairs, for callers that filter and sort themselves ----------
+
+
+def _match_clauses(words: list[str], *, typos: bool) -> tuple[str, list[Any]]:
+    """WHERE clauses on `d` (core_searchdocument) matching every word, for the current engine."""
+    if connection.vendor == "sqlite":
+        sql = f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
+        return sql, [_fts5_expression(words)]
+    clauses, params = [], []
+    for word in words:
+        tsquery = " | ".join(f"{t}:*" for t in prefixes(word))
+        if typos and len(word) >= TYPO_MIN_LENGTH:
+            clauses.append(f"({PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s) OR d.search_text %%> %s)")
+            params += [tsquery, word]
+        else:
+            clauses.append(f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)")
+            params.append(tsquery)
+    return " AND ".join(clauses), params
+
+
+def matching_ids(territory: Territory, query: str, *, kind: str) -> RawSQL | None:
+    """The object ids of `kind` in `territory` whose public document matches `query`, as a subquery for
+    `.filter(pk__in=…)` (None: the query has no word). Typo tolerance as `search()`: PostgreSQL only, when the
+    strict query finds nothing."""
+    words = query_words(query)
+    if not words:
+        return None
+    table = SearchDocument._meta.db_table
+    typos = False
+    if connection.vendor == "postgresql" and any(len(w) >= TYPO_MIN_LENGTH for w in words):
+        where, params = _match_clauses(words, typos=False)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {table} d WHERE d.territory_id = %s AND d.kind = %s AND d.is_public "  # noqa: S608
+                f"AND {where} LIMIT 1",
+                [territory.pk, kind, *params],
+            )
+            typos = cursor.fetchone() is None
+    where, params = _match_clauses(words, typos=typos)
+    return RawSQL(  # noqa: S611 (words are [a-z0-9]+ from query_words; values are parameters)
+        f"SELECT d.object_id FROM {table} d WHERE d.territory_id = %s AND d.kind = %s "  # noqa: S608
+        f"AND d.is_public AND {where}",
+        (territory.pk, kind, *params),
+    )
+
+
+def scored_matches(
+    territory: Territory, query: str, *, kind: str, ranked: bool = True
+) -> list[tuple[int, float]]:
+    """Every (object id, score) of `kind` in `territory` whose public document matches `query`, higher scores
+    first in relevance (bm25 / ts_rank, plus trigram similarity for typos); unordered.
+
+    Ranking costs more than matching (it reads every match's terms): with `ranked=False` every score is 0."""
+    words = query_words(query)
+    if not words:
+        return []
+    table = SearchDocument._meta.db_table
+    where = "d.territory_id = %s AND d.kind = %s AND d.is_public"
+    if connection.vendor == "sqlite":
+        score = f"-bm25({FTS_TABLE})" if ranked else "0.0"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.object_id, {score} FROM {FTS_TABLE} JOIN {table} d ON d.id = {FTS_TABLE}.rowid "  # noqa: S608
+                f"WHERE {FTS_TABLE} MATCH %s AND {where}",
+                [_fts5_expression(words), territory.pk, kind],
+            )
+            return cursor.fetchall()
+    all_terms = " | ".join(f"{t}:*" for w in words for t in prefixes(w))
+    rank = (
+        f"ts_rank({PG_VECTOR}, to_tsquery('simple'::regconfig, %s))" if ranked else "0.0 * length(%s::text)"
+    )
+    with connection.cursor() as cursor:
+        clauses, params = _match_clauses(words, typos=False)
+        cursor.execute(
+            f"SELECT d.object_id, {rank} FROM {table} d WHERE {where} AND {clauses}",  # noqa: S608
+            [all_terms, territory.pk, kind, *params],
+        )
+        rows = cursor.fetchall()
+        if rows or not any(len(w) >= TYPO_MIN_LENGTH for w in words):
+            return rows
+        clauses, params = _match_clauses(words, typos=True)  # nothing found: tolerate typos
+        similarity = "0.1 * word_similarity(%s, d.search_text)" if ranked else "0.0 * length(%s::text)"
+        cursor.execute(
+            f"SELECT d.object_id, {rank} + {similarity} "  # noqa: S608
+            f"FROM {table} d WHERE {where} AND {clauses}",
+            [all_terms, " ".join(words), territory.pk, kind, *params],
+        )
+        return cursor.fetchall()
 
 
 # -- maintenance (the index schema itself is in migration core 0002) -----------------------------

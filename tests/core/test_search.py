@@ -102,6 +102,30 @@ def test_conformance(corpus, query, expected):
     assert results.total == len(expected)
 
 
+@pytest.mark.parametrize(("query", "expected"), CASES)
+def test_matches_as_subquery_and_scores_agree_with_search(corpus, query, expected):
+    """The two entry points for callers that filter and sort themselves find what `search()` finds."""
+    from maillage.core.models import Territory
+    from maillage.core.search import matching_ids, scored_matches
+    from maillage.core.search_models import SearchDocument
+
+    kind_ids = {hit.object_id for hit in search(corpus, query, kinds=["structure"], limit=200)}
+    subquery = matching_ids(corpus, query, kind="structure")
+    if subquery is None:
+        assert not kind_ids
+        return
+    found = set(
+        SearchDocument.objects.filter(territory=corpus, kind="structure", object_id__in=subquery).values_list(
+            "object_id", flat=True
+        )
+    )
+    assert found == kind_ids
+    scored = scored_matches(corpus, query, kind="structure")
+    assert {object_id for object_id, _ in scored} == kind_ids
+    assert {score for _, score in scored_matches(corpus, query, kind="structure", ranked=False)} <= {0.0}
+    assert Territory.objects.exclude(pk=corpus.pk).exists()  # the other territory's documents stay out
+
+
 def test_title_matches_rank_first(corpus):
     index_document(
         territory=corpus,
