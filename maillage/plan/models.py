@@ -455,6 +455,7 @@ class Measurement(models.Model):
         COMPUTED = "computed", _("calculée")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    ref = models.UUIDField(default=uuid.uuid4, editable=False)  # stable id in the CSV/XLSX file
     date = models.DateField(_("date de la mesure"))
     value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)

@@ -187,6 +187,22 @@ def register() -> None:
         ("plan:link_add", "gestion/element/{pk}/lien/"),
     ]:
         registry.add_page(_node_page(name, path, ANIMATOR_ONLY))
+    for name, path in [
+        ("api:plan_contract", ""),
+        ("api:plan_versions", "/plans"),
+        ("api:plan_version", "/plans/{year}"),
+        ("api:plan_indicators", "/plans/{year}/indicateurs"),
+    ]:
+        registry.add_page(
+            PageSpec(
+                name=name,
+                example_url=lambda ctx, path=path: (
+                    "/api/v1/contrat" + path.format(year=example_plan(ctx)["version"].year)
+                ),
+                expected=PUBLIC,
+                kind="api",
+            )
+        )
     registry.add_page(
         PageSpec(
             name="plan:measurement_add",

@@ -130,54 +130,92 @@ def create_version(*, actor: Any, contract: Contract, year: int, title: str = ""
 @transaction.atomic
 def copy_version(*, actor: Any, version: PlanVersion, year: int) -> PlanVersion:
     """Next year's plan as a copy of `version`: every node (same `ref`), its means, schedule, milestones,
-    indicators (same `ref`, without measurements) and links. Statuses and progress carry over."""
+    indicators (same `ref`, without measurements) and links. Statuses and progress carry over.
+
+    A bounded number of queries whatever the size of the plan: nodes are inserted level by level (parents
+    first, so that children know their parent's new id), everything else in one insert per model, each with
+    its history rows (reason « Copie du plan … », the actor as author)."""
     contract = version.contract
     check_animator(actor, contract.territory)
     _check_year(contract, year)
+    reason = f"Copie du plan {version.year}"
     copy = PlanVersion(contract=contract, year=year, title=f"Plan d'actions {year}", copied_from=version)
-    _history(copy, actor, f"Copie du plan {version.year}")
+    _history(copy, actor, reason)
     copy.save()
-    mapping: dict[int, Node] = {}
-    # Parents before children: objectives, then operational objectives, then actions.
-    order = {Node.Kind.OBJECTIVE: 0, Node.Kind.OPERATIONAL: 1, Node.Kind.ACTION: 2}
-    nodes = sorted(
-        version.nodes.prefetch_related("partners"), key=lambda n: (order[n.kind], n.position, n.pk)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+
+    def insert(model: Any, objs: list[Any]) -> list[Any]:
+        if not objs:
+            return []
+        created = model.objects.bulk_create(objs)
+        return model.history.bulk_history_create(created, default_user=user, default_change_reason=reason)
+
+    old_nodes = list(version.nodes.all())
+    mapping: dict[int, Node] = {}  # old pk → new node
+    histories: dict[int, Any] = {}  # old pk → the new node's first historical record
+    for kind in (Node.Kind.OBJECTIVE, Node.Kind.OPERATIONAL, Node.Kind.ACTION):
+        level = sorted((n for n in old_nodes if n.kind == kind), key=lambda n: (n.position, n.pk))
+        fresh = [
+            Node(
+                version=copy,
+                parent=mapping.get(old.parent_id) if old.parent_id else None,
+                kind=old.kind,
+                ref=old.ref,
+                number=old.number,
+                position=old.position,
+                title=old.title,
+                description=old.description,
+                weight=old.weight,
+                starts_on=old.starts_on,
+                ends_on=old.ends_on,
+                status=old.status,
+                progress=old.progress,
+                lead_id=old.lead_id,
+                lead_label=old.lead_label,
+                partners_label=old.partners_label,
+            )
+            for old in level
+        ]
+        for old, new, record in zip(level, fresh, insert(Node, fresh), strict=True):
+            mapping[old.pk] = new
+            histories[old.pk] = record
+    # Partners, and the partners in the nodes' history (as simple_history records them on a save).
+    through = Node.partners.through
+    old_links = list(through.objects.filter(node__version=version).order_by("pk"))
+    new_links = through.objects.bulk_create(
+        through(node_id=mapping[link.node_id].pk, structure_id=link.structure_id) for link in old_links
     )
-    for old in nodes:
-        new = Node(
-            version=copy,
-            parent=mapping.get(old.parent_id) if old.parent_id else None,
-            kind=old.kind,
-            ref=old.ref,
-            number=old.number,
-            position=old.position,
-            title=old.title,
-            description=old.description,
-            weight=old.weight,
-            starts_on=old.starts_on,
-            ends_on=old.ends_on,
-            status=old.status,
-            progress=old.progress,
-            lead=old.lead,
-            lead_label=old.lead_label,
-            partners_label=old.partners_label,
+    if new_links:
+        history_model = Node.history.model.partners.model  # simple_history's HistoricalNode_partners
+        history_model.objects.bulk_create(
+            history_model(
+                history=histories[old.node_id], node_id=new.node_id, structure_id=new.structure_id, id=new.pk
+            )
+            for old, new in zip(old_links, new_links, strict=True)
         )
-        _history(new, actor, f"Copie du plan {version.year}")
-        new.save()
-        new.partners.set(old.partners.all())
-        mapping[old.pk] = new
-        for m in old.means.all():
-            Means.objects.create(
-                node=new,
+
+    def node_of(item: Any) -> Node:
+        return mapping[item.node_id]
+
+    insert(
+        Means,
+        [
+            Means(
+                node=node_of(m),
                 ref=m.ref,
                 kind=m.kind,
                 description=m.description,
                 amount=m.amount,
                 position=m.position,
             )
-        for s in old.schedule.all():
-            ScheduleEntry.objects.create(
-                node=new,
+            for m in Means.objects.filter(node__version=version).order_by("pk")
+        ],
+    )
+    insert(
+        ScheduleEntry,
+        [
+            ScheduleEntry(
+                node=node_of(s),
                 ref=s.ref,
                 label=s.label,
                 date=s.date,
@@ -186,18 +224,28 @@ def copy_version(*, actor: Any, version: PlanVersion, year: int) -> PlanVersion:
                 until_precision=s.until_precision,
                 position=s.position,
             )
-        for ms in old.milestones.all():
-            Milestone.objects.create(
-                node=new,
+            for s in ScheduleEntry.objects.filter(node__version=version).order_by("pk")
+        ],
+    )
+    insert(
+        Milestone,
+        [
+            Milestone(
+                node=node_of(ms),
                 ref=ms.ref,
                 title=ms.title,
                 date=ms.date,
                 precision=ms.precision,
                 reached_on=ms.reached_on,
             )
-        for ind in old.indicators.all():
-            Indicator.objects.create(
-                node=new,
+            for ms in Milestone.objects.filter(node__version=version).order_by("pk")
+        ],
+    )
+    insert(
+        Indicator,
+        [
+            Indicator(
+                node=node_of(ind),
                 ref=ind.ref,
                 title=ind.title,
                 unit=ind.unit,
@@ -207,14 +255,22 @@ def copy_version(*, actor: Any, version: PlanVersion, year: int) -> PlanVersion:
                 metric_key=ind.metric_key,
                 position=ind.position,
             )
-        for link in old.links.all():
-            Link.objects.create(
-                node=new,
+            for ind in Indicator.objects.filter(node__version=version).order_by("pk")
+        ],
+    )
+    insert(
+        Link,
+        [
+            Link(
+                node=node_of(link),
                 target_key=link.target_key,
                 content_type_id=link.content_type_id,
                 object_id=link.object_id,
                 label=link.label,
             )
+            for link in Link.objects.filter(node__version=version).order_by("pk")
+        ],
+    )
     return copy
 
 
@@ -527,11 +583,9 @@ def update_schedule_entry(
     return entry
 
 
-@transaction.atomic
-def add_milestone(
-    *, actor: Any, node: Node, title: str, date: dt.date | None, precision: str = Precision.DAY
-) -> Milestone:
-    check_animator(actor, node.version.contract.territory)
+def _check_milestone(
+    node: Node, title: str, date: dt.date | None, precision: str, reached_on: dt.date | None
+) -> None:
     if node.kind != Node.Kind.ACTION:
         raise ValidationError("Les jalons se posent sur les actions.")
     if not title.strip():
@@ -540,8 +594,46 @@ def add_milestone(
         raise ValidationError({"date": "Un jalon a une date."})
     if precision not in Precision.values or precision == Precision.ONGOING:
         raise ValidationError({"precision": "Précision de date invalide pour un jalon."})
-    milestone = Milestone(node=node, title=title.strip(), date=date, precision=precision)
+    if reached_on is not None and reached_on > timezone.localdate():
+        raise ValidationError({"reached_on": "Un jalon ne peut pas être atteint à une date future."})
+
+
+@transaction.atomic
+def add_milestone(
+    *,
+    actor: Any,
+    node: Node,
+    title: str,
+    date: dt.date | None,
+    precision: str = Precision.DAY,
+    reached_on: dt.date | None = None,
+) -> Milestone:
+    check_animator(actor, node.version.contract.territory)
+    _check_milestone(node, title, date, precision, reached_on)
+    milestone = Milestone(
+        node=node, title=title.strip(), date=date, precision=precision, reached_on=reached_on
+    )
     _history(milestone, actor, "Jalon ajouté")
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def update_milestone(
+    *,
+    actor: Any,
+    milestone: Milestone,
+    title: str,
+    date: dt.date | None,
+    precision: str = Precision.DAY,
+    reached_on: dt.date | None = None,
+) -> Milestone:
+    """Change a milestone's title, date (with its precision) and the day it was reached (None: not yet)."""
+    check_animator(actor, milestone.node.version.contract.territory)
+    _check_milestone(milestone.node, title, date, precision, reached_on)
+    milestone.title, milestone.date, milestone.precision = title.strip(), date, precision
+    milestone.reached_on = reached_on
+    _history(milestone, actor, "Jalon modifié")
     milestone.save()
     return milestone
 
@@ -554,6 +646,34 @@ def delete_item(*, actor: Any, item: Means | ScheduleEntry | Milestone | Link | 
 
 
 # --- indicators --------------------------------------------------------------------------------------
+
+
+# Indicator values are DecimalField(max_digits=14, decimal_places=2).
+MAX_VALUE = Decimal("1e12")
+
+
+def parse_value(value: Any, label: str = "La valeur") -> Decimal:
+    """A number typed in French or English style (« 1 234,5 », « 1234.5 »), rounded to the cent."""
+    text = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise ValidationError(f"{label} est un nombre, pas « {value} ».") from None
+    if not number.is_finite() or abs(number) >= MAX_VALUE:
+        raise ValidationError(f"{label} est un nombre (moins de mille milliards), pas « {value} ».")
+    return number.quantize(Decimal("0.01"))
+
+
+def _check_indicator(title: str, metric_key: str, *values: Decimal | None) -> None:
+    if not title.strip():
+        raise ValidationError({"title": "Donnez un intitulé à l'indicateur."})
+    if metric_key and metric_key not in registry.metrics:
+        raise ValidationError(
+            {"metric_key": f"Ce calcul automatique n'existe pas sur la plateforme : « {metric_key} »."}
+        )
+    numbers = [Decimal(str(v)) for v in values if v is not None]
+    if any(not v.is_finite() or abs(v) >= MAX_VALUE for v in numbers):
+        raise ValidationError({"target": "La valeur de départ et la cible sont des nombres raisonnables."})
 
 
 @transaction.atomic
@@ -569,10 +689,7 @@ def add_indicator(
     metric_key: str = "",
 ) -> Indicator:
     check_animator(actor, node.version.contract.territory)
-    if not title.strip():
-        raise ValidationError({"title": "Donnez un intitulé à l'indicateur."})
-    if metric_key and metric_key not in registry.metrics:
-        raise ValidationError({"metric_key": "Ce calcul automatique n'existe pas sur la plateforme."})
+    _check_indicator(title, metric_key, baseline, target)
     indicator = Indicator(
         node=node,
         title=title.strip(),
@@ -589,30 +706,72 @@ def add_indicator(
 
 
 @transaction.atomic
+def update_indicator(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    title: str,
+    unit: str = "",
+    baseline: Decimal | None = None,
+    target: Decimal | None = None,
+    target_date: dt.date | None = None,
+    metric_key: str = "",
+) -> Indicator:
+    """Change an indicator. Its measurements stay (those computed before a change of `metric_key` too)."""
+    check_animator(actor, indicator.node.version.contract.territory)
+    _check_indicator(title, metric_key, baseline, target)
+    indicator.title, indicator.unit = title.strip(), unit.strip()
+    indicator.baseline, indicator.target, indicator.target_date = baseline, target, target_date
+    indicator.metric_key = metric_key
+    _history(indicator, actor, "Indicateur modifié")
+    indicator.save()
+    return indicator
+
+
+def _check_measurement(date: dt.date | None, value: Any, was: dt.date | None = None) -> Decimal:
+    if date is None:
+        raise ValidationError({"date": "Une mesure a une date."})
+    if date != was and date > timezone.localdate():
+        raise ValidationError({"date": "Une mesure ne peut pas être datée dans le futur."})
+    if value is None or str(value).strip() == "":
+        raise ValidationError({"value": "Une mesure a une valeur."})
+    try:
+        return parse_value(value)
+    except ValidationError:
+        raise ValidationError({"value": "La valeur est un nombre."}) from None
+
+
+@transaction.atomic
 def record_measurement(
     *, actor: Any, indicator: Indicator, date: dt.date | None, value: Any, note: str = ""
 ) -> Measurement:
     """A measurement entered by hand."""
     check_animator(actor, indicator.node.version.contract.territory)
-    if date is None:
-        raise ValidationError({"date": "Une mesure a une date."})
-    try:
-        number = Decimal(str(value).strip().replace(",", ".").replace("\u202f", "").replace(" ", ""))
-    except (InvalidOperation, ValueError):
-        raise ValidationError({"value": "La valeur est un nombre."}) from None
-    if not number.is_finite():
-        raise ValidationError({"value": "La valeur est un nombre."})
-    if date > timezone.localdate():
-        raise ValidationError({"date": "Une mesure ne peut pas être datée dans le futur."})
+    number = _check_measurement(date, value)
     measurement = Measurement(
         indicator=indicator,
         date=date,
-        value=number.quantize(Decimal("0.01")),
+        value=number,
         source=Measurement.Source.MANUAL,
         note=note.strip()[:300],
         recorded_by=actor,
     )
     _history(measurement, actor, "Mesure saisie")
+    measurement.save()
+    return measurement
+
+
+@transaction.atomic
+def update_measurement(
+    *, actor: Any, measurement: Measurement, date: dt.date | None, value: Any, note: str = ""
+) -> Measurement:
+    """Correct a measurement entered by hand (a computed one is the platform's: it is not edited)."""
+    check_animator(actor, measurement.indicator.node.version.contract.territory)
+    if measurement.source != Measurement.Source.MANUAL:
+        raise ValidationError("Cette mesure est calculée par la plateforme : elle ne se modifie pas.")
+    measurement.value = _check_measurement(date, value, was=measurement.date)
+    measurement.date, measurement.note = date, note.strip()[:300]
+    _history(measurement, actor, "Mesure modifiée")
     measurement.save()
     return measurement
 

@@ -1,21 +1,28 @@
 """CSV/XLSX export and import of a yearly plan, in one format that round-trips.
 
-One row per node, parents before children, each node followed by its means and schedule entries. The
-« type » column says what a row is: « nœud », « moyen » or « échéance » (a row without type is a node, so
-files exported before the column existed still import). The « identifiant » column is the stable `ref` of the
-node or item (kept across yearly copies); « parent » is the identifiant of the parent node — for a means or a
-schedule entry, the node it hangs on (which may be created by the same file). A means uses « intitulé »
-(its description), « nature » and « montant »; a schedule entry uses « intitulé » (its label), « début »
-(its date), « précision », « fin » (until) and « précision de fin ».
+One row per node, parents before children, each node followed by what hangs on it: its means, schedule
+entries, milestones and indicators, each indicator followed by its measurements entered by hand. The « type »
+column says what a row is: « nœud », « moyen », « échéance », « jalon », « indicateur » or « mesure » (a row
+without type is a node, so files exported before the column existed still import). The « identifiant »
+column is the stable `ref` of the row's node or item (kept across yearly copies); « parent » is the
+identifiant of the parent node — for an item, the node it hangs on; for a measurement, its indicator (either
+may be created by the same file).
+
+Columns by type: a means uses « intitulé » (its description), « nature » and « montant »; a schedule entry
+« intitulé » (its label), « début » (its date), « précision », « fin » (until) and « précision de fin »; a
+milestone « intitulé », « début » (its date), « précision » and « atteint le »; an indicator « intitulé »,
+« unité », « valeur de départ », « cible », « échéance de la cible » and « calcul automatique » (the key of a
+registry metric, empty for an indicator entered by hand); a measurement « début » (its date), « valeur » and
+« intitulé » (its comment). Computed measurements are the platform's: they are neither exported nor imported.
 
 Importing the file of an export, edited, updates the nodes and items it names and creates the rows
 without identifiant (or with an unknown one) — rows absent from the file are left as they are (an import
-never deletes). Status changes follow the status table and are logged like
-any other; progress is checked (0–100). The whole import is one transaction: one bad row and nothing is
-written; a dry run checks everything and rolls back.
+never deletes). Status changes follow the status table and are logged like any other; progress is checked
+(0–100). The whole import is one transaction: one bad row and nothing is written; a dry run checks everything,
+lists what would be created or updated line by line, and rolls back.
 
-Milestones, indicators and links are not part of this file (they are edited on the node's page); an import
-never moves a means or a schedule entry to another node.
+Links are not part of this file (they are edited on the node's page); an import never moves an item to
+another node (nor a measurement to another indicator).
 """
 
 from __future__ import annotations
@@ -34,8 +41,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from maillage.actors.models import Structure
+from maillage.core.registry import registry
 from maillage.plan import services
-from maillage.plan.models import Means, Node, PlanVersion, Precision, ScheduleEntry
+from maillage.plan.models import (
+    Indicator,
+    Means,
+    Measurement,
+    Milestone,
+    Node,
+    PlanVersion,
+    Precision,
+    ScheduleEntry,
+)
 
 HEADERS: tuple[str, ...] = (
     "type",
@@ -58,10 +75,40 @@ HEADERS: tuple[str, ...] = (
     "montant",
     "précision",
     "précision de fin",
+    "atteint le",
+    "unité",
+    "valeur de départ",
+    "cible",
+    "échéance de la cible",
+    "calcul automatique",
+    "valeur",
 )
 
 NODE, MEANS, SCHEDULE = "nœud", "moyen", "échéance"
-TYPES = {"nœud": NODE, "noeud": NODE, "": NODE, "moyen": MEANS, "échéance": SCHEDULE, "echeance": SCHEDULE}
+MILESTONE, INDICATOR, MEASUREMENT = "jalon", "indicateur", "mesure"
+TYPES = {
+    "nœud": NODE,
+    "noeud": NODE,
+    "": NODE,
+    "moyen": MEANS,
+    "échéance": SCHEDULE,
+    "echeance": SCHEDULE,
+    "jalon": MILESTONE,
+    "indicateur": INDICATOR,
+    "mesure": MEASUREMENT,
+}
+# How a row of each type is named in the report (« le moyen « … » »).
+TYPE_NAMES = {
+    MEANS: "moyen",
+    SCHEDULE: "échéance",
+    MILESTONE: "jalon",
+    INDICATOR: "indicateur",
+    MEASUREMENT: "mesure",
+}
+THIS = {MEANS: "ce moyen", SCHEDULE: "cette échéance", MILESTONE: "ce jalon", INDICATOR: "cet indicateur"}
+# The order rows are applied in: nodes by level (parents first), then what hangs on nodes, then measurements
+# (which hang on indicators, possibly created by the same file).
+ITEM_ORDER = {MEANS: 3, SCHEDULE: 3, MILESTONE: 3, INDICATOR: 3, MEASUREMENT: 4}
 MEANS_KIND_LABELS = {str(label): value for value, label in Means.Kind.choices}
 PRECISION_LABELS = {str(label): value for value, label in Precision.choices}
 
@@ -69,6 +116,14 @@ KIND_LABELS = {str(label): value for value, label in Node.Kind.choices}
 STATUS_LABELS = {str(label): value for value, label in Node.Status.choices}
 LEVEL = {Node.Kind.OBJECTIVE: 0, Node.Kind.OPERATIONAL: 1, Node.Kind.ACTION: 2}
 MAX_ROWS = 2000
+
+
+def _decimal(value: Decimal | None) -> str:
+    return str(value) if value is not None else ""
+
+
+def _iso(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
 
 
 def export_rows(version: PlanVersion) -> list[list[Any]]:
@@ -86,78 +141,133 @@ def export_rows(version: PlanVersion) -> list[list[Any]]:
             walk(node.pk)
 
     walk(None)
-    means_by_node: dict[int, list[Means]] = {}
-    for means in Means.objects.filter(node__version=version).order_by("position", "pk"):
-        means_by_node.setdefault(means.node_id, []).append(means)
-    schedule_by_node: dict[int, list[ScheduleEntry]] = {}
-    for entry in ScheduleEntry.objects.filter(node__version=version).order_by("position", "date", "pk"):
-        schedule_by_node.setdefault(entry.node_id, []).append(entry)
-    blank = [""] * len(HEADERS)
+
+    def grouped(queryset: Any, key: str = "node_id") -> dict[int, list[Any]]:
+        groups: dict[int, list[Any]] = {}
+        for item in queryset:
+            groups.setdefault(getattr(item, key), []).append(item)
+        return groups
+
+    means_by_node = grouped(Means.objects.filter(node__version=version).order_by("position", "pk"))
+    schedule_by_node = grouped(
+        ScheduleEntry.objects.filter(node__version=version).order_by("position", "date", "pk")
+    )
+    milestones_by_node = grouped(Milestone.objects.filter(node__version=version).order_by("date", "pk"))
+    indicators_by_node = grouped(Indicator.objects.filter(node__version=version).order_by("position", "pk"))
+    # Measurements entered by hand only: computed ones are the platform's and are not imported.
+    measurements_by_indicator = grouped(
+        Measurement.objects.filter(
+            indicator__node__version=version, source=Measurement.Source.MANUAL
+        ).order_by("date", "pk"),
+        key="indicator_id",
+    )
     column = {name: index for index, name in enumerate(HEADERS)}
 
-    def item_row(kind: str, item: Means | ScheduleEntry, node: Node, **cells: Any) -> list[Any]:
-        row = list(blank)
-        row[column["type"]] = kind
-        row[column["identifiant"]] = str(item.ref)
-        row[column["parent"]] = str(node.ref)
+    def row(kind: str, ref: Any, parent: Any, **cells: Any) -> list[Any]:
+        line: list[Any] = [""] * len(HEADERS)
+        line[column["type"]] = kind
+        line[column["identifiant"]] = str(ref)
+        line[column["parent"]] = str(parent) if parent else ""
         for name, value in cells.items():
-            row[column[name]] = value
-        return row
+            line[column[name]] = value
+        return line
 
     rows = []
     for node in ordered:
+        is_action = node.kind == Node.Kind.ACTION
         rows.append(
-            [
+            row(
                 NODE,
-                str(node.ref),
-                str(node.parent.ref) if node.parent else "",
-                str(node.get_kind_display()),
-                node.number,
-                node.title,
-                node.description,
-                node.weight,
-                node.starts_on.isoformat() if node.starts_on else "",
-                node.ends_on.isoformat() if node.ends_on else "",
-                str(node.get_status_display()) if node.kind == Node.Kind.ACTION else "",
-                node.progress if node.kind == Node.Kind.ACTION else "",
-                node.lead.slug if node.lead else "",
-                node.lead_label,
-                ", ".join(p.slug for p in node.partners.all()),
-                node.partners_label,
-                "",
-                "",
-                "",
-                "",
-            ]
+                node.ref,
+                node.parent.ref if node.parent else "",
+                **{
+                    "niveau": str(node.get_kind_display()),
+                    "numéro": node.number,
+                    "intitulé": node.title,
+                    "description": node.description,
+                    "poids": node.weight,
+                    "début": _iso(node.starts_on),
+                    "fin": _iso(node.ends_on),
+                    "statut": str(node.get_status_display()) if is_action else "",
+                    "avancement": node.progress if is_action else "",
+                    "pilote": node.lead.slug if node.lead else "",
+                    "pilote (autre)": node.lead_label,
+                    "partenaires": ", ".join(p.slug for p in node.partners.all()),
+                    "autres partenaires": node.partners_label,
+                },
+            )
         )
         for means in means_by_node.get(node.pk, []):
             rows.append(
-                item_row(
+                row(
                     MEANS,
-                    means,
-                    node,
+                    means.ref,
+                    node.ref,
                     **{
                         "intitulé": means.description,
                         "nature": str(means.get_kind_display()),
-                        "montant": str(means.amount) if means.amount is not None else "",
+                        "montant": _decimal(means.amount),
                     },
                 )
             )
         for entry in schedule_by_node.get(node.pk, []):
             rows.append(
-                item_row(
+                row(
                     SCHEDULE,
-                    entry,
-                    node,
+                    entry.ref,
+                    node.ref,
                     **{
                         "intitulé": entry.label,
-                        "début": entry.date.isoformat() if entry.date else "",
+                        "début": _iso(entry.date),
                         "précision": str(entry.get_precision_display()),
-                        "fin": entry.until.isoformat() if entry.until else "",
+                        "fin": _iso(entry.until),
                         "précision de fin": str(entry.get_until_precision_display()) if entry.until else "",
                     },
                 )
             )
+        for milestone in milestones_by_node.get(node.pk, []):
+            rows.append(
+                row(
+                    MILESTONE,
+                    milestone.ref,
+                    node.ref,
+                    **{
+                        "intitulé": milestone.title,
+                        "début": _iso(milestone.date),
+                        "précision": str(milestone.get_precision_display()),
+                        "atteint le": _iso(milestone.reached_on),
+                    },
+                )
+            )
+        for indicator in indicators_by_node.get(node.pk, []):
+            rows.append(
+                row(
+                    INDICATOR,
+                    indicator.ref,
+                    node.ref,
+                    **{
+                        "intitulé": indicator.title,
+                        "unité": indicator.unit,
+                        "valeur de départ": _decimal(indicator.baseline),
+                        "cible": _decimal(indicator.target),
+                        "échéance de la cible": _iso(indicator.target_date),
+                        "calcul automatique": indicator.metric_key,
+                    },
+                )
+            )
+            for measurement in measurements_by_indicator.get(indicator.pk, []):
+                rows.append(
+                    row(
+                        MEASUREMENT,
+                        measurement.ref,
+                        indicator.ref,
+                        **{
+                            "intitulé": measurement.note,
+                            "début": _iso(measurement.date),
+                            "valeur": _decimal(measurement.value),
+                        },
+                    )
+                )
     return rows
 
 
@@ -171,6 +281,8 @@ class ImportReport:
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    # What the import creates or updates, line by line: (line, « création » or « modification », what).
+    changes: list[tuple[int, str, str]] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -255,7 +367,9 @@ def _choice(value: str, labels: dict[str, str], column: str) -> str:
 def _row_type(row: dict[str, str]) -> str:
     value = row.get("type", "").strip().lower()
     if value not in TYPES:
-        raise ValidationError(f"« type » : valeur inconnue « {value} » (nœud, moyen, échéance).")
+        raise ValidationError(
+            f"« type » : valeur inconnue « {value} » (nœud, moyen, échéance, jalon, indicateur, mesure)."
+        )
     return TYPES[value]
 
 
@@ -272,7 +386,55 @@ def _amount(value: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
+def _number(value: str, column: str) -> Decimal | None:
+    if not value.strip():
+        return None
+    return services.parse_value(value, f"« {column} »")
+
+
+def _metric_key(value: str) -> str:
+    key = value.strip()
+    if key and key not in registry.metrics:
+        known = ", ".join(sorted(registry.metrics))
+        raise ValidationError(
+            f"« calcul automatique » : calcul inconnu « {key} » (laissez vide pour une saisie à la main ; "
+            f"calculs disponibles : {known})."
+        )
+    return key
+
+
 def _parse_item(row: dict[str, str], row_type: str) -> dict[str, Any]:
+    if row_type == MILESTONE:
+        precision = _choice(row.get("précision", "") or "jour", PRECISION_LABELS, "précision")
+        if precision == Precision.ONGOING:
+            raise ValidationError(
+                "« précision » : un jalon a une date (jour, mois, trimestre, semestre, année)."
+            )
+        return {
+            "_type": MILESTONE,
+            "title": row.get("intitulé", "")[:300],
+            "date": _date(row.get("début", ""), "début"),
+            "precision": precision,
+            "reached_on": _date(row.get("atteint le", ""), "atteint le"),
+        }
+    if row_type == INDICATOR:
+        return {
+            "_type": INDICATOR,
+            "title": row.get("intitulé", "")[:300],
+            "unit": row.get("unité", "")[:50],
+            "baseline": _number(row.get("valeur de départ", ""), "valeur de départ"),
+            "target": _number(row.get("cible", ""), "cible"),
+            "target_date": _date(row.get("échéance de la cible", ""), "échéance de la cible"),
+            "metric_key": _metric_key(row.get("calcul automatique", "")),
+        }
+    if row_type == MEASUREMENT:
+        date = _date(row.get("début", ""), "début")
+        if date is None:
+            raise ValidationError("Une mesure a une date : indiquez-la dans la colonne « début ».")
+        value = _number(row.get("valeur", ""), "valeur")
+        if value is None:
+            raise ValidationError("Une mesure a une valeur : indiquez-la dans la colonne « valeur ».")
+        return {"_type": MEASUREMENT, "date": date, "value": value, "note": row.get("intitulé", "")[:300]}
     if row_type == MEANS:
         return {
             "_type": MEANS,
@@ -354,18 +516,33 @@ def import_plan(
         except ValidationError as error:
             report.errors.append((line, _messages(error)))
             parsed.append((line, row, None))
-    # Means and schedule entries after every node, so that their parent may be created by the same file.
-    parsed.sort(key=lambda item: LEVEL.get(item[2]["kind"], 3) if item[2] and item[2]["_type"] == NODE else 3)
+    # Items after every node, measurements after indicators, so that their parent may be created by the
+    # same file (the sort is stable: file order is kept within a rank).
+    parsed.sort(key=_rank)
     try:
         with transaction.atomic():
             existing = {str(n.ref): n for n in Node.objects.filter(version=version)}
-            items: dict[str, dict[str, Means | ScheduleEntry]] = {
+            items: dict[str, dict[str, Any]] = {
                 MEANS: {
                     str(m.ref): m for m in Means.objects.filter(node__version=version).select_related("node")
                 },
                 SCHEDULE: {
                     str(e.ref): e
                     for e in ScheduleEntry.objects.filter(node__version=version).select_related("node")
+                },
+                MILESTONE: {
+                    str(m.ref): m
+                    for m in Milestone.objects.filter(node__version=version).select_related("node")
+                },
+                INDICATOR: {
+                    str(i.ref): i
+                    for i in Indicator.objects.filter(node__version=version).select_related("node")
+                },
+                MEASUREMENT: {
+                    str(m.ref): m
+                    for m in Measurement.objects.filter(indicator__node__version=version).select_related(
+                        "indicator"
+                    )
                 },
             }
             seen: set[str] = set()
@@ -376,16 +553,35 @@ def import_plan(
                     if data["_type"] == NODE:
                         _apply(actor, version, row, data, existing, seen, report, line)
                     else:
-                        _apply_item(actor, version, row, data, existing, items[data["_type"]], seen, report)
+                        _apply_item(actor, version, row, data, existing, items, seen, report, line)
                 except ValidationError as error:
                     report.errors.append((line, _messages(error)))
             if report.errors or dry_run:
                 transaction.set_rollback(True)
     finally:
         report.errors.sort()
+        report.changes.sort()
     if report.errors:
         raise ImportFailed(report)
     return report
+
+
+def _rank(item: tuple[int, dict[str, str], dict[str, Any] | None]) -> int:
+    data = item[2]
+    if data is None:
+        return 0
+    if data["_type"] == NODE:
+        return LEVEL.get(data["kind"], 3)
+    return ITEM_ORDER[data["_type"]]
+
+
+def _describe(row_type: str, item: Any) -> str:
+    if row_type == MEASUREMENT:
+        return f"mesure du {item.date:%d/%m/%Y} de l'indicateur « {item.indicator.title} »"
+    if row_type == NODE:
+        return f"{item.get_kind_display()} « {item.title} »"
+    text = str(item) if row_type != SCHEDULE else (item.label or item.when)
+    return f"{TYPE_NAMES[row_type]} « {text} »"
 
 
 def _ref(row: dict[str, str], seen: set[str]) -> str:
@@ -401,55 +597,100 @@ def _ref(row: dict[str, str], seen: set[str]) -> str:
     return ref
 
 
+def _create_item(actor: Any, row_type: str, parent: Any, fields: dict[str, Any]) -> Any:
+    if row_type == MEANS:
+        return services.add_means(actor=actor, node=parent, **fields)
+    if row_type == SCHEDULE:
+        return services.add_schedule_entry(actor=actor, node=parent, **fields)
+    if row_type == MILESTONE:
+        return services.add_milestone(actor=actor, node=parent, **fields)
+    if row_type == INDICATOR:
+        return services.add_indicator(actor=actor, node=parent, **fields)
+    return services.record_measurement(actor=actor, indicator=parent, **fields)
+
+
+def _update_item(actor: Any, row_type: str, item: Any, fields: dict[str, Any]) -> Any:
+    if row_type == MEANS:
+        return services.update_means(actor=actor, means=item, **fields)
+    if row_type == SCHEDULE:
+        return services.update_schedule_entry(actor=actor, entry=item, **fields)
+    if row_type == MILESTONE:
+        return services.update_milestone(actor=actor, milestone=item, **fields)
+    if row_type == INDICATOR:
+        return services.update_indicator(actor=actor, indicator=item, **fields)
+    return services.update_measurement(actor=actor, measurement=item, **fields)
+
+
 def _apply_item(
     actor: Any,
     version: PlanVersion,
     row: dict[str, str],
     data: dict[str, Any],
     existing: dict[str, Node],
-    items: dict[str, Means | ScheduleEntry],
+    items: dict[str, dict[str, Any]],
     seen: set[str],
     report: ImportReport,
+    line: int,
 ) -> None:
-    """A means or schedule entry row: update the item with that identifiant, or create it on its node."""
+    """An item row (means, schedule entry, milestone, indicator, measurement): update the item with that
+    identifiant, or create it on its parent — a node, or for a measurement an indicator."""
+    row_type = data["_type"]
     ref = _ref(row, seen)
-    label = "Ce moyen" if data["_type"] == MEANS else "Cette échéance"
     parent_ref = row.get("parent", "").strip().lower()
-    if not parent_ref:
-        raise ValidationError(
-            f"« parent » : indiquez l'identifiant du nœud auquel {label.lower()} se rattache."
-        )
-    node = existing.get(parent_ref)
-    if node is None:
-        raise ValidationError(
-            f"Parent inconnu « {parent_ref} » : il n'est ni dans le plan {version.year} ni dans le fichier."
-        )
+    if row_type == MEASUREMENT:
+        if not parent_ref:
+            raise ValidationError(
+                "« parent » : indiquez l'identifiant de l'indicateur que la mesure renseigne."
+            )
+        parent = items[INDICATOR].get(parent_ref)
+        if parent is None:
+            raise ValidationError(
+                f"Indicateur inconnu « {parent_ref} » : il n'est ni dans le plan {version.year} ni dans le "
+                "fichier (le « parent » d'une mesure est l'identifiant de son indicateur)."
+            )
+    else:
+        if not parent_ref:
+            raise ValidationError(
+                f"« parent » : indiquez l'identifiant du nœud auquel {THIS[row_type]} se rattache."
+            )
+        parent = existing.get(parent_ref)
+        if parent is None:
+            raise ValidationError(
+                f"Parent inconnu « {parent_ref} » : il n'est ni dans le plan {version.year} "
+                "ni dans le fichier."
+            )
     fields = {k: v for k, v in data.items() if not k.startswith("_")}
-    item = items.get(ref) if ref else None
+    known = items[row_type]
+    item = known.get(ref) if ref else None
     if item is None:
-        if data["_type"] == MEANS:
-            item = services.add_means(actor=actor, node=node, **fields)
-        else:
-            item = services.add_schedule_entry(actor=actor, node=node, **fields)
+        item = _create_item(actor, row_type, parent, fields)
         if ref:
             type(item).objects.filter(pk=item.pk).update(ref=ref)
             item.ref = uuid.UUID(ref)
-        items[str(item.ref)] = item
+        known[str(item.ref)] = item
         report.created += 1
+        report.changes.append((line, "création", _describe(row_type, item)))
         return
-    if item.node_id != node.pk:
+    if row_type == MEASUREMENT:
+        if item.source != Measurement.Source.MANUAL:
+            raise ValidationError("Cette mesure est calculée par la plateforme : elle ne s'importe pas.")
+        if item.indicator_id != parent.pk:
+            raise ValidationError(
+                f"Cette mesure renseigne l'indicateur « {item.indicator.ref} » : "
+                "un import ne la rattache pas à un autre indicateur."
+            )
+    elif item.node_id != parent.pk:
         raise ValidationError(
-            f"{label} est rattaché(e) au nœud « {item.node.ref} » : "
+            f"{THIS[row_type].capitalize()} se rattache au nœud « {item.node.ref} » : "
             "un import ne change pas le nœud d'un élément."
         )
     if all(getattr(item, k) == v for k, v in fields.items()):
         report.unchanged += 1
         return
-    if isinstance(item, Means):
-        services.update_means(actor=actor, means=item, **fields)
-    else:
-        services.update_schedule_entry(actor=actor, entry=item, **fields)
+    item = _update_item(actor, row_type, item, fields)
+    known[str(item.ref)] = item
     report.updated += 1
+    report.changes.append((line, "modification", _describe(row_type, item)))
 
 
 def _apply(
@@ -484,6 +725,7 @@ def _apply(
         existing[str(node.ref)] = node
         _follow_up(actor, node, data, existing)
         report.created += 1
+        report.changes.append((line, "création", _describe(NODE, node)))
     else:
         changed = any(getattr(node, k) != v for k, v in fields.items()) or set(node.partners.all()) != set(
             partners
@@ -496,6 +738,7 @@ def _apply(
         changed = _follow_up(actor, node, data, existing) or changed
         if changed:
             report.updated += 1
+            report.changes.append((line, "modification", _describe(NODE, node)))
         else:
             report.unchanged += 1
     report.warnings.extend((line, w) for w in warnings)

@@ -23,6 +23,7 @@ from maillage.core.demo import demo_today
 from maillage.core.exports import export_response
 from maillage.core.uploads import validate_upload
 from maillage.plan import forms, pdf, report, roadmap, services, transfer
+from maillage.plan.display import tree_rows
 from maillage.plan.models import Evaluation, Node, PlanVersion
 from maillage.plan.querysets import (
     IndicatorQuerySet,
@@ -98,7 +99,7 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
             "version": version,
             "evaluation": Evaluation.objects.filter(version=version).first() if version else None,
             "versions": versions,
-            "roots": shown,
+            "rows": tree_rows(shown),
             "all_roots": roots,
             "summary": plan_summary(roots),
             "filtered": bool(objective_id or status),
@@ -127,6 +128,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan/node_detail.html",
         {
             "item": item,
+            "rows": tree_rows(item.children),
             "node": node,
             "ancestors": ancestors,
             "links": links,

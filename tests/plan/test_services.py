@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from maillage.plan import services
 from maillage.plan.models import (
@@ -14,6 +16,7 @@ from maillage.plan.models import (
     Indicator,
     Means,
     Measurement,
+    Milestone,
     Node,
     PlanVersion,
     Precision,
@@ -359,6 +362,63 @@ def test_next_year_is_a_copy(territory, animator, structure):
     with pytest.raises(ValidationError) as error:
         services.copy_version(actor=animator, version=version, year=2026)
     assert "existe déjà" in str(error.value)
+
+
+def _big_plan(version, structure, objectives: int):
+    """`objectives` × 2 operational objectives × 3 actions, each action with a partner, a means, a schedule
+    entry, a milestone, an indicator with a measurement; every node a means."""
+    for o in range(objectives):
+        objective = make_node(version, "objective", title=f"Objectif {o}")
+        services.add_means(actor=None, node=objective, kind="budget", description="Budget")
+        for p in range(2):
+            operational = make_node(version, "operational", objective, title=f"OO {o}.{p}")
+            for a in range(3):
+                action = make_node(version, "action", operational, title=f"Action {o}.{p}.{a}")
+                services.update_node(actor=None, node=action, data={}, partners=[structure])
+                services.add_means(actor=None, node=action, kind="atelier", description="Atelier")
+                services.add_schedule_entry(
+                    actor=None, node=action, label="", date=dt.date(2025, 9, 1), precision="month"
+                )
+                services.add_milestone(actor=None, node=action, title="Jalon", date=dt.date(2025, 10, 1))
+                indicator = services.add_indicator(actor=None, node=action, title="Indicateur")
+                Measurement.objects.create(indicator=indicator, date=dt.date(2025, 9, 1), value=1)
+
+
+def test_copy_runs_a_bounded_number_of_queries(territory, animator, structure, django_assert_max_num_queries):
+    small = make_version(territory, year=2025)
+    _big_plan(small, structure, objectives=1)
+    big = make_version(territory, year=2030)
+    _big_plan(big, structure, objectives=6)
+    assert big.nodes.count() == 6 * (1 + 2 + 2 * 3)
+    services.copy_version(actor=animator, version=small, year=2026)  # the animator's roles are now cached
+    with CaptureQueriesContext(connection) as small_queries:
+        services.copy_version(actor=animator, version=small, year=2027)
+    with django_assert_max_num_queries(40):
+        copy = services.copy_version(actor=animator, version=big, year=2031)
+    # The same queries for a plan six times larger: none per node or item.
+    with CaptureQueriesContext(connection) as big_queries:
+        services.copy_version(actor=animator, version=big, year=2032)
+    assert len(big_queries) == len(small_queries) < 40
+    # Everything is copied, with its history.
+    assert copy.nodes.count() == big.nodes.count() == 54
+    assert Means.objects.filter(node__version=copy).count() == 6 + 36
+    assert ScheduleEntry.objects.filter(node__version=copy).count() == 36
+    assert Milestone.objects.filter(node__version=copy).count() == 36
+    assert Indicator.objects.filter(node__version=copy).count() == 36
+    assert not Measurement.objects.filter(indicator__node__version=copy).exists()
+    for old in big.nodes.select_related("parent"):
+        new = copy.nodes.get(ref=old.ref)
+        assert (new.parent.ref if new.parent else None) == (old.parent.ref if old.parent else None)
+        assert new.parent is None or new.parent.version_id == copy.pk
+        assert set(new.partners.all()) == set(old.partners.all())
+    action = copy.nodes.filter(kind="action").first()
+    record = action.history.get()
+    assert (record.history_user, record.history_change_reason) == (animator, "Copie du plan 2030")
+    assert [p.structure for p in record.partners.all()] == [structure]
+    assert (
+        Milestone.objects.filter(node=action).get().history.get().history_change_reason
+        == "Copie du plan 2030"
+    )
 
 
 # --- indicators --------------------------------------------------------------------------------------

@@ -13,7 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from maillage.plan import services, transfer
-from maillage.plan.models import Means, Node, ScheduleEntry, StatusChange
+from maillage.plan.models import (
+    Indicator,
+    Means,
+    Measurement,
+    Milestone,
+    Node,
+    ScheduleEntry,
+    StatusChange,
+)
 from tests.plan.factories import make_tree, make_version
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +295,287 @@ def test_old_format_file_without_type_column_still_imports(client, plan_with_ite
     assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
     assert plan_with_items.nodes.get(ref=node_rows[0]["identifiant"]).title == "Objectif renommé"
     assert items_snapshot()[1:] == before_items  # absent items are left as they are
+
+
+# --- milestones, indicators and measurements in the same file -------------------------------------------
+
+
+@pytest.fixture
+def plan_with_indicators(plan_with_items):
+    a1 = plan_with_items.nodes.get(kind="action", lead__isnull=False)
+    services.add_milestone(
+        actor=None, node=a1, title="Guide imprimé", date=dt.date(2025, 9, 1), precision="month"
+    )
+    services.add_milestone(
+        actor=None,
+        node=a1,
+        title="Lancement",
+        date=dt.date(2025, 6, 15),
+        reached_on=dt.date(2025, 6, 20),
+    )
+    manual = services.add_indicator(
+        actor=None,
+        node=a1,
+        title="Structures recensées",
+        unit="structures",
+        baseline=Decimal("40"),
+        target=Decimal("120.5"),
+        target_date=dt.date(2026, 6, 30),
+    )
+    services.record_measurement(actor=None, indicator=manual, date=dt.date(2025, 7, 1), value="55")
+    services.record_measurement(
+        actor=None, indicator=manual, date=dt.date(2025, 10, 1), value="71,5", note="Après le forum"
+    )
+    computed = services.add_indicator(
+        actor=None, node=a1, title="Actions réalisées", metric_key="plan.actions_done", target=Decimal(10)
+    )
+    Measurement.objects.create(
+        indicator=computed, date=dt.date(2025, 8, 1), value=Decimal(2), source=Measurement.Source.COMPUTED
+    )
+    return plan_with_items
+
+
+def all_snapshot():
+    return (
+        items_snapshot(),
+        list(Milestone.objects.values().order_by("pk")),
+        list(Indicator.objects.values().order_by("pk")),
+        list(Measurement.objects.values().order_by("pk")),
+    )
+
+
+def by_type(rows, kind):
+    return [(index, row) for index, row in enumerate(rows) if row["type"] == kind]
+
+
+def test_milestones_indicators_and_manual_measurements_are_exported(client, plan_with_indicators):
+    rows, _ = exported_rows(client)
+    types = [row["type"] for row in rows]
+    assert types == [
+        *["nœud"] * 3,
+        "moyen",
+        "moyen",
+        "échéance",
+        "jalon",
+        "jalon",
+        "indicateur",
+        "mesure",
+        "mesure",
+        "indicateur",  # the computed indicator: its computed measurement is not in the file
+        "nœud",
+    ]
+    action = rows[2]
+    launch, printed = rows[6], rows[7]
+    assert launch["parent"] == action["identifiant"]
+    assert (launch["intitulé"], launch["début"], launch["précision"], launch["atteint le"]) == (
+        "Lancement",
+        "2025-06-15",
+        "jour",
+        "2025-06-20",
+    )
+    assert (printed["précision"], printed["atteint le"]) == ("mois", "")
+    manual = rows[8]
+    assert (
+        manual["intitulé"],
+        manual["unité"],
+        manual["valeur de départ"],
+        manual["cible"],
+        manual["échéance de la cible"],
+        manual["calcul automatique"],
+    ) == ("Structures recensées", "structures", "40.00", "120.50", "2026-06-30", "")
+    measure = rows[10]
+    assert measure["parent"] == manual["identifiant"]
+    assert (measure["début"], measure["valeur"], measure["intitulé"]) == (
+        "2025-10-01",
+        "71.50",
+        "Après le forum",
+    )
+    assert rows[11]["calcul automatique"] == "plan.actions_done"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_unedited_export_with_indicators_reimports_as_a_no_op(client, plan_with_indicators, animator, fmt):
+    rows, _ = exported_rows(client, fmt=fmt)
+    before = all_snapshot()
+    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, len(rows) == 13 and 13)
+    assert report.changes == []
+    assert all_snapshot() == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_edited_milestone_indicator_and_measurement_are_updated_not_duplicated(
+    client, plan_with_indicators, animator, fmt
+):
+    rows, _ = exported_rows(client, fmt=fmt)
+    (_, printed), *_ = [(i, r) for i, r in by_type(rows, "jalon") if r["intitulé"] == "Guide imprimé"]
+    printed["atteint le"] = "02/09/2025"
+    printed["intitulé"] = "Guide imprimé et diffusé"
+    (_, manual), (_, computed) = by_type(rows, "indicateur")
+    manual["cible"] = "150"
+    manual["échéance de la cible"] = "31/12/2026"
+    computed["calcul automatique"] = "plan.actions_in_progress"
+    (_, first), _ = by_type(rows, "mesure")
+    first["valeur"] = "56,25"
+    body = to_xlsx(rows) if fmt == "xlsx" else to_csv(rows, delimiter=";")
+    edited = transfer.read_table(body, fmt)
+    counts = (Milestone.objects.count(), Indicator.objects.count(), Measurement.objects.count())
+    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=edited, dry_run=False)
+    assert (report.created, report.updated, report.unchanged) == (0, 4, 9)
+    assert (Milestone.objects.count(), Indicator.objects.count(), Measurement.objects.count()) == counts
+    milestone = Milestone.objects.get(ref=printed["identifiant"])
+    assert (milestone.title, milestone.reached_on) == ("Guide imprimé et diffusé", dt.date(2025, 9, 2))
+    assert milestone.history.first().history_change_reason == "Jalon modifié"
+    indicator = Indicator.objects.get(ref=manual["identifiant"])
+    assert (indicator.target, indicator.target_date) == (Decimal("150.00"), dt.date(2026, 12, 31))
+    assert indicator.history.first().history_change_reason == "Indicateur modifié"
+    assert Indicator.objects.get(ref=computed["identifiant"]).metric_key == "plan.actions_in_progress"
+    measurement = Measurement.objects.get(ref=first["identifiant"])
+    assert measurement.value == Decimal("56.25") and measurement.source == "manual"
+    assert [(line, effect) for line, effect, _ in report.changes] == [
+        (9, "modification"),
+        (10, "modification"),
+        (11, "modification"),
+        (13, "modification"),
+    ]
+    # The file exported after the import re-imports as a no-op.
+    again, _ = exported_rows(client, fmt=fmt)
+    before = all_snapshot()
+    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=again, dry_run=False)
+    assert report.unchanged == len(again) == 13 and all_snapshot() == before
+
+
+def test_new_indicator_with_its_measurements_and_a_new_milestone(client, plan_with_indicators, animator):
+    rows, _ = exported_rows(client)
+    action_ref = rows[2]["identifiant"]
+    new_ref = "0f0f0f0f-1111-4222-8333-444444444444"
+    blank = dict.fromkeys(transfer.HEADERS, "")
+    # The measurement comes before its indicator in the file: measurements are applied after indicators.
+    rows.insert(
+        0,
+        blank | {"type": "mesure", "parent": new_ref, "début": "2025-09-30", "valeur": "3", "intitulé": "T3"},
+    )
+    rows.append(
+        blank
+        | {
+            "type": "indicateur",
+            "identifiant": new_ref,
+            "parent": action_ref,
+            "intitulé": "Ateliers tenus",
+            "unité": "ateliers",
+            "valeur de départ": "0",
+            "cible": "12",
+            "échéance de la cible": "2026-05-31",
+        }
+    )
+    rows.append(blank | {"type": "mesure", "parent": new_ref, "début": "31/12/2025", "valeur": "5"})
+    rows.append(blank | {"type": "jalon", "parent": action_ref, "intitulé": "Bilan", "début": "2025-12-15"})
+    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=True)
+    assert report.created == 4
+    assert [effect for _, effect, _ in report.changes] == ["création"] * 4
+    assert not Indicator.objects.filter(title="Ateliers tenus").exists()  # dry run: nothing written
+    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
+    indicator = Indicator.objects.get(ref=new_ref)
+    assert str(indicator.node.ref) == action_ref and indicator.target == Decimal("12.00")
+    assert [(m.date, m.value, m.note) for m in indicator.measurements.all()] == [
+        (dt.date(2025, 9, 30), Decimal("3.00"), "T3"),
+        (dt.date(2025, 12, 31), Decimal("5.00"), ""),
+    ]
+    assert Milestone.objects.get(title="Bilan").precision == "day"
+    again, _ = exported_rows(client)
+    assert len(again) == len(rows)
+    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=again, dry_run=False)
+    assert report.unchanged == len(again)
+
+
+def test_bad_milestone_indicator_and_measurement_rows_are_french_errors(
+    client, plan_with_indicators, animator
+):
+    rows, _ = exported_rows(client)
+    action_ref, objective_ref = rows[2]["identifiant"], rows[0]["identifiant"]
+    (_, manual), (_, computed) = by_type(rows, "indicateur")
+    rows[0]["intitulé"] = "Changé, mais d'autres lignes sont fausses"
+    blank = dict.fromkeys(transfer.HEADERS, "")
+    unknown = "8d5e4c1a-0000-4000-8000-000000000000"
+    bad = [
+        blank | {"type": "mesure", "parent": manual["identifiant"], "valeur": "3"},  # no date
+        blank | {"type": "mesure", "parent": unknown, "début": "2025-09-01", "valeur": "3"},
+        blank
+        | {"type": "mesure", "parent": manual["identifiant"], "début": "2025-09-01", "valeur": "beaucoup"},
+        blank | {"type": "mesure", "parent": manual["identifiant"], "début": "2099-01-01", "valeur": "3"},
+        blank
+        | {"type": "indicateur", "parent": action_ref, "intitulé": "X", "calcul automatique": "plan.nope"},
+        blank
+        | {"type": "indicateur", "parent": action_ref, "intitulé": "X", "échéance de la cible": "31/02/2026"},
+        blank | {"type": "indicateur", "parent": unknown, "intitulé": "X"},
+        blank
+        | {"type": "jalon", "parent": objective_ref, "intitulé": "Sur un objectif", "début": "2025-09-01"},
+        blank | {"type": "jalon", "parent": action_ref, "intitulé": "Sans date"},
+        blank
+        | {
+            "type": "jalon",
+            "parent": action_ref,
+            "intitulé": "En cours",
+            "début": "2025-09-01",
+            "précision": "en cours",
+        },
+    ]
+    rows.extend(bad)
+    first = len(rows) - len(bad) + 2  # the line of the first bad row (line 1 is the header)
+    # A computed measurement cannot be imported, even by naming its identifiant.
+    computed_measurement = Measurement.objects.get(source="computed")
+    rows.append(
+        blank
+        | {
+            "type": "mesure",
+            "identifiant": str(computed_measurement.ref),
+            "parent": computed["identifiant"],
+            "début": "2025-08-01",
+            "valeur": "9",
+        }
+    )
+    before = all_snapshot()
+    with pytest.raises(transfer.ImportFailed) as failure:
+        transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
+    errors = dict(failure.value.report.errors)
+    assert "Une mesure a une date" in errors[first]
+    assert f"Indicateur inconnu « {unknown} »" in errors[first + 1]
+    assert "« valeur » est un nombre, pas « beaucoup »" in errors[first + 2]
+    assert "dans le futur" in errors[first + 3]
+    assert "calcul inconnu « plan.nope »" in errors[first + 4]
+    assert "« échéance de la cible » : date illisible « 31/02/2026 »" in errors[first + 5]
+    assert f"Parent inconnu « {unknown} »" in errors[first + 6]
+    assert "Les jalons se posent sur les actions." in errors[first + 7]
+    assert "Un jalon a une date." in errors[first + 8]
+    assert "un jalon a une date" in errors[first + 9]
+    assert "calculée par la plateforme" in errors[first + 10]
+    assert len(errors) == 11
+    assert all_snapshot() == before
+
+
+def test_item_cannot_move_to_another_parent(client, plan_with_indicators, animator):
+    rows, _ = exported_rows(client)
+    (_, first), _ = by_type(rows, "mesure")
+    (_, _manual), (_, computed) = by_type(rows, "indicateur")
+    first["parent"] = computed["identifiant"]
+    (_, milestone), _ = by_type(rows, "jalon")
+    milestone["parent"] = rows[-1]["identifiant"]  # the other action
+    with pytest.raises(transfer.ImportFailed) as failure:
+        transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
+    messages = " ".join(m for _, m in failure.value.report.errors)
+    assert "ne la rattache pas à un autre indicateur" in messages
+    assert "Ce jalon se rattache au nœud" in messages
+
+
+def test_import_page_dry_run_lists_changes_line_by_line(client, plan_with_indicators, animator):
+    rows, _ = exported_rows(client)
+    (_, manual), _ = by_type(rows, "indicateur")
+    manual["cible"] = "200"
+    browser = Client()
+    browser.force_login(animator)
+    upload = SimpleUploadedFile("plan.csv", to_csv(rows), content_type="text/csv")
+    html = browser.post("/contrat/gestion/2025/import/", {"file": upload, "dry_run": "on"}).content.decode()
+    assert "Simulation réussie" in html
+    assert "<td>10</td>" in html and "indicateur « Structures recensées »" in html
+    assert Indicator.objects.get(ref=manual["identifiant"]).target == Decimal("120.50")
+    assert "calcul automatique" in html  # the column list is explained
