@@ -28,3 +28,16 @@ class EraseAccountForm(forms.Form):
                 "Ce mot de passe n'est pas le bon : votre compte n'a pas été supprimé."
             )
         return password
+
+
+class GrantRoleForm(forms.Form):
+    email = forms.EmailField(
+        label="Adresse électronique de la personne",
+        help_text="La personne doit déjà avoir un compte sur la plateforme.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label="Rôle", choices=())
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = choices

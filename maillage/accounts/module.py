@@ -1,7 +1,10 @@
 """What accounts brings to the registry: Mon espace, the allauth pages, roles, personal data, demo."""
 
+from typing import Any
+
 from maillage.accounts import demo, personal_data
 from maillage.core.registry import (
+    ANIMATOR_ONLY,
     SIGNED_IN,
     DemoLoader,
     MenuEntry,
@@ -14,6 +17,15 @@ from maillage.core.registry import (
 # allauth's login and sign-up pages send a signed-in person on (302); the password-reset page answers all.
 ANONYMOUS_ONLY = statuses(anonymous=200, member=302, manager_other=302, animator_other=302, animator=302)
 EVERYONE = statuses(anonymous=200, member=200, manager_other=200, animator_other=200, animator=200)
+
+
+def _example_role(ctx: Any) -> int:
+    """A moderator of the example territory (someone apart from the matrix's people)."""
+    from maillage.accounts.models import TerritoryRole, User  # noqa: PLC0415 - models at call time
+
+    person, _ = User.objects.get_or_create(email="moderation-exemple@example.org")
+    role, _ = TerritoryRole.objects.get_or_create(user=person, territory=ctx.territory, role="moderator")
+    return role.pk
 
 
 def register() -> None:
@@ -35,6 +47,16 @@ def register() -> None:
             example_url=lambda ctx: "/compte/mon-espace/",
             expected=SIGNED_IN,
             axe_as="member",
+        )
+    )
+    registry.add_page(
+        PageSpec(name="accounts:team", example_url=lambda ctx: "/compte/equipe/", expected=ANIMATOR_ONLY)
+    )
+    registry.add_page(
+        PageSpec(
+            name="accounts:team_revoke",
+            example_url=lambda ctx: f"/compte/equipe/{_example_role(ctx)}/retirer/",
+            expected=ANIMATOR_ONLY,
         )
     )
     registry.add_page(

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from maillage.accounts.models import TerritoryRole, User
+from maillage.core.mail import send_mail_on_commit, territory_url
 from maillage.core.models import PersonalDataAccess, Territory
 from maillage.core.registry import registry
 
@@ -45,6 +46,22 @@ def grant_territory_role(*, actor: User | None, user: User, territory: Territory
     granted._change_reason = "Rôle attribué"
     granted.save()
     _bump_access_version(user)
+    if actor is not None:  # the demo and commands grant silently
+        send_mail_on_commit(
+            territory=territory,
+            to=user.email,
+            template="notification",
+            context={
+                "body": (
+                    f"{actor.display_name} vous a nommé·e {granted.get_role_display()} sur la plateforme "
+                    f"« {territory.name} ». À votre prochaine connexion, vous devrez activer la double "
+                    "authentification (une application d'authentification sur votre téléphone)."
+                ),
+                "action_url": territory_url(territory, "accounts:my_space"),
+                "action_label": "Mon espace",
+                "title": f"Vous êtes {granted.get_role_display()} du territoire",
+            },
+        )
     return granted
 
 
@@ -55,6 +72,14 @@ def revoke_territory_role(*, actor: User | None, user: User, territory: Territor
     held = TerritoryRole.objects.filter(user=user, territory=territory, role=role).first()
     if held is None:
         return False
+    if role == TerritoryRole.Role.ANIMATOR:
+        animators = TerritoryRole.objects.select_for_update().filter(
+            territory=territory, role=TerritoryRole.Role.ANIMATOR
+        )
+        if len(animators) <= 1:  # locked rows: two animators cannot remove each other at the same time
+            raise ValidationError(
+                "C'est le dernier rôle d'animation du territoire : nommez d'abord une autre personne."
+            )
     held._history_user = actor
     held._change_reason = "Rôle retiré"
     held.delete()

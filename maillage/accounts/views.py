@@ -9,15 +9,17 @@ from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from maillage.accounts import services
-from maillage.accounts.forms import EraseAccountForm
+from maillage.accounts.forms import EraseAccountForm, GrantRoleForm
+from maillage.accounts.models import TerritoryRole, User
 from maillage.accounts.querysets import TerritoryRoleQuerySet, email_addresses_of
 
 
@@ -39,6 +41,7 @@ def my_space(request: HttpRequest) -> HttpResponse:
                 else []
             ),
             "has_totp": Authenticator.Type.TOTP in authenticator_types,
+            "perms_team": user.has_perm("accounts.manage_territory_roles", request.territory),
             "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in authenticator_types,
         },
     )
@@ -73,3 +76,69 @@ def erase_account(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Votre compte et vos données personnelles ont été supprimés.")
             return redirect("core:home")
     return render(request, "accounts/erase.html", {"form": form})
+
+
+# --- the territory's animation team --------------------------------------------------------------------
+
+
+def _require_role_manager(request: HttpRequest) -> None:
+    if not request.user.has_perm("accounts.manage_territory_roles", request.territory):
+        raise PermissionDenied
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest) -> HttpResponse:
+    """The territory's animators and moderators; the animation names someone (by the e-mail of an account)."""
+    _require_role_manager(request)
+    territory = request.territory
+    form = GrantRoleForm(request.POST or None, choices=TerritoryRole.Role.choices)
+    if request.method == "POST" and form.is_valid():
+        person = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        if person is None:
+            form.add_error(
+                "email",
+                "Aucun compte actif n'utilise cette adresse : la personne doit d'abord créer son compte.",
+            )
+        else:
+            role = services.grant_territory_role(
+                actor=request.user, user=person, territory=territory, role=form.cleaned_data["role"]
+            )
+            messages.success(request, f"{person.display_name} est {role.get_role_display()} du territoire.")
+            return redirect("accounts:team")
+    roles = TerritoryRoleQuerySet.for_user(request.user, territory).order_by("role", "user__email")
+    with_totp = set(
+        Authenticator.objects.filter(
+            user__in=[r.user_id for r in roles], type=Authenticator.Type.TOTP
+        ).values_list("user_id", flat=True)
+    )
+    return render(
+        request,
+        "accounts/team.html",
+        {"form": form, "roles": roles, "with_totp": with_totp},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST takes the role back."""
+    _require_role_manager(request)
+    role = get_object_or_404(TerritoryRoleQuerySet.for_user(request.user, request.territory), pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.revoke_territory_role(
+                actor=request.user, user=role.user, territory=request.territory, role=role.role
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"{role.user.display_name} n'est plus {role.get_role_display()}.")
+            return redirect("accounts:team")
+    return render(
+        request, "accounts/team_revoke.html", {"role": role, "error": error}, status=400 if error else 200
+    )
