@@ -35,6 +35,7 @@ from maillage.actors.models import Structure, StructureSector
 from maillage.core import search as core_search
 from maillage.core.geo import BBox, bbox_around
 from maillage.core.models import Territory
+from maillage.core.ratelimit import over_limit
 from maillage.core.registry import registry
 
 SEARCH_KIND = "structure"
@@ -118,7 +119,9 @@ def locate_address(territory: Territory, address: str, *, client_key: str = "") 
     key = f"actors:near-address:{territory.pk}:{digest}"
     cached = cache.get(key)
     if cached is None:
-        if client_key and _over_limit(f"actors:near-lookups:{client_key}", ADDRESS_LOOKUPS_PER_HOUR):
+        if client_key and over_limit(
+            f"actors:near-lookups:{client_key}", limit=ADDRESS_LOOKUPS_PER_HOUR, window=3600
+        ):
             raise geocoding.GeocodingError(
                 "Trop de recherches d'adresse en peu de temps ; choisissez une commune "
                 "ou réessayez plus tard."
@@ -139,16 +142,6 @@ def locate_address(territory: Territory, address: str, *, client_key: str = "") 
         raise geocoding.GeocodingError(cached[1])
     latitude, longitude, label = cached[1]
     return NearPoint(latitude, longitude, label)
-
-
-def _over_limit(key: str, limit: int, window: int = 3600) -> bool:
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
 
 
 def _territory_box(territory: Territory) -> BBox | None:

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -40,25 +39,11 @@ from maillage.actors.models import (
 )
 from maillage.actors.querysets import PracticeQuerySet, StructureQuerySet
 from maillage.core.geo import BBox
+from maillage.core.ratelimit import client_ip, over_limit
 
 CONTACT_LIMIT_PER_IP = 5  # per hour
 CONTACT_LIMIT_PER_STRUCTURE = 20  # per hour
 REPORT_LIMIT_PER_IP = 5
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "?"
-
-
-def _rate_limited(key: str, limit: int, window: int = 3600) -> bool:
-    """Count one hit on `key` in the shared cache; True once `limit` is passed within `window` seconds."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
 
 
 def _require_animator(request: HttpRequest) -> None:
@@ -71,7 +56,7 @@ def _require_animator(request: HttpRequest) -> None:
 
 def _search_context(request: HttpRequest) -> dict[str, Any]:
     territory = request.territory
-    filters = directory.parse_filters(request.GET, territory, client_key=_client_ip(request))
+    filters = directory.parse_filters(request.GET, territory, client_key=client_ip(request))
     try:
         page_number = int(request.GET.get("page", 1))
     except ValueError:
@@ -108,7 +93,7 @@ def structure_markers(request: HttpRequest) -> JsonResponse:
         bbox = BBox.parse(request.GET.get("bbox", ""))
     except ValueError as exc:
         return JsonResponse({"erreur": str(exc) or "Emprise invalide."}, status=400)
-    filters = directory.parse_filters(request.GET, territory, client_key=_client_ip(request))
+    filters = directory.parse_filters(request.GET, territory, client_key=client_ip(request))
     rows = directory.markers(StructureQuerySet.published(territory), filters, territory, bbox)
     return JsonResponse({"count": len(rows), "markers": rows})
 
@@ -116,13 +101,13 @@ def structure_markers(request: HttpRequest) -> JsonResponse:
 @require_GET
 def structure_export(request: HttpRequest, fmt: str) -> HttpResponse:
     territory = request.territory
-    filters = directory.parse_filters(request.GET, territory, client_key=_client_ip(request))
+    filters = directory.parse_filters(request.GET, territory, client_key=client_ip(request))
     base = StructureQuerySet.published(territory)
     qs = directory.base_queryset(base, filters, territory).filter(
         directory.filter_conditions(filters, territory)
     )
-    key = f"actors:export:{_client_ip(request)}"
-    if _rate_limited(key, 30):
+    key = f"actors:export:{client_ip(request)}"
+    if over_limit(key, limit=30, window=3600):
         return HttpResponse("Trop d'exports en peu de temps ; réessayez dans une heure.", status=429)
     if fmt == "geojson":
         return exports.geojson_response(qs, territory)
@@ -181,9 +166,11 @@ def structure_contact(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _rate_limited(f"actors:contact:ip:{_client_ip(request)}", CONTACT_LIMIT_PER_IP) or _rate_limited(
-            f"actors:contact:s:{structure.pk}", CONTACT_LIMIT_PER_STRUCTURE
-        ):
+        by_ip = over_limit(f"actors:contact:ip:{client_ip(request)}", limit=CONTACT_LIMIT_PER_IP, window=3600)
+        to_structure = over_limit(
+            f"actors:contact:s:{structure.pk}", limit=CONTACT_LIMIT_PER_STRUCTURE, window=3600
+        )
+        if by_ip or to_structure:
             form.add_error(None, "Trop de messages envoyés en peu de temps : réessayez dans une heure.")
             return render(request, "actors/contact.html", {"structure": structure, "form": form}, status=429)
         services.send_contact_message(
@@ -201,7 +188,7 @@ def structure_report(request: HttpRequest, slug: str) -> HttpResponse:
     structure = _structure(request, slug)
     form = ErrorReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _rate_limited(f"actors:report:{_client_ip(request)}", REPORT_LIMIT_PER_IP):
+        if over_limit(f"actors:report:{client_ip(request)}", limit=REPORT_LIMIT_PER_IP, window=3600):
             form.add_error(None, "Trop de signalements en peu de temps : réessayez dans une heure.")
         else:
             try:

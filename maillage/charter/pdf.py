@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 
+from maillage.core.ratelimit import client_ip, over_limit
+
 
 class RefusedURL(ValueError):
     pass
@@ -96,13 +98,7 @@ PDF_CACHE_SECONDS = 24 * 3600
 def rate_limited(request: HttpRequest) -> bool:
     if request.user.is_authenticated:
         return False
-    key = f"charter:pdf-rate:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        return False
-    return count > PDF_RATE
+    return over_limit(f"charter:pdf-rate:{client_ip(request)}", limit=PDF_RATE, window=60)
 
 
 def cached_pdf(key: str | None, build) -> bytes:

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from maillage.core.confirm import ConfirmTokenView
+from maillage.core.ratelimit import client_ip, over_limit
 from maillage.core.registry import registry
 from maillage.newsletter import querysets, rendering, services
 from maillage.newsletter.forms import IssueForm, SubscribeForm, TestSendForm
@@ -49,21 +49,6 @@ def animator_required(view):
     return wrapper
 
 
-def _hit(key: str, limit: int) -> bool:
-    """Count one hit on `key` in the shared cache; True while under `limit` per window."""
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count <= limit
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "inconnue"
-
-
 def _lettre_context() -> dict[str, str]:
     return {"lettre_title": LETTRE_TITLE, "lettre_tagline": LETTRE_TAGLINE}
 
@@ -76,13 +61,17 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None, territory=territory)
     status = 200
     if request.method == "POST":
-        if not _hit(f"lettre:ip:{territory.pk}:{_client_ip(request)}", RATE_PER_IP):
+        if over_limit(
+            f"lettre:ip:{territory.pk}:{client_ip(request)}", limit=RATE_PER_IP, window=RATE_WINDOW
+        ):
             messages.error(request, "Trop de demandes depuis votre connexion : réessayez dans une heure.")
             status = 429
         elif form.is_valid():
             email = form.cleaned_data["email"].strip().lower()
             # An address asked for too often gets the same answer, and no mail.
-            if _hit(f"lettre:addr:{territory.pk}:{email}", RATE_PER_ADDRESS):
+            if not over_limit(
+                f"lettre:addr:{territory.pk}:{email}", limit=RATE_PER_ADDRESS, window=RATE_WINDOW
+            ):
                 try:
                     services.request_subscription(
                         territory=territory, email=email, commune=form.cleaned_data["commune"]
