@@ -103,6 +103,24 @@ def main(n: int) -> None:
         bytes=len(response.content),
     )
 
+    # the map's JSON: every upcoming event matching the (empty) filters, whole world then a zoomed-in view
+    for label, bbox in [("whole world", "-180,-90,180,90"), ("zoomed on Grasse", "6.85,43.6,6.98,43.7")]:
+        url = f"/agenda/carte.json?bbox={bbox}"
+        timings = []
+        for _ in range(max(20, n // 4)):
+            start = time.perf_counter()
+            response = client.get(url)
+            timings.append(time.perf_counter() - start)
+            assert response.status_code == 200
+        data = response.json()
+        summarise(
+            f"agenda map JSON, {label}",
+            timings,
+            markers=data["count"],
+            truncated=data["tronque"],
+            bytes=len(response.content),
+        )
+
     cold = []
     for _ in range(max(5, n // 10)):
         cache.clear()

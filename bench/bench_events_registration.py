@@ -3,7 +3,10 @@
 Correctness: every request answers (no lost request: 100 redirects), exactly 30 seats taken, 70 on the
 waitlist,
 `sequence` 1..100 without gap. Figures: throughput (registrations per second over the POST phase) and the
-POST latency p50/p95 at 8 concurrent clients (real HTTP on loopback, gunicorn sync workers, DEBUG off).
+POST latency p50/p95 at 8 concurrent clients (real HTTP on loopback, gunicorn sync workers, DEBUG off), and
+the CPU time the server spent per registration (gunicorn workers + the bench database's PostgreSQL backends,
+read from /proc over the POST phase): the client and the server share the machine, so latency also measures
+whatever else runs on it, while the CPU per registration does not.
 
 Needs a PostgreSQL server; the database named below is dropped and re-created:
 
@@ -14,6 +17,7 @@ Needs a PostgreSQL server; the database named below is dropped and re-created:
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import signal
@@ -38,6 +42,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def cpu_seconds(server_pid: int, database: str) -> tuple[float, float]:
+    """CPU seconds used so far by the gunicorn workers (children of `server_pid`) and by the PostgreSQL
+    backends of `database` (Linux /proc; zeros elsewhere)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    web = db = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            data = stat.read_text()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = data[data.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if int(fields[1]) == server_pid:
+            web += used
+        elif cmdline.startswith(b"postgres: ") and f" {database} ".encode() in cmdline:
+            db += used
+    return web, db
 
 
 def recreate_database(url: str) -> None:
@@ -81,6 +105,8 @@ def main(clients: int) -> None:
     from maillage.accounts.models import User
     from maillage.core.models import Domain, Territory
     from maillage.events.models import Event, Registration
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a log line per request would cost the client CPU
 
     with redirect_stdout(io.StringIO()):
         call_command("migrate", interactive=False, verbosity=0)
@@ -144,10 +170,14 @@ def main(clients: int) -> None:
             )
             return response.status_code, time.perf_counter() - begin
 
+        database = urlsplit(url).path.lstrip("/")
+        cpu_before = cpu_seconds(server.pid, database)
         wall = time.perf_counter()
         with ThreadPoolExecutor(clients) as pool:
             results = list(pool.map(register, prepared))
         wall = time.perf_counter() - wall
+        cpu_after = cpu_seconds(server.pid, database)
+        cpu_web, cpu_db = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
         for http in prepared:
             http.close()
     finally:
@@ -171,6 +201,9 @@ def main(clients: int) -> None:
         f"registrations via gunicorn -w 2 on PostgreSQL, {clients} clients",
         [t for _, t in results],
         throughput_per_s=round(REGISTRATIONS / wall, 1),
+        server_cpu_ms_per_registration=round((cpu_web + cpu_db) * 1000 / REGISTRATIONS, 1),
+        web_cpu_ms=round(cpu_web * 1000 / REGISTRATIONS, 1),
+        db_cpu_ms=round(cpu_db * 1000 / REGISTRATIONS, 1),
         answered_302=codes.count(302),
         registered=registered,
         waitlisted=waitlisted,

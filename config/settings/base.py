@@ -19,6 +19,8 @@ from maillage.core.hosts import TerritoryHosts  # noqa: E402
 
 ALLOWED_HOSTS = TerritoryHosts(extra=env.EXTRA_ALLOWED_HOSTS)
 MAILLAGE_DEFAULT_TERRITORY = env.DEFAULT_TERRITORY
+# Seconds a process keeps the host → territory answer (maillage.core.middleware); 0 turns the cache off.
+MAILLAGE_TERRITORY_CACHE_SECONDS = 30
 
 INSTALLED_APPS = [
     "maillage.core",

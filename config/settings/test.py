@@ -14,6 +14,8 @@ TASKS = {
 # An unknown template variable fails the test.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "%s"  # replaced by an exploding value in tests/conftest.py
 MAILLAGE_DEFAULT_TERRITORY = ""
+# Each test creates its own territories (rolled back after): no per-process host → territory cache.
+MAILLAGE_TERRITORY_CACHE_SECONDS = 0
 AXES_ENABLED = env.get_bool("MAILLAGE_TEST_AXES", True)
 MEDIA_ROOT = str(env.BASE_DIR / "var" / "test-media")
 # Django's test set-up copies ALLOWED_HOSTS into a list before any database exists; tests/conftest.py puts

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from maillage.core.hosts import invalidate_allowed_hosts
 from maillage.core.models import Commune, Domain, PersonalDataAccess, ScheduledJob, Territory
+from maillage.core.querysets import forget_cached_territories
 
 
 class DomainInline(admin.TabularInline):
@@ -15,6 +18,20 @@ class TerritoryAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DomainInline]
     filter_horizontal: list[str] = []
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        self._forget()
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        self._forget()
+
+    @staticmethod
+    def _forget() -> None:
+        """A territory or its domains changed: the hosts and the per-process territories are read again."""
+        transaction.on_commit(invalidate_allowed_hosts)
+        transaction.on_commit(forget_cached_territories)
 
 
 @admin.register(Commune)

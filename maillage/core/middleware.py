@@ -1,13 +1,13 @@
-"""Resolve the territory a request is for, from its (already validated) host."""
+"""Resolve the territory a request is for, from its (already validated) host (cached per process: see
+`maillage.core.querysets.cached_territory_for_host`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from maillage.core.querysets import territory_for_host
+from maillage.core.querysets import cached_territory_for_host
 
 
 class TerritoryMiddleware:
@@ -17,5 +17,5 @@ class TerritoryMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # get_host() validates the Host header against ALLOWED_HOSTS (the territories' domains).
         host = request.get_host().rsplit(":", 1)[0] if request.get_host() else ""
-        request.territory = territory_for_host(host, default_slug=settings.MAILLAGE_DEFAULT_TERRITORY)
+        request.territory = cached_territory_for_host(host.lower())
         return self.get_response(request)

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from maillage.core.hosts import invalidate_allowed_hosts
 from maillage.core.models import Commune, Domain, Territory
+from maillage.core.querysets import forget_cached_territories
 
 COMMUNES_CSV = Path(__file__).resolve().parent / "data" / "pays_de_grasse_communes.csv"
 
@@ -59,4 +60,5 @@ def create_or_update_territory(
         Domain.objects.update_or_create(name=name_, defaults={"territory": territory})
     territory.domains.exclude(name__in=wanted).delete()
     transaction.on_commit(invalidate_allowed_hosts)
+    transaction.on_commit(forget_cached_territories)
     return territory

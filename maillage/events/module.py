@@ -99,6 +99,8 @@ def register() -> None:
     slug = lambda ctx: example_event(ctx).slug  # noqa: E731
     _page("events:list", lambda ctx: "/agenda/", PUBLIC)
     _page("events:month", lambda ctx: "/agenda/mois/", PUBLIC)
+    markers_url = "/agenda/carte.json?bbox=5,43,8,45&kind=rendez_vous"
+    _page("events:markers", lambda ctx: markers_url, PUBLIC, kind="api")
     _page("events:programme", lambda ctx: "/agenda/programme/", PUBLIC)
     _page("events:programme_pdf", lambda ctx: "/agenda/programme.pdf", PUBLIC, kind="file")
     _page("events:feed", lambda ctx: "/agenda/agenda.ics?kind=rendez_vous", PUBLIC, kind="file")

@@ -75,6 +75,18 @@ def cancel_url(registration: Registration) -> str:
     return registration.event.territory.absolute_url(reverse("events:cancel_link", kwargs={"token": token}))
 
 
+def _lock_event(pk: int, read: Event | None = None) -> Event:
+    """The event row, locked for the rest of the transaction — the event's row only: a join under FOR UPDATE
+    (`select_related("territory")`) would lock the territory's row too and make every registration of the
+    territory, to any event, wait for the others. The territory is taken from `read` (the caller's copy of the
+    event) when it holds it, else read when first needed.
+    """
+    event = lock_row(Event.objects.all(), pk)
+    if read is not None and Event.territory.is_cached(read) and read.territory_id == event.territory_id:
+        event.territory = read.territory
+    return event
+
+
 def _mail(
     event: Event, to: str, *, title: str, body: str, action_url: str = "", action_label: str = ""
 ) -> None:
@@ -228,7 +240,7 @@ def update_event(
     unknown = set(fields) - EVENT_FIELDS
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
-    event = lock_row(Event.objects.select_related("territory"), event.pk)
+    event = _lock_event(event.pk, event)
     if event.status == Status.CANCELLED:
         raise ValidationError("Ce rendez-vous est annulé : il ne peut plus être modifié.")
     before = {name: getattr(event, name) for name in fields}
@@ -376,7 +388,7 @@ def register_account(
     now = now or timezone.now()
     if actor is None or not actor.is_authenticated:
         raise RegistrationError("Connectez-vous pour vous inscrire avec votre compte.")
-    event = lock_row(Event.objects.select_related("territory"), event.pk)
+    event = _lock_event(event.pk, event)
     _check_open(event, now)
     existing = (
         Registration.objects.filter(event=event)
@@ -417,7 +429,7 @@ def request_registration(
     name = (name or "").strip()
     if not email or not name:
         raise RegistrationError("Indiquez votre nom et votre adresse électronique.")
-    event = lock_row(Event.objects.select_related("territory"), event.pk)
+    event = _lock_event(event.pk, event)
     _check_open(event, now)
     existing = (
         Registration.objects.filter(event=event, email=email)
@@ -474,7 +486,7 @@ def confirm_registration(*, registration_id: int, now: dt.datetime | None = None
     registration = Registration.objects.select_related("event").filter(pk=registration_id).first()
     if registration is None:
         raise RegistrationError("Cette inscription n'existe plus.")
-    event = lock_row(Event.objects.select_related("territory"), registration.event_id)
+    event = _lock_event(registration.event_id)
     registration.refresh_from_db()
     if registration.is_active:
         return registration
@@ -495,7 +507,7 @@ def cancel_registration(*, actor: Any, registration_id: int, now: dt.datetime | 
     registration = Registration.objects.filter(pk=registration_id).first()
     if registration is None:
         raise RegistrationError("Cette inscription n'existe plus.")
-    event = lock_row(Event.objects.select_related("territory"), registration.event_id)
+    event = _lock_event(registration.event_id)
     registration.refresh_from_db()
     if registration.state == Registration.State.CANCELLED:
         return registration
@@ -549,7 +561,7 @@ def release_expired_holds(*, now: dt.datetime | None = None) -> int:
     )
     for event_id in event_ids:
         with transaction.atomic():
-            event = lock_row(Event.objects.select_related("territory"), event_id)
+            event = _lock_event(event_id)
             count += Registration.objects.filter(
                 event=event, state=Registration.State.PENDING, holds_seat=True, hold_until__lte=now
             ).update(holds_seat=False)
@@ -862,7 +874,7 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
             events.append(event.pk)
     for event_id in events:
         with transaction.atomic():
-            event = lock_row(Event.objects.select_related("territory"), event_id)
+            event = _lock_event(event_id)
             for registration in Registration.objects.filter(
                 event=event, state=Registration.State.REGISTERED, reminded_at__isnull=True
             ):

@@ -6,6 +6,7 @@ app_name = "events"
 urlpatterns = [
     path("", views.agenda, name="list"),
     path("mois/", views.month, name="month"),
+    path("carte.json", views.markers, name="markers"),
     path("agenda.ics", views.feed, name="feed"),
     path("programme/", views.programme, name="programme"),
     path("programme.pdf", views.programme_pdf, name="programme_pdf"),

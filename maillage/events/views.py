@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import datetime as dt
-import hashlib
 from typing import Any
 
 import qrcode
@@ -13,18 +12,20 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from maillage.actors.models import Structure
 from maillage.core.confirm import ConfirmTokenView
 from maillage.core.exports import PersonalDataLog, export_response
+from maillage.core.geo import BBox
 from maillage.core.models import Commune
+from maillage.core.ratelimit import client_ip, over_limit
 from maillage.core.tokens import TokenError, make_token, read_token
 from maillage.events import calendars, pdf, services
 from maillage.events.forms import (
@@ -83,22 +84,6 @@ def _managed_event(request: HttpRequest, slug: str) -> Event:
 def _require_animator(request: HttpRequest) -> None:
     if not request.user.has_perm("events.animate_agenda", request.territory):
         raise PermissionDenied
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "?"
-
-
-def _rate_limited(key: str, limit: int, period: int) -> bool:
-    """A fixed-window counter in the shared cache; True once `limit` is exceeded in `period` seconds."""
-    cache_key = "events:rl:" + hashlib.sha256(key.encode()).hexdigest()
-    if cache.add(cache_key, 1, period):
-        return False
-    try:
-        return cache.incr(cache_key) > limit
-    except ValueError:
-        cache.set(cache_key, 1, period)
-        return False
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -177,6 +162,64 @@ def _map_points(events) -> list[dict[str, Any]]:
     return points
 
 
+MARKERS_LIMIT = 2000
+DAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def _marker_when(start: dt.datetime) -> str:
+    """« vendredi 4 décembre 2026, 18 h » (Paris time), built by hand: Django's date formatting, with its
+    translations looked up for every call, cost most of a 2,000-marker answer."""
+    local = start.astimezone(PARIS)
+    hour = f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
+    day = "1er" if local.day == 1 else str(local.day)
+    return f"{DAYS_FR[local.weekday()]} {day} {MONTHS_FR[local.month - 1]} {local.year}, {hour}"
+
+
+def _period(request: HttpRequest, qs, now: dt.datetime):
+    """Upcoming events, or past ones with « ?periode=passes » (the agenda page and its map)."""
+    past = request.GET.get("periode") == "passes"
+    return past, (EventQuerySet.past(qs, now) if past else EventQuerySet.upcoming(qs, now))
+
+
+def _markers(qs, bbox: BBox, limit: int | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """Light map rows of `qs` located inside `bbox`: the event's own coordinates, else its commune's centroid
+    (as `Event.coordinates`). Returns (markers, truncated)."""
+    limit = limit or MARKERS_LIMIT
+    own = Q(
+        latitude__isnull=False,
+        longitude__isnull=False,
+        latitude__gte=bbox.south,
+        latitude__lte=bbox.north,
+        longitude__gte=bbox.west,
+        longitude__lte=bbox.east,
+    )
+    by_commune = Q(
+        Q(latitude__isnull=True) | Q(longitude__isnull=True),
+        commune__latitude__gte=bbox.south,
+        commune__latitude__lte=bbox.north,
+        commune__longitude__gte=bbox.west,
+        commune__longitude__lte=bbox.east,
+    )
+    located = ("latitude", "longitude", "commune__latitude", "commune__longitude")
+    fields = ("slug", "title", "start", *located)
+    rows = list(qs.filter(own | by_commune).values_list(*fields)[: limit + 1])
+    prefix = reverse("events:list")
+    markers = []
+    for slug, title, start, lat, lng, commune_lat, commune_lng in rows[:limit]:
+        if lat is None or lng is None:
+            lat, lng = commune_lat, commune_lng
+        markers.append(
+            {
+                "lat": round(lat, 6),
+                "lng": round(lng, 6),
+                "title": title,
+                "url": f"{prefix}{slug}/",
+                "when": _marker_when(start),
+            }
+        )
+    return markers, len(rows) > limit
+
+
 def _qr_svg(code: str) -> SafeString:
     """The registration code as an inline SVG QR code (no script, no style: CSP-safe)."""
     image = qrcode.make(code, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
@@ -191,10 +234,10 @@ def agenda(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     base = _visible(request).select_related("commune").prefetch_related("hosts")
     form, qs = _filtered(request, base)
-    past = request.GET.get("periode") == "passes"
-    qs = EventQuerySet.past(qs, now) if past else EventQuerySet.upcoming(qs, now)
+    past, qs = _period(request, qs, now)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)  # evaluated once, for the list and the map
+    page.object_list = list(page.object_list)  # evaluated once
+    markers_query = _querystring(request, "page", "bbox")
     return render(
         request,
         "events/agenda.html",
@@ -203,7 +246,8 @@ def agenda(request: HttpRequest) -> HttpResponse:
             "filters": form,
             "choices": _filter_choices(request.territory, form),
             "past": past,
-            "points": _map_points(page.object_list),
+            # the map loads every event matching the filters (not only this page's) from markers_url
+            "markers_url": reverse("events:markers") + (f"?{markers_query}" if markers_query else ""),
             "querystring": _querystring(request, "page", "periode"),
             "feed_url": reverse("events:feed")
             + (
@@ -215,6 +259,22 @@ def agenda(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": [("Accueil", reverse("core:home")), ("Agenda", "")],
         },
     )
+
+
+@require_GET
+def markers(request: HttpRequest) -> JsonResponse:
+    """The agenda map's markers: every event matching the agenda's filters (and period) inside `bbox`
+    (« ouest,sud,est,nord »), as light JSON. Capped at MARKERS_LIMIT (`tronque` says so)."""
+    try:
+        bbox = BBox.parse(request.GET.get("bbox", ""))
+    except ValueError as exc:
+        ours = str(exc).startswith(("Une emprise", "Emprise"))  # float() speaks English: replaced
+        message = str(exc) if ours else "Emprise invalide : quatre nombres attendus, ouest,sud,est,nord."
+        return JsonResponse({"erreur": message}, status=400)
+    _form, qs = _filtered(request, _visible(request))
+    _past, qs = _period(request, qs, timezone.now())
+    rows, truncated = _markers(qs, bbox)
+    return JsonResponse({"count": len(rows), "tronque": truncated, "markers": rows})
 
 
 def month(request: HttpRequest) -> HttpResponse:
@@ -365,7 +425,13 @@ def feed(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(request, slug)
+    if request.method == "POST":
+        # the hot path (bench_events_registration.py): the event without its relations, which only the page
+        # re-shown on an error reads; its territory is the request's (the query is scoped to it)
+        event = get_object_or_404(_visible(request), slug=slug)
+        event.territory = request.territory
+    else:
+        event = _event_or_404(request, slug)
     signed_in = request.user.is_authenticated
     form_class = RegistrationForm if signed_in else EmailRegistrationForm
     form = form_class(request.POST if request.method == "POST" else None, event=event, user=request.user)
@@ -393,9 +459,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 return redirect("events:detail", slug=event.slug)
             email = form.cleaned_data["email"].strip().lower()
-            if _rate_limited(f"ip:{_client_ip(request)}", 10, 3600) or _rate_limited(
-                f"mail:{email}:{event.pk}", 3, 3600
-            ):
+            by_ip = over_limit(f"events:register:ip:{client_ip(request)}", limit=10, window=3600)
+            by_address = over_limit(f"events:register:mail:{email}:{event.pk}", limit=3, window=3600)
+            if by_ip or by_address:
                 return render(
                     request,
                     "events/register.html",

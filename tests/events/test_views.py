@@ -145,6 +145,30 @@ def test_registering_to_a_cancelled_event_says_so(client, territory, member):
     assert not Registration.objects.exists()
 
 
+def test_registering_to_a_past_event_says_so(client, territory, member):
+    event = EventFactory(territory=territory, start=timezone.now() - dt.timedelta(hours=3))
+    client.force_login(member)
+    response = client.post(f"/agenda/{event.slug}/inscription/", {"structure_name": ""})
+    assert response.status_code == 400
+    assert "déjà commencé ou est passé" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_a_confirmation_link_of_a_cancelled_event_changes_nothing(
+    client, territory, animator, mailoutbox, on_commit
+):
+    event = EventFactory(territory=territory)
+    with on_commit():
+        client.post(f"/agenda/{event.slug}/inscription/", {"name": "Anne", "email": "anne@example.org"})
+    url = _link(mailoutbox[0], "confirmer")
+    with on_commit():
+        services.change_status(actor=animator, event=event, to=Status.CANCELLED)
+    for _ in range(2):  # the token is not spent by a refusal: the same answer twice
+        response = client.post(url)
+        assert response.status_code == 400 and "annulé" in response.content.decode()
+    assert Registration.objects.get().state == "pending"
+
+
 def test_account_registration_and_waitlist_position(client, territory, member, manager_other):
     event = EventFactory(territory=territory, capacity=1)
     client.force_login(member)
