@@ -312,3 +312,25 @@ def test_geocoder_down_is_not_remembered(territory, many, ban, settings):
     assert filters.near_point is None and "ne répond pas" in " ".join(filters.errors)
     settings.MAILLAGE_GEOCODER_URL = working  # back up: the address is looked up again, and found
     assert directory.parse_filters(address, territory).near_point is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_index_answers_while_a_thread_rebuilds_it(territory, animator, communes, monkeypatch):
+    def create(name):
+        return services.create_structure(
+            actor=animator,
+            territory=territory,
+            data={"name": name, "family": "association", "commune": "06069"},
+            sectors=[],
+        )
+
+    create("Première")
+    first = directory_index.get(territory)
+    monkeypatch.setattr(directory_index, "SYNC_REBUILD_MAX", 0)  # « large »: every index, here
+    create("Deuxième")
+    assert directory_index.get(territory) is first  # answered at once, one write behind
+    directory_index.wait_for_rebuilds()
+    fresh = directory_index.get(territory)
+    assert fresh is not first and fresh.size == first.size + 1
+    names = [s.name for s in directory.run(directory.parse_filters({}, territory), territory).structures]
+    assert names == ["Deuxième", "Première"]
