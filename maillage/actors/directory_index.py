@@ -25,6 +25,7 @@ they are small lists of ids.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -42,6 +43,7 @@ from maillage.actors.models import Structure, StructureSector
 from maillage.core.models import Territory
 
 TEXT_CACHE_SIZE = 128
+FETCH_CHUNK = 5_000
 logger = logging.getLogger(__name__)
 
 
@@ -167,6 +169,19 @@ class DirectoryIndex:
 
 def build(territory: Territory) -> DirectoryIndex:
     """Read the territory's published structures into columns (three queries)."""
+    # Hundreds of thousands of short-lived tuples would trigger the cyclic garbage collector again and
+    # again over every object of the process (it made a rebuild 1.7× slower in a busy process); they hold
+    # no cycles.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(territory)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(territory: Territory) -> DirectoryIndex:
     started = time.perf_counter()
     version = current_version(territory.pk)
     communes = list(territory.communes.order_by("pk").values_list("pk", flat=True))
@@ -229,9 +244,13 @@ def _fetch(query: Any) -> list[tuple[Any, ...]]:
     """The rows of a values_list() queryset as plain tuples, without the ORM's per-row work (the SQL is the
     queryset's own; booleans come back as 0/1 on SQLite, which `bool()` reads)."""
     sql, params = query.query.sql_with_params()
+    rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        while chunk := cursor.fetchmany(FETCH_CHUNK):
+            rows += chunk
+            time.sleep(0)  # in a rebuild thread, let the request threads of the process run in between
+    return rows
 
 
 _indexes: dict[int, DirectoryIndex] = {}
