@@ -85,6 +85,7 @@ def main(n: int, postgres: str | None, sqlite: str | None) -> None:
     summarise(f"facet index rebuild after a write, {total} structures", builds)
     directory_index.get(territory)
     directory_index.wait_for_rebuilds()
+    client.get("/structures/")  # warm-up (templates, connections)
     stale = []
     for _ in range(3):  # a search right after a write: answered by the previous index while it rebuilds
         directory_index.bump_version(territory.pk)

@@ -305,6 +305,7 @@ class DirectoryPage:
     num_pages: int
     sort: str
     facets: list[Facet]
+    communes: list[tuple[int, str, str]] = field(default_factory=list)  # (id, INSEE code, name) by name
 
     @property
     def has_previous(self) -> bool:
@@ -545,6 +546,7 @@ def run(
         num_pages=num_pages,
         sort=sort,
         facets=_facets(index, base, masks, filters, badge_masks, communes) if with_facets else [],
+        communes=communes,
     )
 
 

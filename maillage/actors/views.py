@@ -69,7 +69,6 @@ def _search_context(request: HttpRequest) -> dict[str, Any]:
         "result": result,
         "sorts": directory.SORTS,
         "radii": directory.RADII,
-        "communes": territory.communes.order_by("name"),
         "query_string": params.urlencode(),
         "markers_url": reverse("actors:markers"),
         "tiles_url": settings.MAILLAGE_MAP_TILES_URL,

@@ -74,3 +74,21 @@ def test_typo_filter_keeps_safe_html():
     html = _render("{{ t|markdown|typo }}", t="**Charte** : signée !")
     assert html.startswith("<p><strong>Charte</strong>")
     assert f"{NBSP}: signée{NNBSP}!" in html
+
+
+def test_markdown_teaser_is_plain_text_cut_to_words():
+    from maillage.core.text import markdown_teaser
+
+    text = (
+        "# Titre\n\n**Réemploi** & réparation : [voir](https://example.org) <script>alert(1)</script>\n\n"
+        + ("mot " * 50)
+    )
+    teaser = markdown_teaser(text, 12)
+    assert teaser.startswith("Titre Réemploi & réparation : voir <script>alert(1)</script> mot")
+    assert "**" not in teaser and "&amp;" not in teaser and "https" not in teaser  # the text, not its markup
+    assert teaser.endswith("…") and len(teaser.split()) == 13  # twelve words and the ellipsis
+    from django.template import Context, Template
+
+    shown = Template("{{ text|teaser:12 }}").render(Context({"text": text}))
+    assert "&lt;script&gt;" in shown and "<script>" not in shown  # plain text: escaped like any text
+    assert markdown_teaser("Court.", 8) == "Court."

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from maillage.core.text import french_typography, long_date, render_markdown
+from maillage.core.text import french_typography, long_date, markdown_teaser, render_markdown
 
 register = template.Library()
 
@@ -16,6 +16,12 @@ register = template.Library()
 def markdown_filter(value: str | None) -> SafeString:
     """Render Markdown to sanitised HTML (nh3)."""
     return render_markdown(value or "")
+
+
+@register.filter(name="teaser")
+def teaser_filter(value: str | None, words: int = 30) -> str:
+    """The first words of a Markdown text as plain text (escaped by the template as any text)."""
+    return markdown_teaser(value or "", int(words))
 
 
 @register.filter(name="typo", is_safe=True)
