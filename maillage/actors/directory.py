@@ -5,9 +5,9 @@ box.
 A search page is answered from the in-memory facet index (`directory_index`): the filters become boolean
 masks, the facet counts are disjunctive (each facet's counts apply every other filter but its own, so ticking
 « ACI » still shows how many « EI » there are), and the page is cut from the masks in name, distance or
-relevance order. Only the full text goes to the database: the core search's expression (FTS5 on SQLite;
-tsvector prefix queries on PostgreSQL, with the trigram fallback for typos when the strict query finds
-nothing) returns every matching structure with its score (bm25 / ts_rank).
+relevance order. The full text is answered by the index's term index (the structures' search texts, as
+`core.search` writes them: same prefix matches as the database's full-text index, BM25 scores as SQLite's
+FTS5); on PostgreSQL, a query that finds nothing then gets the database's typo tolerance (trigrams).
 
 The map's markers and the exports, which read whole rows, stay SQL querysets (`base_queryset()` and
 `filter_conditions()`) with the same semantics; `tests/actors/test_directory.py` checks that both agree.
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 from django.core.cache import cache
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
@@ -326,6 +326,20 @@ def text_scores(territory: Territory, query: str, *, ranked: bool = True) -> lis
     return core_search.scored_matches(territory, query, kind=SEARCH_KIND, ranked=ranked)
 
 
+def _text_search(
+    index: directory_index.DirectoryIndex, territory: Territory, words: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, scores) of the structures matching every word: from the index's own term index (same
+    matches as the database's full-text index, BM25 scores); on PostgreSQL, when nothing matches, the
+    database's typo tolerance (trigrams) has its turn."""
+    positions, scores = index.terms.search([core_search.prefixes(w) for w in words])
+    if positions.size or connection.vendor != "postgresql":
+        return positions, scores
+    if not any(len(w) >= core_search.TYPO_MIN_LENGTH for w in words):
+        return positions, scores
+    return index.positions_with_scores(text_scores(territory, " ".join(words)))
+
+
 def _facet_masks(
     index: directory_index.DirectoryIndex,
     filters: Filters,
@@ -491,12 +505,8 @@ def run(
     if filters.q:
         words = core_search.query_words(filters.q)
         if words:
-            ranked = filters.effective_sort() == "pertinence"
-            key = ("q", tuple(words))
             positions, found = index.text_matches(
-                (*key, ranked),
-                lambda: text_scores(territory, filters.q, ranked=ranked),
-                also=None if ranked else (*key, True),  # ranked matches serve an unranked search too
+                ("q", tuple(words)), lambda: _text_search(index, territory, words)
             )
             base = np.zeros(index.size, dtype=bool)
             base[positions] = True
