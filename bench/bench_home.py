@@ -25,13 +25,14 @@ def main(n: int) -> None:
         assert client.get("/").status_code == 200
     with CaptureQueriesContext(connection) as queries:
         client.get("/")
+    query_count = len(queries)  # now: each later request empties the query log the capture reads
     timings = []
     for _ in range(n):
         start = time.perf_counter()
         response = client.get("/")
         timings.append(time.perf_counter() - start)
         assert response.status_code == 200
-    summarise("home (anonymous)", timings, queries=len(queries), bytes=len(response.content))
+    summarise("home (anonymous)", timings, queries=query_count, bytes=len(response.content))
 
 
 if __name__ == "__main__":
