@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.db import models
 
-from maillage.accounts.models import TerritoryRole
+from maillage.accounts.models import TerritoryRole, User
 from maillage.core.models import Territory
 
 
@@ -32,3 +33,17 @@ class TerritoryRoleQuerySet:
 
 def email_addresses_of(user: Any) -> models.QuerySet[EmailAddress]:
     return EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+
+
+def active_user_by_email(email: str) -> Any:
+    """The active account using `email` (any case), or None: whom the animation may name to a role."""
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+def with_totp(user_ids: Any) -> set[int]:
+    """Which of these people have set up a TOTP second factor."""
+    return set(
+        Authenticator.objects.filter(user__in=user_ids, type=Authenticator.Type.TOTP).values_list(
+            "user_id", flat=True
+        )
+    )

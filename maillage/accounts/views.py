@@ -19,8 +19,13 @@ from django.views.decorators.http import require_http_methods
 
 from maillage.accounts import services
 from maillage.accounts.forms import EraseAccountForm, GrantRoleForm
-from maillage.accounts.models import TerritoryRole, User
-from maillage.accounts.querysets import TerritoryRoleQuerySet, email_addresses_of
+from maillage.accounts.models import TerritoryRole
+from maillage.accounts.querysets import (
+    TerritoryRoleQuerySet,
+    active_user_by_email,
+    email_addresses_of,
+    with_totp,
+)
 
 
 @login_required
@@ -95,7 +100,7 @@ def team(request: HttpRequest) -> HttpResponse:
     territory = request.territory
     form = GrantRoleForm(request.POST or None, choices=TerritoryRole.Role.choices)
     if request.method == "POST" and form.is_valid():
-        person = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        person = active_user_by_email(form.cleaned_data["email"])
         if person is None:
             form.add_error(
                 "email",
@@ -108,15 +113,10 @@ def team(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{person.display_name} est {role.get_role_display()} du territoire.")
             return redirect("accounts:team")
     roles = TerritoryRoleQuerySet.for_user(request.user, territory).order_by("role", "user__email")
-    with_totp = set(
-        Authenticator.objects.filter(
-            user__in=[r.user_id for r in roles], type=Authenticator.Type.TOTP
-        ).values_list("user_id", flat=True)
-    )
     return render(
         request,
         "accounts/team.html",
-        {"form": form, "roles": roles, "with_totp": with_totp},
+        {"form": form, "roles": roles, "with_totp": with_totp([r.user_id for r in roles])},
         status=400 if form.errors else 200,
     )
 

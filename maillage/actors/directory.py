@@ -33,7 +33,7 @@ from django.http import QueryDict
 from maillage.actors import directory_index, geocoding, taxonomy
 from maillage.actors.models import Structure, StructureSector
 from maillage.core import search as core_search
-from maillage.core.geo import BBox, bbox_around
+from maillage.core.geo import BBox, bbox_around, bbox_of
 from maillage.core.models import Territory
 from maillage.core.ratelimit import over_limit
 from maillage.core.registry import registry
@@ -131,7 +131,10 @@ def locate_address(territory: Territory, address: str, *, client_key: str = "") 
         except geocoding.GeocodingError as exc:
             cached = ("error", str(exc))
         else:
-            box = _territory_box(territory)
+            box = bbox_of(
+                ((lat, lon) for _, _, _, lat, lon in territory_communes(territory) if lat is not None),
+                margin_km=TERRITORY_MARGIN_KM,
+            )
             if box is not None and not box.contains(found.latitude, found.longitude):
                 cached = ("error", "Cette adresse est en dehors du territoire.")
             else:
@@ -144,23 +147,18 @@ def locate_address(territory: Territory, address: str, *, client_key: str = "") 
     return NearPoint(latitude, longitude, label)
 
 
-def _territory_box(territory: Territory) -> BBox | None:
-    points = [
-        (lat, lon)
-        for lat, lon in territory.communes.values_list("latitude", "longitude")
-        if lat is not None and lon is not None
-    ]
-    if not points:
-        return None
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    margin_lat = TERRITORY_MARGIN_KM / KM_PER_DEG_LAT
-    margin_lon = TERRITORY_MARGIN_KM / (KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(max(lats))))
-    return BBox(
-        west=min(lons) - margin_lon,
-        south=min(lats) - margin_lat,
-        east=max(lons) + margin_lon,
-        north=max(lats) + margin_lat,
-    )
+def territory_communes(territory: Territory) -> list[tuple[int, str, str, float | None, float | None]]:
+    """(id, INSEE code, name, latitude, longitude) of the territory's communes by name: read once per request
+    (the request's territory is its own copy) for the filters, the facets and the « autour de » list."""
+    cached = territory.__dict__.get("_directory_communes")
+    if cached is None:
+        cached = list(
+            territory.communes.order_by("name").values_list(
+                "pk", "insee_code", "name", "latitude", "longitude"
+            )
+        )
+        territory.__dict__["_directory_communes"] = cached
+    return cached
 
 
 def parse_filters(
@@ -170,12 +168,7 @@ def parse_filters(
 
     « autour de » is a commune (`autour`, an INSEE code) or an address (`adresse`, located with the BAN;
     `client_key` — the client's IP — limits how many new addresses one client may look up)."""
-    communes = {
-        code: (pk, name, lat, lon)
-        for pk, code, name, lat, lon in territory.communes.values_list(
-            "pk", "insee_code", "name", "latitude", "longitude"
-        )
-    }
+    communes = {code: (pk, name, lat, lon) for pk, code, name, lat, lon in territory_communes(territory)}
     filters = Filters(
         q=str(params.get("q", "") or "")[:200].strip(),
         family=_multi(params, "famille", Structure.Family.values),
@@ -221,8 +214,13 @@ def text_subquery(territory: Territory, query: str) -> RawSQL | None:
 # --- filtering -------------------------------------------------------------------------------------------
 
 
+def _km_per_degree_of_longitude(lat: float) -> float:
+    """The equirectangular scale shared by the SQL distance and the index's."""
+    return KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat))
+
+
 def _distance2(lat: float, lon: float) -> Any:
-    kx = KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat))
+    kx = _km_per_degree_of_longitude(lat)
     dx = (F("longitude") - lon) * kx
     dy = (F("latitude") - lat) * KM_PER_DEG_LAT
     return dx * dx + dy * dy
@@ -515,13 +513,13 @@ def run(
     distance2 = None
     point = filters.near_point
     if point is not None:
-        kx = KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(point.latitude))
+        kx = _km_per_degree_of_longitude(point.latitude)
         with np.errstate(invalid="ignore"):
             distance2 = ((index.longitude - point.longitude) * kx) ** 2 + (
                 (index.latitude - point.latitude) * KM_PER_DEG_LAT
             ) ** 2
             base &= distance2 <= filters.radius**2  # NaN (not located) compares False
-    communes = list(territory.communes.order_by("name").values_list("pk", "insee_code", "name"))
+    communes = [(pk, code, name) for pk, code, name, _, _ in territory_communes(territory)]
     masks = _facet_masks(index, filters, badge_masks, communes)
     matching = _all_but(base, masks, "")
     candidates = np.flatnonzero(matching)

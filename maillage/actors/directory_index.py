@@ -47,6 +47,7 @@ from django.db import connection, transaction
 
 from maillage.actors import taxonomy
 from maillage.actors.models import Structure, StructureSector
+from maillage.actors.querysets import StructureQuerySet
 from maillage.core.models import Territory
 from maillage.core.search_models import SearchDocument
 
@@ -91,6 +92,13 @@ class Codes:
 
     def __post_init__(self) -> None:
         self.lookup = {value: i + 1 for i, value in enumerate(self.values)}
+
+    @classmethod
+    def of(cls, values: list[Any], column: tuple[Any, ...], dtype: Any) -> Codes:
+        codes = cls(values, np.zeros(0, dtype=dtype))
+        lookup = codes.lookup.get
+        codes.codes = np.fromiter((lookup(v, 0) for v in column), dtype=dtype, count=len(column))
+        return codes
 
     def mask(self, selected: list[Any]) -> np.ndarray:
         wanted = np.zeros(len(self.values) + 1, dtype=bool)  # a lookup table by code (faster than isin)
@@ -249,7 +257,7 @@ def _build(territory: Territory) -> DirectoryIndex:
     families = list(Structure.Family.values)
     kinds = list(taxonomy.INCLUSION_KINDS)
     bands = list(taxonomy.WORKFORCE_BANDS)
-    published = Structure.objects.filter(territory=territory, status=Structure.Status.PUBLISHED)
+    published = StructureQuerySet.published(territory)  # what the public directory may show
     # The name order alone comes from the (territory, status, name) index, which covers it; the columns are
     # read unsorted (sorting whole rows by name costs twice as much on SQLite). A structure published
     # between the two reads is left out until the next rebuild, which its write has asked for.
@@ -271,28 +279,24 @@ def _build(territory: Territory) -> DirectoryIndex:
     columns = list(zip(*rows, strict=True)) if rows else [()] * 8
     pks = np.fromiter(columns[0], dtype=np.int64, count=n)
 
-    def coded(values: list[Any], column: tuple[Any, ...], dtype: Any) -> Codes:
-        lookup = {value: i + 1 for i, value in enumerate(values)}
-        return Codes(values, np.fromiter((lookup.get(v, 0) for v in column), dtype=dtype, count=n))
-
     latitude = np.fromiter((np.nan if v is None else v for v in columns[6]), dtype=np.float64, count=n)
     longitude = np.fromiter((np.nan if v is None else v for v in columns[7]), dtype=np.float64, count=n)
     index = DirectoryIndex(
         territory_id=territory.pk,
         version=version,
         pks=pks,
-        family=coded(families, columns[1], np.int8),
-        inclusion=coded(kinds, columns[2], np.int8),
-        workforce=coded(bands, columns[3], np.int8),
-        commune=coded(communes, columns[4], np.int16),
+        family=Codes.of(families, columns[1], np.int8),
+        inclusion=Codes.of(kinds, columns[2], np.int8),
+        workforce=Codes.of(bands, columns[3], np.int8),
+        commune=Codes.of(communes, columns[4], np.int16),
         esus=np.fromiter((bool(v) for v in columns[5]), dtype=bool, count=n),
         sectors={},
         latitude=latitude,
         longitude=longitude,
     )
-    pairs = StructureSector.objects.filter(
-        structure__territory=territory, structure__status=Structure.Status.PUBLISHED
-    ).values_list("sector", "structure_id")
+    pairs = StructureSector.objects.filter(structure__in=published.values("pk")).values_list(
+        "sector", "structure_id"
+    )
     by_sector: dict[str, list[int]] = {}
     for sector, structure_id in _fetch(pairs):
         by_sector.setdefault(sector, []).append(structure_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,6 +45,19 @@ def bbox_around(lat: float, lon: float, radius_km: float) -> BBox:
     dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
     dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * max(0.01, math.cos(math.radians(lat)))))
     return BBox(south=lat - dlat, west=lon - dlon, north=lat + dlat, east=lon + dlon)
+
+
+def bbox_of(points: Iterable[tuple[float, float]], *, margin_km: float = 0.0) -> BBox | None:
+    """The box enclosing (lat, lon) points, grown by `margin_km` on every side (None without points)."""
+    boxes = [bbox_around(lat, lon, margin_km) for lat, lon in points]
+    if not boxes:
+        return None
+    return BBox(
+        south=min(b.south for b in boxes),
+        west=min(b.west for b in boxes),
+        north=max(b.north for b in boxes),
+        east=max(b.east for b in boxes),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -83,3 +83,12 @@ def test_lambert93_grasse_town_hall():
     assert lat == pytest.approx(GRASSE[0], abs=1e-5)  # about a metre
     assert lon == pytest.approx(GRASSE[1], abs=1e-5)
     assert haversine_km(lat, lon, *GRASSE) < 0.005
+
+
+def test_bbox_of_points_with_a_margin():
+    from maillage.core.geo import bbox_of, haversine_km
+
+    box = bbox_of([(43.658, 6.925), (43.620, 6.971)], margin_km=15)
+    assert box.contains(43.64, 6.95) and not box.contains(48.86, 2.35)
+    assert haversine_km(box.south, 6.95, 43.620, 6.95) == pytest.approx(15, rel=0.01)
+    assert bbox_of([]) is None
