@@ -125,4 +125,4 @@ def animator_other(other_territory):
 
 # The quality harness's fixtures (matrix roles, example context) and the browser fixtures and hooks
 # (Chromium, live server, the `browser` marker's skip-or-fail rule).
-pytest_plugins = ["tests.harness.fixtures", "tests.browser.fixtures"]
+pytest_plugins = ["tests.harness.fixtures", "tests.browser.fixtures", "tests.browser.mailbox"]

@@ -896,7 +896,8 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
             "total": RegistrationQuerySet.registered(event).count(),
         },
     )
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, never no-referrer: the page's forms would post `Origin: null` and fail the CSRF check.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
