@@ -75,13 +75,14 @@ class SMTPInbox:
         return [
             m
             for m in mails
-            if (to is None or to in m.recipients) and (subject is None or subject.lower() in m.subject.lower())
+            if (to is None or to in m.recipients)
+            and (subject is None or subject.lower() in m.subject.lower())
         ]
 
     def wait_for(
         self, *, to: str | None = None, subject: str | None = None, count: int = 1, seconds: float = 15.0
     ) -> Mail:
-        """The `count`-th mail matching `to` and `subject`, waiting (bounded) for the live server to send it."""
+        """The `count`-th mail matching `to` and `subject`, waiting (bounded) for the live server."""
         deadline = time.monotonic() + seconds
         while True:
             found = self.matching(to=to, subject=subject)
