@@ -31,26 +31,30 @@ $(DEV_STAMP): pyproject.toml $(STAMP)
 	$(PIP) install --quiet -e ".[dev]"
 	@touch $@
 
-migrate: $(STAMP)
+# var/ is ignored by git: a fresh clone has none (config/env.py creates it too).
+var:
+	mkdir -p var
+
+migrate: $(STAMP) | var
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) migrate --noinput
 
-demo: $(STAMP)
+demo: $(STAMP) | var
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) createcachetable
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) demo
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) serve --dev
 
-serve: $(STAMP)
+serve: $(STAMP) | var
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) serve --dev
 
-test: $(DEV_STAMP)
-	$(PY) scripts/run_tests.py sqlite $(PYTEST_ARGS)
+test: $(DEV_STAMP) | var
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/run_tests.py sqlite $(PYTEST_ARGS)
 
-test-postgres: $(DEV_STAMP)
-	$(PY) scripts/run_tests.py postgres $(PYTEST_ARGS)
+test-postgres: $(DEV_STAMP) | var
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/run_tests.py postgres $(PYTEST_ARGS)
 
-test-browser: $(DEV_STAMP)
-	$(PY) scripts/run_tests.py sqlite -m browser $(PYTEST_ARGS)
+test-browser: $(DEV_STAMP) | var
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/run_tests.py sqlite -m browser $(PYTEST_ARGS)
 
 # Every check runs, even after a failure, so one run shows everything to fix; the target fails if any did.
 lint: $(DEV_STAMP)
