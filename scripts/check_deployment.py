@@ -3,6 +3,7 @@
 
     scripts/check_deployment.py full    # the CI stage « deployment »: PostgreSQL, the whole guide
     scripts/check_deployment.py proxy   # only nginx → `maillage serve` → the client's address (SQLite)
+    scripts/check_deployment.py readme  # the CI stage « readme »: `make demo PORT=…` as the README says
 
 `full` follows docs/deployment.md on this checkout: production settings from the environment (a random
 secret key, DATABASE_URL to a fresh PostgreSQL database `maillage_deploy`, Redis when it answers), `migrate`,
@@ -12,7 +13,11 @@ show), then `maillage serve` (gunicorn + worker + scheduler) behind nginx config
 pages answer 200, a static file is served, and the rate limit counts per client address (two clients on
 127.0.0.2 and 127.0.0.3, one of them forging X-Forwarded-For). Everything is stopped at the end.
 
-`proxy` is the last check alone, on a throw-away SQLite database (tests/deploy/test_nginx.py runs it).
+`readme` runs `make demo PORT=<free port>` in this checkout (its own process group), waits for the home
+page, fetches the same main pages over plain HTTP, then stops the whole group.
+
+`proxy` is the client-address check alone, on a throw-away SQLite database (tests/deploy/test_nginx.py
+runs it).
 
 nginx runs unprivileged-friendly: its own prefix, configuration, pid file, logs and temp paths in a
 temporary directory, `daemon off`, loopback ports only. Exit code 0 when every check passed.
@@ -215,18 +220,32 @@ def nginx_in_front(workdir: Path, *, upstream: str, static_root: Path) -> Iterat
 # --- HTTP through nginx ----------------------------------------------------------------------------------
 
 
-def fetch(port: int, path: str, *, source: str = "127.0.0.1", headers: dict[str, str] | None = None):
-    """GET https://HOST{path} through nginx, from the loopback address `source`: (status, headers, body)."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
-    conn = http.client.HTTPSConnection(
-        "127.0.0.1", port, timeout=60, context=context, source_address=(source, 0)
-    )
+def fetch(
+    port: int,
+    path: str,
+    *,
+    source: str = "127.0.0.1",
+    headers: dict[str, str] | None = None,
+    tls: bool = True,
+):
+    """GET https://HOST{path} (through nginx; http:// with tls=False) from the loopback address `source`:
+    (status, headers, body); status 0 when nothing answered."""
+    conn: http.client.HTTPConnection
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
+        conn = http.client.HTTPSConnection(
+            "127.0.0.1", port, timeout=90, context=context, source_address=(source, 0)
+        )
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=90, source_address=(source, 0))
     try:
         conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
         response = conn.getresponse()
         return response.status, dict(response.getheaders()), response.read()
+    except OSError as exc:  # no answer at all: status 0, the caller reports it
+        return 0, {}, str(exc).encode()
     finally:
         conn.close()
 
@@ -254,12 +273,12 @@ def first_link(html: str, prefix: str, exclude: set[str]) -> str | None:
     return None
 
 
-def check_pages(port: int) -> list[str]:
-    """The main pages answer 200 through nginx, and a static file of the home page is served."""
+def check_pages(port: int, *, tls: bool = True) -> list[str]:
+    """The main pages answer 200, and a static file of the home page is served (by nginx: cached a year)."""
     failures = []
 
     def get(path: str) -> str:
-        status, headers, body = fetch(port, path)
+        status, headers, body = fetch(port, path, tls=tls)
         say(f"  {status} {path}")
         if status != 200:
             failures.append(f"{path} : {status}")
@@ -284,11 +303,11 @@ def check_pages(port: int) -> list[str]:
     if static is None:
         failures.append("/ : aucun fichier statique référencé")
     else:
-        status, headers, body = fetch(port, static.group(1))
+        status, headers, body = fetch(port, static.group(1), tls=tls)
         cache_control = headers.get("Cache-Control", "")
         say(f"  {status} {static.group(1)} ({len(body)} octets, Cache-Control: {cache_control})")
-        if status != 200 or not body or "immutable" not in cache_control:
-            failures.append(f"{static.group(1)} : {status}, non servi par nginx depuis STATIC_ROOT")
+        if status != 200 or not body or (tls and "immutable" not in cache_control):
+            failures.append(f"{static.group(1)} : {status}, fichier statique non servi")
     return failures
 
 
@@ -346,23 +365,37 @@ def redis_url() -> str | None:
     return "redis://127.0.0.1:6379/15"
 
 
+def wait_answer(port: int, *, tls: bool = True, deadline_seconds: float = DEADLINE_SECONDS) -> None:
+    """Gunicorn's port opens before its workers have loaded Django: wait for a first answer."""
+    deadline = time.monotonic() + deadline_seconds
+    status = 0
+    while time.monotonic() < deadline:
+        status = fetch(port, "/api/v1/sante", tls=tls)[0]
+        if status == 200:
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"/api/v1/sante ne répond pas 200 à travers nginx (dernier statut : {status})")
+
+
 def serve_and_check(workdir: Path, env: dict[str, str], *, pages: bool) -> list[str]:
     upstream = env["MAILLAGE_BIND"]
     port = int(upstream.rsplit(":", 1)[1])
     serve_log = workdir / "serve.log"
-    with running([venv_bin("maillage"), "serve"], env=env, log=serve_log, name="maillage serve") as serve:
-        wait_port(port, serve, serve_log)
-        say(f"maillage serve (gunicorn + worker + planificateur) écoute sur {upstream}")
-        failures: list[str] = []
-        with nginx_in_front(
-            workdir, upstream=upstream, static_root=Path(env["MAILLAGE_STATIC_ROOT"])
-        ) as https:
-            if pages:
-                failures += check_pages(https)
-            failures += check_client_addresses(https)
-        if serve.poll() is not None:
-            failures.append(f"maillage serve s'est arrêté (code {serve.returncode})")
-    say("maillage serve : fin du journal\n" + tail(serve_log, 1500))
+    failures: list[str] = []
+    try:
+        with running([venv_bin("maillage"), "serve"], env=env, log=serve_log, name="maillage serve") as serve:
+            wait_port(port, serve, serve_log)
+            say(f"maillage serve (gunicorn + worker + planificateur) écoute sur {upstream}")
+            static_root = Path(env["MAILLAGE_STATIC_ROOT"])
+            with nginx_in_front(workdir, upstream=upstream, static_root=static_root) as https:
+                wait_answer(https)
+                if pages:
+                    failures += check_pages(https)
+                failures += check_client_addresses(https)
+            if serve.poll() is not None:
+                failures.append(f"maillage serve s'est arrêté (code {serve.returncode})")
+    finally:
+        say("maillage serve : fin du journal\n" + tail(serve_log, 3000))
     return failures
 
 
@@ -398,14 +431,45 @@ def check_proxy(workdir: Path) -> list[str]:
     return serve_and_check(workdir, env, pages=False)
 
 
+def check_readme(workdir: Path) -> list[str]:
+    """As a newcomer reads the README: `make demo` in this checkout (on another port), then the pages."""
+    port = int(os.environ.get("MAILLAGE_README_PORT") or free_port())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAILLAGE_") and k != "DATABASE_URL"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("REDIS_URL", None)
+    log = workdir / "make-demo.log"
+    make = shutil.which("make") or "/usr/bin/make"
+    failures: list[str] = []
+    say(f"$ make demo PORT={port}")
+    try:
+        with running([make, "demo", f"PORT={port}"], env=env, log=log, name="make demo") as demo:
+            # The first run installs and loads the demo before serving: a long wait, bounded.
+            deadline = time.monotonic() + 900
+            while time.monotonic() < deadline and demo.poll() is None:
+                if fetch(port, "/", tls=False)[0] == 200:
+                    break
+                time.sleep(1)
+            else:
+                raise RuntimeError(f"make demo ne sert pas la page d'accueil sur le port {port}")
+            failures += check_pages(port, tls=False)
+            if demo.poll() is not None:
+                failures.append(f"make demo s'est arrêté (code {demo.returncode})")
+    finally:
+        say("make demo : fin du journal\n" + tail(log, 3000))
+    return failures
+
+
+CHECKS = {"full": check_full, "proxy": check_proxy, "readme": check_readme}
+
+
 def main(argv: list[str]) -> int:
-    if argv not in (["full"], ["proxy"]):
+    if len(argv) != 1 or argv[0] not in CHECKS:
         print(__doc__, file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="maillage-deploy-") as tmp:
         workdir = Path(tmp)
         try:
-            failures = check_full(workdir) if argv == ["full"] else check_proxy(workdir)
+            failures = CHECKS[argv[0]](workdir)
         except RuntimeError as exc:
             failures = [str(exc)]
     for failure in failures:
