@@ -9,8 +9,10 @@ MAILLAGE := $(VENV)/bin/maillage
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
+# `make demo PORT=8765` serves elsewhere than 8000 (the CI's « readme » stage does).
+PORT ?= 8000
 
-.PHONY: demo test test-postgres test-browser lint format bench serve migrate clean help
+.PHONY: demo test test-postgres test-browser lint format bench serve migrate lock clean help
 
 help:
 	@echo "make demo          — installe, migre, charge la démo et sert sur http://127.0.0.1:8000"
@@ -18,39 +20,56 @@ help:
 	@echo "make test-postgres — la même suite sur la base PostgreSQL de DATABASE_URL (recréée)"
 	@echo "make lint          — ruff, djlint, migrations manquantes, sens des dépendances"
 	@echo "make bench         — les mesures de performance (bench/)"
+	@echo "make lock          — recalcule requirements/lock*.txt depuis pyproject.toml (versions exactes, empreintes)"
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(VENV)/bin/activate
-	$(PIP) install --quiet -e .
+# Installs come from the lock files (exact versions, hashes), then Maillage itself without dependencies.
+$(STAMP): pyproject.toml requirements/lock.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements/lock.txt
+	$(PIP) install --quiet --no-deps -e .
 	@touch $@
 
-$(DEV_STAMP): pyproject.toml $(STAMP)
-	$(PIP) install --quiet -e ".[dev]"
+$(DEV_STAMP): pyproject.toml requirements/lock-dev.txt $(STAMP)
+	$(PIP) install --quiet -r requirements/lock-dev.txt
+	$(PIP) install --quiet --no-deps -e .
 	@touch $@
 
-migrate: $(STAMP)
+# Re-computes both lock files from pyproject.toml (after adding or raising a dependency): one command.
+# The dev lock is the superset; the runtime lock is constrained by it, so both agree on every version.
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-header \
+	--annotation-style line --index-url https://pypi.org/simple --upgrade --quiet
+lock: | $(VENV)/bin/activate
+	$(PIP) install --quiet "uv>=0.5,<1"
+	$(UV_COMPILE) --extra dev -o requirements/lock-dev.txt
+	$(UV_COMPILE) -c requirements/lock-dev.txt -o requirements/lock.txt
+
+# var/ is ignored by git: a fresh clone has none (config/env.py creates it too).
+var:
+	mkdir -p var
+
+migrate: $(STAMP) | var
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) migrate --noinput
 
-demo: $(STAMP)
+demo: $(STAMP) | var
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) createcachetable
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) demo
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) serve --dev
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) serve --dev --bind 127.0.0.1:$(PORT)
 
-serve: $(STAMP)
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) serve --dev
+serve: $(STAMP) | var
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(MAILLAGE) serve --dev --bind 127.0.0.1:$(PORT)
 
-test: $(DEV_STAMP)
-	$(PY) scripts/run_tests.py sqlite $(PYTEST_ARGS)
+test: $(DEV_STAMP) | var
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/run_tests.py sqlite $(PYTEST_ARGS)
 
-test-postgres: $(DEV_STAMP)
-	$(PY) scripts/run_tests.py postgres $(PYTEST_ARGS)
+test-postgres: $(DEV_STAMP) | var
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/run_tests.py postgres $(PYTEST_ARGS)
 
-test-browser: $(DEV_STAMP)
-	$(PY) scripts/run_tests.py sqlite -m browser $(PYTEST_ARGS)
+test-browser: $(DEV_STAMP) | var
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/run_tests.py sqlite -m browser $(PYTEST_ARGS)
 
 # Every check runs, even after a failure, so one run shows everything to fix; the target fails if any did.
 lint: $(DEV_STAMP)

@@ -27,7 +27,9 @@ _load_dotenv(BASE_DIR / ".env")
 
 
 def get_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; an empty value (`NAME=` as in `.env.example`) means the default."""
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
 
 
 def get_bool(name: str, default: bool = False) -> bool:
@@ -54,9 +56,23 @@ def get_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def ensure_dir(path: str | Path) -> Path:
+    """Create a directory the application writes to (and its parents) if it is missing.
+
+    `var/` is ignored by git, so a fresh clone has none: the SQLite file, uploads and collected static files
+    would otherwise fail on their first write (« unable to open database file »).
+    """
+    directory = Path(path)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+# Everything the application writes by default (SQLite file, uploads, collected static files, CI logs).
+VAR_DIR = Path(get_str("MAILLAGE_VAR_DIR", str(BASE_DIR / "var")))
+
 SECRET_KEY = get_str("MAILLAGE_SECRET_KEY")
 DATABASE_URL = get_str("DATABASE_URL")
-SQLITE_PATH = get_str("MAILLAGE_SQLITE_PATH", str(BASE_DIR / "var" / "maillage.sqlite3"))
+SQLITE_PATH = get_str("MAILLAGE_SQLITE_PATH", str(VAR_DIR / "maillage.sqlite3"))
 REDIS_URL = get_str("REDIS_URL")
 DEBUG = get_bool("MAILLAGE_DEBUG", False)
 EXTRA_ALLOWED_HOSTS = get_list("MAILLAGE_EXTRA_ALLOWED_HOSTS")
@@ -70,11 +86,15 @@ EMAIL_USE_SSL = get_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = get_str("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.localhost>")
 MAP_TILES_URL = get_str("MAILLAGE_MAP_TILES_URL", "")
 MAP_TILES_ATTRIBUTION = get_str("MAILLAGE_MAP_TILES_ATTRIBUTION", "")
-MEDIA_ROOT = get_str("MAILLAGE_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
-STATIC_ROOT = get_str("MAILLAGE_STATIC_ROOT", str(BASE_DIR / "var" / "static"))
+MEDIA_ROOT = get_str("MAILLAGE_MEDIA_ROOT", str(VAR_DIR / "media"))
+STATIC_ROOT = get_str("MAILLAGE_STATIC_ROOT", str(VAR_DIR / "static"))
 DEMO_TODAY = get_str("MAILLAGE_DEMO_TODAY", "")
 SENTRY_DSN = get_str("SENTRY_DSN")
 HSTS_SECONDS = get_int("MAILLAGE_HSTS_SECONDS", 31536000)
 SECURE_SSL_REDIRECT = get_bool("MAILLAGE_SECURE_SSL_REDIRECT", True)
 GUNICORN_WORKERS = get_int("MAILLAGE_WEB_WORKERS", 2)
+GUNICORN_THREADS = get_int("MAILLAGE_WEB_THREADS", 4)
 BIND = get_str("MAILLAGE_BIND", "127.0.0.1:8000")
+# Addresses (IPs or CIDR networks) of the reverse proxies allowed to say who the client is (X-Forwarded-For);
+# empty: nobody, REMOTE_ADDR is the client. See maillage.core.ratelimit.client_ip and docs/deployment.md.
+TRUSTED_PROXIES = get_list("MAILLAGE_TRUSTED_PROXIES")

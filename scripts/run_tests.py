@@ -44,7 +44,8 @@ def main(argv: list[str]) -> int:
         return 2
     backend, extra = argv[0], argv[1:]
     env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    # Always the test settings, whatever the shell exports (`maillage` itself defaults to production).
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     # The sync Playwright API inside Django's live-server tests (see tests/browser/fixtures.py).
     env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     args = [sys.executable, "-m", "pytest", "-n", workers(), "--dist", "worksteal", "-ra"]

@@ -19,6 +19,9 @@ from maillage.core.hosts import TerritoryHosts  # noqa: E402
 
 ALLOWED_HOSTS = TerritoryHosts(extra=env.EXTRA_ALLOWED_HOSTS)
 MAILLAGE_DEFAULT_TERRITORY = env.DEFAULT_TERRITORY
+# Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For tells the client's address; empty: none.
+# One function reads it: maillage.core.ratelimit.client_ip (rate limits, django-axes, django-allauth).
+MAILLAGE_TRUSTED_PROXIES = env.TRUSTED_PROXIES
 # Seconds a process keeps the host → territory answer (maillage.core.middleware); 0 turns the cache off.
 MAILLAGE_TERRITORY_CACHE_SECONDS = 30
 
@@ -118,6 +121,8 @@ def sqlite_database(path: str) -> dict:
 if env.DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
+    # A fresh clone has no var/ (ignored by git): SQLite cannot create its file in a missing directory.
+    env.ensure_dir(Path(env.SQLITE_PATH).parent)
     DATABASES = {"default": sqlite_database(env.SQLITE_PATH)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -192,6 +197,8 @@ MFA_ADAPTER = "maillage.accounts.adapter.MFAAdapter"
 AXES_FAILURE_LIMIT = 8
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind a reverse proxy (X-Forwarded-For from MAILLAGE_TRUSTED_PROXIES only).
+AXES_CLIENT_IP_CALLABLE = "maillage.core.ratelimit.axes_client_ip"
 AXES_USERNAME_CALLABLE = "maillage.accounts.security.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True

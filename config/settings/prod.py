@@ -5,7 +5,11 @@ from config.settings.base import env
 
 DEBUG = False
 if not env.SECRET_KEY:
-    raise ImproperlyConfigured("MAILLAGE_SECRET_KEY doit être défini en production.")
+    raise ImproperlyConfigured(
+        "MAILLAGE_SECRET_KEY doit être défini en production (réglages config.settings.prod, ceux de la "
+        "commande `maillage` par défaut). Pour la démonstration : `make demo`, `make serve`, "
+        "`maillage serve --dev` ou DJANGO_SETTINGS_MODULE=config.settings.dev."
+    )
 SECRET_KEY = env.SECRET_KEY
 
 SECURE_SSL_REDIRECT = env.SECURE_SSL_REDIRECT

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from maillage.core.mail import layout_context, send_prepared_message_on_commit
 from maillage.core.models import Territory
+from maillage.core.ratelimit import client_ip
 
 
 def territory_for(request: HttpRequest | None) -> Territory | None:
@@ -43,6 +44,10 @@ class _TerritorySite:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's rate limits key on the same client address as the rest (MAILLAGE_TRUSTED_PROXIES)."""
+        return client_ip(request)
+
     def _absolute(self, request: HttpRequest | None, path: str) -> str:
         territory = territory_for(request)
         if territory is None:

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from maillage.actors import directory, taxonomy
 from maillage.actors.models import Structure
 from maillage.actors.querysets import StructureQuerySet
+from maillage.core.ratelimit import client_ip
 
 router = Router(tags=["structures"])
 
@@ -116,7 +117,7 @@ class StructureFilters(Schema):
 )
 def list_structures(request, filters: Query[StructureFilters]):
     territory = request.territory
-    parsed = directory.parse_filters(request.GET, territory, client_key=request.META.get("REMOTE_ADDR", ""))
+    parsed = directory.parse_filters(request.GET, territory, client_key=client_ip(request))
     if parsed.errors:
         return 400, {"detail": " ".join(parsed.errors)}
     page = directory.run(parsed, territory, page=filters.page)

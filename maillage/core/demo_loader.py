@@ -24,7 +24,9 @@ EX_POLE_AZUR_PROVENCE = 5
 VALLEE_DU_LOUP_COMMUNES = ("06003", "06028", "06134")  # Andon, Caille, Séranon
 
 # Every contact below is fictitious (the .example domain, a telephone number in a range kept for fiction).
+# "demo": the footer says once that the people, structures and events shown are fictitious.
 _GRASSE_SETTINGS = {
+    "demo": True,
     "publisher_name": "Communauté d'agglomération du Pays de Grasse (démonstration)",
     "publication_director": "Le président ou la présidente de la communauté d'agglomération",
     "host_name": "Instance de démonstration locale (aucun hébergeur)",
@@ -32,6 +34,7 @@ _GRASSE_SETTINGS = {
     "host_contact": "—",
 }
 _LOUP_SETTINGS = {
+    "demo": True,
     "publisher_name": "Syndicat mixte de la Vallée du Loup (territoire fictif de démonstration)",
     "host_name": "Instance de démonstration locale (aucun hébergeur)",
     "host_address": "Cet ordinateur",

@@ -27,6 +27,23 @@
     }
   });
 
+  /* « Plus » (a <details> menu, usable without JavaScript): Escape closes it and gives the focus back to its
+     summary; a click elsewhere closes it. */
+  var more = document.querySelector("[data-nav-more]");
+  if (more) {
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && more.open) {
+        more.open = false;
+        more.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (more.open && !more.contains(event.target)) {
+        more.open = false;
+      }
+    });
+  }
+
   /* An error summary takes the focus when the page loads, so screen-reader users hear it first. */
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {

@@ -1,7 +1,9 @@
 """`maillage serve`: the web server, the task worker and the scheduler, as three supervised child processes.
 
-- web: gunicorn (`MAILLAGE_WEB_WORKERS` workers on `MAILLAGE_BIND`), or with `--dev` Django's `runserver
-  --noreload` and the dev settings;
+- web: gunicorn (`MAILLAGE_WEB_WORKERS` processes of `MAILLAGE_WEB_THREADS` threads each — the `gthread`
+  worker class, which the code assumes: the directory's in-memory index is shared by the threads of a process
+  and rebuilt in a background thread, see maillage/actors/directory_index.py — on `MAILLAGE_BIND`), or with
+  `--dev` Django's `runserver --noreload` and the dev settings;
 - worker: `maillage worker` (queues default and mail);
 - scheduler: `maillage scheduler`.
 
@@ -47,7 +49,10 @@ class Child:
     process: subprocess.Popen | None = None
 
 
-def build_children(*, dev: bool, bind: str, workers: int) -> list[Child]:
+WORKER_CLASS = "gthread"
+
+
+def build_children(*, dev: bool, bind: str, workers: int, threads: int = 4) -> list[Child]:
     manage = [sys.executable, "-m", "maillage.cli"]
     if dev:
         web = [*manage, "runserver", "--noreload", bind]
@@ -59,6 +64,10 @@ def build_children(*, dev: bool, bind: str, workers: int) -> list[Child]:
             "config.wsgi:application",
             "--workers",
             str(workers),
+            "--worker-class",
+            WORKER_CLASS,
+            "--threads",
+            str(threads),
             "--bind",
             bind,
             "--access-logfile",
@@ -83,6 +92,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Serveur de développement de Django (runserver) et réglages de développement.",
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            help="Fils par processus web gunicorn (défaut : MAILLAGE_WEB_THREADS).",
+        )
         parser.add_argument("--bind", default=None, help="Adresse d'écoute (défaut : MAILLAGE_BIND).")
         parser.add_argument(
             "--workers",
@@ -92,9 +107,20 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, dev: bool = False, bind: str | None = None, workers: int | None = None, **options
+        self,
+        *args,
+        dev: bool = False,
+        bind: str | None = None,
+        workers: int | None = None,
+        threads: int | None = None,
+        **options,
     ) -> None:
-        children = build_children(dev=dev, bind=bind or env.BIND, workers=workers or env.GUNICORN_WORKERS)
+        children = build_children(
+            dev=dev,
+            bind=bind or env.BIND,
+            workers=workers or env.GUNICORN_WORKERS,
+            threads=threads or env.GUNICORN_THREADS,
+        )
         child_env = dict(os.environ)
         if dev:
             child_env["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
