@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers load balancers whatever the Host header or scheme (see maillage/core/health.py).
+    "maillage.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.TerritoryMiddleware",
@@ -252,6 +254,9 @@ TASKS = {
 }
 MAILLAGE_TASK_REAP_AFTER = timedelta(minutes=30)
 MAILLAGE_SCHEDULER_TICK_SECONDS = 5
+# The worker writes a heartbeat every minute (periodic job core.worker_heartbeat); older than this, /healthz
+# answers 503.
+MAILLAGE_WORKER_HEARTBEAT_STALE = timedelta(minutes=5)
 
 # Security headers. The Content-Security-Policy is built from settings: the map-tile host is added only
 # when tiles are configured.

@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import CACHES, env
 
 DEBUG = False
 if not env.SECRET_KEY:
@@ -25,3 +25,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# A Redis that does not answer fails a request (and /healthz) in 3 s instead of hanging a worker.
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 3, "socket_timeout": 3}

@@ -8,7 +8,7 @@ from maillage.actors import taxonomy
 from maillage.actors.importers import TARGET_FIELDS
 from maillage.actors.models import Structure
 from maillage.core.models import Commune, Territory
-from maillage.core.uploads import clean_image
+from maillage.core.uploads import clean_upload
 
 PERSONAL_NOTICE = (
     "La personne à contacter n'est jamais publiée : seuls l'animation du territoire et les gestionnaires "
@@ -90,7 +90,7 @@ class StructureForm(forms.ModelForm):
         upload = self.cleaned_data.get("logo_upload")
         if not upload:
             return None
-        return clean_image(upload, max_side=800)
+        return clean_upload(upload, kind="logo").file
 
     def structure_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if k not in ("sectors", "logo_upload")}

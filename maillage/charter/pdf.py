@@ -1,90 +1,21 @@
-"""PDFs of the charter and of a signature certificate, drawn by WeasyPrint from HTML templates.
-
-The `url_fetcher` only serves our own static files (looked up by the staticfiles finders, or in
-STATIC_ROOT): any other URL — a remote image, a file:// path, data from a user's Markdown — is refused, so
-a PDF never makes WeasyPrint fetch anything outside.
-"""
+"""PDFs of the charter and of a signature certificate, drawn by core's renderer (`maillage.core.pdf`: its
+URL fetcher reads only our own static and media files), plus the charter's rate limit and cache."""
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
-
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
-from django.utils.http import content_disposition_header
 
+from maillage.core import pdf as core_pdf
+from maillage.core.pdf import render_pdf
 from maillage.core.ratelimit import client_ip, over_limit
 
-
-class RefusedURL(ValueError):
-    pass
-
-
-def static_path(url: str) -> Path | None:
-    """The file behind a URL of our static files, or None."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("", "http", "https") or parts.query:
-        return None
-    path = parts.path
-    if not path.startswith(settings.STATIC_URL):
-        return None
-    relative = path[len(settings.STATIC_URL) :]
-    if not relative or ".." in Path(relative).parts:
-        return None
-    found = finders.find(relative)
-    if found:
-        return Path(found)
-    if settings.STATIC_ROOT:
-        candidate = Path(settings.STATIC_ROOT) / relative
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def static_only_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    path = static_path(url)
-    if path is None:
-        raise RefusedURL(f"Ressource refusée dans un PDF : {url}")
-    mime, _ = mimetypes.guess_type(path.name)
-    return {"string": path.read_bytes(), "mime_type": mime or "application/octet-stream"}
-
-
-def _fetcher() -> Any:
-    """The fetcher in the shape the installed WeasyPrint wants: a `URLFetcher` subclass (≥ 66) or a
-    function returning a dict (older)."""
-    from weasyprint import urls  # heavy import (cairo, pango): loaded only when a PDF is drawn
-
-    if not hasattr(urls, "URLFetcherResponse"):
-        return static_only_fetcher
-
-    class StaticOnlyFetcher(urls.URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            found = static_only_fetcher(url)
-            return urls.URLFetcherResponse(
-                url, body=found["string"], headers={"Content-Type": found["mime_type"]}
-            )
-
-    return StaticOnlyFetcher()
-
-
-def render_pdf(template: str, context: dict[str, Any], *, base_url: str) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=base_url, url_fetcher=_fetcher()).write_pdf()
+__all__ = ["cached_pdf", "pdf_response", "rate_limited", "render_pdf", "too_many_response"]
 
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """Shown in the browser (a public text, not a private file)."""
+    return core_pdf.pdf_response(data, filename, inline=True, private=False)
 
 
 # Drawing a PDF costs about a second of CPU: anonymous visitors get at most PDF_RATE drawings per minute and

@@ -44,6 +44,13 @@ def register_background_work() -> None:
     )
     registry.add_periodic_job(
         PeriodicJob(
+            key="core.worker_heartbeat",
+            every=timedelta(minutes=1),
+            task_path="maillage.core.health.worker_heartbeat_task",
+        )
+    )
+    registry.add_periodic_job(
+        PeriodicJob(
             key="core.personal_data_retention",
             every=timedelta(days=1),
             task_path="maillage.core.tasks.run_retention_task",

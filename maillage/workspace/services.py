@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from maillage.core.models import Territory
 from maillage.core.search import index_document
 from maillage.core.text import render_markdown
-from maillage.core.uploads import DOCUMENT_KINDS, CheckedUpload, validate_upload
+from maillage.core.uploads import CleanUpload, clean_upload
 from maillage.events import services as event_services
 from maillage.events.models import Event
 from maillage.events.models import Kind as EventKind
@@ -419,17 +419,17 @@ def import_all_feeds(*, allow_loopback: bool | None = None) -> dict[str, int]:
 # --- documents --------------------------------------------------------------------------------------------
 
 
-def _check_file(file: Any) -> CheckedUpload:
+def _check_file(file: Any) -> CleanUpload:
     if file is None:
         raise ValidationError({"file": "Choisissez un fichier."})
     try:
-        return validate_upload(file, kinds=DOCUMENT_KINDS)
+        return clean_upload(file, kind="document")
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from None
 
 
 def _add_version(
-    *, actor: Any, document: Document, file: Any, checked: CheckedUpload, note: str
+    *, actor: Any, document: Document, file: Any, checked: CleanUpload, note: str
 ) -> DocumentVersion:
     number = (document.versions.aggregate(n=models.Max("number"))["n"] or 0) + 1
     version = DocumentVersion(
@@ -441,8 +441,7 @@ def _add_version(
         note=(note or "").strip()[:300],
         uploaded_by=actor,
     )
-    file.seek(0)
-    version.file.save(checked.name, file, save=False)
+    version.file.save(checked.name, checked.file, save=False)  # the cleaned file, never the original
     version.save()
     Document.objects.filter(pk=document.pk).update(updated_at=timezone.now())
     return version

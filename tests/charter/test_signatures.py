@@ -12,7 +12,6 @@ from django.db import IntegrityError, connection, transaction
 
 from maillage.charter import services
 from maillage.charter.models import Signature, SignatureEvent, VersionStatus
-from maillage.charter.pdf import RefusedURL, static_only_fetcher
 from maillage.charter.querysets import signatories, signatory_structure_ids
 from tests.charter.factories import SignatureFactory, VersionFactory, adopted_version
 from tests.factories import MembershipFactory, StructureFactory, TerritoryFactory, UserFactory
@@ -279,22 +278,6 @@ def test_a_withdrawn_signature_leaves_the_public_list(territory, structure, mana
     services.withdraw_signature(actor=manager, signature=signature, reason="Départ")
     assert signatories(territory) == []
     assert VersionFactory._meta.model.objects.count() == 1
-
-
-def test_the_pdf_fetcher_serves_our_static_files_only():
-    assert (
-        static_only_fetcher("https://ess.paysdegrasse.test/static/css/charter_print.css")["mime_type"]
-        == "text/css"
-    )
-    for url in (
-        "https://evil.example/static/../../etc/passwd",
-        "/static/../config/settings/base.py",
-        "file:///etc/passwd",
-        "https://evil.example/image.png",
-        "/media/x.png",
-    ):
-        with pytest.raises(RefusedURL):
-            static_only_fetcher(url)
 
 
 def test_the_charter_pdf(client, territory):

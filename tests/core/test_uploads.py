@@ -8,10 +8,26 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
+from pypdf import PdfWriter
 
-from maillage.core.uploads import clean_image, private_file_response, safe_name, validate_upload
+from maillage.core.uploads import (
+    clean_image,
+    clean_upload,
+    private_file_response,
+    safe_name,
+    validate_upload,
+)
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+def real_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = real_pdf()
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
@@ -145,14 +161,12 @@ def test_png_stays_png_and_keeps_transparency():
     assert b"Jeanne Dupont" not in data
 
 
-def test_output_format_and_max_side():
-    cleaned = clean_image(
-        upload("grand.png", image_bytes("PNG", size=(400, 100))), output="WEBP", max_side=100
-    )
-    assert cleaned.name == "grand.webp"
+def test_a_logo_is_scaled_down_to_800_pixels():
+    cleaned = clean_upload(upload("grand.png", image_bytes("PNG", size=(1600, 400))), kind="logo").file
+    assert cleaned.name == "grand.png"
     with Image.open(cleaned) as img:
-        assert img.format == "WEBP"
-        assert img.size == (100, 25)
+        assert img.format == "PNG"
+        assert img.size == (800, 200)
 
 
 def test_decompression_bomb_is_refused_before_decoding(settings):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from maillage.core.models import PersonalDataAccess
 from maillage.core.registry import registry
 from maillage.core.tokens import make_token
-from maillage.events import pdf, services
+from maillage.events import services
 from maillage.events.models import Event, Registration, Status
 from tests.events.factories import EventFactory, RegistrationFactory, paris
 
@@ -218,18 +218,6 @@ def test_pdfs_signin_sheet_attestation_programme(client, territory, animator):
     assert client.get(f"/agenda/{event.slug}/attestation/{present.pk}.pdf").content.startswith(b"%PDF")
     assert client.get(f"/agenda/{event.slug}/attestation/{absent.pk}.pdf").status_code == 404
     assert client.get("/agenda/programme.pdf").content.startswith(b"%PDF")
-
-
-def test_pdf_fetcher_serves_only_our_files():
-    assert pdf.url_fetcher(pdf.BASE_URL + "static/css/events_print.css")["string"]
-    for url in [
-        "https://example.org/x.css",
-        "file:///etc/passwd",
-        pdf.BASE_URL + "static/../../etc/passwd",
-        "data:text/css,x",
-    ]:
-        with pytest.raises(pdf.FetchRefused):
-            pdf.url_fetcher(url)
 
 
 def test_check_in_page_under_a_time_limited_token(client, territory):

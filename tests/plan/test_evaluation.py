@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
-from maillage.plan import pdf, personal_data, services
+from maillage.plan import personal_data, services
 from maillage.plan.models import Evaluation, EvaluationComment
 from maillage.plan.views import _report_context
 from tests.events.factories import EventFactory, paris
@@ -137,19 +137,6 @@ def test_pdf_of_the_report(evaluation, client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-
-
-def test_pdf_fetcher_reads_only_our_static_files():
-    css = pdf.static_only_fetcher("https://ess.example/static/css/plan-print.css")
-    assert b"@page" in css.read()
-    for url in [
-        "https://evil.example/track.png",
-        "file:///etc/passwd",
-        "https://ess.example/static/../../config/settings/base.py",
-        "https://ess.example/media/private.pdf",
-    ]:
-        with pytest.raises(pdf.ForbiddenFetch):
-            pdf.static_only_fetcher(url)
 
 
 def test_personal_data_export_and_erase(evaluation, member, structure):
