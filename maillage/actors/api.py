@@ -4,8 +4,11 @@ Generic (public) contacts only; the personal contact of a structure never appear
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from typing import Annotated, Any
+
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from pydantic import BeforeValidator
 
 from maillage.actors import directory, taxonomy
 from maillage.actors.models import Structure
@@ -85,8 +88,18 @@ class StructurePageOut(Schema):
     facets: list[FacetOut]
 
 
-class ErrorOut(Schema):
-    detail: str
+def _yes_no(value: Any) -> Any:
+    """`esus=oui` as well as `true` or `1` (the search page's form sends `1`)."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("1", "true", "oui", "on", "vrai"):
+            return True
+        if word in ("", "0", "false", "non", "off", "faux"):
+            return False
+    return value
+
+
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 
 
 class StructureFilters(Schema):
@@ -97,12 +110,12 @@ class StructureFilters(Schema):
     commune: list[str] = []
     effectif: list[str] = []
     badge: list[str] = []
-    esus: bool = False
+    esus: YesNo = Field(False, description="true, false, 1, 0, oui ou non")
     autour: str = ""
     adresse: str = ""
     rayon: int = 10
     tri: str = ""
-    page: int = 1
+    page: int = Field(1, ge=1)
 
 
 @router.get(
@@ -112,15 +125,24 @@ class StructureFilters(Schema):
     f"{', '.join(taxonomy.INCLUSION_GROUPS)}), `secteur`, `commune` (code INSEE), `effectif`, `esus`, "
     "`autour` (code INSEE) ou `adresse` (localisée avec la Base Adresse Nationale) et `rayon` (km), "
     "`tri` (pertinence, nom, distance). 20 par page, avec les facettes. Une commune ou une adresse "
-    "introuvable répond 400 avec le message.",
-    response={200: StructurePageOut, 400: ErrorOut},
+    "introuvable répond 400 avec le message ; une page au-delà de la dernière répond 404.",
+    response={200: StructurePageOut, 400: None, 404: None},
 )
 def list_structures(request, filters: Query[StructureFilters]):
     territory = request.territory
-    parsed = directory.parse_filters(request.GET, territory, client_key=client_ip(request))
+    known = {code for _pk, code, _name, _lat, _lon in directory.territory_communes(territory)}
+    unknown = [code for code in dict.fromkeys(filters.commune) if code not in known]
+    if unknown:
+        codes = ", ".join(code[:10] for code in unknown[:5])
+        raise HttpError(400, f"Commune inconnue dans le territoire (code INSEE) : {codes}.")
+    params = request.GET.copy()
+    params.setlist("esus", ["1"] if filters.esus else [])  # the page's form reads only « 1 »
+    parsed = directory.parse_filters(params, territory, client_key=client_ip(request))
     if parsed.errors:
-        return 400, {"detail": " ".join(parsed.errors)}
+        raise HttpError(400, " ".join(parsed.errors))
     page = directory.run(parsed, territory, page=filters.page)
+    if filters.page > page.num_pages:
+        raise HttpError(404, f"La page {filters.page} n'existe pas : il y a {page.num_pages} page(s).")
     return {
         "items": page.structures,
         "count": page.total,
@@ -131,9 +153,15 @@ def list_structures(request, filters: Query[StructureFilters]):
     }
 
 
-@router.get("/structures/{slug}", response=StructureDetailOut, summary="Une structure")
+@router.get("/structures/{slug}", response={200: StructureDetailOut, 404: None}, summary="Une structure")
 def get_structure(request, slug: str):
-    return get_object_or_404(
-        StructureQuerySet.published(request.territory).select_related("commune").prefetch_related("sectors"),
-        slug=slug,
+    structure = (
+        StructureQuerySet.published(request.territory)
+        .select_related("commune")
+        .prefetch_related("sectors")
+        .filter(slug=slug)
+        .first()
     )
+    if structure is None:
+        raise HttpError(404, "Aucune structure publiée du territoire ne porte cet identifiant.")
+    return structure

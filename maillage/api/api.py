@@ -1,31 +1,63 @@
 """The versioned public API: every app's ninja router, assembled under /api/v1/.
 
 OpenAPI schema at /api/v1/openapi.json, documentation served locally at /api/docs (and /api/v1/docs).
-The API answers for the territory of the request's host, like the pages.
+The API answers for the territory of the request's host, like the pages. Errors are RFC 9457 problem
+details, answered by the exception handlers installed here and documented in the schema (see `problems`).
 """
 
-from ninja import NinjaAPI
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI, Schema
 
 from maillage.actors.api import router as actors_router
+from maillage.api import problems
+from maillage.charter.api import router as charter_router
+from maillage.events.api import router as events_router
+from maillage.newsletter.api import router as newsletter_router
+from maillage.plan.api import router as plan_router
+from maillage.workspace.api import router as workspace_router
 
-api = NinjaAPI(
+HEALTH_PATH = "/sante"
+
+
+class MaillageAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        prefix = self.get_root_path(path_params or {}) if path_prefix is None else path_prefix
+        health = f"/{prefix.strip('/')}{HEALTH_PATH}" if prefix.strip("/") else HEALTH_PATH
+        return problems.document_problems(schema, territory_free_paths={health})
+
+
+api = MaillageAPI(
     title="Maillage API",
     version="1",
     description="API de Maillage : les données publiques du contrat local de développement de l'ESS "
-    "(structures, agenda, charte, plan d'actions).",
+    "(structures, agenda, charte, plan d'actions). Les erreurs suivent la RFC 9457 "
+    "(`application/problem+json`).",
     urls_namespace="api-1",
     docs_url="/docs",
 )
+problems.install_handlers(api)
 
 
-@api.get("/sante", tags=["socle"], summary="État du service")
+class HealthOut(Schema):
+    status: str
+
+
+@api.get(HEALTH_PATH, tags=["socle"], summary="État du service", response=HealthOut)
 def health(request):
     return {"status": "ok"}
 
 
-api.add_router("/", actors_router)
-api.add_router("/", "maillage.charter.api.router")
-api.add_router("/", "maillage.newsletter.api.router")
-api.add_router("/", "maillage.workspace.api.router")
-api.add_router("/", "maillage.events.api.router")
-api.add_router("/", "maillage.plan.api.router")
+for router in (
+    actors_router,
+    charter_router,
+    newsletter_router,
+    workspace_router,
+    events_router,
+    plan_router,
+):
+    router.add_decorator(problems.require_territory, mode="view")
+    api.add_router("/", router)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from maillage.api.api import api
+from maillage.api.problems import PROBLEM_TYPES
 
 _METHOD_ORDER = ["get", "post", "put", "patch", "delete"]
 
@@ -55,5 +56,9 @@ def reference(request: HttpRequest) -> HttpResponse:
             "description": schema["info"].get("description", ""),
             "operations": _operations(schema),
             "openapi_url": "/api/v1/openapi.json",
+            "problems": [
+                {"status": status, "slug": kind.slug, "title": kind.title, "description": kind.description}
+                for status, kind in sorted(PROBLEM_TYPES.items())
+            ],
         },
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -18,13 +17,13 @@ from maillage.charter.querysets import signatories
 router = Router(tags=["charte"])
 
 
-class ArticleOut(Schema):
+class CharterArticleOut(Schema):
     position: int
     title: str
     body: str
 
 
-class VersionSummaryOut(Schema):
+class CharterVersionSummaryOut(Schema):
     number: int
     title: str
     status: str
@@ -33,12 +32,12 @@ class VersionSummaryOut(Schema):
     superseded_on: dt.date | None = None
 
 
-class VersionOut(VersionSummaryOut):
+class CharterVersionOut(CharterVersionSummaryOut):
     preamble: str
-    articles: list[ArticleOut]
+    articles: list[CharterArticleOut]
 
 
-class SignatoryOut(Schema):
+class CharterSignatoryOut(Schema):
     structure: str
     structure_slug: str
     commune: str | None = None
@@ -70,7 +69,9 @@ def _version_out(version: CharterVersion) -> dict:
     }
 
 
-@router.get("/charte", response=VersionOut, summary="La version en vigueur de la charte")
+@router.get(
+    "/charte", response={200: CharterVersionOut, 404: None}, summary="La version en vigueur de la charte"
+)
 def current_version(request):
     version = _public_versions(request).filter(status=VersionStatus.ADOPTED).first()
     if version is None:
@@ -79,20 +80,25 @@ def current_version(request):
 
 
 @router.get(
-    "/charte/versions", response=list[VersionSummaryOut], summary="Les versions publiées de la charte"
+    "/charte/versions", response=list[CharterVersionSummaryOut], summary="Les versions publiées de la charte"
 )
 def list_versions(request):
     return list(_public_versions(request).order_by("number"))
 
 
 @router.get(
-    "/charte/versions/{number}", response=VersionOut, summary="Une version de la charte et ses articles"
+    "/charte/versions/{number}",
+    response={200: CharterVersionOut, 404: None},
+    summary="Une version de la charte et ses articles",
 )
 def get_version(request, number: int):
-    return _version_out(get_object_or_404(_public_versions(request), number=number))
+    version = _public_versions(request).filter(number=number).first()
+    if version is None:
+        raise HttpError(404, f"La charte n'a pas de version publiée numéro {number}.")
+    return _version_out(version)
 
 
-@router.get("/charte/signataires", response=list[SignatoryOut], summary="Les structures signataires")
+@router.get("/charte/signataires", response=list[CharterSignatoryOut], summary="Les structures signataires")
 def list_signatories(request):
     return [
         {

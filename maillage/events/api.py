@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 
 from maillage.events import services
 from maillage.events.models import Event, Kind
@@ -99,7 +99,10 @@ def list_events(request, filters: Query[EventFilters]):
     return list(qs[: max(1, min(filters.limit, 200))])
 
 
-@router.get("/agenda/{slug}", response=EventDetailOut, summary="Un rendez-vous public")
+@router.get("/agenda/{slug}", response={200: EventDetailOut, 404: None}, summary="Un rendez-vous public")
 def get_event(request, slug: str):
     qs = EventQuerySet.public_agenda(request.territory).select_related("territory", "commune")
-    return get_object_or_404(qs.prefetch_related("hosts"), slug=slug)
+    event = qs.prefetch_related("hosts").filter(slug=slug).first()
+    if event is None:
+        raise HttpError(404, "Aucun rendez-vous public ne porte cet identifiant.")
+    return event

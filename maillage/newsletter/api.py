@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from maillage.newsletter import querysets
 
 router = Router(tags=["lettre d'information"])
 
 
-class BlockOut(Schema):
+class IssueBlockOut(Schema):
     title: str
     text: str
 
@@ -27,14 +26,7 @@ class IssueSummaryOut(Schema):
 
 
 class IssueOut(IssueSummaryOut):
-    blocks: list[BlockOut]
-
-
-def _territory(request):
-    territory = getattr(request, "territory", None)
-    if territory is None:
-        raise Http404("Aucun territoire n'est servi à cette adresse.")
-    return territory
+    blocks: list[IssueBlockOut]
 
 
 def _summary(issue) -> dict:
@@ -48,14 +40,21 @@ def _summary(issue) -> dict:
 
 @router.get("/lettre/numeros", response=list[IssueSummaryOut], summary="Les numéros parus de la lettre")
 def list_issues(request):
-    return [_summary(i) for i in querysets.published_issues(_territory(request)).select_related("territory")]
+    return [_summary(i) for i in querysets.published_issues(request.territory).select_related("territory")]
 
 
-@router.get("/lettre/numeros/{number}", response=IssueOut, summary="Un numéro paru, en texte")
+@router.get(
+    "/lettre/numeros/{number}", response={200: IssueOut, 404: None}, summary="Un numéro paru, en texte"
+)
 def get_issue(request, number: int):
-    issue = get_object_or_404(
-        querysets.published_issues(_territory(request)).select_related("territory"), number=number
+    issue = (
+        querysets.published_issues(request.territory)
+        .select_related("territory")
+        .filter(number=number)
+        .first()
     )
+    if issue is None:
+        raise HttpError(404, f"La lettre n'a pas de numéro paru {number}.")
     return {
         **_summary(issue),
         "blocks": [{"title": b.get("title", ""), "text": b.get("text", "")} for b in issue.blocks or []],

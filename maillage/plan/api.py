@@ -28,12 +28,12 @@ from maillage.plan.querysets import (
 router = Router(tags=["plan d'actions"])
 
 
-class DocumentOut(Schema):
+class ContractDocumentOut(Schema):
     title: str
     url: str
 
 
-class VersionSummaryOut(Schema):
+class PlanVersionSummaryOut(Schema):
     year: int
     title: str
     copied_from: int | None = None
@@ -47,11 +47,11 @@ class ContractOut(Schema):
     starts_on: dt.date
     ends_on: dt.date
     animation: str
-    documents: list[DocumentOut]
-    versions: list[VersionSummaryOut]
+    documents: list[ContractDocumentOut]
+    versions: list[PlanVersionSummaryOut]
 
 
-class LatestOut(Schema):
+class IndicatorValueOut(Schema):
     date: dt.date
     value: Decimal
     computed: bool
@@ -67,11 +67,11 @@ class IndicatorOut(Schema):
     target_date: dt.date | None = None
     computed: bool
     metric: str | None = None  # the registry metric it is computed from
-    latest: LatestOut | None = None
+    latest: IndicatorValueOut | None = None
     attainment: int | None = None  # percent of the way from the baseline to the target (0–100)
 
 
-class NodeOut(Schema):
+class PlanNodeOut(Schema):
     ref: str
     kind: str
     number: str
@@ -85,10 +85,10 @@ class NodeOut(Schema):
     lead_slug: str | None = None
     partners: str = ""
     indicators: list[IndicatorOut]
-    children: list[NodeOut]
+    children: list[PlanNodeOut]
 
 
-NodeOut.model_rebuild()
+PlanNodeOut.model_rebuild()
 
 
 class PlanOut(Schema):
@@ -97,7 +97,7 @@ class PlanOut(Schema):
     progress: int
     actions: int
     actions_by_status: dict[str, int]
-    objectives: list[NodeOut]
+    objectives: list[PlanNodeOut]
 
 
 def _version(request, year: int) -> PlanVersion:
@@ -163,7 +163,9 @@ def _node(item: TreeNode, published: set[int]) -> dict:
     }
 
 
-@router.get("/contrat", response=ContractOut, summary="Le contrat et ses plans d'actions annuels")
+@router.get(
+    "/contrat", response={200: ContractOut, 404: None}, summary="Le contrat et ses plans d'actions annuels"
+)
 def get_contract(request):
     contract = contract_for(request.territory)
     if contract is None:
@@ -181,14 +183,14 @@ def get_contract(request):
     }
 
 
-@router.get("/contrat/plans", response=list[VersionSummaryOut], summary="Les plans d'actions annuels")
+@router.get("/contrat/plans", response=list[PlanVersionSummaryOut], summary="Les plans d'actions annuels")
 def list_plans(request):
     return _versions(request)
 
 
 @router.get(
     "/contrat/plans/{year}",
-    response=PlanOut,
+    response={200: PlanOut, 404: None},
     summary="Un plan d'actions annuel : l'arbre des objectifs et actions, statut, avancement, indicateurs",
 )
 def get_plan(request, year: int):
@@ -211,7 +213,7 @@ def get_plan(request, year: int):
 
 @router.get(
     "/contrat/plans/{year}/indicateurs",
-    response=list[IndicatorOut],
+    response={200: list[IndicatorOut], 404: None},
     summary="Les indicateurs d'un plan annuel, avec leur dernière mesure",
 )
 def list_indicators(request, year: int):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
 from ninja import Router, Schema
 
 from maillage.workspace.models import NewsItem
@@ -23,10 +22,7 @@ class NewsItemOut(Schema):
 
 @router.get("/veille", response=list[NewsItemOut], summary="Les derniers articles de la veille (100 au plus)")
 def list_news(request, tag: str = ""):
-    territory = getattr(request, "territory", None)
-    if territory is None:
-        raise Http404("Aucun territoire n'est servi à cette adresse.")
-    qs = NewsItem.objects.filter(territory=territory)
+    qs = NewsItem.objects.filter(territory=request.territory)
     if tag:
         qs = qs.filter(tags_text__contains=f",{tag.strip().lower()[:50]},")
     return list(qs[:100])

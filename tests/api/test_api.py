@@ -26,3 +26,10 @@ def test_structures_api_is_scoped_to_the_territory_and_to_published_structures(
 def test_a_pending_structure_is_not_found_by_slug(client, territory):
     s = StructureFactory(territory=territory, name="Pas encore", status="pending")
     assert client.get(f"/api/v1/structures/{s.slug}").status_code == 404
+
+
+def test_the_type_of_a_problem_points_to_its_section_of_the_reference_page(client, territory):
+    problem = client.get("/api/v1/charte/versions/abc").json()
+    path, anchor = problem["type"].split("#")
+    html = client.get(path).content.decode()
+    assert f'id="{anchor}"' in html and "422 — Paramètres invalides" in html
