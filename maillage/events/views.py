@@ -409,9 +409,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     cache_key = "events:feed:" + etag.strip('"')
     body = cache.get(cache_key)
     if body is None:
-        body = calendars.feed_ics(
-            request.territory, qs, name=f"Agenda de l'ESS — {request.territory.name}", span=(lo, hi)
-        )
+        body = calendars.feed_ics(request.territory, qs, name=f"Agenda de l'ESS — {request.territory.name}")
         cache.set(cache_key, body, 3600)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
