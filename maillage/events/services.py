@@ -33,6 +33,7 @@ from maillage.events.models import (
     EventTransition,
     Message,
     Mode,
+    OnHoliday,
     Registration,
     Series,
     Status,
@@ -577,18 +578,22 @@ def _occurrence_fields(series: Series) -> dict[str, Any]:
     return {name: getattr(series, name) for name in SERIES_FIELDS}
 
 
-def _create_occurrence(series: Series, start: dt.datetime, *, actor: Any, status: str) -> Event:
+def _create_occurrence(
+    series: Series, start: dt.datetime, *, actor: Any, status: str, moved_to: dt.datetime | None = None
+) -> Event:
+    """The occurrence of the rule's date `start` (its RECURRENCE-ID), held on `moved_to` if given."""
+    held = moved_to or start
     event = Event(
         territory=series.territory,
         series=series,
         recurrence_id=start,
-        start=start,
-        end=start + series.duration,
+        start=held,
+        end=held + series.duration,
         created_by=_user(actor),
         status=status,
         **_occurrence_fields(series),
     )
-    event.slug = _unique_slug(series.territory, series.title, start)
+    event.slug = _unique_slug(series.territory, series.title, held)
     event.save()
     event.hosts.set(series.hosts.all())
     calendars.forget_version(series.territory_id)
@@ -608,9 +613,12 @@ def create_series(
     duration: dt.timedelta,
     hosts: Iterable[Structure] = (),
     publish: bool = True,
+    on_holiday: str = OnHoliday.KEEP,
     now: dt.datetime | None = None,
     **fields: Any,
 ) -> Series:
+    """A series and its occurrences for the coming year. `on_holiday` says what becomes of a date that
+    falls on a French public holiday: kept, skipped, or moved to the next working day (same time)."""
     unknown = set(fields) - SERIES_FIELDS
     if unknown:
         raise TypeError(f"unknown series fields: {sorted(unknown)}")
@@ -619,6 +627,8 @@ def create_series(
     if duration <= dt.timedelta(0):
         raise ValidationError("La fin doit être après le début.")
     _check_place(fields)
+    if on_holiday not in OnHoliday.values:
+        raise ValidationError("Choisissez ce que deviennent les dates tombant un jour férié.")
     rule = recurrence.validate(rrule, first_start)
     dates = recurrence.occurrences(rule, first_start, after=first_start)
     series = Series(
@@ -626,6 +636,7 @@ def create_series(
         rrule=rule,
         first_start=dates[0],
         duration=duration,
+        on_holiday=on_holiday,
         created_by=_user(actor),
         **fields,
     )
@@ -648,11 +659,19 @@ def materialise_series(
     start_from = series.materialised_until or series.first_start
     dates = recurrence.occurrences(series.rrule, series.first_start, after=start_from, before=horizon)
     existing = set(Event.objects.filter(series=series).values_list("recurrence_id", flat=True))
+    dates = dates[: recurrence.MAX_OCCURRENCES]
+    on_holiday = dict(recurrence.holidays_among(dates)) if series.on_holiday != OnHoliday.KEEP else {}
+    rule_days = {d.astimezone(recurrence.PARIS).date() for d in dates}
     created = 0
-    for start in dates[: recurrence.MAX_OCCURRENCES]:
+    for start in dates:
         if start in existing:
             continue
-        _create_occurrence(series, start, actor=actor, status=status)
+        moved_to = None
+        if start in on_holiday:
+            moved_to = recurrence.next_working_day(start) if series.on_holiday == OnHoliday.MOVE else None
+            if moved_to is None or moved_to.astimezone(recurrence.PARIS).date() in rule_days:
+                continue  # skipped (or its next working day already holds a date of the rule)
+        _create_occurrence(series, start, actor=actor, status=status, moved_to=moved_to)
         created += 1
     Series.objects.filter(pk=series.pk).update(materialised_until=horizon)
     series.materialised_until = horizon

@@ -659,6 +659,7 @@ def series_create(request: HttpRequest) -> HttpResponse:
                 first_start=data["first_start"],
                 duration=dt.timedelta(minutes=data["duration_minutes"]),
                 hosts=data["hosts"],
+                on_holiday=data["on_holiday"],
                 **fields,
             )
         except ValidationError as exc:
