@@ -357,6 +357,15 @@ class Registration(models.Model):
     def is_active(self) -> bool:
         return self.state in (self.State.REGISTERED, self.State.WAITLISTED)
 
+    @property
+    def display_name(self) -> str:
+        """The name lists, the check-in page and the feuille d'émargement show: never an e-mail address
+        (a registration made before names were asked may hold one: its local part is shown)."""
+        name = " ".join((self.name or "").split())
+        if "@" in name:
+            name = name.split("@", 1)[0]
+        return name or self.email.split("@", 1)[0]
+
 
 class EventPhoto(models.Model):
     """A photo of the closing report; recognisable people must have agreed (checked by the uploader)."""

@@ -89,13 +89,27 @@ def _lock_event(pk: int, read: Event | None = None) -> Event:
 
 
 def _mail(
-    event: Event, to: str, *, title: str, body: str, action_url: str = "", action_label: str = ""
+    event: Event,
+    to: str,
+    *,
+    title: str,
+    body: str,
+    action_url: str = "",
+    action_label: str = "",
+    name: str = "",
 ) -> None:
+    """A notification mail. The layout says « Bonjour {name}, » (or « Bonjour, »): bodies never greet."""
     send_mail_on_commit(
         territory=event.territory,
         to=to,
         template="notification",
-        context={"title": title, "body": body, "action_url": action_url, "action_label": action_label},
+        context={
+            "title": title,
+            "body": body,
+            "action_url": action_url,
+            "action_label": action_label,
+            "greeting_name": name,
+        },
     )
 
 
@@ -223,12 +237,13 @@ def change_status(*, actor: Any, event: Event, to: str, note: str = "") -> Event
                 registration.email,
                 title=f"Annulé : {event.title}",
                 body=(
-                    f"Bonjour {registration.name},\n\nLe rendez-vous « {event.title} » prévu le "
+                    f"Le rendez-vous « {event.title} » prévu le "
                     f"{when_label(event)} est annulé.{' ' + note if note else ''}\n\n"
                     "Nous vous prions de nous en excuser."
                 ),
                 action_url=_event_url(event),
                 action_label="Voir l'agenda",
+                name=registration.display_name,
             )
     return event
 
@@ -275,13 +290,13 @@ def _notify_change(event: Event, changed: set[str]) -> None:
             registration.email,
             title=f"Changement : {event.title}",
             body=(
-                f"Bonjour {registration.name},\n\n"
                 f"{what.capitalize()} du rendez-vous « {event.title} » a changé.\n"
                 f"Quand : {when_label(event)}\nOù : {event.place_label}\n\n"
                 "Si vous ne pouvez plus venir, merci d'annuler votre inscription pour libérer la place."
             ),
             action_url=cancel_url(registration),
             action_label="Annuler mon inscription",
+            name=registration.display_name,
         )
 
 
@@ -354,14 +369,11 @@ def _registration_mail(registration: Registration) -> None:
     event = registration.event
     if registration.state == Registration.State.REGISTERED:
         title = f"Inscription confirmée : {event.title}"
-        body = (
-            f"Bonjour {registration.name},\n\nVotre inscription est confirmée.\n"
-            f"Quand : {when_label(event)}\nOù : {event.place_label}"
-        )
+        body = f"Votre inscription est confirmée.\nQuand : {when_label(event)}\nOù : {event.place_label}"
     else:
         title = f"Liste d'attente : {event.title}"
         body = (
-            f"Bonjour {registration.name},\n\nLe rendez-vous est complet : vous êtes sur la liste d'attente. "
+            "Le rendez-vous est complet : vous êtes sur la liste d'attente. "
             "Si une place se libère, vous serez inscrit automatiquement et prévenu par courriel."
         )
     body += f"\n\nCode de présence : {registration.checkin_code}"
@@ -372,6 +384,7 @@ def _registration_mail(registration: Registration) -> None:
         body=body,
         action_url=cancel_url(registration),
         action_label="Annuler mon inscription",
+        name=registration.display_name,
     )
 
 
@@ -401,7 +414,7 @@ def register_account(
         raise RegistrationError("Vous êtes déjà inscrit à ce rendez-vous.")
     registration = existing or Registration(event=event, email=actor.email.lower())
     registration.user = actor
-    registration.name = (actor.get_full_name() if hasattr(actor, "get_full_name") else "") or actor.email
+    registration.name = actor.display_name[:200]  # first and last name, else the address's local part
     registration.structure = _structure_for(actor, structure, event)
     registration.structure_name = (structure.name if structure else structure_name.strip())[:250]
     registration.answers = _clean_answers(event, answers)
@@ -443,7 +456,7 @@ def request_registration(
             email,
             title=f"Vous êtes déjà inscrit : {event.title}",
             body=(
-                "Bonjour,\n\nQuelqu'un (sans doute vous) a demandé à s'inscrire "
+                "Quelqu'un (sans doute vous) a demandé à s'inscrire "
                 f"au rendez-vous « {event.title} » "
                 f"avec cette adresse. Elle y est déjà inscrite ({existing.get_state_display()}).\n"
                 "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."
@@ -469,7 +482,6 @@ def request_registration(
         email,
         title=f"Confirmez votre inscription : {event.title}",
         body=(
-            f"Bonjour {registration.name},\n\n"
             f"Pour confirmer votre inscription au rendez-vous « {event.title} » "
             f"({when_label(event)}), ouvrez le lien ci-dessous puis cliquez sur « Confirmer ». "
             f"{HELD if registration.holds_seat else FULL}\n"
@@ -477,6 +489,7 @@ def request_registration(
         ),
         action_url=url,
         action_label="Confirmer mon inscription",
+        name=registration.display_name,
     )
 
 
@@ -541,12 +554,13 @@ def _promote(event: Event, now: dt.datetime | None = None) -> list[Registration]
             registration.email,
             title=f"Une place s'est libérée : {event.title}",
             body=(
-                f"Bonjour {registration.name},\n\nUne place s'est libérée : vous êtes maintenant inscrit au "
+                f"Une place s'est libérée : vous êtes maintenant inscrit au "
                 f"rendez-vous « {event.title} ».\nQuand : {when_label(event)}\nOù : {event.place_label}\n\n"
                 "Si vous ne pouvez plus venir, merci d'annuler pour laisser la place à la personne suivante."
             ),
             action_url=cancel_url(registration),
             action_label="Annuler mon inscription",
+            name=registration.display_name,
         )
     return promoted
 
@@ -902,13 +916,14 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
                     registration.email,
                     title=f"Rappel : {event.title}",
                     body=(
-                        f"Bonjour {registration.name},\n\nÀ bientôt au rendez-vous « {event.title} ».\n"
+                        f"À bientôt au rendez-vous « {event.title} ».\n"
                         f"Quand : {when_label(event)}\nOù : {event.place_label}\n"
                         f"{'Lien : ' + event.online_url if event.online_url else ''}\n\n"
                         "Si vous ne pouvez plus venir, merci d'annuler pour libérer votre place."
                     ),
                     action_url=cancel_url(registration),
                     action_label="Annuler mon inscription",
+                    name=registration.display_name,
                 )
                 registration.reminded_at = now
                 registration.save(update_fields=["reminded_at"])

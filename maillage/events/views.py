@@ -507,7 +507,7 @@ class ConfirmRegistrationView(ConfirmTokenView):
     title = "Confirmer votre inscription"
     question = "Voulez-vous confirmer votre inscription à ce rendez-vous ?"
     button_label = "Confirmer mon inscription"
-    done_message = "Votre inscription est enregistrée. Un courriel récapitulatif vous a été envoyé."
+    done_message = "Votre inscription est confirmée. Un courriel récapitulatif vous a été envoyé."
     template_name = "events/confirm.html"
 
     def describe(self, payload: Any) -> dict[str, Any]:
@@ -877,7 +877,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         else:
             services.check_in(actor=None, registration=found, attended=request.POST.get("undo") != "1")
             done = "présence enregistrée" if request.POST.get("undo") != "1" else "présence retirée"
-            notice = f"{found.name} : {done}."
+            notice = f"{found.display_name} : {done}."
     query = request.GET.get("q", "").strip()
     registered = RegistrationQuerySet.registered(event)
     if query:
