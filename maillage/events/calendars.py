@@ -1,29 +1,33 @@
 """iCalendar (RFC 5545) feeds: one event, the whole agenda, any filtered view.
 
-A series is written once, as a master VEVENT with its RRULE (DTSTART in Europe/Paris, VTIMEZONE included);
-its materialised occurrences that are not shown (cancelled, draft, filtered out) become EXDATE, and those
-that differ from the rule (moved, another place or host) become overrides with RECURRENCE-ID. Standalone
-events are plain VEVENTs. Feeds cover a window (3 months back, 12 months ahead).
+Every shown event — an occurrence of a series too — is its own VEVENT, with its own place (LOCATION, GEO),
+its own page (URL) and the UID `event-<pk>@<host>`, the same in the event's .ics and in every feed: a
+person who added one date and subscribes to the agenda sees it once. Occurrences are not folded under a
+master RRULE: each Rendez-vous has its own host, place and page, and a filtered feed (a commune, a
+structure) must hold only its matching dates, which a rule expanded by the client cannot promise. DTSTART
+and DTEND are in Europe/Paris with its VTIMEZONE. DESCRIPTION is plain text (the Markdown is rendered, then
+its tags removed). Feeds cover a window (3 months back, 12 months ahead).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
+import html
+import re
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, vRecur
+from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from maillage.core.models import Territory
-from maillage.events.models import Event, Series, Status
-from maillage.events.recurrence import PARIS, parse_parts
+from maillage.core.text import render_markdown
+from maillage.events.models import Event, Status
+from maillage.events.recurrence import PARIS
 
 WINDOW_BEFORE = dt.timedelta(days=92)
 WINDOW_AFTER = dt.timedelta(days=366)
@@ -49,19 +53,27 @@ def _local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(PARIS)
 
 
-def _describe(vevent: VEvent, event: Event | Series, url: str) -> None:
-    vevent.add("summary", event.title)
-    if event.description:
-        vevent.add("description", f"{event.description}\n\n{url}")
-    else:
-        vevent.add("description", url)
-    if event.place_label:
-        vevent.add("location", event.place_label)
-    if event.online_url and event.mode != "in_person":
-        vevent.add("x-online-url", event.online_url)
-    coordinates = event.coordinates
-    if coordinates:
-        vevent.add("geo", coordinates)
+_LINK = re.compile(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+_LINE_END = re.compile(r"<br\s*/?>|</(?:li|tr)>")
+_BLOCK_END = re.compile(r"</(?:p|h[2-4]|blockquote|pre|ul|ol|table)>")
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_SPACE = re.compile(r"(</?(?:p|ul|ol|li|h[2-4]|blockquote|pre|table|thead|tbody|tr)>)\s+")
+
+
+def plain_text(markdown: str) -> str:
+    """A Markdown text as plain text: paragraphs on their own lines, list items with a dash, a link as
+    « its text (its address) », no markup left."""
+    rendered = _BLOCK_SPACE.sub(r"\1", str(render_markdown(markdown or "")))
+
+    def link(match: re.Match[str]) -> str:
+        href, label = html.unescape(match.group(1)), _TAG.sub("", match.group(2))
+        return label if html.unescape(label) == href else f"{label} ({href})"
+
+    text = _LINK.sub(link, rendered)
+    text = text.replace("<li>", "- ")
+    text = _TAG.sub("", _BLOCK_END.sub("\n\n", _LINE_END.sub("\n", text)))
+    lines = [" ".join(line.split()) for line in html.unescape(text).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _event_url(event: Event) -> str:
@@ -72,16 +84,29 @@ def _host(territory: Territory) -> str:
     return territory.canonical_host or "maillage"
 
 
-def event_vevent(event: Event, *, uid: str | None = None, recurrence_id: dt.datetime | None = None) -> VEvent:
+def event_uid(event: Event) -> str:
+    """The event's UID, the same in its own .ics and in every feed."""
+    return f"event-{event.pk}@{_host(event.territory)}"
+
+
+def event_vevent(event: Event) -> VEvent:
+    url = _event_url(event)
     vevent = VEvent()
-    vevent.add("uid", uid or f"event-{event.pk}@{_host(event.territory)}")
+    vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", event.updated_at or timezone.now())
-    if recurrence_id is not None:
-        vevent.add("recurrence-id", _local(recurrence_id))
     vevent.add("dtstart", _local(event.start))
     vevent.add("dtend", _local(event.end))
-    _describe(vevent, event, _event_url(event))
-    vevent.add("url", _event_url(event))
+    vevent.add("summary", event.title)
+    description = plain_text(event.description)
+    vevent.add("description", f"{description}\n\n{url}" if description else url)
+    if event.place_label:
+        vevent.add("location", event.place_label)
+    if event.online_url and event.mode != "in_person":
+        vevent.add("x-online-url", event.online_url)
+    coordinates = event.coordinates
+    if coordinates:
+        vevent.add("geo", coordinates)
+    vevent.add("url", url)
     vevent.add("status", "CANCELLED" if event.status == Status.CANCELLED else "CONFIRMED")
     vevent.add("last-modified", event.updated_at or timezone.now())
     return vevent
@@ -94,86 +119,13 @@ def single_event_ics(event: Event) -> bytes:
     return cal.to_ical()
 
 
-def _differs(event: Event, series: Series) -> bool:
-    return (
-        event.is_override
-        or event.start != event.recurrence_id
-        or event.end - event.start != series.duration
-        or event.title != series.title
-        or event.status == Status.CANCELLED
-    )
-
-
-def feed_ics(
-    territory: Territory,
-    events: QuerySet[Event],
-    *,
-    name: str,
-    span: tuple[dt.datetime, dt.datetime] | None = None,
-) -> bytes:
-    """The feed of `events` (already filtered and windowed). Occurrences of a series are grouped under its
-    master VEVENT; the series' materialised dates missing from `events` become EXDATE."""
+def feed_ics(territory: Territory, events: QuerySet[Event], *, name: str) -> bytes:
+    """The feed of `events` (already filtered and windowed): one VEVENT each."""
     cal = _calendar(territory, name)
-    by_series: dict[int, list[Event]] = defaultdict(list)
-    for event in events.select_related("territory", "commune", "series"):
-        if event.series_id:
-            by_series[event.series_id].append(event)
-        else:
-            cal.add_component(event_vevent(event))
-    series_map = {
-        s.pk: s for s in Series.objects.filter(pk__in=by_series).select_related("territory", "commune")
-    }
-    all_dates: dict[int, list[dt.datetime]] = defaultdict(list)
-    materialised = Event.objects.filter(series__in=by_series)
-    if span is not None:
-        materialised = materialised.filter(recurrence_id__gte=span[0], recurrence_id__lte=span[1])
-    for series_id, recurrence_id in materialised.values_list("series_id", "recurrence_id"):
-        all_dates[series_id].append(recurrence_id)
-    for series_id, shown in by_series.items():
-        series = series_map[series_id]
-        for component in series_components(series, shown, all_dates[series_id]):
-            cal.add_component(component)
+    for event in events.select_related("territory", "commune"):
+        cal.add_component(event_vevent(event))
     cal.add_missing_timezones()
     return cal.to_ical()
-
-
-def ics_rule(rule: str) -> str:
-    """Our rule as RFC 5545 wants it beside a DTSTART with TZID: UNTIL in UTC (ours is local wall time)."""
-    parts = parse_parts(rule)
-    until = parts.get("UNTIL")
-    if until and not until.endswith("Z"):
-        fmt = "%Y%m%dT%H%M%S" if "T" in until else "%Y%m%d"
-        local = dt.datetime.strptime(until, fmt)
-        if "T" not in until:
-            local = local.replace(hour=23, minute=59, second=59)
-        parts["UNTIL"] = local.replace(tzinfo=PARIS).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    return ";".join(f"{k}={v}" for k, v in parts.items())
-
-
-def series_components(
-    series: Series, shown: Iterable[Event], materialised: Iterable[dt.datetime]
-) -> list[VEvent]:
-    shown = list(shown)
-    uid = f"{series.uid}@{_host(series.territory)}"
-    master = VEvent()
-    master.add("uid", uid)
-    master.add("dtstamp", series.updated_at or timezone.now())
-    master.add("dtstart", _local(series.first_start))
-    master.add("dtend", _local(series.first_start + series.duration))
-    master.add("rrule", vRecur.from_ical(ics_rule(series.rrule)))
-    first_url = _event_url(shown[0]) if shown else series.territory.absolute_url(reverse("events:list"))
-    _describe(master, series, first_url)
-    master.add("url", first_url)
-    master.add("status", "CONFIRMED")
-    shown_ids = {e.recurrence_id for e in shown if e.status != Status.CANCELLED}
-    excluded = sorted(r for r in materialised if r not in shown_ids)
-    for recurrence_id in excluded:
-        master.add("exdate", _local(recurrence_id))
-    components = [master]
-    for event in shown:
-        if event.status != Status.CANCELLED and _differs(event, series):
-            components.append(event_vevent(event, uid=uid, recurrence_id=event.recurrence_id))
-    return components
 
 
 VERSION_TTL = 60  # seconds: the longest a feed can lag behind an edit made outside the services (admin)

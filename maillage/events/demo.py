@@ -14,7 +14,7 @@ from maillage.actors.models import Structure
 from maillage.core.demo import contract_start
 from maillage.core.models import Commune, Territory
 from maillage.events import services
-from maillage.events.models import Campaign, Event, Kind, Registration, Series, Status
+from maillage.events.models import Campaign, Event, Kind, OnHoliday, Registration, Series, Status
 from maillage.events.recurrence import PARIS
 
 SERIES_TITLE = "Les Rendez-vous de l'ESS"
@@ -97,6 +97,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         first_start=first,
         duration=dt.timedelta(hours=2),
         hosts=hosts[:1],
+        on_holiday=OnHoliday.SKIP,  # no Rendez-vous on 1 January
         now=now,
         title=SERIES_TITLE,
         description=(

@@ -4,12 +4,15 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from maillage.actors.models import Membership, Structure
 from maillage.core.models import Commune
+from maillage.core.text import long_date
 from maillage.core.uploads import clean_image
-from maillage.events.models import Event, Mode, Series, Visibility
+from maillage.events import recurrence
+from maillage.events.models import Event, Mode, OnHoliday, Series, Visibility
 from maillage.events.recurrence import PARIS
 
 PLACE_FIELDS = ["mode", "venue", "address", "commune", "online_url", "accessibility", "capacity"]
@@ -126,6 +129,13 @@ class SeriesForm(forms.ModelForm):
         max_value=400,
         help_text="Facultatif : laisser vide pour une série sans fin.",
     )
+    on_holiday = forms.ChoiceField(
+        label="Dates tombant un jour férié",
+        choices=OnHoliday.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="À choisir si des dates de la série tombent un jour férié (1er janvier, 1er mai…).",
+    )
 
     class Meta:
         model = Series
@@ -153,7 +163,27 @@ class SeriesForm(forms.ModelForm):
             data["first_start"] = dt.datetime.combine(data["first_date"], data["start_time"]).replace(
                 tzinfo=PARIS
             )
+        self.holidays = self._holidays(data)
+        if self.holidays and not data.get("on_holiday"):
+            dates = "; ".join(f"{long_date(day)} ({name})" for day, name in self.holidays)
+            self.add_error(
+                "on_holiday",
+                f"Ces dates tombent un jour férié : {dates}. "
+                "Choisissez de ne pas les tenir, de les reporter au jour ouvré suivant ou de les maintenir.",
+            )
+        data["on_holiday"] = data.get("on_holiday") or OnHoliday.KEEP
         return data
+
+    @staticmethod
+    def _holidays(data: dict[str, Any]) -> list[tuple[dt.datetime, str]]:
+        """The series' dates of the coming year that fall on a French public holiday."""
+        if not data.get("rule") or not data.get("first_start"):
+            return []
+        try:
+            dates = recurrence.occurrences(data["rule"], data["first_start"], after=data["first_start"])
+        except ValidationError:
+            return []  # the service reports a bad rule
+        return recurrence.holidays_among(dates[: recurrence.MAX_OCCURRENCES])
 
 
 SCOPES = [

@@ -62,6 +62,14 @@ EVENT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class OnHoliday(models.TextChoices):
+    """What a series does with a date that falls on a French public holiday."""
+
+    SKIP = "skip", _("ne pas tenir ces dates")
+    MOVE = "move", _("les reporter au jour ouvré suivant")
+    KEEP = "keep", _("les maintenir")
+
+
 class PlaceFields(models.Model):
     """Where and how: shared by a series (its defaults) and an event."""
 
@@ -151,6 +159,9 @@ class Series(PlaceFields):
     )
     first_start = models.DateTimeField(_("première date"))
     duration = models.DurationField(_("durée"), default=dt.timedelta(hours=2))
+    on_holiday = models.CharField(
+        _("dates tombant un jour férié"), max_length=10, choices=OnHoliday.choices, default=OnHoliday.KEEP
+    )
     hosts = models.ManyToManyField(
         Structure, blank=True, related_name="+", verbose_name=_("structures d'accueil")
     )
@@ -345,6 +356,15 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in (self.State.REGISTERED, self.State.WAITLISTED)
+
+    @property
+    def display_name(self) -> str:
+        """The name lists, the check-in page and the feuille d'émargement show: never an e-mail address
+        (a registration made before names were asked may hold one: its local part is shown)."""
+        name = " ".join((self.name or "").split())
+        if "@" in name:
+            name = name.split("@", 1)[0]
+        return name or self.email.split("@", 1)[0]
 
 
 class EventPhoto(models.Model):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import holidays
 from dateutil import rrule as du_rrule
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -145,6 +146,34 @@ def validate(rule: str, first_start: dt.datetime) -> str:
             params={"max": MAX_OCCURRENCES},
         )
     return text
+
+
+def public_holidays(years: list[int] | range) -> dict[dt.date, str]:
+    """French public holidays (metropolitan France, the `holidays` package) of `years`, named in French."""
+    return dict(holidays.France(years=list(years), language="fr"))
+
+
+def holidays_among(dates: list[dt.datetime]) -> list[tuple[dt.datetime, str]]:
+    """The dates (aware, local) that fall on a French public holiday, with the holiday's name."""
+    if not dates:
+        return []
+    days = public_holidays(range(dates[0].astimezone(PARIS).year, dates[-1].astimezone(PARIS).year + 2))
+    found = []
+    for value in dates:
+        name = days.get(value.astimezone(PARIS).date())
+        if name:
+            found.append((value, name))
+    return found
+
+
+def next_working_day(value: dt.datetime) -> dt.datetime:
+    """The same local time on the next day that is neither a weekend nor a public holiday."""
+    local = value.astimezone(PARIS).replace(tzinfo=None)
+    days = public_holidays(range(local.year, local.year + 2))
+    candidate = local + dt.timedelta(days=1)
+    while candidate.weekday() >= 5 or candidate.date() in days:
+        candidate += dt.timedelta(days=1)
+    return localise(candidate)
 
 
 def _time_fr(value: dt.datetime) -> str:

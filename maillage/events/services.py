@@ -33,6 +33,7 @@ from maillage.events.models import (
     EventTransition,
     Message,
     Mode,
+    OnHoliday,
     Registration,
     Series,
     Status,
@@ -88,13 +89,27 @@ def _lock_event(pk: int, read: Event | None = None) -> Event:
 
 
 def _mail(
-    event: Event, to: str, *, title: str, body: str, action_url: str = "", action_label: str = ""
+    event: Event,
+    to: str,
+    *,
+    title: str,
+    body: str,
+    action_url: str = "",
+    action_label: str = "",
+    name: str = "",
 ) -> None:
+    """A notification mail. The layout says « Bonjour {name}, » (or « Bonjour, »): bodies never greet."""
     send_mail_on_commit(
         territory=event.territory,
         to=to,
         template="notification",
-        context={"title": title, "body": body, "action_url": action_url, "action_label": action_label},
+        context={
+            "title": title,
+            "body": body,
+            "action_url": action_url,
+            "action_label": action_label,
+            "greeting_name": name,
+        },
     )
 
 
@@ -222,12 +237,13 @@ def change_status(*, actor: Any, event: Event, to: str, note: str = "") -> Event
                 registration.email,
                 title=f"Annulé : {event.title}",
                 body=(
-                    f"Bonjour {registration.name},\n\nLe rendez-vous « {event.title} » prévu le "
+                    f"Le rendez-vous « {event.title} » prévu le "
                     f"{when_label(event)} est annulé.{' ' + note if note else ''}\n\n"
                     "Nous vous prions de nous en excuser."
                 ),
                 action_url=_event_url(event),
                 action_label="Voir l'agenda",
+                name=registration.display_name,
             )
     return event
 
@@ -274,13 +290,13 @@ def _notify_change(event: Event, changed: set[str]) -> None:
             registration.email,
             title=f"Changement : {event.title}",
             body=(
-                f"Bonjour {registration.name},\n\n"
                 f"{what.capitalize()} du rendez-vous « {event.title} » a changé.\n"
                 f"Quand : {when_label(event)}\nOù : {event.place_label}\n\n"
                 "Si vous ne pouvez plus venir, merci d'annuler votre inscription pour libérer la place."
             ),
             action_url=cancel_url(registration),
             action_label="Annuler mon inscription",
+            name=registration.display_name,
         )
 
 
@@ -353,14 +369,11 @@ def _registration_mail(registration: Registration) -> None:
     event = registration.event
     if registration.state == Registration.State.REGISTERED:
         title = f"Inscription confirmée : {event.title}"
-        body = (
-            f"Bonjour {registration.name},\n\nVotre inscription est confirmée.\n"
-            f"Quand : {when_label(event)}\nOù : {event.place_label}"
-        )
+        body = f"Votre inscription est confirmée.\nQuand : {when_label(event)}\nOù : {event.place_label}"
     else:
         title = f"Liste d'attente : {event.title}"
         body = (
-            f"Bonjour {registration.name},\n\nLe rendez-vous est complet : vous êtes sur la liste d'attente. "
+            "Le rendez-vous est complet : vous êtes sur la liste d'attente. "
             "Si une place se libère, vous serez inscrit automatiquement et prévenu par courriel."
         )
     body += f"\n\nCode de présence : {registration.checkin_code}"
@@ -371,6 +384,7 @@ def _registration_mail(registration: Registration) -> None:
         body=body,
         action_url=cancel_url(registration),
         action_label="Annuler mon inscription",
+        name=registration.display_name,
     )
 
 
@@ -400,7 +414,7 @@ def register_account(
         raise RegistrationError("Vous êtes déjà inscrit à ce rendez-vous.")
     registration = existing or Registration(event=event, email=actor.email.lower())
     registration.user = actor
-    registration.name = (actor.get_full_name() if hasattr(actor, "get_full_name") else "") or actor.email
+    registration.name = actor.display_name[:200]  # first and last name, else the address's local part
     registration.structure = _structure_for(actor, structure, event)
     registration.structure_name = (structure.name if structure else structure_name.strip())[:250]
     registration.answers = _clean_answers(event, answers)
@@ -442,7 +456,7 @@ def request_registration(
             email,
             title=f"Vous êtes déjà inscrit : {event.title}",
             body=(
-                "Bonjour,\n\nQuelqu'un (sans doute vous) a demandé à s'inscrire "
+                "Quelqu'un (sans doute vous) a demandé à s'inscrire "
                 f"au rendez-vous « {event.title} » "
                 f"avec cette adresse. Elle y est déjà inscrite ({existing.get_state_display()}).\n"
                 "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."
@@ -468,7 +482,6 @@ def request_registration(
         email,
         title=f"Confirmez votre inscription : {event.title}",
         body=(
-            f"Bonjour {registration.name},\n\n"
             f"Pour confirmer votre inscription au rendez-vous « {event.title} » "
             f"({when_label(event)}), ouvrez le lien ci-dessous puis cliquez sur « Confirmer ». "
             f"{HELD if registration.holds_seat else FULL}\n"
@@ -476,6 +489,7 @@ def request_registration(
         ),
         action_url=url,
         action_label="Confirmer mon inscription",
+        name=registration.display_name,
     )
 
 
@@ -540,12 +554,13 @@ def _promote(event: Event, now: dt.datetime | None = None) -> list[Registration]
             registration.email,
             title=f"Une place s'est libérée : {event.title}",
             body=(
-                f"Bonjour {registration.name},\n\nUne place s'est libérée : vous êtes maintenant inscrit au "
+                f"Une place s'est libérée : vous êtes maintenant inscrit au "
                 f"rendez-vous « {event.title} ».\nQuand : {when_label(event)}\nOù : {event.place_label}\n\n"
                 "Si vous ne pouvez plus venir, merci d'annuler pour laisser la place à la personne suivante."
             ),
             action_url=cancel_url(registration),
             action_label="Annuler mon inscription",
+            name=registration.display_name,
         )
     return promoted
 
@@ -577,18 +592,22 @@ def _occurrence_fields(series: Series) -> dict[str, Any]:
     return {name: getattr(series, name) for name in SERIES_FIELDS}
 
 
-def _create_occurrence(series: Series, start: dt.datetime, *, actor: Any, status: str) -> Event:
+def _create_occurrence(
+    series: Series, start: dt.datetime, *, actor: Any, status: str, moved_to: dt.datetime | None = None
+) -> Event:
+    """The occurrence of the rule's date `start` (its RECURRENCE-ID), held on `moved_to` if given."""
+    held = moved_to or start
     event = Event(
         territory=series.territory,
         series=series,
         recurrence_id=start,
-        start=start,
-        end=start + series.duration,
+        start=held,
+        end=held + series.duration,
         created_by=_user(actor),
         status=status,
         **_occurrence_fields(series),
     )
-    event.slug = _unique_slug(series.territory, series.title, start)
+    event.slug = _unique_slug(series.territory, series.title, held)
     event.save()
     event.hosts.set(series.hosts.all())
     calendars.forget_version(series.territory_id)
@@ -608,9 +627,12 @@ def create_series(
     duration: dt.timedelta,
     hosts: Iterable[Structure] = (),
     publish: bool = True,
+    on_holiday: str = OnHoliday.KEEP,
     now: dt.datetime | None = None,
     **fields: Any,
 ) -> Series:
+    """A series and its occurrences for the coming year. `on_holiday` says what becomes of a date that
+    falls on a French public holiday: kept, skipped, or moved to the next working day (same time)."""
     unknown = set(fields) - SERIES_FIELDS
     if unknown:
         raise TypeError(f"unknown series fields: {sorted(unknown)}")
@@ -619,6 +641,8 @@ def create_series(
     if duration <= dt.timedelta(0):
         raise ValidationError("La fin doit être après le début.")
     _check_place(fields)
+    if on_holiday not in OnHoliday.values:
+        raise ValidationError("Choisissez ce que deviennent les dates tombant un jour férié.")
     rule = recurrence.validate(rrule, first_start)
     dates = recurrence.occurrences(rule, first_start, after=first_start)
     series = Series(
@@ -626,6 +650,7 @@ def create_series(
         rrule=rule,
         first_start=dates[0],
         duration=duration,
+        on_holiday=on_holiday,
         created_by=_user(actor),
         **fields,
     )
@@ -648,11 +673,19 @@ def materialise_series(
     start_from = series.materialised_until or series.first_start
     dates = recurrence.occurrences(series.rrule, series.first_start, after=start_from, before=horizon)
     existing = set(Event.objects.filter(series=series).values_list("recurrence_id", flat=True))
+    dates = dates[: recurrence.MAX_OCCURRENCES]
+    on_holiday = dict(recurrence.holidays_among(dates)) if series.on_holiday != OnHoliday.KEEP else {}
+    rule_days = {d.astimezone(recurrence.PARIS).date() for d in dates}
     created = 0
-    for start in dates[: recurrence.MAX_OCCURRENCES]:
+    for start in dates:
         if start in existing:
             continue
-        _create_occurrence(series, start, actor=actor, status=status)
+        moved_to = None
+        if start in on_holiday:
+            moved_to = recurrence.next_working_day(start) if series.on_holiday == OnHoliday.MOVE else None
+            if moved_to is None or moved_to.astimezone(recurrence.PARIS).date() in rule_days:
+                continue  # skipped (or its next working day already holds a date of the rule)
+        _create_occurrence(series, start, actor=actor, status=status, moved_to=moved_to)
         created += 1
     Series.objects.filter(pk=series.pk).update(materialised_until=horizon)
     series.materialised_until = horizon
@@ -883,13 +916,14 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
                     registration.email,
                     title=f"Rappel : {event.title}",
                     body=(
-                        f"Bonjour {registration.name},\n\nÀ bientôt au rendez-vous « {event.title} ».\n"
+                        f"À bientôt au rendez-vous « {event.title} ».\n"
                         f"Quand : {when_label(event)}\nOù : {event.place_label}\n"
                         f"{'Lien : ' + event.online_url if event.online_url else ''}\n\n"
                         "Si vous ne pouvez plus venir, merci d'annuler pour libérer votre place."
                     ),
                     action_url=cancel_url(registration),
                     action_label="Annuler mon inscription",
+                    name=registration.display_name,
                 )
                 registration.reminded_at = now
                 registration.save(update_fields=["reminded_at"])

@@ -409,9 +409,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     cache_key = "events:feed:" + etag.strip('"')
     body = cache.get(cache_key)
     if body is None:
-        body = calendars.feed_ics(
-            request.territory, qs, name=f"Agenda de l'ESS — {request.territory.name}", span=(lo, hi)
-        )
+        body = calendars.feed_ics(request.territory, qs, name=f"Agenda de l'ESS — {request.territory.name}")
         cache.set(cache_key, body, 3600)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
@@ -509,7 +507,7 @@ class ConfirmRegistrationView(ConfirmTokenView):
     title = "Confirmer votre inscription"
     question = "Voulez-vous confirmer votre inscription à ce rendez-vous ?"
     button_label = "Confirmer mon inscription"
-    done_message = "Votre inscription est enregistrée. Un courriel récapitulatif vous a été envoyé."
+    done_message = "Votre inscription est confirmée. Un courriel récapitulatif vous a été envoyé."
     template_name = "events/confirm.html"
 
     def describe(self, payload: Any) -> dict[str, Any]:
@@ -661,6 +659,7 @@ def series_create(request: HttpRequest) -> HttpResponse:
                 first_start=data["first_start"],
                 duration=dt.timedelta(minutes=data["duration_minutes"]),
                 hosts=data["hosts"],
+                on_holiday=data["on_holiday"],
                 **fields,
             )
         except ValidationError as exc:
@@ -878,7 +877,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         else:
             services.check_in(actor=None, registration=found, attended=request.POST.get("undo") != "1")
             done = "présence enregistrée" if request.POST.get("undo") != "1" else "présence retirée"
-            notice = f"{found.name} : {done}."
+            notice = f"{found.display_name} : {done}."
     query = request.GET.get("q", "").strip()
     registered = RegistrationQuerySet.registered(event)
     if query:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from maillage.events import services
-from maillage.events.models import Event, Status
+from maillage.events.models import Event, Series, Status
 from maillage.events.recurrence import PARIS
 from tests.events.factories import EventFactory, paris
 from tests.factories import CommuneFactory, StructureFactory
@@ -49,13 +49,16 @@ def _ours(series, start, end) -> list[tuple[dt.datetime, dt.datetime]]:
     ]
 
 
+def _vevents(body: bytes) -> list:
+    return sorted(Calendar.from_ical(body).walk("VEVENT"), key=lambda c: c["DTSTART"].dt)
+
+
 def test_the_feed_expands_to_our_occurrences_across_march_and_october(client, series, animator):
     march = series.occurrences.get(start__date=dt.date(2026, 3, 6))
     october = series.occurrences.get(start__date=dt.date(2026, 10, 2))
     november = series.occurrences.get(start__date=dt.date(2026, 11, 6))
     with time_machine.travel(NOW, tick=False):
-        # moved: 18:00 → 19:00 on 6 March (RECURRENCE-ID); cancelled: 2 October (EXDATE);
-        # another place in November
+        # moved: 18:00 → 19:00 on 6 March; cancelled: 2 October; another place in November
         services.edit_occurrences(actor=animator, event=march, scope="this", shift=dt.timedelta(hours=1))
         services.change_status(actor=animator, event=october, to=Status.CANCELLED)
         services.edit_occurrences(actor=animator, event=november, scope="this", venue="Salle municipale")
@@ -65,17 +68,15 @@ def test_the_feed_expands_to_our_occurrences_across_march_and_october(client, se
     body = response.content
     calendar = Calendar.from_ical(body)
     assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Paris"
-    masters = [c for c in calendar.walk("VEVENT") if "RRULE" in c]
-    assert len(masters) == 1
-    assert masters[0]["DTSTART"].params["TZID"] == "Europe/Paris"
-    assert [d.dt for d in masters[0]["EXDATE"].dts] == [paris(2026, 10, 2, 18, 0)]
-    overrides = [c for c in calendar.walk("VEVENT") if "RECURRENCE-ID" in c]
-    assert {c["RECURRENCE-ID"].dt for c in overrides} == {paris(2026, 3, 6, 18, 0), paris(2026, 11, 6, 18, 0)}
+    assert not [c for c in calendar.walk("VEVENT") if "RRULE" in c or "RECURRENCE-ID" in c]
+    cancelled = [c for c in calendar.walk("VEVENT") if str(c["STATUS"]) == "CANCELLED"]
+    assert [c["DTSTART"].dt for c in cancelled] == [paris(2026, 10, 2, 18, 0)]
 
     start, end = paris(2026, 1, 1), paris(2027, 1, 1)
-    expanded = _expand(body, start, end)
+    expanded = [e for e in _expand(body, start, end) if str(e["STATUS"]) != "CANCELLED"]
     theirs = [(e["DTSTART"].dt, e["DTEND"].dt) for e in expanded]
     assert theirs == _ours(series, start, end)
+    assert all(e["DTSTART"].params["TZID"] == "Europe/Paris" for e in expanded)
     # the wall-clock hour stays 18:00 across 29 March and 25 October (except the date moved to 19:00)
     hours = {e["DTSTART"].dt.date(): e["DTSTART"].dt.astimezone(PARIS).hour for e in expanded}
     assert hours[dt.date(2026, 3, 6)] == 19
@@ -85,6 +86,71 @@ def test_the_feed_expands_to_our_occurrences_across_march_and_october(client, se
     assert utc[dt.date(2026, 4, 3)] == 16 and utc[dt.date(2026, 12, 4)] == 17
     november_component = next(e for e in expanded if e["DTSTART"].dt.date() == dt.date(2026, 11, 6))
     assert "Salle municipale" in str(november_component["LOCATION"])
+
+
+def test_each_occurrence_has_its_own_place_and_page(client, series, territory):
+    """The demo gives every date its host's premises (a plain update, not an override): each VEVENT must
+    carry its own LOCATION and URL, not the series' « Chez l'hôte » everywhere."""
+    andon = CommuneFactory(insee_code="06003", name="Andon", latitude=43.77, longitude=6.78)
+    territory.communes.add(andon)
+    occurrences = list(series.occurrences.order_by("start")[:3])
+    for index, event in enumerate(occurrences):
+        Event.objects.filter(pk=event.pk).update(venue=f"Locaux de la structure {index}", commune=andon)
+    with time_machine.travel(NOW, tick=False):
+        vevents = _vevents(client.get("/agenda/agenda.ics").content)
+    by_start = {c["DTSTART"].dt: c for c in vevents}
+    for index, event in enumerate(occurrences):
+        component = by_start[event.start]
+        assert str(component["LOCATION"]) == f"Locaux de la structure {index}, Andon"
+        assert str(component["URL"]) == f"https://ess.paysdegrasse.test/agenda/{event.slug}/"
+    assert len({str(c["URL"]) for c in vevents}) == len(vevents)
+    assert sum("Chez l'hôte" in str(c["LOCATION"]) for c in vevents) == len(vevents) - 3
+
+
+def test_the_event_ics_and_the_feed_share_the_uid(client, series):
+    event = series.occurrences.order_by("start")[2]
+    with time_machine.travel(NOW, tick=False):
+        (single,) = Calendar.from_ical(client.get(f"/agenda/{event.slug}/agenda.ics").content).walk("VEVENT")
+        feed = _vevents(client.get("/agenda/agenda.ics").content)
+    (same,) = [c for c in feed if c["DTSTART"].dt == event.start]
+    assert str(single["UID"]) == str(same["UID"]) == f"event-{event.pk}@ess.paysdegrasse.test"
+    assert len({str(c["UID"]) for c in feed}) == len(feed)
+
+
+def test_a_feed_filtered_by_commune_holds_only_the_matching_occurrences(client, series, territory):
+    andon = CommuneFactory(insee_code="06003", name="Andon", latitude=43.77, longitude=6.78)
+    territory.communes.add(andon)
+    grasse = territory.communes.get(insee_code="06069")
+    Series.objects.filter(pk=series.pk).update(commune=grasse)
+    series.occurrences.update(commune=grasse)
+    moved = series.occurrences.get(start__date=dt.date(2026, 5, 1))
+    Event.objects.filter(pk=moved.pk).update(commune=andon, venue="Ferme d'Andon")
+    with time_machine.travel(NOW, tick=False):
+        body = client.get("/agenda/agenda.ics?commune=06003").content
+        everything = client.get("/agenda/agenda.ics").content
+    (only,) = _vevents(body)
+    assert only["DTSTART"].dt == paris(2026, 5, 1, 18, 0)
+    assert str(only["LOCATION"]) == "Ferme d'Andon, Andon"
+    # a client expanding the feed finds that one date, nothing of the series' other dates
+    expanded = _expand(body, paris(2025, 1, 1), paris(2030, 1, 1))
+    assert [e["DTSTART"].dt for e in expanded] == [only["DTSTART"].dt]
+    assert len(_vevents(everything)) > 10
+
+
+def test_the_description_is_plain_text(client, territory):
+    event = EventFactory(
+        territory=territory,
+        title="Visite",
+        description="Une visite **sur site** de la _ressourcerie_.\n\n"
+        "- café\n- échanges\n\nVoir [le programme](https://exemple.org/programme).",
+    )
+    (vevent,) = Calendar.from_ical(client.get(f"/agenda/{event.slug}/agenda.ics").content).walk("VEVENT")
+    description = str(vevent["DESCRIPTION"])
+    assert "Une visite sur site de la ressourcerie." in description
+    assert "- café\n- échanges" in description
+    assert "Voir le programme (https://exemple.org/programme)." in description
+    assert not any(mark in description for mark in ("**", "_ressourcerie_", "<", "]("))
+    assert description.endswith(f"https://ess.paysdegrasse.test/agenda/{event.slug}/")
 
 
 def test_a_split_series_expands_to_the_same_dates(client, series, animator):

@@ -33,6 +33,11 @@ def test_demo_agenda_tells_the_story_and_can_run_twice(settings):
     series = Series.objects.get(title="Les Rendez-vous de l'ESS")
     assert series.rrule == "FREQ=MONTHLY;BYDAY=1FR"
     occurrences = list(series.occurrences.order_by("start"))
+    assert all(o.title == "Les Rendez-vous de l'ESS" for o in occurrences)  # « ESS », never « l'ess »
+    # 1 January 2027 is a first Friday, and a public holiday: the demo series skips it
+    assert series.on_holiday == "skip"
+    assert dt.date(2027, 1, 1) not in {o.start.astimezone(PARIS).date() for o in occurrences}
+    assert dt.date(2027, 2, 5) in {o.start.astimezone(PARIS).date() for o in occurrences}
     assert all(
         o.start.astimezone(PARIS).weekday() == 4 and o.start.astimezone(PARIS).hour == 18 for o in occurrences
     )
