@@ -61,6 +61,14 @@ def register() -> None:
     )
     registry.add_page(
         PageSpec(
+            name="accounts:edit_name",
+            example_url=lambda ctx: "/compte/mon-espace/mon-nom/",
+            expected=SIGNED_IN,
+            axe_as="member",
+        )
+    )
+    registry.add_page(
+        PageSpec(
             name="accounts:export_data",
             example_url=lambda ctx: "/compte/mon-espace/mes-donnees/",
             expected=SIGNED_IN,
