@@ -26,6 +26,7 @@ from maillage.accounts.querysets import (
     email_addresses_of,
     with_totp,
 )
+from maillage.core.registry import registry
 
 
 @login_required
@@ -48,6 +49,8 @@ def my_space(request: HttpRequest) -> HttpResponse:
             "has_totp": Authenticator.Type.TOTP in authenticator_types,
             "perms_team": user.has_perm("accounts.manage_territory_roles", request.territory),
             "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in authenticator_types,
+            # My registrations, ateliers, signatures…: each module brings its section through the registry.
+            "sections": registry.my_space_sections_for(user, getattr(request, "territory", None)),
         },
     )
 
