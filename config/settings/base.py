@@ -170,6 +170,7 @@ LOGOUT_REDIRECT_URL = "core:home"
 # django-allauth: e-mail login, mandatory verification, TOTP.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "maillage.accounts.forms.SignupNameForm"  # adds first and last name
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

@@ -3,6 +3,36 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
+
+
+class NameForm(forms.Form):
+    """The person's first and last name: asked at sign-up, edited in « Mon espace » (both required)."""
+
+    first_name = forms.CharField(
+        label="Prénom",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": "Indiquez votre prénom."},
+    )
+    last_name = forms.CharField(
+        label="Nom",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": "Indiquez votre nom."},
+    )
+
+
+class SignupNameForm(NameForm):
+    """The base of allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): it asks for the person's name.
+
+    allauth's adapter (`save_user`) copies `first_name` and `last_name` from the cleaned data to the user.
+    """
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def signup(self, request: HttpRequest, user: Any) -> None:
+        """Called by allauth once the user is saved; the adapter has already set the names."""
 
 
 class EraseAccountForm(forms.Form):

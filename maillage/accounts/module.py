@@ -7,7 +7,6 @@ from maillage.core.registry import (
     ANIMATOR_ONLY,
     SIGNED_IN,
     DemoLoader,
-    MenuEntry,
     PageSpec,
     RoleSpec,
     registry,
@@ -29,15 +28,8 @@ def _example_role(ctx: Any) -> int:
 
 
 def register() -> None:
-    registry.add_menu(
-        MenuEntry(
-            key="my_space",
-            label="Mon espace",
-            url_name="accounts:my_space",
-            order=900,
-            audience="authenticated",
-        )
-    )
+    # « Mon espace » is in the header's account links (base.html), next to « Se déconnecter »: no entry in
+    # the main menu, which would show it twice.
     registry.add_role(RoleSpec(key="animator", label="Animateur ou animatrice du contrat", app="accounts"))
     registry.add_role(RoleSpec(key="moderator", label="Modérateur ou modératrice", app="accounts"))
 
@@ -57,6 +49,14 @@ def register() -> None:
             name="accounts:team_revoke",
             example_url=lambda ctx: f"/compte/equipe/{_example_role(ctx)}/retirer/",
             expected=ANIMATOR_ONLY,
+        )
+    )
+    registry.add_page(
+        PageSpec(
+            name="accounts:edit_name",
+            example_url=lambda ctx: "/compte/mon-espace/mon-nom/",
+            expected=SIGNED_IN,
+            axe_as="member",
         )
     )
     registry.add_page(

@@ -1,4 +1,4 @@
-"""Writes of accounts: territory roles, personal-data export and account erasure.
+"""Writes of accounts: the person's name, territory roles, personal-data export and account erasure.
 
 Every function is keyword-only, typed, and runs in one transaction. `actor` is the person acting (None for
 the system: the demo loader, a management command).
@@ -85,6 +85,24 @@ def revoke_territory_role(*, actor: User | None, user: User, territory: Territor
     held.delete()
     _bump_access_version(user)
     return True
+
+
+@transaction.atomic
+def update_name(*, actor: User, user: User, first_name: str, last_name: str) -> User:
+    """Change the person's own first and last name (« Mon espace »). Both are required."""
+    if actor.pk != user.pk:
+        raise PermissionDenied("Vous ne pouvez modifier que votre propre nom.")
+    first_name, last_name = first_name.strip(), last_name.strip()
+    errors = {}
+    if not first_name:
+        errors["first_name"] = "Indiquez votre prénom."
+    if not last_name:
+        errors["last_name"] = "Indiquez votre nom."
+    if errors:
+        raise ValidationError(errors)
+    user.first_name, user.last_name = first_name[:150], last_name[:150]
+    user.save(update_fields=["first_name", "last_name"])
+    return user
 
 
 def _count_records(value: Any) -> int:

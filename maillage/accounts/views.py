@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from maillage.accounts import services
-from maillage.accounts.forms import EraseAccountForm, GrantRoleForm
+from maillage.accounts.forms import EraseAccountForm, GrantRoleForm, NameForm
 from maillage.accounts.models import TerritoryRole
 from maillage.accounts.querysets import (
     TerritoryRoleQuerySet,
@@ -26,6 +26,7 @@ from maillage.accounts.querysets import (
     email_addresses_of,
     with_totp,
 )
+from maillage.core.registry import registry
 
 
 @login_required
@@ -48,8 +49,25 @@ def my_space(request: HttpRequest) -> HttpResponse:
             "has_totp": Authenticator.Type.TOTP in authenticator_types,
             "perms_team": user.has_perm("accounts.manage_territory_roles", request.territory),
             "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in authenticator_types,
+            # My registrations, ateliers, signatures…: each module brings its section through the registry.
+            "sections": registry.my_space_sections_for(user, getattr(request, "territory", None)),
         },
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_name(request: HttpRequest) -> HttpResponse:
+    """« Modifier mon nom »: the first and last name asked at sign-up."""
+    user = request.user
+    initial = {"first_name": user.first_name, "last_name": user.last_name}
+    form = NameForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_name(actor=user, user=user, **form.cleaned_data)
+        messages.success(request, "Votre nom a été enregistré.")
+        return redirect("accounts:my_space")
+    return render(request, "accounts/edit_name.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @never_cache

@@ -3,7 +3,7 @@ content provider, personal-data hook and demo loader."""
 
 from __future__ import annotations
 
-from maillage.charter import demo, integrations
+from maillage.charter import demo, integrations, my_space
 from maillage.charter.examples import example_charter
 from maillage.charter.querysets import signatory_structure_ids
 from maillage.core.registry import (
@@ -137,6 +137,7 @@ def _pages() -> list[PageSpec]:
 
 def register() -> None:
     registry.add_menu(MenuEntry(key="charter", label="Charte", url_name="charter:home", order=30))
+    registry.add_my_space_section(my_space.PROVIDER)
     for page in _pages():
         registry.add_page(page)
     registry.add_metric(

@@ -3,7 +3,8 @@
 Each app registers, from its `AppConfig.ready()`, what it brings: menu entries, pages (with a builder of an
 example URL and the HTTP status each role gets, so the accessibility and permission checks reach them),
 demo-data loaders, metrics for the plan and the dashboard, content providers for the lettre, link targets,
-notification kinds, roles, and personal-data hooks (export, erase, retention).
+notification kinds, roles, personal-data hooks (export, erase, retention), and the sections of « Mon
+espace » (my registrations, my ateliers, my signatures…).
 
 Readers of everything (plan indicators, the lettre's blocks, the dashboard, account erasure) go through
 `registry` and import no feature app. Tests swap in a fresh `Registry` with `registry.override()`.
@@ -183,6 +184,37 @@ class StructureBadge:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class MySpaceItem:
+    """One line of a « Mon espace » section: a label, an optional link and a short detail (date, state)."""
+
+    label: str
+    url: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class MySpaceSection:
+    """What a module shows a person in « Mon espace » (my registrations, my ateliers, my signatures…).
+
+    `empty` says what to do when there are no items; `link_url`/`link_label` point to the module's page."""
+
+    title: str
+    items: Sequence[MySpaceItem]
+    empty: str = ""
+    link_url: str = ""
+    link_label: str = ""
+
+
+@dataclass(frozen=True)
+class MySpaceProvider:
+    """`build(user, territory)` returns the person's section, or None to show nothing."""
+
+    key: str
+    build: Callable[[Any, Territory], MySpaceSection | None]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     menu: dict[str, MenuEntry] = field(default_factory=dict)
@@ -196,6 +228,7 @@ class Registry:
     personal_data: dict[str, PersonalDataHook] = field(default_factory=dict)
     periodic_jobs: dict[str, PeriodicJob] = field(default_factory=dict)
     structure_badges: dict[str, StructureBadge] = field(default_factory=dict)
+    my_space_sections: dict[str, MySpaceProvider] = field(default_factory=dict)
 
     # --- registration -------------------------------------------------------------------------------
     @staticmethod
@@ -237,6 +270,9 @@ class Registry:
     def add_structure_badge(self, badge: StructureBadge) -> None:
         self._add(self.structure_badges, badge.key, badge, "structure badge")
 
+    def add_my_space_section(self, provider: MySpaceProvider) -> None:
+        self._add(self.my_space_sections, provider.key, provider, "« Mon espace » section")
+
     # --- reading ------------------------------------------------------------------------------------
     def menu_for(self, request: HttpRequest) -> list[MenuEntry]:
         user = getattr(request, "user", None)
@@ -251,6 +287,13 @@ class Registry:
                 continue
             entries.append(entry)
         return entries
+
+    def my_space_sections_for(self, user: Any, territory: Territory | None) -> list[MySpaceSection]:
+        """The sections every module shows this person in « Mon espace » on this territory, in order."""
+        if territory is None:
+            return []
+        providers = sorted(self.my_space_sections.values(), key=lambda p: (p.order, p.key))
+        return [section for p in providers if (section := p.build(user, territory)) is not None]
 
     def ordered_demo_loaders(self) -> list[DemoLoader]:
         return sorted(self.demo_loaders.values(), key=lambda d: (d.order, d.key))

@@ -23,7 +23,7 @@ from maillage.core.registry import (
     statuses,
 )
 from maillage.core.tokens import make_token
-from maillage.events import blocks, demo, links, metrics, services
+from maillage.events import blocks, demo, links, metrics, my_space, services
 from maillage.events.models import Campaign, Event, Registration, Status
 
 
@@ -96,6 +96,7 @@ PROPOSE = statuses(anonymous=302, member=403, manager_other=200, animator_other=
 
 def register() -> None:
     registry.add_menu(MenuEntry(key="agenda", label="Agenda", url_name="events:list", order=20))
+    registry.add_my_space_section(my_space.PROVIDER)
     slug = lambda ctx: example_event(ctx).slug  # noqa: E731
     _page("events:list", lambda ctx: "/agenda/", PUBLIC)
     _page("events:month", lambda ctx: "/agenda/mois/", PUBLIC)

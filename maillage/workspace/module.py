@@ -98,9 +98,10 @@ def _notifications_off_url(ctx: Any) -> str:
 
 
 def register() -> None:
-    from maillage.workspace import demo, personal_data  # noqa: PLC0415
+    from maillage.workspace import demo, my_space, personal_data  # noqa: PLC0415
 
     registry.add_menu(MenuEntry(key="ateliers", label="Ateliers", url_name="workspace:list", order=50))
+    registry.add_my_space_section(my_space.PROVIDER)
     registry.add_menu(MenuEntry(key="veille", label="Veille", url_name="workspace:news", order=55))
     registry.add_menu(
         MenuEntry(

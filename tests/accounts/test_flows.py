@@ -28,7 +28,14 @@ def send_mail_now(django_capture_on_commit_callbacks):
 def sign_up(client, send_mail_now, email=EMAIL):
     with send_mail_now():
         response = client.post(
-            "/compte/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+            "/compte/signup/",
+            {
+                "email": email,
+                "first_name": "Camille",
+                "last_name": "Nouvelle",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
         )
     assert response.status_code == 302
     return response
@@ -149,7 +156,14 @@ def test_password_reset_answers_the_same_for_an_unknown_address(client, member, 
 def test_sign_up_with_a_known_address_does_not_reveal_it(client, member, send_mail_now):
     with send_mail_now():
         response = client.post(
-            "/compte/signup/", {"email": member.email, "password1": PASSWORD, "password2": PASSWORD}
+            "/compte/signup/",
+            {
+                "email": member.email,
+                "first_name": "Autre",
+                "last_name": "Personne",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
         )
     assert response.status_code == 302  # same answer as a new address; the owner gets a mail instead
     assert User.objects.filter(email=member.email).count() == 1

@@ -37,6 +37,8 @@ def test_sign_up_verify_log_in_export_and_erase(new_context, live_url, mailoutbo
     response = page.goto("/compte/signup/")
     assert response is not None and response.status == 200
     form = page.locator("form:has(input[name=password1])")
+    form.locator("input[name=first_name]").fill("Camille")
+    form.locator("input[name=last_name]").fill("Nouvelle")
     form.locator("input[name=email]").fill(EMAIL)
     form.locator("input[name=password1]").fill(PASSWORD)
     form.locator("input[name=password2]").fill(PASSWORD)
