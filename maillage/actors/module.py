@@ -57,7 +57,7 @@ def register() -> None:
             label="Modération de l'annuaire",
             url_name="actors:moderation",
             order=80,
-            audience="animator",
+            audience="moderator",
         )
     )
     registry.add_menu(
