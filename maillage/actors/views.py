@@ -153,6 +153,8 @@ def _detail_context(request: HttpRequest, structure: Structure, **extra: Any) ->
         "contact_form": extra.pop("contact_form", None) or ContactForm(),
         "can_contact": bool(services.contact_recipients(structure)) and structure.is_published,
         "provenance": exports.provenance_lines(structure),
+        "tiles_url": settings.MAILLAGE_MAP_TILES_URL,
+        "tiles_attribution": settings.MAILLAGE_MAP_TILES_ATTRIBUTION,
         "breadcrumbs": [("Annuaire des acteurs", reverse("actors:list")), (structure.name, None)],
         **extra,
     }
