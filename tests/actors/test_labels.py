@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 from maillage.actors import services, taxonomy
 from maillage.actors.taxonomy import DATA_DIR
+from maillage.core.registry import registry
 
 
 def test_every_legal_form_row_has_two_columns():
@@ -34,3 +36,22 @@ def test_structures_at_the_commune_centre_are_dans_la_commune(territory, animato
     html = client.get("/structures/", {"autour": "06069", "rayon": "5"}).content.decode()
     assert "Centre-ville solidaire" in html
     assert "dans la commune" in html and "0,0 km" not in html and "0.0 km" not in html
+
+
+def test_the_count_of_structures_is_what_the_directory_lists(territory, animator, client):
+    """« N structures recensées » (the plan's metric) and the directory agree: published records only."""
+    for name in ("Ressourcerie", "Jardins partagés", "Vélo école"):
+        services.create_structure(
+            actor=animator, territory=territory, data={"name": name, "family": "association"}
+        )
+    services.create_structure(
+        actor=None,
+        territory=territory,
+        data={"name": "En attente", "family": "association"},
+        initial_status="pending",
+    )
+    today = dt.date.today()
+    figure = registry.metric("actors.structures_published").compute(territory, today.replace(day=1), today)
+    html = client.get("/structures/").content.decode()
+    assert figure == 3
+    assert f"{figure} structures" in html and html.count('class="card card-structure"') == figure

@@ -4,6 +4,7 @@ mobile layout, and the journeys of a claim by SIRET and of a moderated edit, wit
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from maillage.actors.models import Structure
 from tests.factories import CommuneFactory, StructureFactory
@@ -69,3 +70,19 @@ def test_profile_shows_a_small_map(settings, located, page):
     assert canvas.locator(".leaflet-marker-icon").count() == 1
     assert page.get_by_role("region", name=f"Carte : position de {located[0].name}").is_visible()
     assert not errors, errors
+
+
+def test_on_a_phone_the_results_come_before_the_facets_and_the_map(located, new_context):
+    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+    console_errors(page)
+    page.goto("/structures/")
+    first_result = page.locator("#annuaire-resultats .card-structure").first
+    facets = page.locator("#annuaire-facettes")
+    page.locator("#carte .leaflet-marker-icon").first.wait_for(state="attached")
+    result_top = first_result.bounding_box()["y"]
+    assert result_top < facets.bounding_box()["y"]
+    assert result_top < page.locator("#carte").bounding_box()["y"]
+    # ticking a facet still filters the list (the facets belong to the same form)
+    facets.get_by_label("Mouans-Sartoux", exact=False).first.check()
+    expect(page.locator("#annuaire-resultats .card-structure")).to_have_count(1, timeout=60_000)
+    assert "Mouans-Sartoux" in page.locator("#annuaire-resultats").inner_text()
