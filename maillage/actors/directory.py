@@ -17,14 +17,12 @@ Distance: an equirectangular approximation (same in NumPy and in SQL, exact to w
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
@@ -32,11 +30,18 @@ from django.http import QueryDict
 
 from maillage.actors import directory_index, geocoding, taxonomy
 from maillage.actors.models import Structure, StructureSector
+from maillage.actors.near import (  # « autour de »; re-exported for the directory's callers
+    ADDRESS_LOOKUPS_PER_HOUR,
+    NearPoint,
+    locate_address,
+    territory_communes,
+)
 from maillage.core import search as core_search
-from maillage.core.geo import BBox, bbox_around, bbox_of
+from maillage.core.geo import BBox, bbox_around
 from maillage.core.models import Territory
-from maillage.core.ratelimit import over_limit
 from maillage.core.registry import registry
+
+__all__ = ["ADDRESS_LOOKUPS_PER_HOUR", "NearPoint", "locate_address", "territory_communes"]
 
 SEARCH_KIND = "structure"
 SORTS = {"pertinence": "Pertinence", "nom": "Nom", "distance": "Distance"}
@@ -44,15 +49,6 @@ RADII = [2, 5, 10, 20, 50]
 PAGE_SIZE = 20
 KM_PER_DEG_LAT = 110.574
 KM_PER_DEG_LON_EQUATOR = 111.320
-
-
-@dataclass(frozen=True)
-class NearPoint:
-    """The centre of « autour de »: a commune's centroid or a located address."""
-
-    latitude: float
-    longitude: float
-    label: str  # « Grasse », « 57 Avenue Pierre Sémard 06130 Grasse »
 
 
 @dataclass
@@ -70,6 +66,7 @@ class Filters:
     radius: int = 10
     sort: str = ""
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # e.g. « autour de » answered from the commune
     near_point: NearPoint | None = None
 
     def effective_sort(self) -> str:
@@ -104,63 +101,6 @@ def _multi(params: QueryDict | Mapping[str, Any], key: str, allowed: Any) -> lis
     return [v for v in dict.fromkeys(values) if v in allowed][:30]
 
 
-ADDRESS_CACHE_SECONDS = 7 * 24 * 3600
-ADDRESS_LOOKUPS_PER_HOUR = 60  # per client, for addresses not yet in the cache
-TERRITORY_MARGIN_KM = 15
-
-
-def locate_address(territory: Territory, address: str, *, client_key: str = "") -> NearPoint:
-    """Locate an address typed in « autour de » with the BAN (answers cached a week, per normalised address).
-
-    Raises GeocodingError with a French message: not found, too vague, outside the territory, service down,
-    or too many new lookups from the same client within an hour."""
-    query = " ".join(address.split())[:200]
-    digest = hashlib.sha256(query.lower().encode()).hexdigest()[:32]
-    key = f"actors:near-address:{territory.pk}:{digest}"
-    cached = cache.get(key)
-    if cached is None:
-        if client_key and over_limit(
-            f"actors:near-lookups:{client_key}", limit=ADDRESS_LOOKUPS_PER_HOUR, window=3600
-        ):
-            raise geocoding.GeocodingError(
-                "Trop de recherches d'adresse en peu de temps ; choisissez une commune "
-                "ou réessayez plus tard."
-            )
-        try:
-            found = geocoding.geocode_address(query)
-        except geocoding.GeocodingError as exc:
-            cached = ("error", str(exc))
-        else:
-            box = bbox_of(
-                ((lat, lon) for _, _, _, lat, lon in territory_communes(territory) if lat is not None),
-                margin_km=TERRITORY_MARGIN_KM,
-            )
-            if box is not None and not box.contains(found.latitude, found.longitude):
-                cached = ("error", "Cette adresse est en dehors du territoire.")
-            else:
-                cached = ("ok", (found.latitude, found.longitude, found.label or query))
-        if cached[0] == "ok" or "ne répond pas" not in cached[1]:  # an outage is not remembered
-            cache.set(key, cached, timeout=ADDRESS_CACHE_SECONDS)
-    if cached[0] == "error":
-        raise geocoding.GeocodingError(cached[1])
-    latitude, longitude, label = cached[1]
-    return NearPoint(latitude, longitude, label)
-
-
-def territory_communes(territory: Territory) -> list[tuple[int, str, str, float | None, float | None]]:
-    """(id, INSEE code, name, latitude, longitude) of the territory's communes by name: read once per request
-    (the request's territory is its own copy) for the filters, the facets and the « autour de » list."""
-    cached = territory.__dict__.get("_directory_communes")
-    if cached is None:
-        cached = list(
-            territory.communes.order_by("name").values_list(
-                "pk", "insee_code", "name", "latitude", "longitude"
-            )
-        )
-        territory.__dict__["_directory_communes"] = cached
-    return cached
-
-
 def parse_filters(
     params: QueryDict | Mapping[str, Any], territory: Territory, *, client_key: str = ""
 ) -> Filters:
@@ -188,6 +128,13 @@ def parse_filters(
             filters.near_point = locate_address(territory, address, client_key=client_key)
         except geocoding.GeocodingError as exc:
             filters.errors.append(f"« Autour de » {address} : {exc}")
+        else:
+            if filters.near_point.approximate:
+                filters.notices.append(
+                    "Le service de localisation des adresses est très demandé en ce moment : la recherche "
+                    f"part du centre de {filters.near_point.label}. Réessayez dans un instant pour partir "
+                    "de l'adresse exacte."
+                )
     elif near:
         commune = communes.get(near)
         if commune is None or commune[2] is None:

@@ -1,7 +1,9 @@
 """Imports of structures: tables (CSV, XLSX, ODS) with a column mapping, and the rows the Sirene reader
-yields. One engine for both: `import_rows(...)` runs every row in one transaction and, for a dry run, rolls
-it back at the end — so the dry run's report (created / updated / merge proposals / rejected, with line
-numbers) is exactly what the commit will do, and a commit is all or nothing.
+yields. One engine for both: `import_rows(...)`. A dry run runs every row in one transaction rolled back at
+the end — so its report (created / updated / merge proposals / rejected, with line numbers) is what the
+commit will do. A commit writes per chunk of rows (a re-run after a failure picks up where it stopped: the
+rows already written match exactly and count as unchanged). A row the database refuses is reported, not
+fatal.
 
 Matching, in order: exact SIRET, then exact RNA (then the SIREN's head office) → update; else a fuzzy name
 match (rapidfuzz, token-sort ratio ≥ `FUZZY_THRESHOLD`) among the structures of the same commune → a
@@ -13,13 +15,15 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
@@ -28,7 +32,10 @@ from maillage.actors.models import MergeProposal, Structure
 from maillage.core.models import Commune, Territory
 from maillage.core.search import unaccent, words_of
 
+logger = logging.getLogger(__name__)
+
 FUZZY_THRESHOLD = 90.0
+CHUNK = 200  # rows per transaction of a committed import
 PROTECTED_SOURCES = {"manager", "animator"}
 # What a table's columns may fill (the form's fields but the personal contact, plus sectors and NAF).
 TARGET_FIELDS = {
@@ -236,6 +243,78 @@ def _update(
     return True
 
 
+def _import_row(
+    territory: Territory, index: _Index, row: ImportRow, source: str, report: ImportReport
+) -> None:
+    """One row, in the caller's transaction: update, merge proposal, creation or rejection."""
+    try:
+        cleaned = services.clean_structure_data(territory, row.data)
+        sectors = [s for s in row.sectors if s in taxonomy.SECTORS]
+        if cleaned.get("legal_form") and not row.data.get("family"):
+            cleaned["family"] = taxonomy.family_for_legal_form(cleaned["legal_form"]) or "association"
+    except ValidationError as exc:
+        report.rejected.append((row.line, " ".join(exc.messages)))
+        return
+    existing_pk = index.exact(cleaned)
+    if existing_pk is not None:
+        structure = Structure.objects.get(pk=existing_pk)
+        if _update(structure, cleaned, sectors, row, source):
+            report.updated.append((row.line, structure.name))
+            services.index_structure(structure)
+        else:
+            report.unchanged += 1
+        return
+    if cleaned.get("rna") in index.by_rna:
+        cleaned["rna"] = ""  # a secondary establishment: the RNA number stays with the first one
+    commune = cleaned.get("commune")
+    match = index.fuzzy(cleaned["name"], commune.pk if commune else None)
+    if match is not None:
+        pk, score = match
+        MergeProposal.objects.create(
+            territory=territory,
+            structure_id=pk,
+            data={
+                **_jsonable(cleaned),
+                "sectors": sectors,
+                "latitude": row.latitude,
+                "longitude": row.longitude,
+            },
+            source=source,
+            score=score,
+        )
+        report.merges.append(
+            (row.line, cleaned["name"], index.by_commune[commune.pk if commune else None][pk])
+        )
+        return
+    try:
+        structure = services.create_structure(
+            actor=None, territory=territory, data=cleaned, sectors=sectors, source=source
+        )
+    except ValidationError as exc:
+        report.rejected.append((row.line, " ".join(exc.messages)))
+        return
+    if row.latitude is not None:
+        Structure.objects.filter(pk=structure.pk).update(
+            latitude=row.latitude, longitude=row.longitude, geocoding=Structure.Geocoding.SOURCE
+        )
+    if "naf_code" in cleaned:
+        Structure.objects.filter(pk=structure.pk).update(naf_code=cleaned["naf_code"][:6])
+    index.add(structure.pk, structure.siret, structure.rna, structure.name, structure.commune_id)
+    report.created.append((row.line, structure.name))
+
+
+def _guarded_row(
+    territory: Territory, index: _Index, row: ImportRow, source: str, report: ImportReport
+) -> None:
+    """A row in its own savepoint: a row the database refuses is reported, the others go on."""
+    try:
+        with transaction.atomic():
+            _import_row(territory, index, row, source, report)
+    except DatabaseError:
+        logger.exception("import row %s refused by the database", row.line)
+        report.rejected.append((row.line, "Ligne refusée par la base de données (valeur trop longue ?)."))
+
+
 def import_rows(
     *,
     territory: Territory,
@@ -244,72 +323,32 @@ def import_rows(
     commit: bool,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Run the rows; commit=False is the dry run (everything rolled back). See the module docstring."""
+    """Run the rows. commit=False is the dry run: one transaction, rolled back at the end, so its report is
+    what the commit will do. commit=True commits per chunk of `CHUNK` rows (DESIGN.md: a batch commits per
+    chunk); a re-run is idempotent (rows already imported match by SIRET/RNA and come out « inchangées »).
+    `progress(n)` is called between chunks, outside any transaction of the import."""
     report = ImportReport()
-    with transaction.atomic():
-        index = _Index(territory)
-        for count, row in enumerate(rows, start=1):
-            if progress is not None and count % 500 == 0:
-                progress(count)
-            try:
-                cleaned = services.clean_structure_data(territory, row.data)
-                sectors = [s for s in row.sectors if s in taxonomy.SECTORS]
-                if cleaned.get("legal_form") and not row.data.get("family"):
-                    cleaned["family"] = taxonomy.family_for_legal_form(cleaned["legal_form"]) or "association"
-            except ValidationError as exc:
-                report.rejected.append((row.line, " ".join(exc.messages)))
-                continue
-            existing_pk = index.exact(cleaned)
-            if existing_pk is not None:
-                structure = Structure.objects.get(pk=existing_pk)
-                if _update(structure, cleaned, sectors, row, source):
-                    report.updated.append((row.line, structure.name))
-                    services.index_structure(structure)
-                else:
-                    report.unchanged += 1
-                continue
-            if cleaned.get("rna") in index.by_rna:
-                cleaned["rna"] = ""  # a secondary establishment: the RNA number stays with the first one
-            commune = cleaned.get("commune")
-            match = index.fuzzy(cleaned["name"], commune.pk if commune else None)
-            if match is not None:
-                pk, score = match
-                MergeProposal.objects.create(
-                    territory=territory,
-                    structure_id=pk,
-                    data={
-                        **_jsonable(cleaned),
-                        "sectors": sectors,
-                        "latitude": row.latitude,
-                        "longitude": row.longitude,
-                    },
-                    source=source,
-                    score=score,
-                )
-                report.merges.append(
-                    (row.line, cleaned["name"], index.by_commune[commune.pk if commune else None][pk])
-                )
-                continue
-            try:
-                structure = services.create_structure(
-                    actor=None, territory=territory, data=cleaned, sectors=sectors, source=source
-                )
-            except ValidationError as exc:
-                report.rejected.append((row.line, " ".join(exc.messages)))
-                continue
-            if row.latitude is not None:
-                Structure.objects.filter(pk=structure.pk).update(
-                    latitude=row.latitude, longitude=row.longitude, geocoding=Structure.Geocoding.SOURCE
-                )
-            if "naf_code" in cleaned:
-                Structure.objects.filter(pk=structure.pk).update(naf_code=cleaned["naf_code"][:6])
-            index.add(structure.pk, structure.siret, structure.rna, structure.name, structure.commune_id)
-            report.created.append((row.line, structure.name))
-        report.committed = commit
-        if commit:
-            directory_index.structures_changed(territory.pk)  # positions written by .update() above
-        else:
+    if not commit:
+        with transaction.atomic():
+            index = _Index(territory)
+            for count, row in enumerate(rows, start=1):
+                if progress is not None and count % CHUNK == 0:
+                    progress(count)
+                _guarded_row(territory, index, row, source, report)
             transaction.set_rollback(True)
+        return report
+    index = _Index(territory)
+    iterator = iter(rows)
+    count = 0
+    while chunk := list(islice(iterator, CHUNK)):
+        with transaction.atomic():
+            for row in chunk:
+                _guarded_row(territory, index, row, source, report)
+            directory_index.structures_changed(territory.pk)  # positions written by .update() above
+        count += len(chunk)
+        if progress is not None:
+            progress(count)
+    report.committed = True
     return report
 
 

@@ -1,11 +1,13 @@
 from maillage.actors import demo, personal_data
 from maillage.actors.models import ImportBatch, Practice
+from maillage.actors.querysets import StructureQuerySet
 from maillage.core.registry import (
     ANIMATOR_ONLY,
     PUBLIC,
     SIGNED_IN,
     DemoLoader,
     MenuEntry,
+    Metric,
     PageSpec,
     registry,
     statuses,
@@ -57,7 +59,7 @@ def register() -> None:
             label="Modération de l'annuaire",
             url_name="actors:moderation",
             order=80,
-            audience="animator",
+            audience="moderator",
         )
     )
     registry.add_menu(
@@ -174,5 +176,15 @@ def register() -> None:
     ]
     for page in pages:
         registry.add_page(page)
+    registry.add_metric(
+        Metric(
+            key="actors.structures_published",
+            label="Structures recensées dans l'annuaire",
+            unit="structures",
+            compute=StructureQuerySet.published_count,
+            description="Fiches publiées dans l'annuaire des acteurs à la fin de la période (les fiches en "
+            "attente, refusées ou archivées ne comptent pas) : le même nombre que l'annuaire affiche.",
+        )
+    )
     registry.add_personal_data(personal_data.HOOK)
     registry.add_demo_loader(DemoLoader(key="actors_demo_managers", load=demo.load, order=25))

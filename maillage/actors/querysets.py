@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -24,6 +25,12 @@ class StructureQuerySet:
     def published(territory: Any) -> models.QuerySet[Structure]:
         """What the public directory, the map, the exports and the API show."""
         return Structure.objects.filter(territory=territory, status=Structure.Status.PUBLISHED)
+
+    @staticmethod
+    def published_count(territory: Any, start: dt.date, end: dt.date) -> int:
+        """The metric « structures recensées »: what the directory lists (published records), as of `end`.
+        Pending, refused and archived records are not counted: the figure and the list always agree."""
+        return StructureQuerySet.published(territory).filter(created_at__date__lte=end).count()
 
 
 class PracticeQuerySet:

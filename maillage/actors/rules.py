@@ -42,5 +42,10 @@ def is_structure_member(user: Any, structure: Any = None) -> bool:
 # Edit a structure's record, manage who manages it: its managers and the territory's animation.
 rules.add_perm("actors.change_structure", is_superuser | is_structure_manager | is_animator)
 rules.add_perm("actors.manage_memberships", is_superuser | is_structure_manager | is_animator)
+# Moderate the directory (pending records, proposed edits, claims, reports): the territory's moderators
+# and its animators (an animator moderates too).
+rules.add_perm("actors.moderate_directory", is_superuser | is_moderator)
+# Decide a claim (« demander la gestion d'une fiche »): the structure's managers and the moderation.
+rules.add_perm("actors.decide_management_request", is_superuser | is_structure_manager | is_moderator)
 # See the members of a structure (names only: DESIGN.md « a person's name and structure to members »).
 rules.add_perm("actors.view_members", is_superuser | is_structure_member | is_moderator)

@@ -170,6 +170,13 @@ def _is_animation(user: User | None, territory: Territory) -> bool:
     return user is not None and user.is_authenticated and user.is_animator_of(territory)
 
 
+def _is_moderation(user: User | None, territory: Territory) -> bool:
+    """The territory's moderators and animators (an animator moderates too)."""
+    return (
+        user is not None and user.is_authenticated and user.has_perm("actors.moderate_directory", territory)
+    )
+
+
 # --- search index ---------------------------------------------------------------------------------------
 
 
@@ -243,11 +250,16 @@ def _manager_emails(structure: Structure) -> list[str]:
     )
 
 
-def _animator_emails(territory: Territory) -> list[str]:
-    return list(
-        TerritoryRole.objects.filter(
-            territory=territory, role=TerritoryRole.Role.ANIMATOR, user__is_active=True
-        ).values_list("user__email", flat=True)
+def _moderation_emails(territory: Territory) -> list[str]:
+    """Who moderates the directory: the territory's moderators and animators."""
+    return sorted(
+        set(
+            TerritoryRole.objects.filter(
+                territory=territory,
+                role__in=[TerritoryRole.Role.ANIMATOR, TerritoryRole.Role.MODERATOR],
+                user__is_active=True,
+            ).values_list("user__email", flat=True)
+        )
     )
 
 
@@ -311,11 +323,11 @@ def create_structure(
             role=Membership.Role.MANAGER,
             reason="Création de la fiche",
         )
-        animators = _animator_emails(territory)
-        if animators:
+        moderation = _moderation_emails(territory)
+        if moderation:
             send_mail_on_commit(
                 territory=territory,
-                to=animators,
+                to=moderation,
                 template="actors_pending",
                 context={"structure": structure, "url": territory_url(territory, "actors:moderation")},
             )
@@ -405,11 +417,11 @@ def update_structure(
     )
     if moderated:
         proposal = EditProposal.objects.create(structure=structure, author=actor, changes=changes)
-        animators = _animator_emails(territory)
-        if animators:
+        moderation = _moderation_emails(territory)
+        if moderation:
             send_mail_on_commit(
                 territory=territory,
-                to=animators,
+                to=moderation,
                 template="actors_edit_proposal",
                 context={"structure": structure, "url": territory_url(territory, "actors:moderation")},
             )
@@ -442,8 +454,8 @@ def _commit_changes(
 
 @transaction.atomic
 def decide_edit_proposal(*, actor: User, proposal: EditProposal, accept: bool) -> EditProposal:
-    if not _is_animation(actor, proposal.structure.territory):
-        raise PermissionDenied("Seule l'animation du territoire modère les modifications.")
+    if not _is_moderation(actor, proposal.structure.territory):
+        raise PermissionDenied("Seule la modération du territoire valide les modifications.")
     proposal = EditProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Decision.PENDING:
         raise ValidationError("Cette modification a déjà été traitée.")
@@ -453,6 +465,19 @@ def decide_edit_proposal(*, actor: User, proposal: EditProposal, accept: bool) -
     proposal.status = Decision.ACCEPTED if accept else Decision.REFUSED
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.save()
+    author = proposal.author
+    if author is not None and author.is_active and author.email:
+        structure = proposal.structure
+        send_mail_on_commit(
+            territory=structure.territory,
+            to=author.email,
+            template="actors_edit_decision",
+            context={
+                "structure": structure,
+                "accepted": accept,
+                "url": territory_url(structure.territory, "actors:detail", slug=structure.slug),
+            },
+        )
     return proposal
 
 
@@ -461,8 +486,8 @@ def transition_structure(
     *, actor: User | None, structure: Structure, to_status: str, reason: str = ""
 ) -> Structure:
     """Move a structure along `TRANSITIONS` (the animation only; a refusal needs a reason, e-mailed)."""
-    if actor is not None and not _is_animation(actor, structure.territory):
-        raise PermissionDenied("Seule l'animation du territoire modère les fiches.")
+    if actor is not None and not _is_moderation(actor, structure.territory):
+        raise PermissionDenied("Seule la modération du territoire modère les fiches.")
     structure = Structure.objects.select_for_update().get(pk=structure.pk)
     from_status = structure.status
     if (from_status, to_status) not in TRANSITIONS:
@@ -510,27 +535,31 @@ def request_management(*, actor: User, structure: Structure, message: str = "") 
     request = ManagementRequest.objects.create(
         structure=structure, user=actor, message=message.strip()[:2000]
     )
-    recipients = _manager_emails(structure) or _animator_emails(structure.territory)
-    if recipients:
-        send_mail_on_commit(
-            territory=structure.territory,
-            to=recipients,
-            template="actors_management_request",
-            context={
-                "structure": structure,
-                "requester": f"{actor.first_name} {actor.last_name}".strip() or "Une personne inscrite",
-                "url": territory_url(structure.territory, "actors:moderation"),
-            },
-        )
+    # The managers of the record (if any) and the moderation both hear of it; either may decide.
+    context = {
+        "structure": structure,
+        "requester": f"{actor.first_name} {actor.last_name}".strip() or "Une personne inscrite",
+        "url": territory_url(structure.territory, "actors:moderation"),
+    }
+    managers = _manager_emails(structure)
+    moderation = [email for email in _moderation_emails(structure.territory) if email not in managers]
+    for recipients in (managers, moderation):
+        if recipients:
+            send_mail_on_commit(
+                territory=structure.territory,
+                to=recipients,
+                template="actors_management_request",
+                context=context,
+            )
     return request
 
 
 @transaction.atomic
 def decide_management_request(*, actor: User, request: ManagementRequest, accept: bool) -> ManagementRequest:
     structure = request.structure
-    if not actor.has_perm("actors.manage_memberships", structure):
+    if not actor.has_perm("actors.decide_management_request", structure):
         raise PermissionDenied(
-            "Seuls les gestionnaires de la fiche et l'animation décident de cette demande."
+            "Seuls les gestionnaires de la fiche et la modération du territoire décident de cette demande."
         )
     request = ManagementRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != Decision.PENDING:
@@ -539,7 +568,7 @@ def decide_management_request(*, actor: User, request: ManagementRequest, accept
     request.decided_by, request.decided_at = actor, timezone.now()
     request.save()
     if accept:
-        add_membership(
+        _save_membership(
             actor=actor,
             user=request.user,
             structure=structure,
@@ -568,7 +597,7 @@ def report_error(*, structure: Structure, message: str) -> ErrorReport:
     if len(text) < 10:
         raise ValidationError({"message": "Décrivez l'erreur en quelques mots (10 caractères au moins)."})
     report = ErrorReport.objects.create(structure=structure, message=text[:2000])
-    recipients = _animator_emails(structure.territory)
+    recipients = _moderation_emails(structure.territory)
     if recipients:
         send_mail_on_commit(
             territory=structure.territory,
@@ -585,8 +614,8 @@ def report_error(*, structure: Structure, message: str) -> ErrorReport:
 
 @transaction.atomic
 def resolve_error_report(*, actor: User, report: ErrorReport) -> ErrorReport:
-    if not _is_animation(actor, report.structure.territory):
-        raise PermissionDenied("Seule l'animation traite les signalements.")
+    if not _is_moderation(actor, report.structure.territory):
+        raise PermissionDenied("Seule la modération du territoire traite les signalements.")
     report.resolved = True
     report.save(update_fields=["resolved"])
     return report
@@ -699,6 +728,13 @@ def add_membership(
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Ce rôle n'existe pas."})
     _check_can_manage(actor, structure)
+    return _save_membership(actor=actor, user=user, structure=structure, role=role, reason=reason)
+
+
+def _save_membership(
+    *, actor: User | None, user: User, structure: Structure, role: str, reason: str
+) -> Membership:
+    """Write a membership once the caller checked who may (managers, animation, or moderation of a claim)."""
     membership = Membership.objects.select_for_update().filter(user=user, structure=structure).first()
     if membership is not None and membership.role == role:
         return membership

@@ -14,7 +14,8 @@ Order of work (so memory stays small whatever the national file's size):
    Lambert-93 → WGS84 with pyproj; commune centroid when the coordinates are missing).
 
 Columns are found by name (INSEE adds columns without notice). A file whose header lacks a needed column,
-or whose last line is cut, raises `SireneFileError` with a French message before anything is written.
+or whose last line is cut, a cut or damaged archive, a file not in UTF-8: all raise `SireneFileError` with a
+French message before anything is written.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -102,9 +104,36 @@ def open_text(path: str | Path) -> Iterator[IO[str]]:
                 raise SireneFileError(f"L'archive {path.name} ne contient aucun fichier CSV.")
             with archive.open(names[0]) as raw:
                 yield io.TextIOWrapper(raw, encoding="utf-8", newline="")
-    else:
-        with path.open(encoding="utf-8", newline="") as handle:
-            yield handle
+        return
+    with path.open("rb") as head:
+        if head.read(4) == b"PK\x03\x04":  # a zip whose end (its table of contents) is missing
+            raise SireneFileError(
+                f"L'archive {path.name} est tronquée ou endommagée : téléchargez-la à nouveau. "
+                "Rien n'a été importé."
+            )
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+@contextmanager
+def _reading(path: str | Path, label: str) -> Iterator[None]:
+    """Turn what a damaged file raises while it is read (cut archive, bad encoding) into a French message."""
+    name = Path(path).name
+    try:
+        yield
+    except SireneFileError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise SireneFileError(
+            f"Le fichier {label} ({name}) n'est pas encodé en UTF-8, comme le sont les fichiers stock de "
+            "l'INSEE (Latin-1 ?) : téléchargez à nouveau le fichier sur data.gouv.fr sans le modifier. "
+            "Rien n'a été importé."
+        ) from exc
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+        raise SireneFileError(
+            f"Le fichier {label} ({name}) est tronqué ou endommagé : téléchargez-le à nouveau. "
+            "Rien n'a été importé."
+        ) from exc
 
 
 def _header(stream: IO[str], needed: list[str], label: str) -> dict[str, int]:
@@ -140,7 +169,7 @@ def read_establishments(
     needle = (
         re.compile(",(?:" + "|".join(re.escape(c) for c in sorted(communes)) + "),") if communes else None
     )
-    with open_text(path) as stream:
+    with _reading(path, "StockEtablissement"), open_text(path) as stream:
         col = _header(stream, ETAB_COLUMNS, "StockEtablissement")
         width = col["__width__"]
         commune_i, state_i, diff_i = (
@@ -169,7 +198,7 @@ def read_units(
 ) -> tuple[dict[str, list[str]], dict[str, int]]:
     """siren → parsed row of the ESS, diffusible, active legal units among `sirens`, natural persons out."""
     kept: dict[str, list[str]] = {}
-    with open_text(path) as stream:
+    with _reading(path, "StockUniteLegale"), open_text(path) as stream:
         col = _header(stream, UNIT_COLUMNS, "StockUniteLegale")
         width = col["__width__"]
         number = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,6 +13,8 @@ from maillage.actors import importers, sirene
 from maillage.actors.geocoding import geocode_structure_task, geocode_territory_task
 from maillage.actors.models import ImportBatch
 from maillage.core.tasks import maillage_task
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["geocode_structure_task", "geocode_territory_task", "run_batch", "run_import_task"]
 
@@ -50,8 +53,17 @@ def run_batch(batch_id: int) -> ImportBatch:
             commit=batch.commit,
             progress=lambda n: ImportBatch.objects.filter(pk=batch.pk).update(progress=n),
         )
-    except (importers.ImportFileError, ValueError) as exc:
+    except (importers.ImportFileError, sirene.SireneFileError) as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.FAILED, error=str(exc))
+    except Exception:  # noqa: BLE001 — whatever happens, the status page must not say « en cours » forever
+        logger.exception("import batch %s failed", batch.pk)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportBatch.State.FAILED,
+            error=(
+                "L'import s'est arrêté sur une erreur inattendue ; l'équipe technique est prévenue. "
+                "Vérifiez le fichier puis relancez l'import."
+            ),
+        )
     else:
         state = ImportBatch.State.DONE if batch.commit else ImportBatch.State.CHECKED
         ImportBatch.objects.filter(pk=batch.pk).update(

@@ -51,6 +51,12 @@ def _require_animator(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _require_moderator(request: HttpRequest) -> None:
+    """The territory's moderators and animators (rules: `actors.moderate_directory`)."""
+    if not request.user.has_perm("actors.moderate_directory", request.territory):
+        raise PermissionDenied
+
+
 # --- search and map ---------------------------------------------------------------------------------
 
 
@@ -147,6 +153,8 @@ def _detail_context(request: HttpRequest, structure: Structure, **extra: Any) ->
         "contact_form": extra.pop("contact_form", None) or ContactForm(),
         "can_contact": bool(services.contact_recipients(structure)) and structure.is_published,
         "provenance": exports.provenance_lines(structure),
+        "tiles_url": settings.MAILLAGE_MAP_TILES_URL,
+        "tiles_attribution": settings.MAILLAGE_MAP_TILES_ATTRIBUTION,
         "breadcrumbs": [("Annuaire des acteurs", reverse("actors:list")), (structure.name, None)],
         **extra,
     }
@@ -328,7 +336,7 @@ def _diff_rows(proposal: EditProposal) -> list[tuple[str, Any, Any]]:
 
 @login_required
 def moderation(request: HttpRequest) -> HttpResponse:
-    _require_animator(request)
+    _require_moderator(request)
     territory = request.territory
     proposals = list(
         EditProposal.objects.filter(structure__territory=territory, status=Decision.PENDING).select_related(
@@ -355,6 +363,8 @@ def moderation(request: HttpRequest) -> HttpResponse:
                 territory=territory, status=Decision.PENDING
             ).select_related("structure"),
             "refuse_form": RefuseForm(),
+            # Imports and the merges they propose stay with the animation.
+            "is_animator": request.user.is_animator_of(territory),
             "breadcrumbs": [("Annuaire des acteurs", reverse("actors:list")), ("Modération", None)],
         },
     )
@@ -363,7 +373,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def moderate_structure(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_animator(request)
+    _require_moderator(request)
     structure = get_object_or_404(Structure, pk=pk, territory=request.territory)
     to_status = request.POST.get("to", "")
     if (structure.status, to_status) not in TRANSITIONS:
@@ -386,7 +396,7 @@ def moderate_structure(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def moderate_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_animator(request)
+    _require_moderator(request)
     proposal = get_object_or_404(EditProposal, pk=pk, structure__territory=request.territory)
     try:
         services.decide_edit_proposal(
@@ -417,7 +427,7 @@ def moderate_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resolve_report(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_animator(request)
+    _require_moderator(request)
     report = get_object_or_404(ErrorReport, pk=pk, structure__territory=request.territory)
     services.resolve_error_report(actor=request.user, report=report)
     messages.success(request, "Signalement traité.")

@@ -39,8 +39,8 @@ class MenuEntry:
     label: str
     url_name: str
     order: int = 100
-    # Who sees it: "all", "authenticated", "animator".
-    audience: Literal["all", "authenticated", "animator"] = "all"
+    # Who sees it: "all", "authenticated", "animator", "moderator" (moderators and animators).
+    audience: Literal["all", "authenticated", "animator", "moderator"] = "all"
     icon: str = ""
 
 
@@ -283,6 +283,10 @@ class Registry:
                 continue
             if entry.audience == "animator" and not (
                 user is not None and user.is_authenticated and user.is_animator_of(territory)
+            ):
+                continue
+            if entry.audience == "moderator" and not (
+                user is not None and user.is_authenticated and user.is_moderator_of(territory)
             ):
                 continue
             entries.append(entry)

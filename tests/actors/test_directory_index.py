@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db.models import Count
 
-from maillage.actors import directory, directory_index, services, taxonomy
+from maillage.actors import directory, directory_index, geocoding, services, taxonomy
 from maillage.actors.models import Structure, StructureSector
 from maillage.core.registry import StructureBadge, registry
 from tests.factories import CommuneFactory
@@ -337,3 +337,27 @@ def test_a_large_index_answers_while_a_thread_rebuilds_it(territory, animator, c
     assert fresh is not first and fresh.size == first.size + 1
     names = [s.name for s in directory.run(directory.parse_filters({}, territory), territory).structures]
     assert names == ["Deuxième", "Première"]
+
+
+def test_a_busy_geocoder_never_makes_a_web_request_wait(territory, many, ban, settings, client):
+    settings.MAILLAGE_GEOCODER_RATE = 0.02  # one request every 50 s: the budget is spent after one lookup
+    first = directory.parse_filters({"adresse": "12 avenue de Cannes, Mouans-Sartoux"}, territory)
+    assert first.near_point is not None and not first.near_point.approximate
+    # another address in a commune of the territory: its commune's centre, at once, and the page says so
+    params = {"adresse": "3 chemin des Oliviers, Mouans-Sartoux", "rayon": "5"}
+    busy = directory.parse_filters(params, territory)
+    assert busy.near_point.label == "Mouans-Sartoux" and busy.near_point.approximate
+    assert busy.near_point.latitude == pytest.approx(43.620)
+    assert FakeBAN.hits == ["12 avenue de Cannes, Mouans-Sartoux"]  # nobody waited for the budget
+    html = client.get("/structures/", params).content.decode()
+    assert "très demandé" in html and "centre de Mouans-Sartoux" in html
+    # no commune to fall back on: a French message, nothing filtered
+    lost = directory.parse_filters({"adresse": "3 chemin des Oliviers"}, territory)
+    assert lost.near_point is None and "très demandé" in " ".join(lost.errors)
+    # an address already looked up still answers from the cache
+    again = directory.parse_filters({"adresse": "12 avenue de Cannes, Mouans-Sartoux"}, territory)
+    assert again.near_point == first.near_point
+    assert FakeBAN.hits == ["12 avenue de Cannes, Mouans-Sartoux"]
+    # the geocoder client's web mode raises at once while the budget is spent
+    with pytest.raises(geocoding.GeocoderBusy):
+        geocoding.geocode_address("3 chemin des Oliviers", wait=False)

@@ -5,7 +5,8 @@
     maillage import sirene StockEtablissement.zip StockUniteLegale.zip --territoire pays-de-grasse [--valider]
 
 Without `--valider` it is a dry run: the report says what would be created, updated, proposed for merging or
-rejected (with line numbers), and nothing is written. With `--valider`, all or nothing.
+rejected (with line numbers), and nothing is written. With `--valider`, rows are written per chunk (a re-run
+resumes: rows already imported come out unchanged). A damaged file stops with a French message.
 """
 
 from __future__ import annotations

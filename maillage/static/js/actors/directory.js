@@ -7,7 +7,9 @@
     if (!box || typeof L === "undefined") { return; }
     box.hidden = false;
     var canvas = box.querySelector(".map-canvas");
-    var map = L.map(canvas, { scrollWheelZoom: false }).setView([43.66, 6.92], 11);
+    // maxZoom on the map itself: without a tile layer (no tile server set) Leaflet knows no zoom range,
+    // and the marker cluster then throws « Map has no maxZoom specified » and draws no marker.
+    var map = L.map(canvas, { scrollWheelZoom: false, maxZoom: 18 }).setView([43.66, 6.92], 11);
     var tiles = box.dataset.tilesUrl;
     if (tiles) {
       L.tileLayer(tiles, { attribution: box.dataset.tilesAttribution || "", maxZoom: 18 }).addTo(map);

@@ -1,0 +1,124 @@
+"""The moderator role moderates the directory: the queue, proposed edits, claims, and the mails they send."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+
+from maillage.actors import services
+from maillage.actors.models import EditProposal, ManagementRequest, Membership, Structure
+from tests.conftest import with_totp
+from tests.factories import StructureFactory, TerritoryRoleFactory, UserFactory
+
+
+@pytest.fixture
+def moderator(territory):
+    user = UserFactory(email="moderatrice@example.org", first_name="Mona", last_name="Dératrice")
+    TerritoryRoleFactory(user=user, territory=territory, role="moderator")
+    return with_totp(user)
+
+
+@pytest.fixture
+def moderated(territory):
+    territory.settings = {"moderate_manager_edits": True}
+    territory.save()
+    return territory
+
+
+def test_moderator_opens_the_moderation_page_and_sees_it_in_the_menu(moderator, member, client):
+    client.force_login(moderator)
+    response = client.get("/structures/moderation/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Modération de l'annuaire" in page
+    # imports stay with the animation
+    assert "/structures/import/" not in page
+    home = client.get("/structures/").content.decode()
+    assert 'href="/structures/moderation/"' in home
+    client.force_login(member)
+    assert client.get("/structures/moderation/").status_code == 403
+    assert 'href="/structures/moderation/"' not in client.get("/structures/").content.decode()
+
+
+def test_moderator_accepts_a_proposed_edit_and_the_proposer_is_mailed(
+    moderated, moderator, manager, structure, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = services.update_structure(actor=manager, structure=structure, data={"name": "Nouveau nom"})
+    assert isinstance(proposal, EditProposal)
+    assert ["moderatrice@example.org"] in [m.to for m in mail.outbox]
+    mail.outbox.clear()
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/structures/moderation/modification/{proposal.pk}/", {"accept": "1"})
+    assert response.status_code == 302
+    structure.refresh_from_db()
+    assert structure.name == "Nouveau nom"
+    [sent] = mail.outbox
+    assert sent.to == ["gestionnaire@example.org"]
+    assert "acceptées" in sent.body and "Nouveau nom" in sent.subject
+
+
+def test_refused_edit_is_mailed_too(
+    moderated, moderator, manager, structure, django_capture_on_commit_callbacks
+):
+    proposal = services.update_structure(actor=manager, structure=structure, data={"name": "Autre"})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_edit_proposal(actor=moderator, proposal=proposal, accept=False)
+    assert mail.outbox[-1].to == ["gestionnaire@example.org"]
+    assert "pas été retenues" in mail.outbox[-1].body
+
+
+def test_member_cannot_decide_a_proposed_edit(moderated, manager, member, structure):
+    proposal = services.update_structure(actor=manager, structure=structure, data={"name": "Autre"})
+    with pytest.raises(PermissionDenied):
+        services.decide_edit_proposal(actor=member, proposal=proposal, accept=True)
+
+
+def test_moderator_publishes_a_pending_record(
+    territory, moderator, client, django_capture_on_commit_callbacks
+):
+    person = UserFactory(email="porteur@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = services.create_structure(actor=person, territory=territory, data={"name": "Projet"})
+    assert ["moderatrice@example.org"] in [m.to for m in mail.outbox]
+    client.force_login(moderator)
+    client.post(f"/structures/moderation/fiche/{pending.pk}/", {"to": "published"})
+    pending.refresh_from_db()
+    assert pending.status == Structure.Status.PUBLISHED
+
+
+def test_claim_notifies_managers_and_moderators_and_the_moderator_decides(
+    territory, manager, moderator, structure, client, django_capture_on_commit_callbacks
+):
+    person = UserFactory(email="tresoriere@example.org", first_name="Théa")
+    client.force_login(person)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/structures/{structure.slug}/demander-la-gestion/", {"message": "Je suis trésorière"})
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == ["gestionnaire@example.org", "moderatrice@example.org"]
+    assert all("Théa" in m.body and person.email not in m.body for m in mail.outbox)
+    mail.outbox.clear()
+    request = ManagementRequest.objects.get(user=person)
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/structures/moderation/demande/{request.pk}/", {"accept": "1"})
+    assert Membership.objects.get(user=person, structure=structure).role == "manager"
+    assert mail.outbox[-1].to == ["tresoriere@example.org"]
+
+
+def test_claim_on_a_record_without_manager_reaches_the_moderation(
+    territory, moderator, animator, django_capture_on_commit_callbacks
+):
+    orphan = StructureFactory(territory=territory, name="Sans gestionnaire")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_management(actor=UserFactory(), structure=orphan)
+    [sent] = mail.outbox
+    assert sorted(sent.to) == ["animatrice@example.org", "moderatrice@example.org"]
+
+
+def test_another_member_cannot_decide_a_claim(territory, member, structure):
+    request = services.request_management(actor=UserFactory(), structure=structure)
+    with pytest.raises(PermissionDenied):
+        services.decide_management_request(actor=member, request=request, accept=True)
