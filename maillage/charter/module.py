@@ -177,7 +177,7 @@ def register() -> None:
     registry.add_structure_badge(
         StructureBadge(
             key="charter",
-            label="Signataire de la charte",
+            label="Signataire de la charte en vigueur",
             structure_ids=signatory_structure_ids,
             kind="charter",
             order=10,
