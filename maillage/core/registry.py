@@ -183,6 +183,17 @@ class StructureBadge:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ObjectivesProvider:
+    """Where the home page reads the contract's objectives (the plan module registers one: its current
+    plan's objectives). `objectives(territory)` returns their titles, or an empty list when the territory
+    has none; the first provider (by order) that returns some wins."""
+
+    key: str
+    objectives: Callable[[Territory], Sequence[str]]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     menu: dict[str, MenuEntry] = field(default_factory=dict)
@@ -196,6 +207,7 @@ class Registry:
     personal_data: dict[str, PersonalDataHook] = field(default_factory=dict)
     periodic_jobs: dict[str, PeriodicJob] = field(default_factory=dict)
     structure_badges: dict[str, StructureBadge] = field(default_factory=dict)
+    objectives_providers: dict[str, ObjectivesProvider] = field(default_factory=dict)
 
     # --- registration -------------------------------------------------------------------------------
     @staticmethod
@@ -236,6 +248,9 @@ class Registry:
 
     def add_structure_badge(self, badge: StructureBadge) -> None:
         self._add(self.structure_badges, badge.key, badge, "structure badge")
+
+    def add_objectives_provider(self, provider: ObjectivesProvider) -> None:
+        self._add(self.objectives_providers, provider.key, provider, "objectives provider")
 
     # --- reading ------------------------------------------------------------------------------------
     def menu_for(self, request: HttpRequest) -> list[MenuEntry]:
