@@ -142,7 +142,7 @@ def register() -> None:
     registry.add_metric(
         Metric(
             key="charter_signatories",
-            label="Signataires de la charte",
+            label="Structures signataires de la charte (toute version)",
             unit="structures",
             compute=integrations.count_signatories,
             description="Structures dont une signature de la charte (toute version) était active "
