@@ -143,7 +143,7 @@ def register() -> None:
     registry.add_metric(
         Metric(
             key="charter_signatories",
-            label="Signataires de la charte",
+            label="Structures signataires de la charte (toute version)",
             unit="structures",
             compute=integrations.count_signatories,
             description="Structures dont une signature de la charte (toute version) était active "
@@ -178,7 +178,7 @@ def register() -> None:
     registry.add_structure_badge(
         StructureBadge(
             key="charter",
-            label="Signataire de la charte",
+            label="Signataire de la charte en vigueur",
             structure_ids=signatory_structure_ids,
             kind="charter",
             order=10,

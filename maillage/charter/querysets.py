@@ -135,22 +135,35 @@ def signatories(
     return rows
 
 
-def signatory_count(territory: Territory) -> int:
-    """Published structures with at least one active signature (any version)."""
-    return (
-        SignatureQuerySet.public(territory)
-        .filter(status=SignatureStatus.ACTIVE)
-        .values("structure_id")
-        .distinct()
-        .count()
-    )
+@dataclass(frozen=True)
+class SignatoryCounts:
+    """What the charter's pages count, in words the directory shares: `current` is the number of published
+    structures with an active signature of the adopted version (the directory's facet « signataire de la
+    charte en vigueur » counts the same), `previous_only` those whose latest active signature is of an older
+    version (they have not signed the version in force yet)."""
+
+    current: int
+    previous_only: int
+
+    @property
+    def total(self) -> int:
+        return self.current + self.previous_only
+
+
+def signatory_counts(territory: Territory, rows: list[SignatoryRow] | None = None) -> SignatoryCounts:
+    """Counts of `rows` (default: every signatory of the territory), split by the version signed."""
+    rows = signatories(territory) if rows is None else rows
+    current = sum(1 for r in rows if r.is_current)
+    return SignatoryCounts(current=current, previous_only=len(rows) - current)
 
 
 def signatory_structure_ids(territory: Territory) -> models.QuerySet:
-    """Ids of the structures with an active signature of the adopted version (the directory's badge and
-    facet « signataire de la charte »), as a values_list usable in a subquery."""
+    """Ids of the published structures with an active signature of the adopted version (the directory's
+    badge and facet « signataire de la charte en vigueur »; `signatory_counts().current` counts the same), as
+    a values_list usable in a subquery."""
     return Signature.objects.filter(
         version__charter__territory=territory,
+        structure__status=Structure.Status.PUBLISHED,
         version__status=VersionStatus.ADOPTED,
         status=SignatureStatus.ACTIVE,
     ).values_list("structure_id", flat=True)

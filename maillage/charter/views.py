@@ -44,7 +44,7 @@ from maillage.charter.querysets import (
     ceremonies_for,
     charter_of,
     signatories,
-    signatory_count,
+    signatory_counts,
 )
 from maillage.core.exports import export_response
 
@@ -95,7 +95,7 @@ def charter_home(request: HttpRequest) -> HttpResponse:
             "articles": adopted.articles.all() if adopted else [],
             "versions": versions,
             "open_version": open_version,
-            "signatory_count": signatory_count(territory),
+            "counts": signatory_counts(territory),
             "can_animate": request.user.has_perm("charter.animate", territory),
             "breadcrumbs": [("Accueil", reverse("core:home")), ("Charte", None)],
         },
@@ -221,6 +221,7 @@ def signatory_list(request: HttpRequest) -> HttpResponse:
         "charter/signatories.html",
         {
             "rows": rows,
+            "counts": signatory_counts(territory, rows),
             "form": form,
             "points": points,
             "adopted": VersionQuerySet.adopted(territory),
@@ -271,13 +272,17 @@ def structure_history(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-version__number", "-signed_on", "-pk")
     )
     can_withdraw = request.user.has_perm("charter.withdraw_for", structure)
+    adopted = VersionQuerySet.adopted(request.territory)
+    signatures = list(signatures)
     return render(
         request,
         "charter/structure.html",
         {
             "structure": structure,
             "signatures": signatures,
-            "adopted": VersionQuerySet.adopted(request.territory),
+            "adopted": adopted,
+            "signed_current": adopted is not None
+            and any(s.is_active and s.version_id == adopted.pk for s in signatures),
             "can_withdraw": can_withdraw,
             "breadcrumbs": _crumbs(("Signataires", reverse("charter:signatories")), (structure.name, None)),
         },
@@ -300,6 +305,7 @@ def certificate_pdf(request: HttpRequest, slug: str, number: int) -> HttpRespons
             "signature": signature,
             "territory": request.territory,
             "today": timezone.localdate(),
+            "ceremony_day": timezone.localdate(signature.ceremony.start) if signature.ceremony else None,
             "ceremony_url": (
                 request.territory.absolute_url(reverse("events:detail", args=[signature.ceremony.slug]))
                 if signature.ceremony

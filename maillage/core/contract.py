@@ -1,33 +1,32 @@
-"""The contract's default text: the four objectives of the Pôle Azur Provence CLDESS action plan (May 2012).
+"""The contract's objectives as the home page shows them: the territory's own.
 
-Until the plan module owns objectives, the home page reads `territory.settings["objectives"]` (a list of
-strings) and falls back to these defaults.
+They come from the module that owns the contract through the registry (`ObjectivesProvider`: the plan's
+current version's objectives), else from `territory.settings["objectives"]` (a list of strings, for a
+territory without a plan on the platform); without either, the home page shows no objectives.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from maillage.core.registry import registry
+
 if TYPE_CHECKING:
     from maillage.core.models import Territory
 
-DEFAULT_OBJECTIVES: tuple[str, ...] = (
-    "Identifier, structurer et animer un réseau des acteurs de l'ESS à l'échelle du territoire",
-    (
-        "Faire connaître et reconnaître l'ESS sur le territoire, "
-        "promouvoir et partager ses valeurs et ses pratiques"
-    ),
-    "Renforcer les acteurs de l'ESS sur le territoire",
-    "Soutenir le développement de l'ESS",
-)
+
+def _cleaned(items: object) -> list[str]:
+    if not isinstance(items, list | tuple):
+        return []
+    return [str(item).strip() for item in items if str(item).strip()]
 
 
 def objectives_for(territory: Territory | None) -> list[str]:
-    """The territory's objectives (its settings), else the seed's four; blank entries are ignored."""
-    if territory is not None:
-        custom = (territory.settings or {}).get("objectives")
-        if isinstance(custom, list):
-            cleaned = [str(item).strip() for item in custom if str(item).strip()]
-            if cleaned:
-                return cleaned
-    return list(DEFAULT_OBJECTIVES)
+    """The territory's objectives (first registry provider with some, else its settings), or []."""
+    if territory is None:
+        return []
+    for provider in sorted(registry.objectives_providers.values(), key=lambda p: (p.order, p.key)):
+        found = _cleaned(list(provider.objectives(territory)))
+        if found:
+            return found
+    return _cleaned((territory.settings or {}).get("objectives"))

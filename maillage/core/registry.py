@@ -215,6 +215,17 @@ class MySpaceProvider:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ObjectivesProvider:
+    """Where the home page reads the contract's objectives (the plan module registers one: its current
+    plan's objectives). `objectives(territory)` returns their titles, or an empty list when the territory
+    has none; the first provider (by order) that returns some wins."""
+
+    key: str
+    objectives: Callable[[Territory], Sequence[str]]
+    order: int = 100
+
+
 @dataclass
 class Registry:
     menu: dict[str, MenuEntry] = field(default_factory=dict)
@@ -229,6 +240,7 @@ class Registry:
     periodic_jobs: dict[str, PeriodicJob] = field(default_factory=dict)
     structure_badges: dict[str, StructureBadge] = field(default_factory=dict)
     my_space_sections: dict[str, MySpaceProvider] = field(default_factory=dict)
+    objectives_providers: dict[str, ObjectivesProvider] = field(default_factory=dict)
 
     # --- registration -------------------------------------------------------------------------------
     @staticmethod
@@ -272,6 +284,8 @@ class Registry:
 
     def add_my_space_section(self, provider: MySpaceProvider) -> None:
         self._add(self.my_space_sections, provider.key, provider, "« Mon espace » section")
+    def add_objectives_provider(self, provider: ObjectivesProvider) -> None:
+        self._add(self.objectives_providers, provider.key, provider, "objectives provider")
 
     # --- reading ------------------------------------------------------------------------------------
     def menu_for(self, request: HttpRequest) -> list[MenuEntry]:

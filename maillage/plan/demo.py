@@ -367,6 +367,9 @@ ROADMAP: list[tuple[int, int, int, str, int | None]] = [
 
 # Indicators: (objective index, operational index or None, action index or None, title, unit, baseline,
 # target, metric key or "", manual values by seed (year, month)).
+# The plan's actions (17 in the seed): the target of « Actions du plan réalisées » is all of them, never more.
+ACTION_COUNT = sum(len(actions) for objective in PLAN for _title, actions in objective["operational"])
+
 INDICATORS: list[tuple[int, int | None, int | None, str, str, int, int, str, list[tuple[int, int, int]]]] = [
     (
         0,
@@ -413,7 +416,7 @@ INDICATORS: list[tuple[int, int | None, int | None, str, str, int, int, str, lis
         [(2012, 12, 5), (2013, 6, 9)],
     ),
     (3, 1, 1, "Projets soutenus par l'appel à projets", "projets", 0, 5, "", [(2013, 6, 2)]),
-    (0, None, None, "Actions du plan réalisées", "actions", 0, 18, "plan.actions_done", []),
+    (0, None, None, "Actions du plan réalisées", "actions", 0, ACTION_COUNT, "plan.actions_done", []),
 ]
 
 
@@ -662,8 +665,9 @@ def _load_evaluation(first: PlanVersion, start: dt.date, context: dict[str, Any]
         f"annuel {first.year + 1}",
         plenary_event=_plenary_event(first.contract.territory, plenary),
     )
-    services.adopt_evaluation(actor=None, evaluation=evaluation)
-    Evaluation.objects.filter(pk=evaluation.pk).update(
-        consultation_ends_on=plenary - dt.timedelta(days=7),
-        adopted_at=timezone.make_aware(dt.datetime.combine(plenary + dt.timedelta(days=14), dt.time(18))),
+    services.adopt_evaluation(
+        actor=None,
+        evaluation=evaluation,
+        at=timezone.make_aware(dt.datetime.combine(plenary + dt.timedelta(days=14), dt.time(18))),
     )
+    Evaluation.objects.filter(pk=evaluation.pk).update(consultation_ends_on=plenary - dt.timedelta(days=7))

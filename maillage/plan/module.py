@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from maillage.core.demo import demo_today
 from maillage.core.registry import (
     ANIMATOR_ONLY,
     PUBLIC,
@@ -16,6 +17,7 @@ from maillage.core.registry import (
     LinkTarget,
     MenuEntry,
     Metric,
+    ObjectivesProvider,
     PageSpec,
     PeriodicJob,
     registry,
@@ -23,6 +25,7 @@ from maillage.core.registry import (
 )
 from maillage.plan import blocks, demo, metrics, personal_data, services
 from maillage.plan.models import Contract, Evaluation, Indicator, Node, PlanVersion
+from maillage.plan.querysets import current_objectives
 
 
 def example_plan(ctx: ExampleContext) -> dict[str, Any]:
@@ -249,6 +252,11 @@ def register() -> None:
             model="plan.Node",
             choices=blocks.action_choices,
             url=blocks.action_url,
+        )
+    )
+    registry.add_objectives_provider(
+        ObjectivesProvider(
+            key="plan", objectives=lambda territory: current_objectives(territory, demo_today())
         )
     )
     registry.add_personal_data(personal_data.HOOK)

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from maillage.core.models import Territory
-from maillage.plan.models import Contract, Indicator, Measurement, Node, PlanVersion
+from maillage.plan.models import Contract, Evaluation, Indicator, Measurement, Node, PlanVersion
 
 
 class VersionQuerySet:
@@ -52,6 +52,29 @@ class IndicatorQuerySet:
         return Indicator.objects.filter(node__version__contract__territory=territory).select_related(
             "node__version__contract"
         )
+
+
+def current_objectives(territory: Territory, today: dt.date) -> list[str]:
+    """The titles of the current plan's objectives (the home page's « objectifs du contrat »), in order."""
+    version = VersionQuerySet.current(territory, today)
+    if version is None:
+        return []
+    return list(
+        Node.objects.filter(version=version, kind=Node.Kind.OBJECTIVE, parent=None)
+        .order_by("position", "pk")
+        .values_list("title", flat=True)
+    )
+
+
+def evaluations_of(territory: Territory | None) -> QuerySet[Evaluation]:
+    """Every yearly evaluation of the territory's contract (public), latest year first."""
+    if territory is None:
+        return Evaluation.objects.none()
+    return (
+        Evaluation.objects.filter(version__contract__territory=territory)
+        .select_related("version")
+        .order_by("-version__year")
+    )
 
 
 def contract_for(territory: Territory | None) -> Contract | None:
@@ -134,13 +157,18 @@ def _roll_up(item: TreeNode) -> None:
         item.status = Node.Status.IN_PROGRESS
 
 
-def build_tree(version: PlanVersion, *, history: bool = True) -> list[TreeNode]:
+def build_tree(
+    version: PlanVersion, *, history: bool = True, measured_until: dt.date | None = None
+) -> list[TreeNode]:
     """The version's objectives as TreeNodes (children, rolled-up progress and status, indicators).
-    `history=False` keeps only each indicator's latest measurement (the public page needs no more)."""
+    `history=False` keeps only each indicator's latest measurement (the public page needs no more);
+    `measured_until` leaves out the measurements dated after that day (an adopted evaluation's)."""
     nodes = list(Node.objects.filter(version=version).select_related("lead").order_by("position", "pk"))
     # Indicators and measurements in two queries, grouped here (Django's prefetch costs a queryset per node).
     measurements: dict[int, list[Measurement]] = {}
     rows = Measurement.objects.filter(indicator__node__version=version)
+    if measured_until is not None:
+        rows = rows.filter(date__lte=measured_until)
     if history:
         for m in rows.order_by("date", "pk"):
             measurements.setdefault(m.indicator_id, []).append(m)

@@ -4,6 +4,7 @@ HTML page and the PDF render both alike."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -46,9 +47,13 @@ def _node(item: TreeNode) -> dict[str, Any]:
     }
 
 
-def draft(version: PlanVersion, evaluation: Evaluation | None = None) -> dict[str, Any]:
-    """The report as of now, from the plan."""
-    roots = build_tree(version)
+def draft(
+    version: PlanVersion, evaluation: Evaluation | None = None, *, as_of: dt.date | None = None
+) -> dict[str, Any]:
+    """The report from the plan, with the measurements dated up to `as_of` (default: today) — an adopted
+    report shows no measurement recorded for a day after its adoption."""
+    as_of = as_of or timezone.localdate()
+    roots = build_tree(version, measured_until=as_of)
     summary = plan_summary(roots)
     actions = [i for r in roots for i in r.walk() if i.node.kind == Node.Kind.ACTION]
     comments = []
@@ -64,7 +69,7 @@ def draft(version: PlanVersion, evaluation: Evaluation | None = None) -> dict[st
     return {
         "year": version.year,
         "title": str(version),
-        "generated_on": timezone.localdate().isoformat(),
+        "generated_on": as_of.isoformat(),
         "progress": summary["progress"],
         "counts": [
             {"label": str(label), "status": code, "count": n} for label, code, n in summary["by_status"]

@@ -991,8 +991,9 @@ def conclude_evaluation(
 
 
 @transaction.atomic
-def adopt_evaluation(*, actor: Any, evaluation: Evaluation) -> Evaluation:
-    """Freeze the report: the snapshot is what the HTML and PDF show from now on."""
+def adopt_evaluation(*, actor: Any, evaluation: Evaluation, at: dt.datetime | None = None) -> Evaluation:
+    """Freeze the report: the snapshot is what the HTML and PDF show from now on. It holds the measurements
+    dated up to the adoption day (`at`, default now; the demo adopts in the past), none after."""
     evaluation = (
         Evaluation.objects.select_for_update().select_related("version__contract").get(pk=evaluation.pk)
     )
@@ -1000,9 +1001,10 @@ def adopt_evaluation(*, actor: Any, evaluation: Evaluation) -> Evaluation:
     _check_not_adopted(evaluation)
     if not evaluation.conclusions.strip():
         raise ValidationError({"conclusions": "Écrivez les conclusions avant d'adopter le rapport."})
-    evaluation.snapshot = report.draft(evaluation.version, evaluation)
+    at = at or timezone.now()
+    evaluation.snapshot = report.draft(evaluation.version, evaluation, as_of=timezone.localdate(at))
     evaluation.status = Evaluation.Status.ADOPTED
-    evaluation.adopted_at = timezone.now()
+    evaluation.adopted_at = at
     _history(evaluation, actor, "Rapport adopté")
     evaluation.save()
     return evaluation

@@ -53,6 +53,7 @@ from maillage.plan.models import (
     Precision,
     ScheduleEntry,
 )
+from maillage.plan.transfer_match import Matcher
 
 HEADERS: tuple[str, ...] = (
     "type",
@@ -299,7 +300,13 @@ class ImportFailed(Exception):
 def read_table(data: bytes, kind: str) -> list[dict[str, str]]:
     """The rows of a CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file, keyed by header."""
     if kind == "xlsx":
-        dataset = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+        try:
+            dataset = tablib.Dataset().load(io.BytesIO(data), format="xlsx")
+        except Exception:  # a damaged workbook raises whatever openpyxl or zipfile meets first
+            raise ValidationError(
+                "Le fichier XLSX est illisible ou endommagé : rien n'a été importé. Enregistrez-le à nouveau "
+                "depuis votre tableur (format Excel .xlsx), ou partez d'un nouvel export du plan."
+            ) from None
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -546,14 +553,15 @@ def import_plan(
                 },
             }
             seen: set[str] = set()
+            matcher = Matcher(version, existing, items)
             for line, row, data in parsed:
                 if data is None:
                     continue
                 try:
                     if data["_type"] == NODE:
-                        _apply(actor, version, row, data, existing, seen, report, line)
+                        _apply(actor, version, row, data, existing, seen, report, line, matcher)
                     else:
-                        _apply_item(actor, version, row, data, existing, items, seen, report, line)
+                        _apply_item(actor, version, row, data, existing, items, seen, report, line, matcher)
                 except ValidationError as error:
                     report.errors.append((line, _messages(error)))
             if report.errors or dry_run:
@@ -631,6 +639,7 @@ def _apply_item(
     seen: set[str],
     report: ImportReport,
     line: int,
+    matcher: Matcher,
 ) -> None:
     """An item row (means, schedule entry, milestone, indicator, measurement): update the item with that
     identifiant, or create it on its parent — a node, or for a measurement an indicator."""
@@ -663,11 +672,19 @@ def _apply_item(
     known = items[row_type]
     item = known.get(ref) if ref else None
     if item is None:
+        # An identifiant unknown here (another installation's file) or none: what names the item on its
+        # parent finds it, so that importing again updates instead of duplicating.
+        item = matcher.item(row_type, parent, fields)
+        if item is not None and ref:
+            known[ref] = item
+    if item is None:
         item = _create_item(actor, row_type, parent, fields)
         if ref:
             type(item).objects.filter(pk=item.pk).update(ref=ref)
             item.ref = uuid.UUID(ref)
         known[str(item.ref)] = item
+        matcher.add_item(row_type, item)
+        matcher.claim(row_type, item.pk, line)
         report.created += 1
         report.changes.append((line, "création", _describe(row_type, item)))
         return
@@ -684,11 +701,14 @@ def _apply_item(
             f"{THIS[row_type].capitalize()} se rattache au nœud « {item.node.ref} » : "
             "un import ne change pas le nœud d'un élément."
         )
+    matcher.claim(row_type, item.pk, line)
     if all(getattr(item, k) == v for k, v in fields.items()):
         report.unchanged += 1
         return
     item = _update_item(actor, row_type, item, fields)
     known[str(item.ref)] = item
+    if ref:
+        known[ref] = item
     report.updated += 1
     report.changes.append((line, "modification", _describe(row_type, item)))
 
@@ -702,6 +722,7 @@ def _apply(
     seen: set[str],
     report: ImportReport,
     line: int,
+    matcher: Matcher,
 ) -> None:
     ref = _ref(row, seen)
     parent_ref = row.get("parent", "").strip().lower()
@@ -718,24 +739,35 @@ def _apply(
     partners = data["_partners"]
     node = existing.get(ref) if ref else None
     if node is None:
+        # An identifiant unknown here (another installation's file) or none: the number within the version
+        # finds the node, so that importing again updates instead of duplicating.
+        node = matcher.node(data)
+        if node is not None and ref:
+            existing[ref] = node
+    if node is None:
         node, warnings = services.create_node(actor=actor, version=version, data=fields, partners=partners)
         if ref:
             Node.objects.filter(pk=node.pk).update(ref=ref)
             node.ref = uuid.UUID(ref)
         existing[str(node.ref)] = node
-        _follow_up(actor, node, data, existing)
+        matcher.add_node(node)
+        matcher.claim(NODE, node.pk, line)
+        _follow_up(actor, node, data, existing, ref)
         report.created += 1
         report.changes.append((line, "création", _describe(NODE, node)))
     else:
+        matcher.claim(NODE, node.pk, line)
         changed = any(getattr(node, k) != v for k, v in fields.items()) or set(node.partners.all()) != set(
             partners
         )
         if changed:
             node, warnings = services.update_node(actor=actor, node=node, data=fields, partners=partners)
             existing[str(node.ref)] = node
+            if ref:
+                existing[ref] = node
         else:
             warnings = services.date_warnings(node)
-        changed = _follow_up(actor, node, data, existing) or changed
+        changed = _follow_up(actor, node, data, existing, ref) or changed
         if changed:
             report.updated += 1
             report.changes.append((line, "modification", _describe(NODE, node)))
@@ -744,7 +776,9 @@ def _apply(
     report.warnings.extend((line, w) for w in warnings)
 
 
-def _follow_up(actor: Any, node: Node, data: dict[str, Any], existing: dict[str, Node]) -> bool:
+def _follow_up(
+    actor: Any, node: Node, data: dict[str, Any], existing: dict[str, Node], ref: str = ""
+) -> bool:
     """An action's status (along the status table, logged) and progress. True when something changed."""
     if node.kind != Node.Kind.ACTION:
         return False
@@ -762,4 +796,6 @@ def _follow_up(actor: Any, node: Node, data: dict[str, Any], existing: dict[str,
             node = services.set_progress(actor=actor, node=node, progress=progress)
             changed = True
     existing[str(node.ref)] = node
+    if ref:
+        existing[ref] = node  # the file's identifiant, when it matched a node of another identifiant
     return changed

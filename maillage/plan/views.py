@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.core.demo import demo_today
 from maillage.core.exports import export_response
@@ -31,6 +32,7 @@ from maillage.plan.querysets import (
     VersionQuerySet,
     build_tree,
     contract_for,
+    evaluations_of,
     filter_tree,
     find,
     plan_summary,
@@ -98,6 +100,7 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
             "contract": contract,
             "version": version,
             "evaluation": Evaluation.objects.filter(version=version).first() if version else None,
+            "evaluations": evaluations_of(territory),
             "versions": versions,
             "rows": tree_rows(shown),
             "all_roots": roots,
@@ -582,8 +585,11 @@ def _evaluation_or_404(request: HttpRequest, year: int) -> Evaluation:
 
 
 def _report_of(evaluation: Evaluation) -> dict[str, Any]:
-    if evaluation.status == Evaluation.Status.ADOPTED and evaluation.snapshot:
-        return evaluation.snapshot
+    if evaluation.status == Evaluation.Status.ADOPTED:
+        if evaluation.snapshot:
+            return evaluation.snapshot
+        adopted_on = timezone.localdate(evaluation.adopted_at) if evaluation.adopted_at else None
+        return report.draft(evaluation.version, evaluation, as_of=adopted_on)
     return report.draft(evaluation.version, evaluation)
 
 

@@ -17,12 +17,18 @@ from django.test import Client, RequestFactory
 from config.settings.base import build_csp
 from maillage.core import views
 from maillage.core.colors import contrast_ratio
-from maillage.core.contract import DEFAULT_OBJECTIVES
-from maillage.core.registry import ContentBlock, ContentProvider, MenuEntry, Registry, registry
+from maillage.core.registry import (
+    ContentBlock,
+    ContentProvider,
+    MenuEntry,
+    ObjectivesProvider,
+    Registry,
+    registry,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE_PAGES = {
-    "/": "objectifs du contrat",
+    "/": "Prochainement",
     "/mentions-legales/": "Mentions légales",
     "/donnees-personnelles/": "Données personnelles",
     "/accessibilite/": "Déclaration d&#x27;accessibilité",
@@ -77,17 +83,20 @@ def test_navigation_comes_from_the_registry(client, territory):
     assert 'aria-current="page"' in html  # « Accueil » is the current page
 
 
-def test_the_home_presents_the_contract_and_its_four_objectives(client, territory):
+def test_the_home_presents_the_contract_and_its_objectives(client, territory):
     territory.tagline = "Tisser les liens de l'ESS"
     territory.save()
-    html = html_of(client.get("/"))
+    provider = ObjectivesProvider(key="test", objectives=lambda t: ["Recenser", "Animer", "Renforcer"])
+    with registry.override(Registry()) as fresh:
+        html = html_of(client.get("/"))
+        assert "objectifs du contrat" not in html  # no contract's objectives: none shown (never a default)
+        fresh.add_objectives_provider(provider)
+        html = html_of(client.get("/"))
     assert "Contrat local de développement de l&#x27;ESS du Pays de Grasse" in html
     assert "Tisser les liens de l&#x27;ESS" in html
-    assert len(DEFAULT_OBJECTIVES) == 4
-    for number, objective in enumerate(DEFAULT_OBJECTIVES, start=1):
-        assert f"Objectif n° {number}" in html
-        assert objective.replace("'", "&#x27;") in html
-    assert "Les 4 objectifs du contrat" in html
+    for number, objective in enumerate(["Recenser", "Animer", "Renforcer"], start=1):
+        assert f"Objectif n° {number}</span>" in html and objective in html
+    assert "Les 3 objectifs du contrat" in html
     assert "Annuaire des acteurs" in html and "Créer un compte" in html and "Se connecter" in html
 
 
@@ -96,7 +105,7 @@ def test_the_home_reads_objectives_from_the_territory_settings(client, territory
     territory.save()
     html = html_of(client.get("/"))
     assert "Les 2 objectifs du contrat" in html
-    assert "Recenser les acteurs" in html and DEFAULT_OBJECTIVES[3] not in html
+    assert "Recenser les acteurs" in html and "Objectif n° 3" not in html
 
 
 def test_the_home_shows_an_empty_state_when_no_module_provides_anything(client, territory):

@@ -12,8 +12,18 @@ import time_machine
 from maillage.core.demo import contract_start
 from maillage.events import demo as events_demo
 from maillage.events.models import Event
-from maillage.plan import demo
-from maillage.plan.models import Contract, Evaluation, Means, Milestone, Node, PlanVersion, ScheduleEntry
+from maillage.plan import demo, report
+from maillage.plan.models import (
+    Contract,
+    Evaluation,
+    Indicator,
+    Means,
+    Measurement,
+    Milestone,
+    Node,
+    PlanVersion,
+    ScheduleEntry,
+)
 from maillage.plan.querysets import build_tree
 from tests.factories import TerritoryFactory
 
@@ -108,3 +118,27 @@ def test_the_first_plenary_is_an_agenda_event(db):
     assert evaluation.plenary_url == f"/agenda/{event.slug}/"
     assert "vendredi 6 mars 2026" in evaluation.plenary_label
     assert evaluation.snapshot["plenary_url"] == evaluation.plenary_url
+
+
+def test_the_adopted_evaluation_holds_no_measurement_after_its_adoption(loaded):
+    evaluation = Evaluation.objects.get(version__year=2025)
+    adopted_on = evaluation.adopted_at.date()
+    assert adopted_on < TODAY
+    assert evaluation.snapshot["generated_on"] == adopted_on.isoformat()
+    dates = [i["latest_date"] for i in report.indicators_of(evaluation.snapshot) if i["latest_date"]]
+    assert dates, "the demo's adopted report shows measurements"
+    assert max(dates) <= adopted_on.isoformat(), dates
+    # The plan itself has later measurements: the report left them out.
+    assert Measurement.objects.filter(
+        indicator__node__version=evaluation.version, date__gt=adopted_on
+    ).exists()
+
+
+def test_the_demo_targets_fit_the_plan(loaded):
+    """No indicator aims at more actions than its plan holds (the seed's plan has 17)."""
+    for version in PlanVersion.objects.all():
+        actions = version.nodes.filter(kind="action").count()
+        for indicator in Indicator.objects.filter(node__version=version, unit="actions"):
+            assert indicator.target <= actions, (indicator.title, indicator.target, actions)
+        done = Indicator.objects.get(node__version=version, metric_key="plan.actions_done")
+        assert done.target == actions

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
-from maillage.plan import personal_data, services
+from maillage.plan import personal_data, report, services
 from maillage.plan.models import Evaluation, EvaluationComment
 from maillage.plan.views import _report_context
 from tests.events.factories import EventFactory, paris
@@ -86,6 +86,32 @@ def test_adopted_report_is_frozen(evaluation, animator, client):
             services.conclude_evaluation(
                 actor=animator, evaluation=evaluation, conclusions="x", next_year_changes=""
             )
+
+
+def test_an_adopted_report_holds_no_measurement_after_its_adoption(evaluation, animator, client):
+    indicator = evaluation.version.nodes.get(number="1").indicators.get()
+    with time_machine.travel(NOW, tick=False):
+        services.record_measurement(actor=animator, indicator=indicator, date=dt.date(2026, 1, 5), value=4)
+        services.conclude_evaluation(
+            actor=animator, evaluation=evaluation, conclusions="Bonne année.", next_year_changes=""
+        )
+    with time_machine.travel(dt.datetime(2026, 10, 20, 9, tzinfo=dt.UTC), tick=False):
+        services.record_measurement(actor=animator, indicator=indicator, date=dt.date(2026, 10, 15), value=9)
+        # Adopted back in April (as the demo does): the October measurement is not part of it.
+        at = dt.datetime(2026, 4, 15, 18, tzinfo=dt.UTC)
+        services.adopt_evaluation(actor=animator, evaluation=evaluation, at=at)
+        evaluation.refresh_from_db()
+        assert evaluation.adopted_at == at
+        (frozen,) = [
+            i for i in report.indicators_of(evaluation.snapshot) if i["title"] == "Rendez-vous tenus"
+        ]
+        assert (frozen["latest"], frozen["latest_date"]) == (4.0, "2026-01-05")
+        html = client.get("/contrat/2025/evaluation/").content.decode()
+        assert "2026-01-05" in html and "2026-10-15" not in html
+        # Recorded after the adoption: the adopted report does not move.
+        services.record_measurement(actor=animator, indicator=indicator, date=dt.date(2026, 4, 10), value=6)
+        html = client.get("/contrat/2025/evaluation/").content.decode()
+        assert "2026-04-10" not in html and "2026-01-05" in html
 
 
 def test_comment_page_for_members(evaluation, member, structure, animator_other):
