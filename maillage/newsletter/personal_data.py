@@ -18,6 +18,7 @@ from maillage.newsletter.models import (
     UNSUBSCRIBED_RETENTION,
     PendingSubscription,
     Subscriber,
+    retention_phrase,
 )
 
 
@@ -65,5 +66,6 @@ HOOK = PersonalDataHook(
     export=export_subscriptions,
     erase=erase_subscriptions,
     retention=expire_unsubscribed,
+    retention_text=f"adresse supprimée {retention_phrase()}",
     order=60,
 )

@@ -24,7 +24,7 @@ from maillage.core.registry import registry
 from maillage.core.tokens import TokenError, TokenExpired, read_token
 from maillage.newsletter import querysets, rendering, services
 from maillage.newsletter.forms import IssueForm, SubscribeForm, TestSendForm
-from maillage.newsletter.models import LETTRE_TAGLINE, LETTRE_TITLE, Issue, Subscriber
+from maillage.newsletter.models import LETTRE_TAGLINE, LETTRE_TITLE, Issue, Subscriber, retention_phrase
 
 RATE_PER_IP = 10  # subscription requests per IP per hour
 RATE_PER_ADDRESS = 3  # confirmation mails per address per hour
@@ -51,7 +51,7 @@ def animator_required(view):
 
 
 def _lettre_context() -> dict[str, str]:
-    return {"lettre_title": LETTRE_TITLE, "lettre_tagline": LETTRE_TAGLINE}
+    return {"lettre_title": LETTRE_TITLE, "lettre_tagline": LETTRE_TAGLINE, "retention": retention_phrase()}
 
 
 # --- public ------------------------------------------------------------------------------------------
