@@ -159,6 +159,7 @@ class PersonalDataHook:
     erase: PersonalDataEraser
     retention: Callable[[dt.datetime], int] | None = None
     order: int = 100
+    retention_text: str = ""  # how long it is kept, in the words of the privacy page
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from maillage.newsletter.services import CONSENT_TEXT
 class SubscribeForm(forms.Form):
     email = forms.EmailField(
         label="Votre adresse électronique",
-        help_text="Nous vous enverrons un lien pour confirmer : rien n'est enregistré avant.",
+        help_text="Nous vous enverrons un lien pour confirmer ; sans confirmation, la demande est effacée.",
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."},

@@ -12,6 +12,8 @@ State machines (one readable table each, every transition logged who/when/from/t
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,9 +24,43 @@ LETTRE_TITLE = "La Maille"
 LETTRE_TAGLINE = "la lettre d'information de l'économie sociale et solidaire du territoire"
 
 
+# One delay, used by the subscription page, the consent text, the privacy page and the purge job: an
+# unsubscribed address is kept this long (to prove the unsubscription was honoured), then deleted.
+UNSUBSCRIBED_RETENTION_DAYS = 30
+UNSUBSCRIBED_RETENTION = dt.timedelta(days=UNSUBSCRIBED_RETENTION_DAYS)
+# A subscription request not confirmed within this delay is deleted (its link expires with it).
+PENDING_RETENTION_DAYS = 3
+PENDING_RETENTION = dt.timedelta(days=PENDING_RETENTION_DAYS)
+
+
+def retention_phrase() -> str:
+    """« 30 jours après votre désabonnement »: how long an address is kept, in the words of every page."""
+    return f"{UNSUBSCRIBED_RETENTION_DAYS} jours après votre désabonnement"
+
+
+class PendingSubscription(models.Model):
+    """A subscription request waiting for its confirmation. The link mailed to the address carries only
+    this row's id (signed, single-use, expiring): no address ever travels in a URL, so none lands in access
+    logs. Deleted on confirmation, or after `PENDING_RETENTION` by the purge job."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(_("adresse électronique"))
+    commune = models.ForeignKey(
+        Commune, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("commune")
+    )
+    consent_at = models.DateTimeField(_("consentement donné le"))
+
+    class Meta:
+        verbose_name = _("demande d'abonnement")
+        indexes = [models.Index(fields=["consent_at"], name="pending_subscription_at")]
+
+    def __str__(self) -> str:
+        return f"{self.pk}"
+
+
 class Subscriber(models.Model):
-    """A confirmed (or since unsubscribed) address. Nothing is stored before the opt-in is confirmed: the
-    address and the consent travel inside the signed confirmation link until then."""
+    """A confirmed (or since unsubscribed) address. Before the opt-in is confirmed, only a short-lived
+    `PendingSubscription` exists."""
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("abonné")

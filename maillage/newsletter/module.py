@@ -16,7 +16,6 @@ from maillage.core.registry import (
     registry,
     statuses,
 )
-from maillage.core.tokens import make_token
 
 
 def _example_subscriber(ctx: Any):
@@ -56,14 +55,13 @@ def _example_issue(ctx: Any, *, sent: bool):
 
 
 def _confirm_url(ctx: Any) -> str:
-    from maillage.newsletter.services import CONFIRM_PURPOSE  # noqa: PLC0415
+    from maillage.newsletter.models import PendingSubscription  # noqa: PLC0415
+    from maillage.newsletter.services import confirmation_token  # noqa: PLC0415
 
-    token = make_token(
-        CONFIRM_PURPOSE,
-        {"t": ctx.territory.pk, "e": "nouvelle@example.org", "c": "", "at": timezone.now().isoformat()},
-        single_use=True,
+    pending = PendingSubscription.objects.create(
+        territory=ctx.territory, email="nouvelle@example.org", consent_at=timezone.now()
     )
-    return f"/lettre/confirmer/{token}/"
+    return f"/lettre/confirmer/{confirmation_token(pending)}/"
 
 
 def _unsubscribe_url(ctx: Any) -> str:

@@ -1,8 +1,10 @@
 """What the lettre keeps about a person: a subscription (address, commune, consent) and delivery rows.
 
-Export: the subscriptions of the person's address. Erase: the subscriber rows of that address are deleted
-(delivery rows keep only a null reference). Retention: an unsubscribed address is deleted 30 days after
-the unsubscription (kept that long only to prove it was honoured).
+Export: the subscriptions (and pending requests) of the person's address. Erase: the subscriber rows and
+requests of that address are deleted (delivery rows keep only a null reference). Retention: an
+unsubscribed address is deleted `UNSUBSCRIBED_RETENTION_DAYS` after the unsubscription (kept that long
+only to prove it was honoured) — the delay the subscription page, the consent text and the privacy page
+state, from the same constant; an unconfirmed request is deleted when its link expires.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ import datetime as dt
 from typing import Any
 
 from maillage.core.registry import PersonalDataHook
-from maillage.newsletter.models import Subscriber
-
-UNSUBSCRIBED_RETENTION = dt.timedelta(days=30)
+from maillage.newsletter.models import (
+    PENDING_RETENTION,
+    UNSUBSCRIBED_RETENTION,
+    PendingSubscription,
+    Subscriber,
+    retention_phrase,
+)
 
 
 def export_subscriptions(user: Any) -> dict[str, Any]:
@@ -32,20 +38,26 @@ def export_subscriptions(user: Any) -> dict[str, Any]:
                 "numeros_recus": s.deliveries.filter(state="sent").count(),
             }
             for s in rows
-        ]
+        ],
+        "demandes_abonnement_lettre": [
+            {"territoire": p.territory.name, "adresse": p.email, "demande_le": p.consent_at.isoformat()}
+            for p in PendingSubscription.objects.filter(email__iexact=user.email).select_related("territory")
+        ],
     }
 
 
 def erase_subscriptions(user: Any, *, replacement: Any | None = None) -> None:
     if user.email:
         Subscriber.objects.filter(email__iexact=user.email).delete()
+        PendingSubscription.objects.filter(email__iexact=user.email).delete()
 
 
 def expire_unsubscribed(now: dt.datetime) -> int:
     deleted, _ = Subscriber.objects.filter(
         status=Subscriber.Status.UNSUBSCRIBED, unsubscribed_at__lt=now - UNSUBSCRIBED_RETENTION
     ).delete()
-    return deleted
+    expired, _ = PendingSubscription.objects.filter(consent_at__lt=now - PENDING_RETENTION).delete()
+    return deleted + expired
 
 
 HOOK = PersonalDataHook(
@@ -54,5 +66,6 @@ HOOK = PersonalDataHook(
     export=export_subscriptions,
     erase=erase_subscriptions,
     retention=expire_unsubscribed,
+    retention_text=f"adresse supprimée {retention_phrase()}",
     order=60,
 )

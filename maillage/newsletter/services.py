@@ -1,7 +1,8 @@
 """Every write of the lettre d'information: subscriptions (double opt-in), issues, sending.
 
-Subscribing stores nothing: the address, the commune and the moment consent was given travel inside a
-signed, single-use confirmation link; the subscriber row is created when the person confirms (POST).
+Subscribing stores a short-lived `PendingSubscription` (address, commune, moment of consent); the mailed
+link carries only its id, signed, single-use and expiring — never the address, which would land in access
+logs. The subscriber row is created when the person confirms (POST); the request is then deleted.
 Sending: `start_sending` flips the issue draft → sending with a conditional UPDATE (a double click finds it
 no longer a draft and sends nothing), creates one « pending » delivery per recipient and enqueues
 `deliver_batch` on commit; see `deliver_batch` for how a killed worker never causes a double send.
@@ -31,9 +32,12 @@ from maillage.core.tokens import make_token
 from maillage.newsletter import rendering, tasks
 from maillage.newsletter.models import (
     ISSUE_TRANSITIONS,
+    PENDING_RETENTION,
+    UNSUBSCRIBED_RETENTION_DAYS,
     Delivery,
     Issue,
     IssueTransition,
+    PendingSubscription,
     Subscriber,
 )
 from maillage.newsletter.sending import SendReport, sending_report  # noqa: F401 - re-exported
@@ -42,11 +46,18 @@ from maillage.workspace.models import Atelier, AtelierMember
 logger = logging.getLogger("maillage.newsletter")
 
 CONFIRM_PURPOSE = "newsletter-confirm"
-CONFIRM_MAX_AGE = dt.timedelta(days=3)
+CONFIRM_MAX_AGE = PENDING_RETENTION
 CONSENT_TEXT = (
     "J'accepte de recevoir la lettre d'information du territoire par courriel. Mon adresse sert uniquement "
-    "à cet envoi ; seule l'équipe d'animation du contrat y a accès ; elle est supprimée quand je me "
-    "désabonne (un lien de désabonnement figure dans chaque lettre)."
+    "à cet envoi ; seule l'équipe d'animation du contrat y a accès ; elle est supprimée "
+    f"{UNSUBSCRIBED_RETENTION_DAYS} jours après mon désabonnement (un lien de désabonnement figure dans "
+    "chaque lettre)."
+)
+# A link that is no longer honoured: an old-style link (it carried the address), or a request since
+# confirmed, expired or erased.
+STALE_LINK_MESSAGE = (
+    "Ce lien de confirmation n'est plus valable. Abonnez-vous de nouveau depuis la page de la lettre "
+    "d'information : vous recevrez un nouveau lien."
 )
 DEFAULT_SINCE = dt.timedelta(days=31)
 
@@ -65,28 +76,50 @@ def normalise_email(email: str) -> str:
     return email
 
 
+def confirmation_token(pending: PendingSubscription) -> str:
+    """The token of a confirmation link: the request's id and territory, signed — no address."""
+    return make_token(CONFIRM_PURPOSE, {"t": pending.territory_id, "r": pending.pk}, single_use=True)
+
+
+def pending_request(*, territory: Territory, payload: Any) -> PendingSubscription | None:
+    """The request a confirmation link designates, or None for a link no longer honoured (an old-style
+    link carrying the address, a request confirmed, expired or erased since)."""
+    if (
+        not isinstance(payload, dict)
+        or payload.get("t") != territory.pk
+        or not isinstance(payload.get("r"), int)
+    ):
+        return None
+    return (
+        PendingSubscription.objects.filter(
+            territory=territory, pk=payload["r"], consent_at__gte=timezone.now() - PENDING_RETENTION
+        )
+        .select_related("commune")
+        .first()
+    )
+
+
+@transaction.atomic
 def request_subscription(*, territory: Territory, email: str, commune: Commune | None = None) -> bool:
-    """Send the confirmation link to `email` (after commit). Returns whether a mail was sent (never shown to
-    the person: the page answers the same whether the address is known or not)."""
+    """Keep the request and send its confirmation link to `email` (after commit). Returns whether a mail
+    was sent (never shown to the person: the page answers the same whether the address is known or not)."""
     email = normalise_email(email)
     if Subscriber.objects.filter(
         territory=territory, email=email, status=Subscriber.Status.CONFIRMED
     ).exists():
         return False  # already subscribed: nothing to do, nothing revealed
-    payload = {
-        "t": territory.pk,
-        "e": email,
-        "c": commune.insee_code if commune else "",
-        "at": timezone.now().isoformat(),
-    }
-    token = make_token(CONFIRM_PURPOSE, payload, single_use=True)
+    if commune is not None and not territory.communes.filter(pk=commune.pk).exists():
+        commune = None
+    pending = PendingSubscription.objects.create(
+        territory=territory, email=email, commune=commune, consent_at=timezone.now()
+    )
     send_mail_on_commit(
         territory=territory,
         to=email,
         template="lettre_confirm",
         context={
             "lettre_title": rendering.lettre_title(),
-            "confirm_url": territory_url(territory, "newsletter:confirm", token=token),
+            "confirm_url": territory_url(territory, "newsletter:confirm", token=confirmation_token(pending)),
             "consent_text": CONSENT_TEXT,
         },
     )
@@ -94,18 +127,15 @@ def request_subscription(*, territory: Territory, email: str, commune: Commune |
 
 
 @transaction.atomic
-def confirm_subscription(*, territory: Territory, payload: dict[str, Any]) -> Subscriber:
-    """Create (or re-activate) the subscriber from a confirmation link's payload; the consent is recorded
-    with the date the form was sent and its exact text."""
-    if payload.get("t") != territory.pk:
+def confirm_subscription(*, territory: Territory, payload: Any) -> Subscriber:
+    """Create (or re-activate) the subscriber of a confirmation link's request; the consent is recorded
+    with the date the form was sent and its exact text. The address's pending requests are deleted."""
+    if isinstance(payload, dict) and payload.get("t") not in (None, territory.pk):
         raise ValidationError("Ce lien a été envoyé pour un autre territoire.")
-    email = normalise_email(payload.get("e", ""))
-    consent_at = dt.datetime.fromisoformat(payload["at"])
-    commune = (
-        Commune.objects.filter(insee_code=payload.get("c"), territories=territory).first()
-        if payload.get("c")
-        else None
-    )
+    pending = pending_request(territory=territory, payload=payload)
+    if pending is None:
+        raise ValidationError(STALE_LINK_MESSAGE)
+    email, commune, consent_at = pending.email, pending.commune, pending.consent_at
     now = timezone.now()
     subscriber, created = Subscriber.objects.get_or_create(
         territory=territory,
@@ -125,6 +155,7 @@ def confirm_subscription(*, territory: Territory, payload: dict[str, Any]) -> Su
         subscriber.confirmed_at = now
         subscriber.unsubscribed_at = None
         subscriber.save()
+    PendingSubscription.objects.filter(territory=territory, email=email).delete()
     return subscriber
 
 

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_POST
 from maillage.core.confirm import ConfirmTokenView
 from maillage.core.ratelimit import client_ip, over_limit
 from maillage.core.registry import registry
+from maillage.core.tokens import TokenError, TokenExpired, read_token
 from maillage.newsletter import querysets, rendering, services
 from maillage.newsletter.forms import IssueForm, SubscribeForm, TestSendForm
-from maillage.newsletter.models import LETTRE_TAGLINE, LETTRE_TITLE, Issue, Subscriber
+from maillage.newsletter.models import LETTRE_TAGLINE, LETTRE_TITLE, Issue, Subscriber, retention_phrase
 
 RATE_PER_IP = 10  # subscription requests per IP per hour
 RATE_PER_ADDRESS = 3  # confirmation mails per address per hour
@@ -50,7 +51,7 @@ def animator_required(view):
 
 
 def _lettre_context() -> dict[str, str]:
-    return {"lettre_title": LETTRE_TITLE, "lettre_tagline": LETTRE_TAGLINE}
+    return {"lettre_title": LETTRE_TITLE, "lettre_tagline": LETTRE_TAGLINE, "retention": retention_phrase()}
 
 
 # --- public ------------------------------------------------------------------------------------------
@@ -98,18 +99,30 @@ class ConfirmSubscriptionView(ConfirmTokenView):
     button_label = "Confirmer mon abonnement"
     done_message = "Votre abonnement est confirmé : vous recevrez le prochain numéro."
 
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        # A valid signature is not enough: the request it designates must still exist (an old-style link
+        # carried the address instead; a confirmed or expired request is gone).
+        try:
+            payload = read_token(self.purpose, token, self.max_age)
+        except TokenError as error:
+            return self.error(request, error)
+        self.pending = services.pending_request(territory=_territory(request), payload=payload)
+        if self.pending is None:
+            return self.error(request, TokenExpired(services.STALE_LINK_MESSAGE))
+        return super().get(request, token)
+
     def describe(self, payload: Any) -> dict[str, Any]:
-        return {"email": payload.get("e", ""), "consent_text": services.CONSENT_TEXT}
+        return {"email": self.pending.email, "consent_text": services.CONSENT_TEXT}
 
     def act(self, payload: Any) -> HttpResponse | None:
         try:
             services.confirm_subscription(territory=_territory(self.request), payload=payload)
         except ValidationError as error:
+            message = " ".join(error.messages)
+            if message == services.STALE_LINK_MESSAGE:
+                return self.error(self.request, TokenExpired(message))
             return render(
-                self.request,
-                self.error_template_name,
-                self.context(error_message=" ".join(error.messages)),
-                status=400,
+                self.request, self.error_template_name, self.context(error_message=message), status=400
             )
         return None
 

@@ -1,7 +1,8 @@
 """Demo of the workspace (loader order 70): the seed's ateliers with members, a few discussions and
 « échanges », and a dozen items of the news watch, some picked for the lettre. Everything is fictitious
-(people from `context["demo_accounts"]`, links to example domains). Re-running is safe: ateliers are found
-by slug, threads by title, news items by URL."""
+(people from `context["demo_accounts"]`; the watch's sources have believable names and addresses under
+example domains, never fetched). Re-running is safe: ateliers are found by slug, threads by title, news
+items by URL."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from maillage.core.models import Territory
 from maillage.core.registry import DemoLoader
@@ -128,73 +130,102 @@ EXCHANGES = [
     ),
 ]
 
+# The watch's sources: names a reader of French ESS news would find believable, addresses under example
+# domains (fictitious, never fetched).
+NEWS_SOURCES = {
+    "fil": ("Le Fil de l'ESS", "https://lefil-ess.example"),
+    "azur": ("ESS Azur Infos", "https://ess-azur-infos.example"),
+    "coop": ("La Gazette des coopératives", "https://gazette-cooperatives.example"),
+    "finance": ("Finance solidaire Hebdo", "https://finance-solidaire-hebdo.example"),
+    "achats": ("Acheteurs responsables, le carnet", "https://acheteurs-responsables.example"),
+    "insertion": ("Le Mag de l'insertion", "https://mag-insertion.example"),
+    "territoires": ("Territoires solidaires", "https://territoires-solidaires.example"),
+}
+
 NEWS = [
     (
         "Le mois de l'ESS revient en novembre",
         "Appel à initiatives ouvert aux acteurs du département.",
         ["événement", "mois de l'ESS"],
         3,
+        "azur",
     ),
     (
         "Un guide des marchés réservés pour les acheteurs publics",
         "Une fiche claire sur l'article des marchés réservés aux SIAE et aux entreprises adaptées.",
         ["achats", "IAE"],
         6,
+        "achats",
     ),
     (
         "Les monnaies locales complémentaires font le point",
         "Retour sur dix ans de monnaies locales en France.",
         ["finances solidaires", "monnaie locale"],
         9,
+        "finance",
     ),
     (
         "Nouvel appel à projets pour l'économie circulaire",
         "Financement de ressourceries et de recycleries.",
         ["économie circulaire", "appel à projets"],
         12,
+        "azur",
     ),
     (
         "Dispositif local d'accompagnement : les dates de l'année",
         "Le DLA accompagne les associations employeuses.",
         ["accompagnement", "DLA"],
         15,
+        "fil",
     ),
     (
         "Épargne solidaire : les encours progressent encore",
         "Le baromètre annuel de la finance solidaire.",
         ["finances solidaires"],
         20,
+        "finance",
     ),
-    ("L'agrément ESUS expliqué en cinq questions", "Qui peut le demander, pour quoi faire.", ["ESUS"], 26),
+    (
+        "L'agrément ESUS expliqué en cinq questions",
+        "Qui peut le demander, pour quoi faire.",
+        ["ESUS"],
+        26,
+        "fil",
+    ),
     (
         "Clauses sociales : un guide pour les collectivités",
         "Rédiger, suivre et évaluer une clause d'insertion.",
         ["achats", "clauses sociales"],
         33,
+        "achats",
     ),
     (
         "Les jardins d'insertion, acteurs de l'alimentation locale",
         "Reportage dans trois chantiers.",
         ["IAE", "alimentation"],
         40,
+        "insertion",
     ),
     (
         "Le SCOT et l'ESS : comment s'y inscrire ?",
         "Retour d'expérience d'un territoire voisin.",
         ["SCOT", "territoire"],
         48,
+        "territoires",
     ),
     (
         "Speed-meeting SIAE et entreprises : mode d'emploi",
         "Organiser des rencontres d'égal à égal.",
         ["IAE", "événement"],
         55,
+        "insertion",
     ),
     (
         "Coopératives d'activité et d'emploi : un modèle qui essaime",
         "Portrait de trois CAE.",
         ["coopératives"],
         62,
+        "coop",
     ),
 ]
 
@@ -243,17 +274,18 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
             territory=territory, atelier=None, title=title, defaults={"author": people[key], "kind": kind}
         )
         _post(thread, people[key], body, now - dt.timedelta(days=4))
-    for i, (title, summary, tags, days_ago) in enumerate(NEWS):
+    for i, (title, summary, tags, days_ago, source_key) in enumerate(NEWS):
         published = now - dt.timedelta(days=days_ago)
+        source, site = NEWS_SOURCES[source_key]
         item, created = NewsItem.objects.get_or_create(
             territory=territory,
-            url=f"https://actualites-ess.example/{i + 1:02d}",
+            url=f"{site}/articles/{slugify(title)}",
             defaults={
                 "title": title,
                 "summary": summary,
                 "tags": tags,
                 "tags_text": "," + ",".join(t.lower() for t in tags) + ",",
-                "source": "Actualités de l'ESS (fictif)",
+                "source": source,
                 "published_at": published,
                 "picked_at": published + dt.timedelta(hours=2) if i % 2 == 0 else None,
                 "posted_by": animator,

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import html
+import json
 import re
+import zlib
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
-from maillage.newsletter.models import Subscriber
+from maillage.core.registry import registry
+from maillage.core.tokens import make_token
+from maillage.newsletter.models import PENDING_RETENTION, PendingSubscription, Subscriber
+from maillage.newsletter.services import CONFIRM_PURPOSE
+from tests.factories import UserFactory
 from tests.newsletter.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +116,74 @@ def test_a_link_for_another_territory_is_refused(
     response = client.post(path, HTTP_HOST="autre.testserver")
     assert response.status_code == 400
     assert not Subscriber.objects.exists()
+
+
+# --- the confirmation link carries no personal data (#12.10) --------------------------------------------
+
+
+def _decode_without_the_key(token: str) -> bytes:
+    """What anyone reading an access log can do with a signed token: decode its payload (no key needed)."""
+    payload = token.split(":")[0]
+    compressed = payload.startswith(".")
+    data = base64.urlsafe_b64decode(payload.lstrip(".") + "=" * (-len(payload.lstrip(".")) % 4))
+    return zlib.decompress(data) if compressed else data
+
+
+def test_the_confirmation_link_carries_no_address(client, territory, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _subscribe(client, email="camille.discrete@example.org", commune="06069")
+    link = _link(mail.outbox[0])
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    decoded = _decode_without_the_key(token)
+    assert b"camille" not in decoded.lower() and b"@" not in decoded and b"example" not in decoded
+    assert b"06069" not in decoded
+    assert set(json.loads(decoded)["p"]) == {"t", "r"}  # a territory and a signed reference, nothing else
+    assert "camille" not in link.lower()
+    # The request waits in the database (not in the link) until it is confirmed, then is deleted.
+    assert PendingSubscription.objects.get().email == "camille.discrete@example.org"
+    path = "/" + link.split("/", 3)[3]
+    assert "camille.discrete@example.org" in client.get(path).content.decode()  # shown on the page only
+    client.post(path)
+    assert Subscriber.objects.get().email == "camille.discrete@example.org"
+    assert not PendingSubscription.objects.exists()
+
+
+def test_an_old_style_link_carrying_the_address_is_refused_cleanly(client, territory):
+    old_token = make_token(
+        CONFIRM_PURPOSE,
+        {"t": territory.pk, "e": "ancienne@example.org", "c": "", "at": timezone.now().isoformat()},
+        single_use=True,
+    )
+    path = f"/lettre/confirmer/{old_token}/"
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 410
+        page = html.unescape(response.content.decode())
+        assert "Ce lien de confirmation n'est plus valable" in page
+        assert "Abonnez-vous de nouveau" in page
+        assert "ancienne@example.org" not in page
+    assert not Subscriber.objects.exists()
+
+
+def test_an_unconfirmed_request_expires_and_is_purged(client, territory, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _subscribe(client, email="tardive@example.org")
+    path = "/" + _link(mail.outbox[0]).split("/", 3)[3]
+    later = timezone.now() + PENDING_RETENTION + dt.timedelta(minutes=1)
+    assert registry.personal_data["newsletter"].retention(timezone.now()) == 0
+    assert registry.personal_data["newsletter"].retention(later) == 1
+    assert not PendingSubscription.objects.exists()
+    response = client.post(path)
+    assert response.status_code == 410 and "n'est plus valable" in html.unescape(response.content.decode())
+    assert not Subscriber.objects.exists()
+
+
+def test_erasing_an_account_deletes_its_pending_request(
+    client, territory, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _subscribe(client, email="Effacee@example.org")
+    user = UserFactory(email="effacee@example.org")
+    hook = registry.personal_data["newsletter"]
+    assert hook.export(user)["demandes_abonnement_lettre"][0]["adresse"] == "effacee@example.org"
+    hook.erase(user)
+    assert not PendingSubscription.objects.exists()

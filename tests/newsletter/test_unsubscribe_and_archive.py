@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from maillage.core.registry import registry
-from maillage.newsletter.models import Issue, Subscriber
+from maillage.newsletter.models import (
+    UNSUBSCRIBED_RETENTION,
+    UNSUBSCRIBED_RETENTION_DAYS,
+    Issue,
+    Subscriber,
+    retention_phrase,
+)
 from maillage.newsletter.rendering import unsubscribe_token
+from maillage.newsletter.services import CONSENT_TEXT
 from tests.factories import UserFactory
 from tests.newsletter.factories import IssueFactory, SubscriberFactory
 
@@ -124,3 +134,33 @@ def test_api_lists_published_issues_only(client, territory):
     assert data[0]["url"] == "https://ess.paysdegrasse.test/lettre/numeros/1/"
     assert client.get("/api/v1/lettre/numeros/1").json()["blocks"][0]["text"] == "Bonjour"
     assert client.get("/api/v1/lettre/numeros/2").status_code == 404
+
+
+def test_one_retention_delay_on_the_page_the_consent_the_privacy_page_and_the_purge(client, territory):
+    phrase = retention_phrase()
+    assert phrase == f"{UNSUBSCRIBED_RETENTION_DAYS} jours après votre désabonnement"
+    page = html.unescape(client.get("/lettre/").content.decode())
+    privacy = html.unescape(client.get("/donnees-personnelles/").content.decode())
+    assert f"supprimée {phrase}" in page
+    assert f"Adresse supprimée {phrase}" in privacy
+    assert f"{UNSUBSCRIBED_RETENTION_DAYS} jours après mon désabonnement" in CONSENT_TEXT
+    assert f"{UNSUBSCRIBED_RETENTION_DAYS} jours après mon désabonnement" in page  # the consent box's label
+    for text in (page, privacy, CONSENT_TEXT):
+        assert "un mois après" not in text and "quand je me désabonne" not in text
+        assert "Jusqu'à votre désinscription" not in text
+    # The purge job keeps an address exactly that long.
+    now = timezone.now()
+    kept = SubscriberFactory(
+        territory=territory,
+        status="unsubscribed",
+        unsubscribed_at=now - UNSUBSCRIBED_RETENTION + dt.timedelta(hours=1),
+    )
+    gone = SubscriberFactory(
+        territory=territory,
+        status="unsubscribed",
+        unsubscribed_at=now - UNSUBSCRIBED_RETENTION - dt.timedelta(hours=1),
+    )
+    assert registry.personal_data["newsletter"].retention(now) == 1
+    assert (
+        Subscriber.objects.filter(pk=kept.pk).exists() and not Subscriber.objects.filter(pk=gone.pk).exists()
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template import Context, Template
 
 from maillage.workspace import services
 from maillage.workspace.models import Atelier, AtelierMember, Notification
@@ -102,3 +103,41 @@ def test_animator_creates_an_atelier(client, animator, territory):
     assert Atelier.objects.get().slug == "evenementiel"
     bad = client.post("/ateliers/nouveau/", {"name": "", "policy": "nope"})
     assert bad.status_code == 200 and Atelier.objects.count() == 1
+
+
+def test_atelier_descriptions_render_sanitised_markdown_on_the_list_and_the_page(client, territory):
+    atelier = AtelierFactory(
+        territory=territory,
+        name="Guide des pratiques",
+        purpose="Recueillir les **bonnes pratiques**. <script>alert(1)</script>",
+    )
+    listing = client.get("/ateliers/").content.decode()
+    assert "Recueillir les bonnes pratiques." in listing
+    assert "**" not in listing and "<script>alert" not in listing
+    page = client.get(f"/ateliers/{atelier.slug}/").content.decode()
+    assert "<strong>bonnes pratiques</strong>" in page
+    assert "**" not in page and "<script>alert" not in page
+
+
+@pytest.mark.parametrize(
+    ("count", "words", "expected"),
+    [
+        (0, "commentaire", "aucun commentaire"),
+        (1, "commentaire", "1 commentaire"),
+        (2, "commentaire", "2 commentaires"),
+        (0, "nouveauté,nouveautés,f", "aucune nouveauté"),
+        (3, "abonné confirmé,abonnés confirmés", "3 abonnés confirmés"),
+    ],
+)
+def test_counts_read_as_french(count, words, expected):
+    rendered = Template("{{ n|compte:words }}").render(Context({"n": count, "words": words}))
+    assert rendered == expected
+
+
+def test_atelier_page_counts_its_members_in_french(client, territory, member, manager):
+    atelier = AtelierFactory(territory=territory)
+    assert "aucun membre" in client.get(f"/ateliers/{atelier.slug}/").content.decode()
+    AtelierMemberFactory(atelier=atelier, user=member)
+    assert "1 membre" in client.get(f"/ateliers/{atelier.slug}/").content.decode()
+    AtelierMemberFactory(atelier=atelier, user=manager)
+    assert "2 membres" in client.get(f"/ateliers/{atelier.slug}/").content.decode()

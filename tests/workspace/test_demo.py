@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -49,3 +50,17 @@ def test_demo_loads_and_is_idempotent(territory, structure, animator, client):
                 assert not any(t in block["html"] for t in titles)
     assert client.get("/lettre/numeros/").status_code == 200
     assert "Les ateliers démarrent" in client.get("/lettre/numeros/").content.decode()
+
+
+def test_demo_watch_has_believable_sources_and_fictitious_addresses(territory, animator):
+    workspace_demo.load(today=dt.date(2026, 11, 22), context={"demo_accounts": {"animator": animator}})
+    items = list(NewsItem.objects.filter(territory=territory))
+    assert len(items) == 12
+    sources = {item.source for item in items}
+    assert len(sources) >= 5, sources  # several outlets, as a real watch reads
+    assert "Le Fil de l'ESS" in sources
+    for item in items:
+        assert "fictif" not in f"{item.source} {item.title} {item.summary}".lower()
+        host = urlsplit(item.url).hostname or ""
+        assert host.endswith(".example"), item.url  # never a real site: nothing is fetched
+        assert urlsplit(item.url).path.startswith("/articles/")

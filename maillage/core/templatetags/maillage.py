@@ -36,6 +36,27 @@ def typo_filter(value: object) -> SafeString:
     return mark_safe(french_typography(str(conditional_escape(value))))  # noqa: S308 - escaped above
 
 
+@register.filter(name="compte")
+def count_filter(value: object, words: str) -> str:
+    """A count in French: « aucun commentaire », « 1 commentaire », « 2 commentaires ».
+
+    `{{ n|compte:"commentaire" }}`; an irregular or compound plural after a comma
+    (`{{ n|compte:"abonné confirmé,abonnés confirmés" }}`); a feminine noun with a third part « f »
+    (`{{ n|compte:"nouveauté,nouveautés,f" }}` → « aucune nouveauté »). Zero and one take the singular.
+    """
+    parts = [part.strip() for part in str(words).split(",")]
+    singular = parts[0]
+    plural = parts[1] if len(parts) > 1 and parts[1] else f"{singular}s"
+    feminine = len(parts) > 2 and parts[2] == "f"
+    try:
+        count = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return f"{value} {plural}"
+    if count == 0:
+        return f"{'aucune' if feminine else 'aucun'} {singular}"
+    return f"{count} {singular if abs(count) == 1 else plural}"
+
+
 @register.filter(name="long_date")
 def long_date_filter(value: object) -> str:
     """« vendredi 7 juin 2013 » (Django's `date:"l j F Y"` in French; aware datetimes in local time)."""
