@@ -285,6 +285,7 @@ class Registry:
 
     def add_my_space_section(self, provider: MySpaceProvider) -> None:
         self._add(self.my_space_sections, provider.key, provider, "« Mon espace » section")
+
     def add_objectives_provider(self, provider: ObjectivesProvider) -> None:
         self._add(self.objectives_providers, provider.key, provider, "objectives provider")
 
