@@ -32,11 +32,12 @@ ANONYMISED_NAME = "Signataire anonymisé"
 
 
 def count_signatories(territory: Territory, start: dt.date, end: dt.date) -> int:
-    """Structures whose signature (of any version) was active at some point of [start, end]: signed on or
-    before `end`, and not withdrawn before `start`. A structure counts once."""
-    qs = Signature.objects.filter(version__charter__territory=territory, signed_on__lte=end).exclude(
-        status=SignatureStatus.WITHDRAWN, withdrawn_on__lt=start
-    )
+    """Published structures whose signature (of any version) was active at some point of [start, end]:
+    signed on or before `end`, and not withdrawn before `start`. A structure counts once (the charter page's
+    « N structures … ; M autres … » count the same today)."""
+    qs = Signature.objects.filter(
+        version__charter__territory=territory, signed_on__lte=end, structure__status="published"
+    ).exclude(status=SignatureStatus.WITHDRAWN, withdrawn_on__lt=start)
     return qs.values("structure_id").distinct().count()
 
 

@@ -400,9 +400,9 @@ INDICATORS: list[tuple[int, int | None, int | None, str, str, int, int, str, lis
         "Signataires de la charte des acteurs de l'ESS",
         "structures",
         0,
-        40,
-        "",
-        [(2013, 1, 8), (2013, 4, 17), (2013, 7, 22)],
+        40,  # replaced by the territory's count of ESS structures when it has some (every one signs)
+        "charter_signatories",  # computed from the charter: the plan says what the charter page says
+        [(2012, 9, 0), (2013, 1, 0), (2013, 4, 0), (2013, 7, 0)],  # the days its history is computed for
     ),
     (
         2,
@@ -577,9 +577,17 @@ def _load_milestones(actions: dict[tuple[int, int, int], Node], start: dt.date) 
 
 def _load_indicators(first: PlanVersion, second: PlanVersion, start: dt.date, today: dt.date) -> None:
     end = first.contract.ends_on
+    territory = first.contract.territory
+    ess_structures = (
+        Structure.objects.filter(territory=territory, status=Structure.Status.PUBLISHED)
+        .exclude(family=Structure.Family.HORS_ESS)
+        .count()
+    )
     for o, oo, a, title, unit, baseline, target, metric_key, values in INDICATORS:
         if metric_key and metric_key not in registry.metrics:
             continue
+        if metric_key == "charter_signatories" and ess_structures:
+            target = ess_structures
         for version in (first, second):
             objective = version.nodes.filter(kind=Node.Kind.OBJECTIVE).order_by("position", "pk")[o]
             node = objective
@@ -597,6 +605,8 @@ def _load_indicators(first: PlanVersion, second: PlanVersion, start: dt.date, to
                 target_date=end,
                 metric_key=metric_key,
             )
+            if metric_key:
+                continue  # computed below, from the module that owns the figure
             for year, month, value in values:
                 date = seed_month(start, year, month)
                 if date > today:
@@ -605,7 +615,12 @@ def _load_indicators(first: PlanVersion, second: PlanVersion, start: dt.date, to
                     indicator=indicator, date=date, value=Decimal(value), source=Measurement.Source.MANUAL
                 )
         if metric_key:
-            services.compute_measurements(territory=first.contract.territory, today=today)
+            # A history computed as the daily job would have: on the seed's dates, then today.
+            for year, month, _value in values:
+                date = seed_month(start, year, month)
+                if date <= today:
+                    services.compute_measurements(territory=territory, today=date)
+            services.compute_measurements(territory=territory, today=today)
 
 
 def _plenary_event(territory: Territory, plenary: dt.date) -> int | None:

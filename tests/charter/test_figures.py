@@ -12,8 +12,10 @@ import time_machine
 from django.template.loader import render_to_string
 
 from maillage.actors import directory
+from maillage.actors.models import Structure
 from maillage.charter import services
 from maillage.charter.querysets import signatory_counts
+from maillage.core.registry import registry
 from maillage.events.models import Event, Kind, Status, Visibility
 from tests.charter.factories import SignatureFactory, adopted_version
 from tests.factories import StructureFactory
@@ -51,9 +53,14 @@ def two_versions(territory, animator):
 
 
 def test_the_charter_page_counts_what_the_directory_facet_counts(client, territory, animator):
-    two_versions(territory, animator)
+    v1, v2, _ = two_versions(territory, animator)
+    hidden = StructureFactory(territory=territory, name="Fiche en attente", status=Structure.Status.PENDING)
+    SignatureFactory(version=v2, structure=hidden)  # not published: counted nowhere
     counts = signatory_counts(territory)
     assert (counts.current, counts.previous_only, counts.total) == (2, 2, 4)
+    # The metric the plan and the dashboard read counts the same structures (any version).
+    metric = registry.metric("charter_signatories")
+    assert metric.compute(territory, dt.date(2026, 1, 1), dt.date(2026, 6, 2)) == counts.total
 
     result = directory.run(directory.Filters(), territory)
     (facet,) = [f for f in result.facets if f.key == "badge"]

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
+from maillage.charter.querysets import signatory_counts
 from maillage.core.demo import contract_start
+from maillage.core.models import Territory
 from maillage.events import demo as events_demo
 from maillage.events.models import Event
 from maillage.plan import demo, report
@@ -142,3 +145,22 @@ def test_the_demo_targets_fit_the_plan(loaded):
             assert indicator.target <= actions, (indicator.title, indicator.target, actions)
         done = Indicator.objects.get(node__version=version, metric_key="plan.actions_done")
         assert done.target == actions
+
+
+def test_the_demo_plan_says_what_the_charter_says(db, settings):
+    """The whole demo: the plan's « signataires de la charte » indicator is computed from the charter, so its
+    latest value is the charter page's count, its target the territory's ESS structures."""
+    settings.MAILLAGE_DEMO_TODAY = TODAY.isoformat()
+    with time_machine.travel(dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC), tick=False):
+        call_command("demo")
+    grasse = Territory.objects.get(slug="pays-de-grasse")
+    counts = signatory_counts(grasse)
+    assert counts.current and counts.previous_only
+    for version in PlanVersion.objects.filter(contract__territory=grasse):
+        indicator = Indicator.objects.get(node__version=version, metric_key="charter_signatories")
+        values = list(indicator.measurements.order_by("date").values_list("date", "value"))
+        assert values, version.year
+        if version.year == TODAY.year:
+            assert len(values) >= 2, values  # a history, not one figure
+            assert values[-1] == (TODAY, counts.total)
+        assert counts.total <= indicator.target
