@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods
 
 from maillage.actors.models import Structure
@@ -132,7 +133,7 @@ def _filter_choices(territory, filters: dict[str, str]) -> dict[str, Any]:
         .values_list("slug", "name")
     )
     return {
-        "kinds": _options(((v, str(label).capitalize()) for v, label in Kind.choices), filters["kind"]),
+        "kinds": _options(((v, capfirst(str(label))) for v, label in Kind.choices), filters["kind"]),
         "communes": _options(communes, filters["commune"]),
         "structures": _options(structures, filters["structure"]),
     }

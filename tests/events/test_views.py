@@ -42,6 +42,12 @@ def test_agenda_lists_what_each_person_may_see(client, territory, member):
     assert "Titre-membres" in client.get("/agenda/").content.decode()
 
 
+def test_the_kind_filter_keeps_the_acronym(client, territory):
+    page = client.get("/agenda/").content.decode()
+    assert "Rendez-vous de l&#x27;ESS" in page or "Rendez-vous de l'ESS" in page
+    assert "l&#x27;ess" not in page and "l'ess" not in page
+
+
 def test_filters_and_month_view(client, territory):
     EventFactory(territory=territory, title="Visite", kind="rendez_vous", start=paris(2026, 6, 5, 18, 0))
     EventFactory(territory=territory, title="Atelier", kind="reunion_atelier", start=paris(2026, 6, 12, 9, 0))
