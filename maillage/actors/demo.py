@@ -1,7 +1,9 @@
 """Demo of the directory (loader order 25, after accounts' 20): about 80 fictitious structures across the
 Pays de Grasse communes — every ESS family, SIAE and adapted companies, a few classic companies and public
 buyers — with sectors, practices, a few pending in the moderation queue, a moderated edit, a request to
-manage a profile and an error report. Names, people and numbers are invented. Re-running is safe.
+manage a profile and an error report. Names, people and numbers are invented (the invented SIRETs of companies
+and SIAE have valid keys, so that a claim by SIRET can be tried); slugs come
+from the names; positions are set at creation (no geocoding queued). Re-running is safe.
 
 The four structures the demo managers run come first (their slugs are used by other apps' demos).
 A small Sirene-format pair to try the import is in `maillage/actors/data/demo-sirene-*.zip`.
@@ -14,8 +16,10 @@ import random
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
+from stdnum import luhn
 
-from maillage.actors import directory_index, services
+from maillage.actors import services
 from maillage.actors.models import (
     EditProposal,
     ErrorReport,
@@ -38,7 +42,7 @@ DEMO_STRUCTURES = [
         {"inclusion_kind": "ACI", "sectors": ["reemploi"], "address": "12 chemin de la Blaque", "esus": True},
     ),
     (
-        "scop-le-calme",
+        "scop-latelier-des-collines",
         "Scop L’Atelier des Collines",
         Structure.Family.COOPERATIVE,
         "06069",
@@ -119,6 +123,48 @@ WORDS_B = [
     "de la Siagne", "du Loup", "des Collines", "du Pays de Grasse", "des Parfums", "de Plascassier",
     "du Plan", "de Saint-Jacques", "des Aspres", "de la Paoute", "du Val", "de Magagnosc",
 ]  # fmt: skip
+# A second sentence, so that no two descriptions read the same.
+DETAILS = [
+    "Fondée en {year}, elle compte {k} bénévoles et salariés.",
+    "Accueil du mardi au samedi, de 9 h à 17 h.",
+    "Ouverte à tous ; adhésion à prix libre.",
+    "Elle travaille avec les écoles et les centres sociaux de {commune}.",
+    "Membre du réseau local de l'ESS depuis {year}.",
+    "Permanence le premier jeudi du mois à la mairie de {commune}.",
+    "{k} personnes y ont trouvé un emploi l'an dernier.",
+    "Projet soutenu par le Département et la Région.",
+]
+# Fictitious people (the structures' contact persons, never published): first and last names combined once.
+FIRST_NAMES = [
+    "Amandine", "Bastien", "Chloé", "Damien", "Élodie", "Fabrice", "Gaëlle", "Hugo", "Inès", "Julien",
+    "Karima", "Loïc", "Maëlle", "Nicolas", "Océane", "Pascal", "Rachida", "Sylvain", "Tiphaine", "Yannick",
+]  # fmt: skip
+LAST_NAMES = [
+    "Arnaud", "Bertrand", "Castel", "Delorme", "Estève", "Fabre", "Giraud", "Honnorat", "Isnard", "Jourdan",
+    "Lambert", "Maurel", "Negre", "Olivier", "Pellegrin", "Roux", "Sauvan", "Tosello", "Vial", "Ughetto",
+]  # fmt: skip
+# SIAE and companies get a SIRET (fictitious, with valid keys) so that a claim by SIRET can be tried.
+SIRET_FAMILIES = {"cooperative", "societe_ess", "hors_ess"}
+SIRET_INCLUSION = {"ACI", "AI", "EI", "ETTI", "EITI", "EA", "ESAT", "GEIQ"}
+
+
+def fictitious_siret(n: int) -> str:
+    """An invented SIRET whose SIREN and SIRET keys are valid (Luhn)."""
+    head = f"{90_000_000 + n * 7_919:08d}"
+    siren = head + luhn.calc_check_digit(head)
+    nic = f"{(n % 90) + 10:04d}"
+    return siren + nic + luhn.calc_check_digit(siren + nic)
+
+
+def _unique_name(rng: random.Random, pattern: str, used: set[str]) -> str:
+    for _ in range(200):
+        name = pattern.format(a=rng.choice(WORDS_A), b=rng.choice(WORDS_B))
+        if name not in used:
+            used.add(name)
+            return name
+    raise RuntimeError(f"no more demo names for {pattern!r}")  # pragma: no cover (lists are large enough)
+
+
 PRACTICES = [
     ("Un conseil d'administration ouvert aux salariés", ["gouvernance"],
      "Deux sièges du conseil sont réservés aux salariés, élus chaque année."),
@@ -140,13 +186,25 @@ PRACTICES = [
 
 
 def _ensure(
-    territory: Territory, slug: str, name: str, data: dict[str, Any], sectors: list[str], status: str
+    territory: Territory,
+    slug: str,
+    name: str,
+    data: dict[str, Any],
+    sectors: list[str],
+    status: str,
+    *,
+    position: tuple[float, float] | None = None,
 ):
     structure = Structure.objects.filter(territory=territory, slug=slug).first()
     if structure is not None:
         return structure, False
     structure = services.create_structure(
-        actor=None, territory=territory, data={"name": name, **data}, sectors=sectors, initial_status=status
+        actor=None,
+        territory=territory,
+        data={"name": name, **data},
+        sectors=sectors,
+        initial_status=status,
+        position=position,
     )
     if structure.slug != slug:
         Structure.objects.filter(pk=structure.pk).update(slug=slug)
@@ -183,35 +241,50 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
             )
     rng = random.Random(2013)
     created: list[Structure] = []
+    communes = {c.insee_code: c for c in territory.communes.all()}
+    used = {name for _, name, *_rest in DEMO_STRUCTURES}
+    people = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
+    rng.shuffle(people)
     for n in range(80):
         pattern, family, legal, inclusion, sectors, description = KINDS[n % len(KINDS)]
-        name = pattern.format(a=rng.choice(WORDS_A), b=rng.choice(WORDS_B))
-        slug = f"demo-{n:02d}"
+        name = _unique_name(rng, pattern, used)
         status = Structure.Status.PENDING if n in (7, 23, 41, 66) else Structure.Status.PUBLISHED
+        commune = communes.get(rng.choice(COMMUNES))
+        commune_name = commune.name if commune else "Grasse"
+        detail = rng.choice(DETAILS).format(
+            year=rng.randint(1985, 2012), k=rng.randint(4, 60), commune=commune_name
+        )
+        first, last = people[n]
+        slug = slugify(name)
         data = {
             "family": family,
             "legal_form": legal,
             "inclusion_kind": inclusion,
             "esus": bool(inclusion) and n % 3 == 0,
-            "commune": rng.choice(COMMUNES),
+            "commune": commune.insee_code if commune else "",
+            "postal_code": (commune.postal_codes or [""])[0] if commune else "",
             "workforce_band": rng.choice(["", "00", "01", "02", "03", "11", "12"]),
-            "description": description,
+            "description": f"{description} {detail}",
             "address": f"{rng.randint(1, 90)} {rng.choice(['avenue', 'chemin', 'route', 'rue'])} "
             f"{rng.choice(['des Oliviers', 'de la Gare', 'du Moulin', 'des Écoles', 'de Cannes'])}",
             "public_phone": f"04 93 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             "website": f"https://{slug}.exemple.org" if n % 4 == 0 else "",
             "labels": ["Réseau des ressourceries"] if "reemploi" in sectors else [],
+            "contact_name": f"{first} {last}",
+            "contact_email": f"{slugify(first)}.{slugify(last)}@{slug}.exemple.org",
         }
-        structure, new = _ensure(
-            territory, slug, f"{name} ({n + 1})" if n >= len(KINDS) * 3 else name, data, sectors, status
-        )
-        if new and structure.commune is not None and structure.commune.latitude is not None:
-            # scatter around the commune's centroid (the demo has no network for the geocoder)
-            Structure.objects.filter(pk=structure.pk).update(
-                latitude=structure.commune.latitude + rng.uniform(-0.012, 0.012),
-                longitude=structure.commune.longitude + rng.uniform(-0.016, 0.016),
-                geocoding=Structure.Geocoding.COMMUNE,
+        if family in SIRET_FAMILIES or inclusion in SIRET_INCLUSION:
+            data["siret"] = fictitious_siret(n)
+        # scattered around the commune's centroid: placed at creation, so no geocoding is queued
+        position = (
+            (
+                commune.latitude + rng.uniform(-0.012, 0.012),
+                commune.longitude + rng.uniform(-0.016, 0.016),
             )
+            if commune is not None and commune.latitude is not None
+            else None
+        )
+        structure, _ = _ensure(territory, slug, name, data, sectors, status, position=position)
         created.append(structure)
     published = [s for s in created if s.status == Structure.Status.PUBLISHED]
     for i, (title, themes, body) in enumerate(PRACTICES * 3):
@@ -248,4 +321,3 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         "Annuaire : 84 structures (4 en attente de modération), un essai d'import Sirene dans "
         "maillage/actors/data/demo-sirene-*.zip (maillage import sirene …)."
     )
-    directory_index.structures_changed(territory.pk)  # the scattered positions were written by .update()

@@ -288,15 +288,18 @@ def _import_row(
         return
     try:
         structure = services.create_structure(
-            actor=None, territory=territory, data=cleaned, sectors=sectors, source=source
+            actor=None,
+            territory=territory,
+            data=cleaned,
+            sectors=sectors,
+            source=source,
+            position=(row.latitude, row.longitude)
+            if row.latitude is not None and row.longitude is not None
+            else None,
         )
     except ValidationError as exc:
         report.rejected.append((row.line, " ".join(exc.messages)))
         return
-    if row.latitude is not None:
-        Structure.objects.filter(pk=structure.pk).update(
-            latitude=row.latitude, longitude=row.longitude, geocoding=Structure.Geocoding.SOURCE
-        )
     if "naf_code" in cleaned:
         Structure.objects.filter(pk=structure.pk).update(naf_code=cleaned["naf_code"][:6])
     index.add(structure.pk, structure.siret, structure.rna, structure.name, structure.commune_id)

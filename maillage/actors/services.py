@@ -287,10 +287,12 @@ def create_structure(
     logo: Any = None,
     source: str = "",
     initial_status: str | None = None,
+    position: tuple[float, float] | None = None,
 ) -> Structure:
     """Create a structure. Self-service (a signed-in person): pending, the person manages it, the animation
     is told. By the animation or the system: published at once. A SIRET/RNA already known raises
-    `DuplicateStructure` (ask to manage it instead)."""
+    `DuplicateStructure` (ask to manage it instead). `position` (latitude, longitude) comes with the data
+    (an import, the demo): it is kept as the source's, and no geocoding is queued."""
     cleaned = clean_structure_data(territory, data)
     sector_keys = clean_sectors(sectors)
     duplicate = find_duplicate(territory, siret=cleaned.get("siret", ""), rna=cleaned.get("rna", ""))
@@ -311,6 +313,9 @@ def create_structure(
         _mark_provenance(structure, [f for f in EDITABLE_FIELDS if cleaned.get(f)], "manager")
     if logo is not None:
         structure.logo = logo
+    if position is not None:
+        structure.latitude, structure.longitude = position
+        structure.geocoding = Structure.Geocoding.SOURCE
     structure._history_user = actor
     structure.save()
     _set_sectors(structure, sector_keys)
