@@ -24,7 +24,8 @@ def top_level_rows(page) -> set[int]:
 def test_the_main_menu_is_one_row_at_1366_px(new_context, request, who):
     user = request.getfixturevalue("animator") if who == "animator" else None
     page = new_context(user=user, viewport={"width": WIDTH, "height": HEIGHT}).new_page()
-    page.goto("/")
+    page.set_default_timeout(60_000)  # a loaded machine; nothing here measures time
+    page.goto("/", timeout=120_000)
     nav = page.locator("#navigation-principale")
     assert nav.is_visible()
     assert len(top_level_rows(page)) == 1, nav.inner_text()
