@@ -2,7 +2,7 @@
 """Run the test suite: `scripts/run_tests.py {sqlite|postgres} [pytest args]` (called by `make test`).
 
 - sqlite: the whole suite, browser tests included, on SQLite, in parallel (pytest-xdist).
-- postgres: the same suite, browser tests excluded (they test pages, not the database, and cost minutes), on
+- postgres: the same suite, browser and nginx tests excluded (pages and proxy, not the database), on
   the PostgreSQL database named by DATABASE_URL; pytest-django creates `test_<name>` afresh (one per xdist
   worker: `test_<name>_gw0`, …).
 
@@ -67,11 +67,12 @@ def main(argv: list[str]) -> int:
                 )
     else:
         env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-        # Browser tests check pages, not the database: they run in the SQLite pass only.
-        args += ["-m", "not browser", "--create-db"]
+        # Browser and nginx tests check pages and the proxy, not the database: they run in the SQLite pass
+        # only (the CI's « deployment » stage runs nginx in front of PostgreSQL).
+        args += ["-m", "not browser and not nginx", "--create-db"]
         print(
             f"PostgreSQL : {redact(env['DATABASE_URL'])} (bases de test créées à neuf ; tests navigateur "
-            "exclus, ils tournent avec SQLite)",
+            "et nginx exclus, ils tournent avec SQLite)",
             flush=True,
         )
 
