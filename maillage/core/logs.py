@@ -102,7 +102,6 @@ class RequestLogMiddleware:
                 response = self.get_response(request)
                 status = response.status_code
             finally:
-                user = getattr(request, "user", None)
                 logger.info(
                     "%s %s %s",
                     request.method,
@@ -113,11 +112,20 @@ class RequestLogMiddleware:
                         "path": request.path,
                         "status": status,
                         "duration_ms": round((time.monotonic() - started) * 1000, 1),
-                        "user_id": user.pk if user is not None and user.is_authenticated else None,
+                        "user_id": _user_id(request),
                     },
                 )
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+def _user_id(request: Any) -> int | None:
+    """The signed-in user's id, or None (never raises: a broken session store must not hide the line)."""
+    user = getattr(request, "user", None)
+    try:
+        return user.pk if user is not None and user.is_authenticated else None
+    except Exception:
+        return None
 
 
 def init_sentry(dsn: str, *, environment: str = "production") -> bool:
