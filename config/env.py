@@ -90,6 +90,7 @@ MEDIA_ROOT = get_str("MAILLAGE_MEDIA_ROOT", str(VAR_DIR / "media"))
 STATIC_ROOT = get_str("MAILLAGE_STATIC_ROOT", str(VAR_DIR / "static"))
 DEMO_TODAY = get_str("MAILLAGE_DEMO_TODAY", "")
 SENTRY_DSN = get_str("SENTRY_DSN")
+LOG_FORMAT = get_str("MAILLAGE_LOG_FORMAT", "").strip().lower()  # json | plain; default by settings module
 HSTS_SECONDS = get_int("MAILLAGE_HSTS_SECONDS", 31536000)
 SECURE_SSL_REDIRECT = get_bool("MAILLAGE_SECURE_SSL_REDIRECT", True)
 GUNICORN_WORKERS = get_int("MAILLAGE_WEB_WORKERS", 2)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config import env
 
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /healthz answers load balancers whatever the Host header or scheme (see maillage/core/health.py).
     "maillage.core.health.HealthCheckMiddleware",
+    # One log line per request, with a request id (X-Request-ID) carried into tasks: maillage/core/logs.py.
+    "maillage.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.TerritoryMiddleware",
@@ -311,17 +314,34 @@ MAILLAGE_HTTP_MAX_BYTES = 5 * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Logs: `MAILLAGE_LOG_FORMAT` = plain (development, tests) or json (the production default, see prod.py).
+LOG_FORMATS = ("plain", "json")
+MAILLAGE_LOG_FORMAT = env.LOG_FORMAT or "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "maillage.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "maillage.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": MAILLAGE_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Each request is logged once by maillage.request; Django's own line would repeat it.
+        "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }
+if MAILLAGE_LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured("MAILLAGE_LOG_FORMAT vaut « json » ou « plain ».")
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SILENCED_SYSTEM_CHECKS: list[str] = []

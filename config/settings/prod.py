@@ -1,7 +1,8 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES, env
+from config.settings.base import CACHES, LOG_FORMATS, LOGGING, env
+from maillage.core.logs import init_sentry
 
 DEBUG = False
 if not env.SECRET_KEY:
@@ -29,3 +30,12 @@ STORAGES = {
 # A Redis that does not answer fails a request (and /healthz) in 3 s instead of hanging a worker.
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 3, "socket_timeout": 3}
+
+# Logs: one JSON object per line unless MAILLAGE_LOG_FORMAT=plain (see docs/deployment.md).
+MAILLAGE_LOG_FORMAT = env.LOG_FORMAT or "json"
+if MAILLAGE_LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured("MAILLAGE_LOG_FORMAT vaut « json » ou « plain ».")
+LOGGING["handlers"]["console"]["formatter"] = MAILLAGE_LOG_FORMAT
+
+# Errors to Sentry only when SENTRY_DSN is set and the optional extra is installed (maillage[sentry]).
+init_sentry(env.SENTRY_DSN)

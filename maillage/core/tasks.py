@@ -32,6 +32,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.base import DEFAULT_TASK_PRIORITY, DEFAULT_TASK_QUEUE_NAME, Task
 from django_tasks_db.models import DBTaskResult
 
+from maillage.core.logs import current_request_id, request_id_context
 from maillage.core.registry import registry
 
 logger = logging.getLogger("maillage.tasks")
@@ -39,6 +40,7 @@ logger = logging.getLogger("maillage.tasks")
 F = TypeVar("F", bound=Callable[..., Any])
 
 ATTEMPT_KWARG = "_attempt"
+REQUEST_ID_KWARG = "_request_id"  # the id of the request that enqueued the run, logged by the worker
 REAPED_EXCEPTION_PATH = "maillage.core.tasks.TaskReaped"
 
 
@@ -57,9 +59,14 @@ def enqueue_on_commit(task_: Task, /, *args: Any, **kwargs: Any) -> None:
     """Enqueue `task_(*args, **kwargs)` once the current transaction commits; nothing on rollback.
 
     Outside a transaction (autocommit) it enqueues at once. Arguments must be JSON-serialisable: pass ids,
-    not model instances. Tests using the `db` fixture run inside a transaction that never commits: use
+    not model instances. A task declared with `maillage_task` also gets the current request's id (reserved
+    argument `_request_id`), which its run logs. Tests using the `db` fixture run inside a transaction that
+    never commits: use
     `django_capture_on_commit_callbacks(execute=True)` or `transactional_db`.
     """
+    request_id = current_request_id()
+    if request_id and task_policy(task_) is not None:  # only our wrapper knows the reserved argument
+        kwargs[REQUEST_ID_KWARG] = request_id
     transaction.on_commit(functools.partial(task_.enqueue, *args, **kwargs))
 
 
@@ -122,6 +129,12 @@ def retrying(
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             attempt = int(kwargs.pop(ATTEMPT_KWARG, 1))
+            request_id = str(kwargs.pop(REQUEST_ID_KWARG, "") or "")
+            with request_id_context(request_id or current_request_id()):
+                return _run(args, kwargs, attempt, request_id)
+
+        def _run(args: tuple[Any, ...], kwargs: dict[str, Any], attempt: int, request_id: str) -> Any:
+            logger.info("Task %s.%s: attempt %d", func.__module__, func.__qualname__, attempt)
             try:
                 return func(*args, **kwargs)
             except policy.retry_on as exc:
@@ -136,8 +149,9 @@ def retrying(
                     logger.warning("Task %s failed; its backend cannot defer a retry", name)
                     raise
                 run_after = timezone.now() + policy.delay(attempt)
+                carried = {REQUEST_ID_KWARG: request_id} if request_id else {}
                 retry = own.using(run_after=run_after).enqueue(
-                    *args, **{**kwargs, ATTEMPT_KWARG: attempt + 1}
+                    *args, **{**kwargs, **carried, ATTEMPT_KWARG: attempt + 1}
                 )
                 logger.warning(
                     "Task %s failed at attempt %d/%d: retry %s after %s",
