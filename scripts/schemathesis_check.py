@@ -3,13 +3,14 @@
 
 In a temporary folder it builds a SQLite database, loads the demo (`maillage demo`), serves the site on a free
 loopback port from a thread of this process (the development settings with DEBUG off, a local memory cache,
-the geocoder pointed at a refused loopback address so no request leaves the machine), then runs
-`st run` on /api/v1/openapi.json with the checks not_a_server_error, response_schema_conformance,
-status_code_conformance and content_type_conformance, every phase but the stateful one.
+the geocoder pointed at a refused loopback address so no request leaves the machine), then runs `st run` on
+/api/v1/openapi.json (its path parameters given an example found in the demo) with the checks
+not_a_server_error, response_schema_conformance, status_code_conformance and content_type_conformance, every
+phase but the stateful one.
 
 It prints the figures — test cases, server errors, schema violations (all the failed checks) — and exits
 non-zero when any check failed or Schemathesis could not run. Options: `--max-examples N` (per operation and
-phase, 40 by default), `--seed S` (0 by default: the same cases each run), `--keep` (keep the folder),
+phase, 30 by default), `--seed S` (0 by default: the same cases each run), `--keep` (keep the folder),
 `--folder PATH` (reuse a kept folder's database instead of loading the demo again).
 """
 
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -48,6 +50,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "C
 def prepare(folder: Path) -> None:
     """Environment and settings of the served site, before Django starts."""
     (folder / "schemathesis_settings.py").write_text(SETTINGS)
+    (folder / "static").mkdir(exist_ok=True)
     sys.path.insert(0, str(folder))
     for name in ("DATABASE_URL", "REDIS_URL", "MAILLAGE_EXTRA_ALLOWED_HOSTS", "MAILLAGE_DEFAULT_TERRITORY"):
         os.environ.pop(name, None)
@@ -86,12 +89,57 @@ def serve() -> tuple[object, int]:
     return server, server.server_address[1]
 
 
+def _get(base: str, path: str) -> object:
+    with urllib.request.urlopen(f"{base}{path}", timeout=30) as response:  # noqa: S310 (our loopback server)
+        return json.load(response)
+
+
+# Path parameters get an example that exists in the demo, read from the API's own lists, so that the
+# examples phase reaches the detail operations' answers (random values almost always find nothing: 404).
+EXAMPLES = {
+    "/api/v1/structures/{slug}": ("slug", "/api/v1/structures", lambda data: data["items"][0]["slug"]),
+    "/api/v1/agenda/{slug}": ("slug", "/api/v1/agenda?past=true", lambda data: data[0]["slug"]),
+    "/api/v1/charte/versions/{number}": (
+        "number",
+        "/api/v1/charte/versions",
+        lambda data: data[-1]["number"],
+    ),
+    "/api/v1/lettre/numeros/{number}": ("number", "/api/v1/lettre/numeros", lambda data: data[0]["number"]),
+    "/api/v1/contrat/plans/{year}": ("year", "/api/v1/contrat/plans", lambda data: data[-1]["year"]),
+    "/api/v1/contrat/plans/{year}/indicateurs": (
+        "year",
+        "/api/v1/contrat/plans",
+        lambda data: data[-1]["year"],
+    ),
+}
+
+
+def schema_with_examples(base: str, folder: Path) -> Path:
+    """The served OpenAPI schema, its path parameters given an example from the demo."""
+    schema = _get(base, "/api/v1/openapi.json")
+    for path, (name, list_path, pick) in EXAMPLES.items():
+        try:
+            value = pick(_get(base, list_path))
+        except (IndexError, KeyError):
+            print(f"Pas d'exemple pour {path} : {list_path} est vide.")
+            continue
+        for parameter in schema["paths"][path]["get"].get("parameters", []):
+            if parameter["name"] == name and parameter["in"] == "path":
+                parameter["schema"]["examples"] = [value]
+    target = folder / "openapi.json"
+    target.write_text(json.dumps(schema))
+    return target
+
+
 def run_schemathesis(port: int, folder: Path, *, max_examples: int, seed: int) -> tuple[int, Path]:
     events = folder / "events.ndjson"
+    base = f"http://127.0.0.1:{port}"
     command = [
         str(Path(sys.executable).with_name("st")),
         "run",
-        f"http://127.0.0.1:{port}/api/v1/openapi.json",
+        str(schema_with_examples(base, folder)),
+        "--url",
+        base,
         "--checks",
         CHECKS,
         "--phases",
@@ -141,7 +189,7 @@ def figures(events: Path) -> dict:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-examples", type=int, default=40)
+    parser.add_argument("--max-examples", type=int, default=30)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--folder", type=Path, help="a folder kept by --keep: reuse its database")
