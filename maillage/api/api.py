@@ -14,6 +14,7 @@ from ninja import NinjaAPI, Schema
 from maillage.actors.api import router as actors_router
 from maillage.api import problems
 from maillage.charter.api import router as charter_router
+from maillage.core import health as core_health
 from maillage.events.api import router as events_router
 from maillage.newsletter.api import router as newsletter_router
 from maillage.plan.api import router as plan_router
@@ -44,11 +45,22 @@ problems.install_handlers(api)
 
 class HealthOut(Schema):
     status: str
+    checks: dict[str, str]
+    failing: list[str] = []
 
 
-@api.get(HEALTH_PATH, tags=["socle"], summary="État du service", response=HealthOut)
+@api.get(
+    HEALTH_PATH,
+    tags=["socle"],
+    summary="État du service",
+    description="Vérifie la base de données, le cache et le signal du worker des tâches ; 503 nomme ce qui "
+    "ne répond pas. (Le même contrôle répond sur /healthz, avant toute autre couche.)",
+    response={200: HealthOut, 503: HealthOut},
+)
 def health(request):
-    return {"status": "ok"}
+    # HealthCheckMiddleware answers this path first; this operation documents it and answers the same
+    # when the middleware is not installed.
+    return core_health.health()
 
 
 for router in (

@@ -142,3 +142,20 @@ def test_a_host_that_serves_no_territory_answers_404_problem_details(client, set
         assert response.status_code == 404, url
         assert response.json()["detail"] == "Aucun territoire n'est servi à cette adresse."
     assert client.get("/api/v1/sante", HTTP_HOST="nulle-part.example").json() == {"status": "ok"}
+
+
+def test_the_health_operation_documents_the_failing_answer(client, settings, territory):
+    operation = _openapi(client)["paths"]["/api/v1/sante"]["get"]
+    assert {"200", "503"} <= set(operation["responses"])
+    # Without the middleware in front, the operation itself runs the same checks (not a constant « ok »).
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("HealthCheckMiddleware")]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    response = client.get("/api/v1/sante")
+    assert response.status_code == 503
+    assert "cache" in response.json()["failing"]
