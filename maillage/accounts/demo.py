@@ -1,7 +1,7 @@
 """Demo accounts (loader order 20): an animator and a moderator of the Pays de Grasse, a buyer, three
 structure managers, and the animator of the second territory. Every address ends in @demo.maillage.fr and
 every password is `maillage-demo`. People who need TOTP get an authenticator with a fixed secret, so
-`maillage totp_code EMAIL` prints the code that lets the demo pass MFA. Re-running is safe.
+`TOTP_COMMAND EMAIL` (below) prints the code that lets the demo pass MFA. Re-running is safe.
 
 The managers' structures and memberships belong to actors: its own loader (order 25) reads the managers
 from `context["demo_accounts"]`.
@@ -27,6 +27,8 @@ from maillage.core.models import Territory
 DEMO_PASSWORD = "maillage-demo"
 DEMO_DOMAIN = "@demo.maillage.fr"
 MAIN_TERRITORY = "pays-de-grasse"
+# The command prints a demo account's TOTP code; the `maillage` command defaults to production settings.
+TOTP_COMMAND = "DJANGO_SETTINGS_MODULE=config.settings.dev .venv/bin/maillage totp_code"
 SECOND_TERRITORY = "vallee-du-loup"
 
 
@@ -138,5 +140,5 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         if territory is not None and person.role:
             services.grant_territory_role(actor=None, user=user, territory=territory, role=person.role)
             _ensure_totp(user)
-            line += f" (TOTP : `maillage totp_code {person.email}`)"
+            line += f" (TOTP : `{TOTP_COMMAND} {person.email}`)"
         context.setdefault("logins", []).append(line)
