@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from maillage.actors import taxonomy
 from maillage.actors.importers import TARGET_FIELDS
@@ -73,9 +74,12 @@ class StructureForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["sectors"] = self.instance.sector_keys
             self.initial["labels"] = ", ".join(self.instance.labels or [])
-        for name in ("siret", "rna"):
-            self.fields[name].max_length = 20
-            self.fields[name].widget.attrs["maxlength"] = 20
+        for name in ("siret", "rna"):  # typed with spaces (« 732 829 320 00074 »): cleaned below
+            field = self.fields[name]
+            field.max_length = 20
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.validators.append(MaxLengthValidator(20))
+            field.widget.attrs["maxlength"] = 20
 
     def clean_siret(self) -> str:
         return taxonomy.clean_siret(self.cleaned_data.get("siret", ""))

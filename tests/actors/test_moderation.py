@@ -122,3 +122,15 @@ def test_another_member_cannot_decide_a_claim(territory, member, structure):
     request = services.request_management(actor=UserFactory(), structure=structure)
     with pytest.raises(PermissionDenied):
         services.decide_management_request(actor=member, request=request, accept=True)
+
+
+def test_a_siret_typed_with_spaces_finds_the_existing_record(territory, client):
+    existing = StructureFactory(territory=territory, name="Coopérative des Collines", siret="73282932000074")
+    client.force_login(UserFactory())
+    response = client.post(
+        "/structures/inscrire/",
+        {"name": "Coopérative des Collines", "family": "cooperative", "siret": "732 829 320 00074"},
+    )
+    html = response.content.decode()
+    assert "Cette structure a déjà une fiche" in html
+    assert f"/structures/{existing.slug}/demander-la-gestion/" in html

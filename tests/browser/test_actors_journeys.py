@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from maillage.actors.models import Structure
-from tests.factories import CommuneFactory, StructureFactory
+from tests.conftest import with_totp
+from tests.factories import CommuneFactory, StructureFactory, TerritoryRoleFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +87,74 @@ def test_on_a_phone_the_results_come_before_the_facets_and_the_map(located, new_
     facets.get_by_label("Mouans-Sartoux", exact=False).first.check()
     expect(page.locator("#annuaire-resultats .card-structure")).to_have_count(1, timeout=60_000)
     assert "Mouans-Sartoux" in page.locator("#annuaire-resultats").inner_text()
+
+
+# --- journeys with mail: a claim by SIRET, a moderated edit ----------------------------------------------
+
+SIRET = "73282932000074"  # a public example with valid keys
+
+
+@pytest.fixture
+def moderator(territory):
+    user = UserFactory(email="modo@example.org", first_name="Mona", last_name="Dératrice")
+    TerritoryRoleFactory(user=user, territory=territory, role="moderator")
+    return with_totp(user)
+
+
+def test_claim_a_structure_by_its_siret(territory, moderator, smtp_inbox, new_context):
+    existing = StructureFactory(territory=territory, name="Coopérative des Collines", siret=SIRET)
+    person = UserFactory(email="gerante@example.org", first_name="Gaëlle", last_name="Giraud")
+    page = new_context(user=person).new_page()
+    page.set_default_timeout(60_000)
+
+    # She tries to register her cooperative: its SIRET is known, the page offers to claim the record.
+    page.goto("/structures/inscrire/")
+    page.locator("input[name=name]").fill("Coopérative des Collines")
+    page.locator("select[name=family]").select_option("cooperative")
+    page.locator("input[name=siret]").fill("732 829 320 00074")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("Cette structure a déjà une fiche").wait_for()
+    page.get_by_role("link", name="Demander la gestion de cette fiche").click()
+    page.locator("textarea[name=message]").fill("Je suis la gérante de la coopérative.")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    page.get_by_text("Votre demande est envoyée").wait_for()
+
+    # The moderator is told by mail, follows the link and accepts.
+    told = smtp_inbox.wait_for(to="modo@example.org", subject="Demande de gestion", seconds=60)
+    assert "Gaëlle Giraud" in told.text and "gerante@example.org" not in told.text
+    moderation = new_context(user=moderator).new_page()
+    moderation.set_default_timeout(60_000)
+    moderation.goto(smtp_inbox.link_path(told, r"^/structures/moderation/$"))
+    request = moderation.locator("article.moderation-item", has_text="Coopérative des Collines")
+    request.get_by_role("button", name="Accepter").click()
+    moderation.get_by_text("Demande de gestion traitée").wait_for()
+
+    # She gets the answer by mail, opens her record and can now edit it.
+    answer = smtp_inbox.wait_for(to="gerante@example.org", subject="Vous gérez désormais", seconds=60)
+    page.goto(smtp_inbox.link_path(answer, rf"^/structures/{existing.slug}/$"))
+    assert page.get_by_role("link", name="Modifier la fiche").is_visible()
+    assert not page.get_by_role("link", name="Demander la gestion de cette fiche").count()
+
+
+def test_moderator_accepts_a_proposed_edit(territory, moderator, manager, structure, smtp_inbox, new_context):
+    territory.settings = {"moderate_manager_edits": True}
+    territory.save()
+    page = new_context(user=manager).new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"/structures/{structure.slug}/modifier/")
+    page.locator("input[name=website]").fill("https://ressourcerie.exemple.org")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text("visibles après validation").wait_for()
+
+    told = smtp_inbox.wait_for(to="modo@example.org", subject="Modification à valider", seconds=60)
+    moderation = new_context(user=moderator).new_page()
+    moderation.set_default_timeout(60_000)
+    moderation.goto(smtp_inbox.link_path(told, r"^/structures/moderation/$"))
+    proposal = moderation.locator("article.moderation-item", has_text="https://ressourcerie.exemple.org")
+    proposal.get_by_role("button", name="Accepter").click()
+    moderation.get_by_text("Modification traitée").wait_for()
+
+    answer = smtp_inbox.wait_for(to="gestionnaire@example.org", subject="Modifications publiées", seconds=60)
+    assert "acceptées" in answer.text
+    page.goto(smtp_inbox.link_path(answer, rf"^/structures/{structure.slug}/$"))
+    assert page.get_by_text("https://ressourcerie.exemple.org").first.is_visible()
