@@ -147,6 +147,14 @@ def validate_upload(
                 % {"types": _allowed_labels(kinds)},
                 code="type",
             )
+    elif data.startswith(_ZIP_SIGNATURE) and not _zip_opens(data):
+        raise ValidationError(
+            _(
+                "Ce fichier est endommagé ou incomplet (son archive ne s'ouvre pas) : enregistrez-le de "
+                "nouveau depuis son logiciel d'origine."
+            ),
+            code="damaged",
+        )
     else:
         kind = next((k for k in kinds if KINDS[k].is_text and extension in KINDS[k].extensions), None)
         if kind is None or not _looks_like_text(data):
@@ -220,6 +228,15 @@ def _zip_kind(data: bytes) -> str | None:
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
         return None
     return None
+
+
+def _zip_opens(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+        return False
+    return True
 
 
 def _looks_like_text(data: bytes) -> bool:

@@ -154,6 +154,16 @@ def test_office_files_are_told_apart_by_their_archive():
         clean_upload(upload("note.docx", macro.getvalue()), kind="document")
 
 
+def test_a_cut_office_file_is_said_damaged():
+    odt = io.BytesIO()
+    with zipfile.ZipFile(odt, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>" * 200)
+    cut = odt.getvalue()[: len(odt.getvalue()) // 2]
+    with pytest.raises(ValidationError, match="endommagé ou incomplet"):
+        clean_upload(upload("note.odt", cut), kind="document")
+
+
 def test_a_gif_document_is_stored_as_a_clean_png():
     buffer = io.BytesIO()
     Image.new("P", (8, 8), 1).save(buffer, format="GIF", comment=b"Jeanne Dupont")

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from maillage.actors.models import Structure
 from maillage.charter.querysets import signatory_counts
 from maillage.core.demo import contract_start
 from maillage.core.models import Territory
@@ -164,3 +165,16 @@ def test_the_demo_plan_says_what_the_charter_says(db, settings):
             assert len(values) >= 2, values  # a history, not one figure
             assert values[-1] == (TODAY, counts.total)
         assert counts.total <= indicator.target
+
+
+def test_the_demo_plan_counts_what_the_directory_lists(db, settings, client):
+    """« Structures recensées » in the plan is the directory's own count of published records (the demo
+    said 104 while the directory listed 80)."""
+    settings.MAILLAGE_DEMO_TODAY = TODAY.isoformat()
+    with time_machine.travel(dt.datetime(2026, 11, 22, 9, tzinfo=dt.UTC), tick=False):
+        call_command("demo")
+    grasse = Territory.objects.get(slug="pays-de-grasse")
+    listed = Structure.objects.filter(territory=grasse, status=Structure.Status.PUBLISHED).count()
+    for version in PlanVersion.objects.filter(contract__territory=grasse, year=TODAY.year):
+        indicator = Indicator.objects.get(node__version=version, metric_key="actors.structures_published")
+        assert indicator.measurements.order_by("date").last().value == listed
