@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     # The sync Playwright API inside Django's live-server tests (see tests/browser/fixtures.py).
     env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    args = [sys.executable, "-m", "pytest", "-n", workers(), "--dist", "worksteal", "-ra"]
+    args = [sys.executable, "-m", "pytest", "-n", workers(), "--dist", "worksteal", "-ra", "--durations=20"]
 
     if backend == "sqlite":
         env.pop("DATABASE_URL", None)
