@@ -89,6 +89,17 @@ def test_on_a_phone_the_results_come_before_the_facets_and_the_map(located, new_
     assert "Mouans-Sartoux" in page.locator("#annuaire-resultats").inner_text()
 
 
+def test_on_a_wide_screen_the_map_and_results_fill_the_right_column(located, new_context):
+    """The search form holds the whole page: the generic 40rem cap of forms must not squeeze it."""
+    page = new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page.goto("/structures/")
+    page.locator("#carte .leaflet-marker-icon").first.wait_for(state="attached")
+    content = page.locator("main").bounding_box()
+    results = page.locator("#annuaire-resultats").bounding_box()
+    assert results["width"] > content["width"] * 0.6
+    assert page.locator("#carte").bounding_box()["y"] < results["y"]  # the map above the list
+
+
 # --- journeys with mail: a claim by SIRET, a moderated edit ----------------------------------------------
 
 SIRET = "73282932000074"  # a public example with valid keys
