@@ -44,6 +44,12 @@ MAILLAGE_GEOCODER_URL = "http://127.0.0.1:9"
 MAILLAGE_GEOCODER_RATE = 1000.0
 MAILLAGE_HTTP_ALLOW_LOOPBACK = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "CRITICAL"}}
+# Tasks run inside the served process, as in the tests: no worker runs beside this server, so the health
+# check (/api/v1/sante) has no worker heartbeat to wait for; mails stay in memory.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "mail"]}
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 """
 
 

@@ -28,7 +28,9 @@ class MaillageAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         prefix = self.get_root_path(path_params or {}) if path_prefix is None else path_prefix
         health = f"/{prefix.strip('/')}{HEALTH_PATH}" if prefix.strip("/") else HEALTH_PATH
-        return problems.document_problems(schema, territory_free_paths={health})
+        return problems.document_problems(
+            schema, territory_free_paths={health}, own_error_bodies=frozenset({health})
+        )
 
 
 api = MaillageAPI(

@@ -201,8 +201,12 @@ def _component(model: type[Schema]) -> dict:
     return {model.__name__: schema, **defs}
 
 
-def document_problems(schema: dict, *, territory_free_paths: set[str]) -> dict:
-    """Complete the OpenAPI schema: every error response as problem details (see the module's docstring)."""
+def document_problems(
+    schema: dict, *, territory_free_paths: set[str], own_error_bodies: frozenset[str] = frozenset()
+) -> dict:
+    """Complete the OpenAPI schema: every error response as problem details (see the module's docstring).
+    Paths in `own_error_bodies` keep the error answers their operation documents (the health check's 503 is
+    its own JSON report, naming the failing parts, not a problem)."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.update(_component(ProblemOut))
     components.update(_component(ValidationProblemOut))
@@ -215,7 +219,7 @@ def document_problems(schema: dict, *, territory_free_paths: set[str]) -> dict:
                 responses.setdefault(422, {})
             for status in list(responses):
                 code = int(status)
-                if code < 400:
+                if code < 400 or (path in own_error_bodies and responses[status].get("content")):
                     continue
                 model = ValidationProblemOut if code == 422 else ProblemOut
                 kind = PROBLEM_TYPES.get(code)
