@@ -382,19 +382,10 @@ POLICIES: dict[str, UploadPolicy] = {
 
 
 @dataclass(frozen=True)
-class CleanUpload:
+class CleanUpload(CheckedUpload):
     """An upload that passed `clean_upload`: store `file` (re-encoded for images), never the original."""
 
     file: ContentFile
-    kind: str
-    content_type: str
-    extension: str
-    name: str
-    size: int
-
-    @property
-    def is_image(self) -> bool:
-        return KINDS[self.kind].is_image
 
 
 def clean_upload(
