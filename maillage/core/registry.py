@@ -350,6 +350,11 @@ class _RegistryProxy:
 registry: Any = _RegistryProxy()
 
 
+def fixed_url(url: str) -> Callable[[ExampleContext], str]:
+    """An example-URL builder for a page whose address needs no object."""
+    return lambda ctx: url
+
+
 def statuses(
     *, anonymous: int, member: int, manager_other: int, animator_other: int, animator: int
 ) -> dict[str, int]:
