@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 
+from maillage.accounts.models import User
 from maillage.core.confirm import ConfirmTokenView
 from maillage.core.models import Territory
 from maillage.notifications import services
@@ -29,18 +30,19 @@ def _territory(request: HttpRequest) -> Territory:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     territory = _territory(request)
+    user = cast(User, request.user)  # signed in (login_required)
     if request.method == "POST":
-        services.mark_read(actor=request.user, territory=territory)  # type: ignore[arg-type]
+        services.mark_read(actor=user, territory=territory)
         messages.success(request, "Toutes vos notifications sont marquées comme lues.")
         return redirect("notifications:list")
-    qs = Notification.objects.for_user(request.user).in_territory(territory)
+    qs = Notification.objects.for_user(user).in_territory(territory)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 
 @login_required
 def notification_preferences(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+    user = cast(User, request.user)  # signed in (login_required)
     form = PreferencesForm(request.POST or None, current=services.preferences_of(user))
     if request.method == "POST" and form.is_valid():
         services.set_preferences(actor=user, choices=form.cleaned_data)

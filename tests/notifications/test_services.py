@@ -10,8 +10,9 @@ from django.core import mail
 from django.test import Client
 
 from maillage.core.actors import SYSTEM
+from maillage.core.registry import DELIVERY_CHOICES, NotificationKind, RegistryError
 from maillage.notifications import services
-from maillage.notifications.models import Notification
+from maillage.notifications.models import Delivery, Notification
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,9 @@ def test_export_and_erase(territory, member):
     assert services.export_person(member) == {"notifications": [], "preferences_de_notification": {}}
     caused = Notification.objects.get(user=other)
     assert caused.actor is None and caused.actor_label == ""
+
+
+def test_a_kind_with_an_unknown_default_is_refused_at_registration():
+    with pytest.raises(RegistryError):
+        NotificationKind(key="x.y", label="X", default_delivery="sometimes")  # type: ignore[arg-type]
+    assert set(Delivery.values) == set(DELIVERY_CHOICES)
