@@ -24,6 +24,9 @@ from maillage.events.models import (
 from maillage.events.services.common import SERIES_FIELDS, _check_hosts, _check_place, _unique_slug
 from maillage.events.services.events import update_event
 
+# Who creates the occurrences when the periodic job (or a test) materialises a series.
+MATERIALISER = system("séries récurrentes")
+
 
 def _occurrence_fields(series: Series) -> dict[str, Any]:
     return {name: getattr(series, name) for name in SERIES_FIELDS}
@@ -100,7 +103,11 @@ def create_series(
 
 
 def materialise_series(
-    *, series: Series, now: dt.datetime | None = None, status: str = Status.PUBLISHED, actor: Actor
+    *,
+    series: Series,
+    now: dt.datetime | None = None,
+    status: str = Status.PUBLISHED,
+    actor: Actor = MATERIALISER,
 ) -> int:
     """Create the occurrences up to now + AHEAD (idempotent: existing recurrence-ids are left alone)."""
     now = now or timezone.now()
@@ -125,9 +132,6 @@ def materialise_series(
     Series.objects.filter(pk=series.pk).update(materialised_until=horizon)
     series.materialised_until = horizon
     return created
-
-
-MATERIALISER = system("séries récurrentes")
 
 
 def materialise_all_series(*, now: dt.datetime | None = None) -> int:
