@@ -46,7 +46,7 @@ class EventQuerySet(models.QuerySet["Event"]):
             visible &= models.Q(visibility=Visibility.PUBLIC)
         managed = [structure_id for structure_id, role in roles if role == Membership.Role.MANAGER]
         if managed:
-            through = self.model._meta.get_field("hosts").remote_field.through  # type: ignore[union-attr]
+            through: Any = self.model._meta.get_field("hosts").remote_field.through
             hosted = through.objects.filter(structure_id__in=managed).values("event_id")
             visible |= models.Q(pk__in=hosted)
         return qs.filter(visible)

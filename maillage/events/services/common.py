@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from maillage.accounts.models import User
 from maillage.actors.models import Structure
+from maillage.core.actors import Actor, user_of
 from maillage.core.db import lock_row
 from maillage.core.mail import send_mail_on_commit
 from maillage.core.models import Territory
@@ -51,6 +53,12 @@ class RegistrationError(ValidationError):
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
+
+
+def person_of(actor: Actor) -> User | None:
+    """The person behind `actor`, for the `created_by`/`sent_by` columns (None for the platform)."""
+    user = user_of(actor)
+    return user if isinstance(user, User) else None
 
 
 def _event_url(event: Event) -> str:
@@ -124,7 +132,7 @@ def _unique_slug(territory: Territory, title: str, start: dt.datetime, *, exclud
     return slug
 
 
-def _check_times(start: dt.datetime, end: dt.datetime) -> None:
+def _check_times(start: dt.datetime | None, end: dt.datetime | None) -> None:
     if start is None or end is None:
         raise ValidationError("Indiquez le début et la fin.")
     if timezone.is_naive(start) or timezone.is_naive(end):

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from maillage.actors.models import Structure
-from maillage.core.actors import Actor, user_of
+from maillage.core.actors import Actor
 from maillage.core.machines import TransitionError, log_creation, transition
 from maillage.core.models import Territory
 from maillage.events import calendars, permissions
@@ -25,6 +25,7 @@ from maillage.events.services.common import (
     _mail,
     _unique_slug,
     cancel_url,
+    person_of,
     when_label,
 )
 from maillage.events.services.registrations import _promote
@@ -51,7 +52,7 @@ def create_event(
         raise ValidationError("Donnez un titre au rendez-vous.")
     event = Event(
         territory=territory,
-        created_by=user_of(actor),
+        created_by=person_of(actor),
         status=Status.DRAFT,
         **fields,
     )

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from maillage.core.actors import Actor, user_of
+from maillage.core.actors import Actor
 from maillage.core.models import Territory
 from maillage.events import permissions
 from maillage.events.models import (
@@ -19,7 +19,7 @@ from maillage.events.models import (
     Registration,
     Status,
 )
-from maillage.events.services.common import _event_url, _lock_event, _mail, cancel_url, when_label
+from maillage.events.services.common import _event_url, _lock_event, _mail, cancel_url, person_of, when_label
 
 
 @transaction.atomic
@@ -53,7 +53,7 @@ def send_message(*, actor: Actor, event: Event, subject: str, body: str) -> Mess
         event=event,
         subject=subject[:200],
         body=body,
-        sent_by=user_of(actor),
+        sent_by=person_of(actor),
         recipients_count=len(recipients),
     )
     for email in recipients:
@@ -91,7 +91,7 @@ def add_photo(*, actor: Actor, event: Event, image: Any, caption: str, consent: 
             "doivent avoir accepté sa publication."
         )
     return EventPhoto.objects.create(
-        event=event, image=image, caption=caption.strip()[:250], consent=True, uploaded_by=user_of(actor)
+        event=event, image=image, caption=caption.strip()[:250], consent=True, uploaded_by=person_of(actor)
     )
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.actors.models import Structure
 from maillage.core.actors import Actor, system, visitor
 from maillage.core.machines import log_creation, transition
@@ -133,7 +134,7 @@ def register_account(
 ) -> Registration:
     """Register a signed-in person: a seat, or the end of the waitlist. Locks the event row."""
     now = now or timezone.now()
-    if actor is None or not actor.is_authenticated:
+    if not isinstance(actor, User) or not actor.is_authenticated:
         raise RegistrationError("Connectez-vous pour vous inscrire avec votre compte.")
     event = _lock_event(event.pk, event)
     _check_open(event, now)
@@ -273,7 +274,7 @@ def cancel_registration(
 def _promote(event: Event, now: dt.datetime | None = None) -> list[Registration]:
     """Seat waitlisted people in order while seats are free (the event row is locked by the caller)."""
     now = now or timezone.now()
-    promoted = []
+    promoted: list[Registration] = []
     free = 10**9 if event.capacity is None else event.capacity - seats_taken(event, now)
     if free <= 0:
         return promoted

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from maillage.actors.models import Structure
-from maillage.core.actors import Actor, system, user_of
+from maillage.core.actors import Actor, system
 from maillage.core.machines import log_creation
 from maillage.core.models import Territory
 from maillage.events import calendars, permissions, recurrence
@@ -21,7 +21,7 @@ from maillage.events.models import (
     Series,
     Status,
 )
-from maillage.events.services.common import SERIES_FIELDS, _check_hosts, _check_place, _unique_slug
+from maillage.events.services.common import SERIES_FIELDS, _check_hosts, _check_place, _unique_slug, person_of
 from maillage.events.services.events import update_event
 
 # Who creates the occurrences when the periodic job (or a test) materialises a series.
@@ -43,7 +43,7 @@ def _create_occurrence(
         recurrence_id=start,
         start=held,
         end=held + series.duration,
-        created_by=user_of(actor),
+        created_by=person_of(actor),
         status=status,
         **_occurrence_fields(series),
     )
@@ -89,7 +89,7 @@ def create_series(
         first_start=dates[0],
         duration=duration,
         on_holiday=on_holiday,
-        created_by=user_of(actor),
+        created_by=person_of(actor),
         **fields,
     )
     series.full_clean(exclude=["uid"])
@@ -208,7 +208,7 @@ def edit_occurrences(
         targets = list(Event.objects.filter(series=series, recurrence_id__gte=anchor))
         for occurrence in targets:
             occurrence.series = new_series
-            occurrence.recurrence_id = _shift_local(occurrence.recurrence_id, shift)
+            occurrence.recurrence_id = _shift_local(occurrence.recurrence_id or occurrence.start, shift)
             occurrence.save(update_fields=["series", "recurrence_id"])
         series = new_series
         shift_all = shift
@@ -224,7 +224,7 @@ def edit_occurrences(
             series.hosts.set(list(hosts))
         if shift:
             for occurrence in Event.objects.filter(series=series):
-                occurrence.recurrence_id = _shift_local(occurrence.recurrence_id, shift)
+                occurrence.recurrence_id = _shift_local(occurrence.recurrence_id or occurrence.start, shift)
                 occurrence.save(update_fields=["recurrence_id"])
         shift_all = shift
     changed_events = []
