@@ -17,6 +17,7 @@ from maillage.core.registry import (
     ExampleContext,
     MenuEntry,
     Metric,
+    NotificationKind,
     PageSpec,
     PeriodicJob,
     PersonalDataHook,
@@ -262,6 +263,16 @@ def register() -> None:
         )
     )
     registry.add_demo_loader(DemoLoader(key="events", load=demo.load, order=40))
+    # Mails to registrants who have an account go through the notification centre, under these kinds;
+    # registrations by address alone are mailed directly.
+    for key, label in (
+        (services.KIND_REGISTRATION, "Rendez-vous : inscription confirmée ou liste d'attente"),
+        (services.KIND_CHANGED, "Rendez-vous : changement de date ou de lieu, annulation"),
+        (services.KIND_MESSAGE, "Rendez-vous : message de l'organisation aux inscrits"),
+        (services.KIND_WAITLIST, "Rendez-vous : une place s'est libérée pour vous"),
+        (services.KIND_REMINDER, "Rendez-vous : rappel avant le rendez-vous"),
+    ):
+        registry.add_notification_kind(NotificationKind(key=key, label=label))
 
 
 def example_occurrence(ctx: ExampleContext) -> Event:

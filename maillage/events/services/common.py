@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -26,6 +27,7 @@ from maillage.events.models import (
     Mode,
     Registration,
 )
+from maillage.notifications.services import notify
 
 HOLD = dt.timedelta(minutes=30)  # how long an unconfirmed e-mail registration holds its seat
 CONFIRM_MAX_AGE = dt.timedelta(days=2)
@@ -82,6 +84,24 @@ def _lock_event(pk: int, read: Event | None = None) -> Event:
     return event
 
 
+# The kinds of notification the agenda sends to registrants who have an account (module.py registers them).
+KIND_REGISTRATION = "events.registration"  # registered, or on the waiting list
+KIND_CHANGED = "events.changed"  # the date or the place changed, or the event is cancelled
+KIND_MESSAGE = "events.message"  # « message aux inscrits »
+KIND_WAITLIST = "events.waitlist"  # a seat freed: moved up from the waiting list
+KIND_REMINDER = "events.reminder"  # the reminder before the event
+MAIL_TEMPLATE = "events_notice"  # mail/notification.* plus the unsubscribe footer of notifications
+_GREETING = re.compile(
+    r"^\W*(bonjour|bonsoir|salut|hello|coucou|cher|chère|chers|chères|madame|monsieur)\b", re.I
+)
+
+
+def greets(body: str) -> bool:
+    """Does the text open with its own greeting (« Bonjour à toutes et à tous, »)? Then the mail's layout
+    does not say « Bonjour » a second time."""
+    return bool(_GREETING.match(body or ""))
+
+
 def _mail(
     event: Event,
     to: str,
@@ -92,18 +112,69 @@ def _mail(
     action_label: str = "",
     name: str = "",
 ) -> None:
-    """A notification mail. The layout says « Bonjour {name}, » (or « Bonjour, »): bodies never greet."""
+    """A mail to a bare address. The layout says « Bonjour {name}, » (or « Bonjour, »), unless the body
+    greets already (`greets`)."""
     send_mail_on_commit(
         territory=event.territory,
         to=to,
-        template="notification",
+        template=MAIL_TEMPLATE,
         context={
             "title": title,
             "body": body,
             "action_url": action_url,
             "action_label": action_label,
             "greeting_name": name,
+            "body_greets": greets(body),
         },
+    )
+
+
+def tell(
+    registration: Registration,
+    *,
+    kind: str,
+    actor: Actor,
+    title: str,
+    body: str,
+    action_url: str = "",
+    action_label: str = "",
+    name: str = "",
+) -> None:
+    """Tell a registrant about their event. A person with an account is notified through the notification
+    centre (`kind`: in-app, and a mail at once, in a digest or never, as they chose); a registration by
+    address alone gets a direct mail (no account, no preferences). Same wording either way."""
+    event = registration.event
+    user = registration.user
+    if user is None or not user.is_active:
+        _mail(
+            event,
+            registration.email,
+            title=title,
+            body=body,
+            action_url=action_url,
+            action_label=action_label,
+            name=name,
+        )
+        return
+    context: dict[str, Any] = {
+        "title": title,
+        "body": body,
+        "action_url": action_url,
+        "action_label": action_label,
+        "body_greets": greets(body),
+    }
+    if name:
+        context["greeting_name"] = name
+    notify(
+        kind=kind,
+        territory=event.territory,
+        recipients=[user],
+        title=title,
+        url=reverse("events:detail", kwargs={"slug": event.slug}),
+        actor=actor,
+        body=body,
+        template=MAIL_TEMPLATE,
+        context=context,
     )
 
 

@@ -16,16 +16,17 @@ from maillage.events import calendars, permissions
 from maillage.events.models import Event, Registration, Status
 from maillage.events.services.common import (
     EVENT_FIELDS,
+    KIND_CHANGED,
     NOTIFY_FIELDS,
     _check_hosts,
     _check_place,
     _check_times,
     _event_url,
     _lock_event,
-    _mail,
     _unique_slug,
     cancel_url,
     person_of,
+    tell,
     when_label,
 )
 from maillage.events.services.registrations import _promote
@@ -92,10 +93,12 @@ def change_status(*, actor: Actor, event: Event, to: str, note: str = "") -> Eve
     if to == Status.CANCELLED:
         for registration in Registration.objects.filter(
             event=event, state__in=[Registration.State.REGISTERED, Registration.State.WAITLISTED]
-        ):
-            _mail(
-                event,
-                registration.email,
+        ).select_related("user"):
+            registration.event = event
+            tell(
+                registration,
+                kind=KIND_CHANGED,
+                actor=actor,
                 title=f"Annulé : {event.title}",
                 body=(
                     f"Le rendez-vous « {event.title} » prévu le "
@@ -135,20 +138,22 @@ def update_event(
     calendars.forget_version(event.territory_id)
     changed = {name for name in fields if before[name] != fields[name]}
     if changed & NOTIFY_FIELDS:
-        _notify_change(event, changed)
+        _notify_change(event, changed, actor=actor)
     if "capacity" in changed:
         _promote(event)
     return event
 
 
-def _notify_change(event: Event, changed: set[str]) -> None:
+def _notify_change(event: Event, changed: set[str], *, actor: Actor) -> None:
     what = "la date" if changed & {"start", "end"} else "le lieu"
     for registration in Registration.objects.filter(
         event=event, state__in=[Registration.State.REGISTERED, Registration.State.WAITLISTED]
-    ):
-        _mail(
-            event,
-            registration.email,
+    ).select_related("user"):
+        registration.event = event
+        tell(
+            registration,
+            kind=KIND_CHANGED,
+            actor=actor,
             title=f"Changement : {event.title}",
             body=(
                 f"{what.capitalize()} du rendez-vous « {event.title} » a changé.\n"

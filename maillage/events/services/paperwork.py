@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from maillage.core.actors import Actor
+from maillage.core.actors import Actor, system
 from maillage.core.models import Territory
 from maillage.events import permissions
 from maillage.events.models import (
@@ -19,7 +19,16 @@ from maillage.events.models import (
     Registration,
     Status,
 )
-from maillage.events.services.common import _event_url, _lock_event, _mail, cancel_url, person_of, when_label
+from maillage.events.services.common import (
+    KIND_MESSAGE,
+    KIND_REMINDER,
+    _event_url,
+    _lock_event,
+    cancel_url,
+    person_of,
+    tell,
+    when_label,
+)
 
 
 @transaction.atomic
@@ -45,7 +54,7 @@ def send_message(*, actor: Actor, event: Event, subject: str, body: str) -> Mess
     recipients = list(
         Registration.objects.filter(
             event=event, state__in=[Registration.State.REGISTERED, Registration.State.WAITLISTED]
-        ).values_list("email", flat=True)
+        ).select_related("user")
     )
     if not recipients:
         raise ValidationError("Personne n'est encore inscrit : il n'y a personne à prévenir.")
@@ -56,10 +65,12 @@ def send_message(*, actor: Actor, event: Event, subject: str, body: str) -> Mess
         sent_by=person_of(actor),
         recipients_count=len(recipients),
     )
-    for email in recipients:
-        _mail(
-            event,
-            email,
+    for registration in recipients:
+        registration.event = event
+        tell(
+            registration,
+            kind=KIND_MESSAGE,
+            actor=actor,
             title=f"{subject} — {event.title}",
             body=body,
             action_url=_event_url(event),
@@ -98,6 +109,7 @@ def add_photo(*, actor: Actor, event: Event, image: Any, caption: str, consent: 
 # --- reminders -------------------------------------------------------------------------------------------
 
 
+REMINDERS = system("rappels des rendez-vous")
 REMINDER_SETTING = "events_reminder_hours"  # in Territory.settings; default 24, 0 turns reminders off
 
 
@@ -128,10 +140,12 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
             event = _lock_event(event_id)
             for registration in Registration.objects.filter(
                 event=event, state=Registration.State.REGISTERED, reminded_at__isnull=True
-            ):
-                _mail(
-                    event,
-                    registration.email,
+            ).select_related("user"):
+                registration.event = event
+                tell(
+                    registration,
+                    kind=KIND_REMINDER,
+                    actor=REMINDERS,
                     title=f"Rappel : {event.title}",
                     body=(
                         f"À bientôt au rendez-vous « {event.title} ».\n"

@@ -23,11 +23,14 @@ from maillage.events.services.common import (
     FULL,
     HELD,
     HOLD,
+    KIND_REGISTRATION,
+    KIND_WAITLIST,
     RegistrationError,
     _lock_event,
     _mail,
     cancel_url,
     seats_taken,
+    tell,
     when_label,
 )
 
@@ -99,7 +102,7 @@ def _structure_for(user: Any, structure: Structure | None, event: Event) -> Stru
     return structure
 
 
-def _registration_mail(registration: Registration) -> None:
+def _registration_mail(registration: Registration, *, actor: Actor) -> None:
     event = registration.event
     if registration.state == Registration.State.REGISTERED:
         title = f"Inscription confirmée : {event.title}"
@@ -111,9 +114,10 @@ def _registration_mail(registration: Registration) -> None:
             "Si une place se libère, vous serez inscrit automatiquement et prévenu par courriel."
         )
     body += f"\n\nCode de présence : {registration.checkin_code}"
-    _mail(
-        event,
-        registration.email,
+    tell(
+        registration,
+        kind=KIND_REGISTRATION,
+        actor=actor,
         title=title,
         body=body,
         action_url=cancel_url(registration),
@@ -155,7 +159,7 @@ def register_account(
     registration.created_at = registration.created_at or now
     _enter(registration, _place(event, registration, now), actor=actor)
     # rendered after commit: the event row's lock is not held while the mail's templates render
-    transaction.on_commit(lambda: _registration_mail(registration))
+    transaction.on_commit(lambda: _registration_mail(registration, actor=actor))
     return registration
 
 
@@ -242,7 +246,7 @@ def confirm_registration(*, registration_id: int, now: dt.datetime | None = None
     state = _place(event, registration, now)
     registration.event = event
     _enter(registration, state, actor=BY_MAIL_LINK, note="confirmation")
-    _registration_mail(registration)
+    _registration_mail(registration, actor=BY_MAIL_LINK)
     return registration
 
 
@@ -289,9 +293,10 @@ def _promote(event: Event, now: dt.datetime | None = None) -> list[Registration]
             also={"promoted_at": now},
         )
         promoted.append(registration)
-        _mail(
-            event,
-            registration.email,
+        tell(
+            registration,
+            kind=KIND_WAITLIST,
+            actor=BY_WAITLIST,
             title=f"Une place s'est libérée : {event.title}",
             body=(
                 f"Une place s'est libérée : vous êtes maintenant inscrit au "
