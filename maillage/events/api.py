@@ -15,7 +15,6 @@ from ninja.errors import HttpError
 
 from maillage.events import services
 from maillage.events.models import Event, Kind
-from maillage.events.querysets import EventQuerySet
 
 router = Router(tags=["agenda"])
 
@@ -86,7 +85,7 @@ class EventFilters(Schema):
 
 @router.get("/agenda", response=list[EventOut], summary="Rendez-vous publics (à venir par défaut)")
 def list_events(request, filters: Query[EventFilters]):
-    qs = EventQuerySet.public_agenda(request.territory).select_related("territory", "commune")
+    qs = Event.objects.public_agenda(request.territory).select_related("territory", "commune")
     qs = qs.prefetch_related("hosts")
     if filters.kind in Kind.values:
         qs = qs.filter(kind=filters.kind)
@@ -95,13 +94,13 @@ def list_events(request, filters: Query[EventFilters]):
     if filters.structure:
         qs = qs.filter(pk__in=Event.objects.filter(hosts__slug=filters.structure).values("pk"))
     now = timezone.now()
-    qs = EventQuerySet.past(qs, now) if filters.past else EventQuerySet.upcoming(qs, now)
+    qs = qs.past(now) if filters.past else qs.upcoming(now)
     return list(qs[: max(1, min(filters.limit, 200))])
 
 
 @router.get("/agenda/{slug}", response={200: EventDetailOut, 404: None}, summary="Un rendez-vous public")
 def get_event(request, slug: str):
-    qs = EventQuerySet.public_agenda(request.territory).select_related("territory", "commune")
+    qs = Event.objects.public_agenda(request.territory).select_related("territory", "commune")
     event = qs.prefetch_related("hosts").filter(slug=slug).first()
     if event is None:
         raise HttpError(404, "Aucun rendez-vous public ne porte cet identifiant.")

@@ -10,8 +10,7 @@ from django.template.loader import render_to_string
 from maillage.core.models import Territory
 from maillage.core.registry import ContentBlock
 from maillage.events import services
-from maillage.events.models import Status
-from maillage.events.querysets import EventQuerySet
+from maillage.events.models import Event, Status
 
 
 def upcoming_block(
@@ -19,7 +18,7 @@ def upcoming_block(
 ) -> ContentBlock | None:
     limit = int((options or {}).get("limit", 3))
     events = list(
-        EventQuerySet.public_agenda(territory)
+        Event.objects.public_agenda(territory)
         .filter(status=Status.PUBLISHED, start__gte=since)
         .select_related("commune", "territory")
         .order_by("start")[:limit]

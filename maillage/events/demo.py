@@ -11,10 +11,11 @@ from typing import Any
 from django.db import transaction
 
 from maillage.actors.models import Structure
+from maillage.core.actors import Actor, system
 from maillage.core.demo import contract_start
 from maillage.core.models import Commune, Territory
 from maillage.events import services
-from maillage.events.models import Campaign, Event, Kind, OnHoliday, Registration, Series, Status
+from maillage.events.models import Campaign, Event, Kind, OnHoliday, Series, Status
 from maillage.events.recurrence import PARIS
 
 SERIES_TITLE = "Les Rendez-vous de l'ESS"
@@ -42,7 +43,12 @@ def _first_friday(year: int, month: int) -> dt.date:
     return day + dt.timedelta(days=(4 - day.weekday()) % 7)
 
 
-def _register(event: Event, people: list[tuple[str, str]], *, attended_ratio: float = 0.0) -> None:
+DEMO = system("données de démonstration")
+
+
+def _register(
+    actor: Actor, event: Event, people: list[tuple[str, str]], *, attended_ratio: float = 0.0
+) -> None:
     for index, (name, structure_name) in enumerate(people):
         email = (
             name.lower()
@@ -54,21 +60,19 @@ def _register(event: Event, people: list[tuple[str, str]], *, attended_ratio: fl
             .replace("ç", "c")
             + "@exemple.org"
         )
-        if Registration.objects.filter(event=event, email=email).exists():
-            continue
-        event.registration_counter += 1
-        Registration.objects.create(
+        services.record_registration(
+            actor=actor,
             event=event,
             email=email,
             name=name,
             structure_name=structure_name,
-            state=Registration.State.REGISTERED,
-            sequence=event.registration_counter,
-            confirmed_at=event.start - dt.timedelta(days=7),
-            created_at=event.start - dt.timedelta(days=7),
+            at=event.start - dt.timedelta(days=7),
             attended=index < int(len(people) * attended_ratio),
         )
-    Event.objects.filter(pk=event.pk).update(registration_counter=event.registration_counter)
+
+
+def _report(actor: Actor, event: Event, report: str, published: dt.datetime) -> None:
+    services.save_report(actor=actor, event=event, report=report, publish=True, now=published)
 
 
 @transaction.atomic
@@ -78,7 +82,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         return
     now = dt.datetime.combine(today, dt.time(10, 0), tzinfo=PARIS)
     accounts = context.get("demo_accounts", {})
-    animator = accounts.get("animator")
+    animator = accounts.get("animator") or DEMO
     hosts = list(
         Structure.objects.filter(territory=territory, status=Structure.Status.PUBLISHED)
         .exclude(family=Structure.Family.HORS_ESS)
@@ -111,30 +115,20 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         capacity=30,
         accessibility="Lieu accessible en fauteuil roulant ; parking à proximité.",
     )
+    services.rotate_hosts(actor=animator, series=series, hosts=hosts)
     occurrences = list(series.occurrences.order_by("start"))
     for index, event in enumerate(occurrences):
         host = hosts[index % len(hosts)] if hosts else None
-        updates: dict[str, Any] = {}
-        if host is not None:
-            event.hosts.set([host])
-            updates["venue"] = f"Locaux de {host.name}"
-            if host.commune_id:
-                updates["commune_id"] = host.commune_id
-        if updates:
-            Event.objects.filter(pk=event.pk).update(**updates)
-        event.refresh_from_db()
         if event.end < now:
             count = 8 + (index * 3) % 7
-            _register(event, PEOPLE[:count], attended_ratio=0.8)
-            Event.objects.filter(pk=event.pk).update(
-                report=(
-                    f"{REPORTS[index % len(REPORTS)]}\n\n"
-                    f"Merci à {host.name if host else 'la structure'} pour son accueil."
-                ),
-                report_published_at=event.end + dt.timedelta(days=3),
+            _register(animator, event, PEOPLE[:count], attended_ratio=0.8)
+            report = (
+                f"{REPORTS[index % len(REPORTS)]}\n\n"
+                f"Merci à {host.name if host else 'la structure'} pour son accueil."
             )
+            _report(animator, event, report, event.end + dt.timedelta(days=3))
         elif event.start < now + dt.timedelta(days=62):
-            _register(event, PEOPLE[: 4 + index % 5])
+            _register(animator, event, PEOPLE[: 4 + index % 5])
     # Réunions d'atelier (single events): two past with reports, two ahead.
     workshops = [
         (-45, "Réunion de l'atelier « Achats responsables »"),
@@ -145,7 +139,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     for offset, title in workshops:
         day = today + dt.timedelta(days=offset)
         start = dt.datetime.combine(day, dt.time(9, 30), tzinfo=PARIS)
-        event = (
+        if start > now:
             services.create_event(
                 actor=animator,
                 territory=territory,
@@ -163,39 +157,38 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
                 capacity=15,
                 visibility="members",
             )
-            if start > now
-            else None
+            continue
+        event = services.create_event(
+            actor=animator,
+            territory=territory,
+            status=Status.PUBLISHED,
+            title=title,
+            kind=Kind.WORKSHOP_MEETING,
+            start=start,
+            end=start + dt.timedelta(hours=2),
+            venue="Maison de l'ESS",
+            commune=grasse,
+            capacity=15,
+            visibility="members",
         )
-        if event is None:
-            event = Event.objects.create(
-                territory=territory,
-                title=title,
-                slug=services._unique_slug(territory, title, start),
-                kind=Kind.WORKSHOP_MEETING,
-                start=start,
-                end=start + dt.timedelta(hours=2),
-                venue="Maison de l'ESS",
-                commune=grasse,
-                capacity=15,
-                status=Status.PUBLISHED,
-                visibility="members",
-                report="Point d'étape et prochaines actions de l'atelier.",
-                report_published_at=start + dt.timedelta(days=2),
-            )
-            _register(event, PEOPLE[4:10], attended_ratio=1.0)
+        _register(animator, event, PEOPLE[4:10], attended_ratio=1.0)
+        _report(
+            animator, event, "Point d'étape et prochaines actions de l'atelier.", start + dt.timedelta(days=2)
+        )
     # The « Mois de l'ESS » in November (this year's if not over, else next year's).
     year = today.year if today.month <= 11 else today.year + 1
-    campaign, _created = Campaign.objects.get_or_create(
-        territory=territory,
-        slug=f"mois-de-l-ess-{year}",
-        defaults={
-            "title": f"Mois de l'ESS {year}",
-            "description": "En novembre, les acteurs de l'ESS ouvrent leurs portes : "
+    campaign = Campaign.objects.filter(territory=territory, slug=f"mois-de-l-ess-{year}").first()
+    if campaign is None:
+        campaign = services.create_campaign(
+            actor=animator,
+            territory=territory,
+            slug=f"mois-de-l-ess-{year}",
+            title=f"Mois de l'ESS {year}",
+            description="En novembre, les acteurs de l'ESS ouvrent leurs portes : "
             "visites, ateliers, projections.",
-            "starts_on": dt.date(year, 11, 1),
-            "ends_on": dt.date(year, 11, 30),
-        },
-    )
+            starts_on=dt.date(year, 11, 1),
+            ends_on=dt.date(year, 11, 30),
+        )
     campaign_events = [
         (5, "Portes ouvertes de la ressourcerie", 0, True),
         (14, "Ciné-débat : travailler autrement", 1, True),
@@ -204,29 +197,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     ]
     for day, title, host_index, validated in campaign_events:
         start = dt.datetime.combine(dt.date(year, 11, day), dt.time(14, 0), tzinfo=PARIS)
-        if start <= now:
-            # already held: published, with attendance and a short report
-            past = Event.objects.create(
-                territory=territory,
-                title=title,
-                slug=services._unique_slug(territory, title, start),
-                kind=Kind.CAMPAIGN,
-                description="Dans le cadre du Mois de l'ESS.",
-                start=start,
-                end=start + dt.timedelta(hours=3),
-                venue=hosts[host_index].name if len(hosts) > host_index else "Grasse",
-                commune=grasse,
-                capacity=25,
-                campaign=campaign,
-                campaign_validated=validated,
-                status=Status.PUBLISHED if validated else Status.DRAFT,
-                report="Une belle affluence et de nombreuses questions sur l'emploi dans l'ESS.",
-                report_published_at=start + dt.timedelta(days=1),
-            )
-            if len(hosts) > host_index:
-                past.hosts.set([hosts[host_index]])
-            _register(past, PEOPLE[2:12], attended_ratio=0.7)
-            continue
+        held = start <= now  # already held: published, with attendance and a short report
         event = services.create_event(
             actor=animator,
             territory=territory,
@@ -242,7 +213,16 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
             capacity=25,
             campaign=campaign,
         )
-        Event.objects.filter(pk=event.pk).update(campaign_validated=validated)
+        if validated:
+            services.validate_campaign_event(actor=animator, event=event, accept=True)
+        if held:
+            _register(animator, event, PEOPLE[2:12], attended_ratio=0.7)
+            _report(
+                animator,
+                event,
+                "Une belle affluence et de nombreuses questions sur l'emploi dans l'ESS.",
+                start + dt.timedelta(days=1),
+            )
     context.setdefault("logins", []).append(
         f"Agenda : {len(occurrences)} Rendez-vous de l'ESS, Mois de l'ESS {year}"
     )

@@ -3,10 +3,11 @@
 - `Series`: an RRULE expanded in Europe/Paris local time (`recurrence.py`); its occurrences are materialised
   ahead as `Event` rows (`series` + `recurrence_id`), each with its own host, place, capacity and
   registrations.
-- `Event`: one date. Its status follows `EVENT_TRANSITIONS`; every change is an `EventTransition` row.
+- `Event`: one date. Its status follows `EVENT_MACHINE`; every change is an `EventTransition` row.
 - `Registration`: a seat (or a place on the waitlist) for a person, by account or by e-mail alone. The event
   row is locked while seats are counted (`core.db.lock_row`), so an event is never overbooked; the waitlist is
   ordered by `sequence`, drawn under that lock from `Event.registration_counter` (commit order, no gap).
+  Its state follows `REGISTRATION_MACHINE`; every change is a `RegistrationTransition` row.
 """
 
 from __future__ import annotations
@@ -21,53 +22,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.actors.models import Structure
+from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Commune, Territory
+from maillage.events.choices import Kind, Mode, OnHoliday, RegistrationState, Status, Visibility
+from maillage.events.querysets import EventQuerySet, RegistrationQuerySet
 
-
-class Kind(models.TextChoices):
-    RENDEZ_VOUS = "rendez_vous", _("Rendez-vous de l'ESS")
-    WORKSHOP_MEETING = "reunion_atelier", _("réunion d'atelier")
-    TRAINING = "formation", _("formation")
-    PLENARY = "pleniere", _("plénière")
-    SPEED_MEETING = "speed_meeting", _("speed-meeting")
-    CAMPAIGN = "campagne", _("événement de campagne")
-    OTHER = "autre", _("autre rendez-vous")
-
-
-class Mode(models.TextChoices):
-    IN_PERSON = "in_person", _("sur place")
-    ONLINE = "online", _("en ligne")
-    HYBRID = "hybrid", _("sur place et en ligne")
-
-
-class Visibility(models.TextChoices):
-    PUBLIC = "public", _("ouvert à tous")
-    MEMBERS = "members", _("réservé aux membres des structures")
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", _("brouillon")
-    PUBLISHED = "published", _("publié")
-    CANCELLED = "cancelled", _("annulé")
-    CLOSED = "closed", _("clos")
-
-
-# The event's state machine: from → the statuses it may go to. `services.change_status` checks it and logs
-# every transition (EventTransition: who, when, from, to).
-EVENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.PUBLISHED, Status.CANCELLED}),
-    Status.PUBLISHED: frozenset({Status.CANCELLED, Status.CLOSED, Status.DRAFT}),
-    Status.CANCELLED: frozenset(),
-    Status.CLOSED: frozenset({Status.PUBLISHED}),  # reopen registrations (before the event)
-}
-
-
-class OnHoliday(models.TextChoices):
-    """What a series does with a date that falls on a French public holiday."""
-
-    SKIP = "skip", _("ne pas tenir ces dates")
-    MOVE = "move", _("les reporter au jour ouvré suivant")
-    KEEP = "keep", _("les maintenir")
+__all__ = [
+    "EVENT_MACHINE",
+    "REGISTRATION_MACHINE",
+    "Campaign",
+    "Event",
+    "EventPhoto",
+    "EventTransition",
+    "Kind",
+    "Message",
+    "Mode",
+    "OnHoliday",
+    "Registration",
+    "RegistrationTransition",
+    "Series",
+    "Status",
+    "Visibility",
+]
 
 
 class PlaceFields(models.Model):
@@ -237,6 +213,8 @@ class Event(PlaceFields):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
@@ -266,24 +244,37 @@ class Event(PlaceFields):
         return self.status == Status.PUBLISHED and self.registration_open and self.start > timezone.now()
 
     def can_become(self, status: str) -> bool:
-        return status in EVENT_TRANSITIONS[self.status]
+        return EVENT_MACHINE.can(self.status, status)
 
 
-class EventTransition(models.Model):
+class EventTransition(TransitionLog):
+    """One line of an event's history (who, when, from, to, note)."""
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=300, blank=True)
+    # The statuses' choices, for their labels in the history (« brouillon → publié »).
+    from_state = models.CharField(max_length=30, blank=True, choices=Status.choices)
+    to_state = models.CharField(max_length=30, choices=Status.choices)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement de statut d'un événement")
 
     def __str__(self) -> str:
-        return f"{self.event_id}: {self.from_status} → {self.to_status}"
+        return f"{self.event_id}: {self.from_state or '∅'} → {self.to_state}"
+
+
+# The event's machine: from → the statuses it may go to. Services move it with `core.machines.transition`.
+EVENT_MACHINE = register(
+    Machine(
+        model="events.Event",
+        moves={
+            Status.DRAFT: {Status.PUBLISHED, Status.CANCELLED},
+            Status.PUBLISHED: {Status.CANCELLED, Status.CLOSED, Status.DRAFT},
+            Status.CANCELLED: set(),
+            Status.CLOSED: {Status.PUBLISHED},  # reopen registrations (before the event)
+        },
+        log="events.EventTransition",
+    )
+)
 
 
 def _checkin_code() -> str:
@@ -292,11 +283,7 @@ def _checkin_code() -> str:
 
 
 class Registration(models.Model):
-    class State(models.TextChoices):
-        PENDING = "pending", _("à confirmer")
-        REGISTERED = "registered", _("inscrit")
-        WAITLISTED = "waitlisted", _("liste d'attente")
-        CANCELLED = "cancelled", _("annulé")
+    State = RegistrationState
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
@@ -332,6 +319,8 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
+    objects = RegistrationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("inscription")
         verbose_name_plural = _("inscriptions")
@@ -365,6 +354,41 @@ class Registration(models.Model):
         if "@" in name:
             name = name.split("@", 1)[0]
         return name or self.email.split("@", 1)[0]
+
+
+class RegistrationTransition(TransitionLog):
+    """One line of a registration's history: confirmed, waitlisted, promoted, cancelled (who, when)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=30, blank=True, choices=RegistrationState.choices)
+    to_state = models.CharField(max_length=30, choices=RegistrationState.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'une inscription")
+
+    def __str__(self) -> str:
+        return f"{self.registration_id}: {self.from_state or '∅'} → {self.to_state}"
+
+
+# A registration's machine. « pending »: an e-mail registration waiting for its confirmation link; a seat
+# (« registered ») or the waitlist once confirmed; the waitlist moves up to a seat; any may be cancelled.
+REGISTRATION_MACHINE = register(
+    Machine(
+        model="events.Registration",
+        moves={
+            RegistrationState.PENDING: {
+                RegistrationState.REGISTERED,
+                RegistrationState.WAITLISTED,
+                RegistrationState.CANCELLED,
+            },
+            RegistrationState.REGISTERED: {RegistrationState.CANCELLED},
+            RegistrationState.WAITLISTED: {RegistrationState.REGISTERED, RegistrationState.CANCELLED},
+            RegistrationState.CANCELLED: set(),
+        },
+        log="events.RegistrationTransition",
+        field="state",
+    )
+)
 
 
 class EventPhoto(models.Model):

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from maillage.core.actors import system
 from maillage.core.registry import (
     ANIMATOR_ONLY,
     PUBLIC,
@@ -16,6 +17,7 @@ from maillage.core.registry import (
     ExampleContext,
     MenuEntry,
     Metric,
+    NotificationKind,
     PageSpec,
     PeriodicJob,
     PersonalDataHook,
@@ -23,8 +25,13 @@ from maillage.core.registry import (
     statuses,
 )
 from maillage.core.tokens import make_token
-from maillage.events import blocks, demo, links, metrics, my_space, services
-from maillage.events.models import Campaign, Event, Registration, Status
+from maillage.events import blocks, demo, links, metrics, my_space, permissions, services
+from maillage.events.models import Campaign, Event, Status
+
+# Imported for its side effect: it registers the agenda's permissions (django-rules).
+_PERMISSIONS = permissions
+# Who writes the registry's example objects (the pages' checks build them on the fly).
+EXAMPLES = system("exemples des pages")
 
 
 def example_event(ctx: ExampleContext) -> Event:
@@ -32,9 +39,11 @@ def example_event(ctx: ExampleContext) -> Event:
     event = Event.objects.filter(territory=ctx.territory, slug="rendez-vous-exemple").first()
     if event is None:
         start = (timezone.now() + dt.timedelta(days=10)).replace(hour=17, minute=0, second=0, microsecond=0)
-        event = Event.objects.create(
+        event = services.create_event(
+            actor=EXAMPLES,
             territory=ctx.territory,
             slug="rendez-vous-exemple",
+            hosts=[ctx.structure],
             title="Rendez-vous de l'ESS : visite de la ressourcerie",
             description="Visite et **échanges** entre acteurs.",
             start=start,
@@ -45,25 +54,24 @@ def example_event(ctx: ExampleContext) -> Event:
             capacity=30,
             questions=["Régime alimentaire"],
         )
-        event.hosts.add(ctx.structure)
-        Registration.objects.create(
-            event=event,
-            email="inscrit@example.org",
-            name="Inscrite Exemple",
-            state=Registration.State.REGISTERED,
-            sequence=1,
-            attended=True,
+        services.record_registration(
+            actor=EXAMPLES, event=event, email="inscrit@example.org", name="Inscrite Exemple", attended=True
         )
     return event
 
 
 def example_campaign(ctx: ExampleContext) -> Campaign:
     today = timezone.localdate()
-    campaign, _ = Campaign.objects.get_or_create(
-        territory=ctx.territory,
-        slug="mois-de-l-ess-exemple",
-        defaults={"title": "Mois de l'ESS", "starts_on": today, "ends_on": today + dt.timedelta(days=30)},
-    )
+    campaign = Campaign.objects.filter(territory=ctx.territory, slug="mois-de-l-ess-exemple").first()
+    if campaign is None:
+        campaign = services.create_campaign(
+            actor=EXAMPLES,
+            territory=ctx.territory,
+            slug="mois-de-l-ess-exemple",
+            title="Mois de l'ESS",
+            starts_on=today,
+            ends_on=today + dt.timedelta(days=30),
+        )
     return campaign
 
 
@@ -71,7 +79,8 @@ def example_proposal(ctx: ExampleContext) -> Event:
     event = example_event(ctx)
     proposal = Event.objects.filter(territory=ctx.territory, slug="proposition-exemple").first()
     if proposal is None:
-        proposal = Event.objects.create(
+        proposal = services.create_event(
+            actor=EXAMPLES,
             territory=ctx.territory,
             slug="proposition-exemple",
             title="Portes ouvertes",
@@ -254,6 +263,16 @@ def register() -> None:
         )
     )
     registry.add_demo_loader(DemoLoader(key="events", load=demo.load, order=40))
+    # Mails to registrants who have an account go through the notification centre, under these kinds;
+    # registrations by address alone are mailed directly.
+    for key, label in (
+        (services.KIND_REGISTRATION, "Rendez-vous : inscription confirmée ou liste d'attente"),
+        (services.KIND_CHANGED, "Rendez-vous : changement de date ou de lieu, annulation"),
+        (services.KIND_MESSAGE, "Rendez-vous : message de l'organisation aux inscrits"),
+        (services.KIND_WAITLIST, "Rendez-vous : une place s'est libérée pour vous"),
+        (services.KIND_REMINDER, "Rendez-vous : rappel avant le rendez-vous"),
+    ):
+        registry.add_notification_kind(NotificationKind(key=key, label=label))
 
 
 def example_occurrence(ctx: ExampleContext) -> Event:
@@ -263,7 +282,7 @@ def example_occurrence(ctx: ExampleContext) -> Event:
             hour=18, minute=0, second=0, microsecond=0
         )
         series = services.create_series(
-            actor=None,
+            actor=EXAMPLES,
             territory=ctx.territory,
             rrule="FREQ=MONTHLY;BYDAY=1FR;COUNT=3",
             first_start=start,

@@ -11,7 +11,6 @@ from maillage.core.models import Territory
 from maillage.core.registry import MySpaceItem, MySpaceProvider, MySpaceSection
 from maillage.core.text import long_date
 from maillage.events.models import Registration, Status
-from maillage.events.querysets import RegistrationQuerySet
 
 SHOWN_STATES = (Registration.State.PENDING, Registration.State.REGISTERED, Registration.State.WAITLISTED)
 
@@ -28,7 +27,7 @@ def _detail(registration: Registration) -> str:
 
 def registrations_section(user: Any, territory: Territory) -> MySpaceSection:
     registrations = (
-        RegistrationQuerySet.for_person(user)
+        Registration.objects.for_person(user)
         .filter(event__territory=territory, state__in=SHOWN_STATES, event__end__gte=timezone.now())
         .order_by("event__start", "pk")
     )

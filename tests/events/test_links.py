@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from maillage.core.actors import SYSTEM
 from maillage.core.registry import registry
 from maillage.events import links, services
 from maillage.events.models import Kind, Status
@@ -65,7 +66,7 @@ def test_event_choices_are_bounded(territory, monkeypatch):
 def test_series_target_leads_to_the_next_date(territory, structure):
     with time_machine.travel(NOW, tick=False):
         series = services.create_series(
-            actor=None,
+            actor=SYSTEM,
             territory=territory,
             rrule="FREQ=MONTHLY;BYDAY=1FR;COUNT=3",
             first_start=paris(2026, 4, 3, 18),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from maillage.core.actors import SYSTEM
 from maillage.events import services
 from maillage.events.models import Registration, Status
 from tests.events.factories import EventFactory
@@ -31,7 +32,7 @@ def test_every_mail_of_a_registration_greets_the_person_once(territory, animator
     with on_commit():
         services.confirm_registration(registration_id=lea.pk)  # full: the waiting list
     with on_commit():
-        services.cancel_registration(actor=None, registration_id=pierre.pk)  # Léa is promoted
+        services.cancel_registration(actor=SYSTEM, registration_id=pierre.pk)  # Léa is promoted
     with on_commit():
         services.change_status(actor=animator, event=event, to=Status.CANCELLED)
     subjects = [(m.to[0], m.subject) for m in mailoutbox]

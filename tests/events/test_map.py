@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from maillage.events import selectors
 from maillage.events.models import Status
 from tests.events.factories import EventFactory, paris
 from tests.factories import CommuneFactory
@@ -101,9 +102,7 @@ def test_a_bad_bbox_gets_a_french_400(client, territory, bbox, message):
 
 
 def test_the_map_is_capped(client, territory, monkeypatch):
-    from maillage.events import views
-
-    monkeypatch.setattr(views, "MARKERS_LIMIT", 3)
+    monkeypatch.setattr(selectors, "MARKERS_LIMIT", 3)
     for n in range(5):
         EventFactory(territory=territory, latitude=43.7, longitude=7.0 + n / 100)
     data = _markers(client, f"bbox={WORLD}")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from maillage.core.actors import SYSTEM
 from maillage.events import services
 from maillage.events.models import Event, Registration, Status
 from tests.events.factories import EventFactory, RegistrationFactory
@@ -85,7 +86,7 @@ def test_full_event_waitlists_and_cancellation_promotes_in_order(territory, mail
     assert [m.to for m in mailoutbox] == [["p2@example.org"]]
     assert "Une place s'est libérée" in mailoutbox[0].subject
     # cancelling again changes nothing and promotes nobody else
-    services.cancel_registration(actor=None, registration_id=regs[0].pk)
+    services.cancel_registration(actor=SYSTEM, registration_id=regs[0].pk)
     assert Registration.objects.filter(state="registered").count() == 2
 
 
@@ -163,7 +164,7 @@ def test_cancelling_an_event_mails_every_registrant_and_logs_the_transition(
     assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
     assert "Salle indisponible." in mailoutbox[0].body
     transition = event.transitions.last()
-    assert (transition.from_status, transition.to_status, transition.actor) == (
+    assert (transition.from_state, transition.to_state, transition.actor) == (
         "published",
         "cancelled",
         animator,
@@ -264,8 +265,8 @@ def test_a_check_in_needs_a_registered_person(territory):
     event = EventFactory(territory=territory)
     waiting = RegistrationFactory(event=event, state="waitlisted")
     with pytest.raises(ValidationError):
-        services.check_in(actor=None, registration=waiting)
-    present = services.check_in(actor=None, registration=RegistrationFactory(event=event))
+        services.check_in(actor=SYSTEM, registration=waiting)
+    present = services.check_in(actor=SYSTEM, registration=RegistrationFactory(event=event))
     assert present.attended and present.checked_in_at
 
 
