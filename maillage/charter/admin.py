@@ -80,10 +80,10 @@ class CharterVersionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.status not in (VersionStatus.DRAFT, VersionStatus.OPEN):
-            return list(self.fields)  # an adopted or superseded text is frozen
-        return list(self.readonly_fields)
+            return False  # an adopted or superseded text is frozen: shown, not editable
+        return super().has_change_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: CharterVersion, form: Any, change: bool) -> None:
         services.update_version(actor=request.user, version=obj, title=obj.title, preamble=obj.preamble)
