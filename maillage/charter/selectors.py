@@ -246,7 +246,7 @@ def diff_context(user: Any, territory: Territory, de: str, a: str) -> dict[str, 
 
 def structure_context(user: Any, territory: Territory, structure: Structure) -> dict[str, Any]:
     signatures = list(
-        Signature.objects.public(territory)
+        Signature.objects.for_user(user, territory)
         .filter(structure=structure)
         .order_by("-version__number", "-signed_on", "-pk")
     )
