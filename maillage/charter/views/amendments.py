@@ -14,13 +14,13 @@ from maillage.charter import selectors, services
 from maillage.charter.forms import AmendmentForm, CommentForm, DecisionForm
 from maillage.charter.models import Amendment
 from maillage.charter.permissions import can_animate
-from maillage.charter.views.common import add_errors, require_contributor, version_or_404
+from maillage.charter.views.common import add_errors, contributors_only, version_or_404
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_discussion(request: HttpRequest, number: int, pk: int) -> HttpResponse:
-    require_contributor(request)
+    contributors_only(request)
     version = version_or_404(request, number)
     article = get_object_or_404(version.articles, pk=pk)
     action = request.POST.get("form")
@@ -68,7 +68,7 @@ def _decide(request: HttpRequest, amendment: Amendment, form: DecisionForm) -> b
 @login_required
 @require_http_methods(["GET", "POST"])
 def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_contributor(request)
+    contributors_only(request)
     amendment = get_object_or_404(
         Amendment.objects.for_user(request.user, request.territory).select_related(
             "article__version", "author"

@@ -20,12 +20,12 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def require_animator(request: HttpRequest) -> None:
+def animators_only(request: HttpRequest) -> None:
     if not can_animate(request.user, request.territory):
         raise PermissionDenied
 
 
-def require_contributor(request: HttpRequest) -> None:
+def contributors_only(request: HttpRequest) -> None:
     if not can_contribute(request.user, request.territory):
         raise PermissionDenied
 

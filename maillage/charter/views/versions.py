@@ -12,13 +12,13 @@ from django.views.decorators.http import require_http_methods
 from maillage.charter import selectors, services
 from maillage.charter.forms import ArticleForm, TransitionForm, VersionForm
 from maillage.charter.models import TRANSITION_LABELS, Article, CharterVersion, VersionStatus
-from maillage.charter.views.common import add_errors, require_animator, version_or_404
+from maillage.charter.views.common import add_errors, animators_only, version_or_404
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
-    require_animator(request)
+    animators_only(request)
     form = VersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -45,7 +45,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def version_edit(request: HttpRequest, number: int) -> HttpResponse:
-    require_animator(request)
+    animators_only(request)
     version = version_or_404(request, number)
     which = request.POST.get("form")
     version_form = VersionForm(
@@ -74,7 +74,7 @@ def version_edit(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_animator(request)
+    animators_only(request)
     article = get_object_or_404(
         Article.objects.select_related("version__charter"),
         pk=pk,
@@ -107,7 +107,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def transition(request: HttpRequest, number: int, to: str) -> HttpResponse:
-    require_animator(request)
+    animators_only(request)
     version = version_or_404(request, number)
     if to not in TRANSITION_LABELS or to == VersionStatus.SUPERSEDED:
         raise Http404
