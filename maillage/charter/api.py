@@ -12,7 +12,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from maillage.charter.models import CharterVersion, VersionStatus
-from maillage.charter.querysets import signatories
+from maillage.charter.querysets import VersionQuerySet
+from maillage.charter.selectors import signatories
 
 router = Router(tags=["charte"])
 
@@ -48,10 +49,9 @@ class CharterSignatoryOut(Schema):
     signer_role: str
 
 
-def _public_versions(request):
-    return CharterVersion.objects.filter(charter__territory=request.territory).exclude(
-        status=VersionStatus.DRAFT
-    )
+def _public_versions(request) -> VersionQuerySet:
+    """The API is public: never a draft, whoever asks."""
+    return CharterVersion.objects.of_territory(request.territory).public()
 
 
 def _version_out(version: CharterVersion) -> dict:

@@ -8,6 +8,7 @@ class CharterConfig(AppConfig):
     verbose_name = _("Charte")
 
     def ready(self) -> None:
-        from maillage.charter import module
+        # `permissions` adds the charter's rules (django-rules autodiscovers only modules named `rules`).
+        from maillage.charter import module, permissions  # noqa: F401
 
         module.register()

@@ -21,7 +21,8 @@ from django.db import transaction
 
 from maillage.actors.models import Structure
 from maillage.charter import services
-from maillage.charter.models import Charter, CharterVersion, Signature, VersionTransition
+from maillage.charter.models import CharterVersion
+from maillage.core.actors import Actor, system
 from maillage.core.demo import contract_start
 from maillage.core.models import Commune, Territory
 from maillage.events import services as event_services
@@ -29,6 +30,9 @@ from maillage.events.models import Event, Kind
 from maillage.events.models import Status as EventStatus
 
 PARIS = ZoneInfo("Europe/Paris")
+# Who acts when the story has no person for a step (the v1 drafted before the animation had an account,
+# the signatures of the ceremony): the platform, named in the history lines.
+DEMO = system("données de démonstration")
 CEREMONY_TITLE = "Rendez-vous de la charte"
 CEREMONY_DESCRIPTION = (
     "Les structures de l'ESS du Pays de Grasse se réunissent pour adopter et signer ensemble la charte "
@@ -138,13 +142,10 @@ V3_AMENDMENTS = [
 
 def _at(version: CharterVersion, day: dt.date) -> None:
     """Date the last logged move of `version` on the demo clock (the log records the time of the load)."""
-    last = VersionTransition.objects.filter(version=version).order_by("-pk").first()
-    if last is not None:
-        moment = dt.datetime.combine(day, dt.time(18, 0), tzinfo=dt.UTC)
-        VersionTransition.objects.filter(pk=last.pk).update(at=moment)
+    services.date_last_move(actor=DEMO, version=version, day=day)
 
 
-def _ceremony(territory: Territory, day: dt.date, animator: Any) -> Event:
+def _ceremony(territory: Territory, day: dt.date, animator: Actor) -> Event:
     """The v1 signing ceremony, an agenda event (plénière) in Grasse on the adoption day: found again
     when it exists, created through the agenda's services otherwise."""
     start = dt.datetime.combine(day, dt.time(18, 0), tzinfo=PARIS)
@@ -174,28 +175,28 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     if territory is None:
         return
     accounts = context.get("demo_accounts", {})
-    animator = accounts.get("animator")
+    animator: Actor = accounts.get("animator") or DEMO
     existing_v1 = CharterVersion.objects.filter(charter__territory=territory, number=1).first()
     if existing_v1 is not None:
         # Already loaded: only make sure the v1 ceremony is an agenda event its signatures point to
         # (a database demoed before the ceremony became an event).
         if existing_v1.adopted_on:
             ceremony = _ceremony(territory, existing_v1.adopted_on, animator)
-            Signature.objects.filter(
-                version=existing_v1, signed_on=existing_v1.adopted_on, ceremony__isnull=True
-            ).update(ceremony=ceremony)
+            services.attach_ceremony(
+                actor=DEMO, version=existing_v1, day=existing_v1.adopted_on, ceremony=ceremony
+            )
         return
     start = contract_start(today)
-    charter, _ = Charter.objects.get_or_create(territory=territory)
-    charter.title = "Charte des acteurs de l'ESS du Pays de Grasse"
-    charter.save(update_fields=["title"])
+    services.rename_charter(
+        actor=DEMO, territory=territory, title="Charte des acteurs de l'ESS du Pays de Grasse"
+    )
 
     # v1: written together, adopted at the ceremony.
-    v1 = services.create_version(actor=None, territory=territory, title="Charte fondatrice")
+    v1 = services.create_version(actor=DEMO, territory=territory, title="Charte fondatrice")
     _at(v1, start + dt.timedelta(days=10))
-    services.update_version(actor=None, version=v1, title="Charte fondatrice", preamble=V1_PREAMBLE)
+    services.update_version(actor=DEMO, version=v1, title="Charte fondatrice", preamble=V1_PREAMBLE)
     for title, body in V1_ARTICLES:
-        services.save_article(actor=None, version=v1, title=title, body=body)
+        services.save_article(actor=DEMO, version=v1, title=title, body=body)
     opened = start + dt.timedelta(days=31)
     adopted = start + dt.timedelta(days=66)
     services.transition_version(actor=animator, version=v1, to_status="open", today=opened)
@@ -219,7 +220,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     for i, structure in enumerate(signers):
         name, role = SIGNERS[i % len(SIGNERS)]
         services.sign_charter(
-            actor=None,
+            actor=DEMO,
             version=v1,
             structure=structure,
             signer_name=name,
@@ -253,7 +254,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     for i, structure in enumerate(signers[: max(1, len(signers) // 2)]):
         name, role = RESIGNERS[i % len(RESIGNERS)]
         services.sign_charter(
-            actor=None,
+            actor=DEMO,
             version=v2,
             structure=structure,
             signer_name=name,
@@ -268,7 +269,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     v3_open = today - dt.timedelta(days=25)
     services.transition_version(actor=animator, version=v3, to_status="open", today=v3_open)
     _at(v3, v3_open)
-    if animator is None:
+    if animator is DEMO:
         return
     articles = {a.title: a for a in v3.articles.all()}
     supporters = [accounts.get(k) for k in ("manager_ressourcerie", "manager_scop", "manager_jardins")]

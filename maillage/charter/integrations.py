@@ -17,16 +17,13 @@ from maillage.charter.models import (
     CharterVersion,
     Comment,
     Signature,
-    SignatureEvent,
     SignatureStatus,
-    VersionTransition,
 )
+from maillage.charter.services import erase_person
+from maillage.charter.services.privacy import signatures_of
 from maillage.core.models import Territory
 from maillage.core.registry import ContentBlock
 from maillage.core.text import long_date
-
-ANONYMISED_NAME = "Signataire anonymisé"
-
 
 # --- metric -------------------------------------------------------------------------------------------
 
@@ -102,15 +99,6 @@ def latest_signatories_block(
 # --- personal data ------------------------------------------------------------------------------------
 
 
-def _signatures_of(user: Any):
-    """Signatures the person made (signed_by), and those whose public signer name is the person's name."""
-    full_name = f"{user.first_name} {user.last_name}".strip()
-    qs = Signature.objects.filter(signed_by=user)
-    if full_name:
-        qs = qs | Signature.objects.filter(signer_name__iexact=full_name, signed_by__isnull=True)
-    return qs.select_related("structure", "version")
-
-
 def export_signatures(user: Any) -> dict[str, Any]:
     return {
         "signatures_de_la_charte": [
@@ -122,7 +110,7 @@ def export_signatures(user: Any) -> dict[str, Any]:
                 "date": s.signed_on.isoformat(),
                 "statut": s.get_status_display(),
             }
-            for s in _signatures_of(user).order_by("signed_on", "pk")
+            for s in signatures_of(user).order_by("signed_on", "pk")
         ],
         "commentaires_sur_la_charte": [
             {
@@ -150,22 +138,6 @@ def export_signatures(user: Any) -> dict[str, Any]:
 
 
 def erase_signatures(user: Any, *, replacement: Any | None = None) -> None:
-    """The signature stays (the structure's commitment is not the person's), the person's name goes: the
-    public name is anonymised, the log keeps the act without the account."""
-    for signature in _signatures_of(user):
-        signature.signer_name = ANONYMISED_NAME
-        signature.signed_by = None
-        signature.save(update_fields=["signer_name", "signed_by"])
-        SignatureEvent.objects.create(
-            signature=signature,
-            action=SignatureEvent.Action.ANONYMISED,
-            note="Effacement de données personnelles",
-        )
-    SignatureEvent.objects.filter(actor=user).update(actor=None)
-    VersionTransition.objects.filter(actor=user).update(actor=None)
-    # Comments are the person's words: deleted. Amendments belong to the collective writing once proposed:
-    # kept without their author (and their rationale, which may speak of the person). Supports: deleted.
-    Comment.objects.filter(author=user).delete()
-    Amendment.objects.filter(author=user).update(author=None, rationale="")
-    Amendment.objects.filter(decided_by=user).update(decided_by=None)
-    AmendmentSupport.objects.filter(user=user).delete()
+    """The signature stays (the structure's commitment is not the person's), the person's name goes (see
+    `services.erase_person`)."""
+    erase_person(user)

@@ -1,10 +1,15 @@
 """The charter of the territory's ESS actors: versions with ordered articles, signatures tied to a version,
 collective writing (comments, amendments, supports).
 
-One charter per territory. A version moves through a small state machine (`VERSION_TRANSITIONS`), every move
-logged in `VersionTransition`. The published version is the adopted one (at most one per charter). A
-signature binds a structure to one adopted version (at most one active signature per structure and version,
-enforced by a conditional unique constraint); every act on a signature is logged in `SignatureEvent`.
+One charter per territory. Three objects have a state, each with its machine (core's `Machine`, declared
+right after the model: the table of allowed moves) and its log (built on core's `TransitionLog`: who, when,
+from, to). Services change a state only through `core.machines.transition()`.
+
+- a version: draft → open → adopted → superseded (`VERSION_MACHINE`, logged in `VersionTransition`). The
+  adopted version is the one in force (at most one per charter).
+- a signature: active → withdrawn (`SIGNATURE_MACHINE`, `SignatureTransition`). It binds a structure to one
+  adopted version (at most one active signature per structure and version: a conditional unique constraint).
+- an amendment: proposed → accepted | rejected (`AMENDMENT_MACHINE`, `AmendmentTransition`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maillage.actors.models import Structure
+from maillage.charter.querysets import AmendmentQuerySet, SignatureQuerySet, VersionQuerySet
+from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Territory
 from maillage.events.models import Event
 
@@ -40,15 +47,7 @@ class VersionStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("remplacée")
 
 
-# The state machine of a version: from → the statuses it may move to. « superseded » is reached only when
-# the next version is adopted (the service does it, logged like any other move).
-VERSION_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    VersionStatus.DRAFT: (VersionStatus.OPEN,),
-    VersionStatus.OPEN: (VersionStatus.DRAFT, VersionStatus.ADOPTED),
-    VersionStatus.ADOPTED: (VersionStatus.SUPERSEDED,),
-    VersionStatus.SUPERSEDED: (),
-}
-
+# What the animation's buttons say for each move (« superseded » has none: it follows an adoption).
 TRANSITION_LABELS: dict[str, str] = {
     VersionStatus.OPEN: "Ouvrir aux commentaires",
     VersionStatus.DRAFT: "Revenir au brouillon",
@@ -69,6 +68,8 @@ class CharterVersion(models.Model):
     adopted_on = models.DateField(_("adoptée le"), null=True, blank=True)
     superseded_on = models.DateField(_("remplacée le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("version de la charte")
@@ -104,26 +105,46 @@ class CharterVersion(models.Model):
         return self.status == VersionStatus.ADOPTED
 
     def allowed_transitions(self) -> tuple[str, ...]:
-        return tuple(s for s in VERSION_TRANSITIONS[self.status] if s != VersionStatus.SUPERSEDED)
+        """The moves the animation may ask for (« superseded » only follows the next adoption)."""
+        return tuple(
+            s
+            for s in VersionStatus.values
+            if s != VersionStatus.SUPERSEDED and VERSION_MACHINE.can(self.status, s)
+        )
 
 
-class VersionTransition(models.Model):
-    """The log of a version's state machine: who moved it, when, from, to."""
+class VersionTransition(TransitionLog):
+    """The log of a version's machine: who moved it, when, from, to."""
 
     version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=VersionStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=VersionStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'une version")
+        verbose_name_plural = _("changements d'état des versions")
+
+    @property
+    def from_label(self) -> str:
+        return VERSION_MACHINE.label(self.from_state)
+
+    @property
+    def to_label(self) -> str:
+        return VERSION_MACHINE.label(self.to_state)
+
+
+# « superseded » is reached only when the next version is adopted (the service does it, logged like any
+# other move); the animation never asks for it.
+VERSION_MACHINE = register(
+    Machine(
+        model="charter.CharterVersion",
+        moves={
+            VersionStatus.DRAFT: {VersionStatus.OPEN},
+            VersionStatus.OPEN: {VersionStatus.DRAFT, VersionStatus.ADOPTED},
+            VersionStatus.ADOPTED: {VersionStatus.SUPERSEDED},
+            VersionStatus.SUPERSEDED: set(),
+        },
+        log="charter.VersionTransition",
     )
-    note = models.CharField(max_length=500, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.version}: {self.from_status or '∅'} → {self.to_status}"
+)
 
 
 class Article(models.Model):
@@ -182,6 +203,8 @@ class Signature(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = SignatureQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("signature de la charte")
         verbose_name_plural = _("signatures de la charte")
@@ -202,27 +225,24 @@ class Signature(models.Model):
         return self.status == SignatureStatus.ACTIVE
 
 
-class SignatureEvent(models.Model):
-    """Every act on a signature (signed, withdrawn, anonymised), who and when. Holds no signer name."""
+class SignatureTransition(TransitionLog):
+    """The log of a signature: signed ("" → active, the signer's account as actor), withdrawn (the reason
+    as note). Holds no signer name (the erasure of a person leaves it untouched)."""
 
-    class Action(models.TextChoices):
-        SIGNED = "signed", _("signature")
-        WITHDRAWN = "withdrawn", _("retrait")
-        ANONYMISED = "anonymised", _("anonymisation")
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="transitions")
 
-    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'une signature")
+        verbose_name_plural = _("changements d'état des signatures")
+
+
+SIGNATURE_MACHINE = register(
+    Machine(
+        model="charter.Signature",
+        moves={SignatureStatus.ACTIVE: {SignatureStatus.WITHDRAWN}, SignatureStatus.WITHDRAWN: set()},
+        log="charter.SignatureTransition",
     )
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.signature}: {self.action}"
+)
 
 
 class Comment(models.Model):
@@ -266,11 +286,36 @@ class Amendment(models.Model):
     decision_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AmendmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"Amendement n° {self.pk} sur {self.article}"
+
+
+class AmendmentTransition(TransitionLog):
+    """The log of an amendment: proposed by its author, then accepted or rejected by the animation."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'un amendement")
+        verbose_name_plural = _("changements d'état des amendements")
+
+
+AMENDMENT_MACHINE = register(
+    Machine(
+        model="charter.Amendment",
+        moves={
+            AmendmentStatus.PROPOSED: {AmendmentStatus.ACCEPTED, AmendmentStatus.REJECTED},
+            AmendmentStatus.ACCEPTED: set(),
+            AmendmentStatus.REJECTED: set(),
+        },
+        log="charter.AmendmentTransition",
+    )
+)
 
 
 class AmendmentSupport(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from maillage.charter import demo, integrations, my_space
 from maillage.charter.examples import example_charter
-from maillage.charter.querysets import signatory_structure_ids
+from maillage.charter.selectors import signatory_structure_ids
 from maillage.core.registry import (
     ANIMATOR_ONLY,
     PUBLIC,

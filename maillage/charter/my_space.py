@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from maillage.actors.models import Membership
-from maillage.charter.models import Signature, SignatureStatus
+from maillage.charter.models import Signature
 from maillage.core.models import Territory
 from maillage.core.registry import MySpaceItem, MySpaceProvider, MySpaceSection
 from maillage.core.text import long_date
@@ -17,7 +17,8 @@ from maillage.core.text import long_date
 def signatures_section(user: Any, territory: Territory) -> MySpaceSection:
     managed = Q(structure__memberships__user=user, structure__memberships__role=Membership.Role.MANAGER)
     signatures = (
-        Signature.objects.filter(version__charter__territory=territory, status=SignatureStatus.ACTIVE)
+        Signature.objects.of_territory(territory)
+        .active()
         .filter(Q(signed_by=user) | managed)
         .select_related("structure", "version")
         .distinct()

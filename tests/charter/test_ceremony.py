@@ -13,8 +13,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from maillage.charter import services
-from maillage.charter.models import Signature, SignatureEvent
-from maillage.charter.querysets import ceremonies_for
+from maillage.charter.models import Signature, SignatureTransition
+from maillage.charter.selectors import ceremonies_for
 from maillage.events.models import Event, Kind, Status, Visibility
 from tests.charter.factories import adopted_version
 
@@ -127,7 +127,7 @@ def test_the_form_refuses_a_ceremony_of_another_territory(
     response = client.post(f"/charte/v{version.number}/signer/", data)
     assert response.status_code == 200
     assert "Choisissez une cérémonie de signature du territoire." in response.content.decode()
-    assert not Signature.objects.exists() and not SignatureEvent.objects.exists()
+    assert not Signature.objects.exists() and not SignatureTransition.objects.exists()
 
 
 def test_the_service_refuses_a_ceremony_of_another_territory(territory, other_territory, structure, manager):
@@ -139,7 +139,7 @@ def test_the_service_refuses_a_ceremony_of_another_territory(territory, other_te
         "Ce rendez-vous n'appartient pas au territoire de la charte : choisissez une cérémonie de signature "
         "du territoire."
     ]
-    assert not Signature.objects.exists() and not SignatureEvent.objects.exists()
+    assert not Signature.objects.exists() and not SignatureTransition.objects.exists()
 
 
 def test_the_service_refuses_an_event_that_is_no_ceremony(territory, structure, manager):

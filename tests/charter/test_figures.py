@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from maillage.actors import directory
 from maillage.actors.models import Structure
 from maillage.charter import services
-from maillage.charter.querysets import signatory_counts
+from maillage.charter.selectors import signatory_counts
 from maillage.core.registry import registry
 from maillage.events.models import Event, Kind, Status, Visibility
 from tests.charter.factories import SignatureFactory, adopted_version

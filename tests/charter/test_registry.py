@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from maillage.charter import services
-from maillage.charter.models import Amendment, CharterVersion, Comment, Signature, SignatureEvent
+from maillage.charter.models import Amendment, CharterVersion, Comment, Signature, SignatureTransition
 from maillage.core.registry import registry
 from maillage.events.models import Event
 from tests.charter.factories import SignatureFactory, adopted_version
@@ -102,7 +102,7 @@ def test_personal_data_export_and_erase_leave_no_trace_of_the_name(territory, st
     assert Signature.objects.count() == 2  # the structure's commitment stays
     assert not Signature.objects.filter(signer_name__icontains="Vasseur").exists()
     assert not Signature.objects.filter(signed_by=manager).exists()
-    assert not SignatureEvent.objects.filter(actor=manager).exists()
+    assert not SignatureTransition.objects.filter(actor=manager).exists()
     assert not Comment.objects.exists()
     assert Amendment.objects.get().author is None
     out = io.StringIO()

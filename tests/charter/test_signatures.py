@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from maillage.charter import services
-from maillage.charter.models import Signature, SignatureEvent, VersionStatus
-from maillage.charter.querysets import signatories, signatory_structure_ids
+from maillage.charter.models import Signature, SignatureTransition, VersionStatus
+from maillage.charter.selectors import signatories, signatory_structure_ids
 from tests.charter.factories import SignatureFactory, VersionFactory, adopted_version
 from tests.factories import MembershipFactory, StructureFactory, TerritoryFactory, UserFactory
 
@@ -29,7 +29,7 @@ def test_a_manager_signs_for_the_structure_and_the_act_is_logged(territory, stru
     signature = sign(manager, version, structure)
     assert signature.is_active and signature.signed_by == manager
     assert signature.ceremony is None
-    assert list(SignatureEvent.objects.values_list("action", "actor")) == [("signed", manager.pk)]
+    assert list(SignatureTransition.objects.values_list("to_state", "actor")) == [("active", manager.pk)]
     assert list(signatory_structure_ids(territory)) == [structure.pk]
 
 
@@ -42,7 +42,7 @@ def test_signing_twice_is_refused(territory, structure, manager):
     with pytest.raises(ValidationError) as error:
         sign(manager, version, structure)
     assert "a déjà signé la version 1" in error.value.messages[0]
-    assert Signature.objects.count() == 1 and SignatureEvent.objects.count() == 1
+    assert Signature.objects.count() == 1 and SignatureTransition.objects.count() == 1
 
 
 def test_signing_for_a_structure_one_does_not_manage_is_refused(territory, structure, member, manager_other):
@@ -151,7 +151,7 @@ def test_a_concurrent_double_submit_creates_one_signature():
     assert sorted(outcomes)[1] == "signed"
     assert "a déjà signé" in sorted(outcomes)[0]
     assert Signature.objects.count() == 1
-    assert SignatureEvent.objects.count() == 1
+    assert SignatureTransition.objects.count() == 1
 
 
 # --- withdrawal ---------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ def test_a_manager_withdraws_with_a_reason_logged(territory, structure, manager)
     assert (
         signature.status == "withdrawn" and signature.withdrawal_reason == "La structure se retire du réseau."
     )
-    assert list(SignatureEvent.objects.values_list("action", flat=True)) == ["signed", "withdrawn"]
+    assert list(SignatureTransition.objects.values_list("to_state", flat=True)) == ["active", "withdrawn"]
     with pytest.raises(ValidationError, match="déjà été retirée"):
         services.withdraw_signature(actor=manager, signature=signature, reason="encore")
     # After a withdrawal the structure may sign again.

@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 
 from maillage.charter import services
 from maillage.charter.models import CharterVersion, VersionStatus, VersionTransition
-from maillage.charter.querysets import VersionQuerySet
 from tests.charter.factories import ArticleFactory, CharterFactory, VersionFactory, adopted_version
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +30,14 @@ def test_an_animator_drafts_opens_and_adopts_a_version_every_move_logged(territo
     assert version.adopted_on == dt.date(2026, 3, 14)
     assert version.opened_on == dt.date(2026, 2, 1)
     log = list(
-        VersionTransition.objects.filter(version=version).values_list("from_status", "to_status", "actor")
+        VersionTransition.objects.filter(version=version).values_list("from_state", "to_state", "actor")
     )
     assert log == [
         ("", "draft", animator.pk),
         ("draft", "open", animator.pk),
         ("open", "adopted", animator.pk),
     ]
-    assert VersionQuerySet.adopted(territory) == version
+    assert CharterVersion.objects.adopted(territory) == version
 
 
 def test_adopting_the_next_version_supersedes_the_previous_one(territory, animator):
@@ -51,8 +50,8 @@ def test_adopting_the_next_version_supersedes_the_previous_one(territory, animat
     services.transition_version(actor=animator, version=v2, to_status="adopted", today=dt.date(2026, 6, 1))
     v1.refresh_from_db()
     assert v1.status == VersionStatus.SUPERSEDED and v1.superseded_on == dt.date(2026, 6, 1)
-    assert VersionTransition.objects.filter(version=v1, to_status="superseded").exists()
-    assert VersionQuerySet.adopted(territory) == v2
+    assert VersionTransition.objects.filter(version=v1, to_state="superseded").exists()
+    assert CharterVersion.objects.adopted(territory) == v2
 
 
 @pytest.mark.parametrize(
@@ -115,8 +114,8 @@ def test_an_adopted_version_text_is_frozen(territory, animator):
 def test_drafts_are_visible_to_the_animation_only(territory, animator, member):
     charter = CharterFactory(territory=territory)
     VersionFactory(charter=charter, number=1, status="draft")
-    assert VersionQuerySet.for_user(member, territory).count() == 0
-    assert VersionQuerySet.for_user(animator, territory).count() == 1
+    assert CharterVersion.objects.for_user(member, territory).count() == 0
+    assert CharterVersion.objects.for_user(animator, territory).count() == 1
 
 
 def test_a_draft_page_is_not_found_for_the_public(client, territory):

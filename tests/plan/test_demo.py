@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import call_command
 
 from maillage.actors.models import Structure
-from maillage.charter.querysets import signatory_counts
+from maillage.charter.selectors import signatory_counts
 from maillage.core.demo import contract_start
 from maillage.core.models import Territory
 from maillage.events import demo as events_demo
