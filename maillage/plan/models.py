@@ -5,8 +5,8 @@ plan is kept as one `PlanVersion` per year (« plan d'actions annuel »); next y
 
 A version holds a typed tree of `Node`s: objective → operational objective → action. `Means` (« Moyens »)
 and `ScheduleEntry` (« Échéancier ») lines may hang on any node, as in the seed where they belong to the
-objective. Actions carry a lead, partners, milestones, a status (a table of allowed transitions below, every
-change logged in `StatusChange`) and a progress in percent; parents' progress is the weighted mean of their
+objective. Actions carry a lead, partners, milestones, a status (core's machine, `NODE_MACHINE` below, every
+change logged in `NodeTransition`) and a progress in percent; parents' progress is the weighted mean of their
 children's (computed on read, see `querysets.build_tree`). Indicators with measurements, and generic links
 to what realises a node on the platform (content type + id, targets declared through the registry),
 complete the tree.
@@ -29,7 +29,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from maillage.actors.models import Structure
+from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Territory
+from maillage.plan.querysets import (
+    ContractQuerySet,
+    EvaluationQuerySet,
+    IndicatorQuerySet,
+    NodeQuerySet,
+    VersionQuerySet,
+)
 
 MONTHS_FR = (
     "janvier",
@@ -128,6 +136,8 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = ContractQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("contrat")
         verbose_name_plural = _("contrats")
@@ -176,6 +186,8 @@ class PlanVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan d'actions annuel")
@@ -256,6 +268,8 @@ class Node(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[partners])
 
+    objects = NodeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("élément du plan")
         verbose_name_plural = _("éléments du plan")
@@ -285,35 +299,35 @@ PARENT_KIND: dict[str, str | None] = {
 }
 
 S = Node.Status
-# The status machine of an action: from → the statuses it may go to.
-STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.PLANNED: (S.IN_PROGRESS, S.DONE, S.POSTPONED, S.ABANDONED),
-    S.IN_PROGRESS: (S.DONE, S.POSTPONED, S.ABANDONED),
-    S.POSTPONED: (S.PLANNED, S.IN_PROGRESS, S.ABANDONED),
-    S.DONE: (S.IN_PROGRESS,),  # reopened
-    S.ABANDONED: (S.PLANNED,),  # taken up again
-}
+# The status machine of an action: from → the statuses it may go to (objectives have no status of their own).
+NODE_MACHINE = register(
+    Machine(
+        model="plan.Node",
+        moves={
+            S.PLANNED: {S.IN_PROGRESS, S.DONE, S.POSTPONED, S.ABANDONED},
+            S.IN_PROGRESS: {S.DONE, S.POSTPONED, S.ABANDONED},
+            S.POSTPONED: {S.PLANNED, S.IN_PROGRESS, S.ABANDONED},
+            S.DONE: {S.IN_PROGRESS},  # reopened
+            S.ABANDONED: {S.PLANNED},  # taken up again
+        },
+        log="plan.NodeTransition",
+    )
+)
 
 
-class StatusChange(models.Model):
+class NodeTransition(TransitionLog):
     """The log of an action's status changes: who, when, from, to, why."""
 
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=Node.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Node.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # Notes up to 500 characters were written before the log moved onto core's (which keeps 300).
     note = models.CharField(_("commentaire"), max_length=500, blank=True)
-    at = models.DateTimeField(_("date"))
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("changement de statut")
         verbose_name_plural = _("changements de statut")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.node_id}: {self.from_status} → {self.to_status}"
+        return f"{self.node_id}: {self.from_state} → {self.to_state}"
 
 
 class Means(models.Model):
@@ -440,6 +454,8 @@ class Indicator(models.Model):
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
+    objects = IndicatorQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("indicateur")
         verbose_name_plural = _("indicateurs")
@@ -549,6 +565,8 @@ class Evaluation(models.Model):
     adopted_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["snapshot"])
 
+    objects = EvaluationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("évaluation annuelle")
         verbose_name_plural = _("évaluations annuelles")
@@ -559,6 +577,30 @@ class Evaluation(models.Model):
     @property
     def territory(self) -> Territory:
         return self.version.contract.territory
+
+
+E = Evaluation.Status
+# Consultation (partners comment) → closed → adopted (the report is frozen); adopting closes it too.
+EVALUATION_MACHINE = register(
+    Machine(
+        model="plan.Evaluation",
+        moves={E.CONSULTATION: {E.CLOSED, E.ADOPTED}, E.CLOSED: {E.ADOPTED}, E.ADOPTED: set()},
+        log="plan.EvaluationTransition",
+    )
+)
+
+
+class EvaluationTransition(TransitionLog):
+    """The log of an evaluation's states: opened, consultation closed, report adopted."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("étape d'évaluation")
+        verbose_name_plural = _("étapes d'évaluation")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id}: {self.from_state or '∅'} → {self.to_state}"
 
 
 class EvaluationComment(models.Model):

@@ -1,0 +1,13 @@
+"""What every write of the plan shares: the history row's author and reason."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from maillage.core.actors import Actor, user_of
+
+
+def record_history(obj: models.Model, actor: Actor, reason: str) -> None:
+    """The author and reason of the history row the next save of `obj` writes (django-simple-history)."""
+    obj._history_user = user_of(actor)  # type: ignore[attr-defined]
+    obj._change_reason = reason  # type: ignore[attr-defined]
