@@ -21,6 +21,8 @@ never deletes). Status changes follow the status table and are logged like any o
 (0–100). The whole import is one transaction: one bad row and nothing is written; a dry run checks everything,
 lists what would be created or updated line by line, and rolls back.
 
+The import itself (through the services) is `services.import_plan`; this module reads and writes the format.
+
 Links are not part of this file (they are edited on the node's page); an import never moves an item to
 another node (nor a measurement to another indicator).
 """
@@ -516,7 +518,7 @@ def describe(row_type: str, item: Any) -> str:
     return f"{TYPE_NAMES[row_type]} « {text} »"
 
 
-def readread_ref(row: dict[str, str], seen: set[str]) -> str:
+def read_ref(row: dict[str, str], seen: set[str]) -> str:
     ref = row.get("identifiant", "").strip()
     if ref:
         try:
