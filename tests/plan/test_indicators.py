@@ -68,7 +68,9 @@ def test_a_metric_that_disappears_is_skipped(territory):
     with registry.override(fake_registry([])):
         services.add_indicator(actor=SYSTEM, node=objective, title="X", metric_key="events.held")
     with registry.override(Registry()):
-        assert services.compute_measurements(actor=SYSTEM, territory=territory, today=dt.date(2026, 5, 1)) == 0
+        assert (
+            services.compute_measurements(actor=SYSTEM, territory=territory, today=dt.date(2026, 5, 1)) == 0
+        )
     assert not Measurement.objects.exists()
 
 
