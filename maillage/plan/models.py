@@ -5,11 +5,11 @@ plan is kept as one `PlanVersion` per year (« plan d'actions annuel »); next y
 
 A version holds a typed tree of `Node`s: objective → operational objective → action. `Means` (« Moyens »)
 and `ScheduleEntry` (« Échéancier ») lines may hang on any node, as in the seed where they belong to the
-objective. Actions carry a lead, partners, milestones, a status (core's machine, `NODE_MACHINE` below, every
-change logged in `NodeTransition`) and a progress in percent; parents' progress is the weighted mean of their
-children's (computed on read, see `querysets.build_tree`). Indicators with measurements, and generic links
-to what realises a node on the platform (content type + id, targets declared through the registry),
-complete the tree.
+objective; their dates have a precision (« premier semestre 2013 », see `dates.py`). Actions carry a lead,
+partners, milestones, a status (core's machine, `NODE_MACHINE` below, every change logged in
+`NodeTransition`) and a progress in percent; parents' progress is the weighted mean of their children's
+(computed on read, see `tree.build_tree`). Indicators with measurements, and generic links to what realises
+a node on the platform (content type + id, targets declared through the registry), complete the tree.
 
 Every table has its history (django-simple-history). A node's `ref` is stable across yearly copies and is the
 key of the CSV/XLSX import.
@@ -17,7 +17,6 @@ key of the CSV/XLSX import.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import uuid
 
@@ -31,6 +30,7 @@ from simple_history.models import HistoricalRecords
 from maillage.actors.models import Structure
 from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Territory
+from maillage.plan.dates import Precision, describe_date, period_bounds
 from maillage.plan.querysets import (
     ContractQuerySet,
     EvaluationQuerySet,
@@ -38,71 +38,6 @@ from maillage.plan.querysets import (
     NodeQuerySet,
     VersionQuerySet,
 )
-
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-class Precision(models.TextChoices):
-    """How precise a schedule date is: a vague « premier semestre 2013 » is a semester band, not a day."""
-
-    DAY = "day", _("jour")
-    MONTH = "month", _("mois")
-    QUARTER = "quarter", _("trimestre")
-    SEMESTER = "semester", _("semestre")
-    YEAR = "year", _("année")
-    ONGOING = "ongoing", _("en cours")
-
-
-def period_bounds(date: dt.date | None, precision: str) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last day a (date, precision) pair covers. « En cours » has no bounds of its own."""
-    if date is None or precision == Precision.ONGOING:
-        return (date, None)
-    if precision == Precision.DAY:
-        return (date, date)
-    if precision == Precision.MONTH:
-        first_month, months = date.month, 1
-    elif precision == Precision.QUARTER:
-        first_month, months = 3 * ((date.month - 1) // 3) + 1, 3
-    elif precision == Precision.SEMESTER:
-        first_month, months = 1 if date.month <= 6 else 7, 6
-    else:
-        first_month, months = 1, 12
-    last_month = first_month + months - 1
-    start = dt.date(date.year, first_month, 1)
-    end = dt.date(date.year, last_month, calendar.monthrange(date.year, last_month)[1])
-    return (start, end)
-
-
-def describe_date(date: dt.date | None, precision: str) -> str:
-    """« juin 2013 », « 2e trimestre 2013 », « 1er semestre 2013 », « 2013 », « en cours », « 7 juin »."""
-    if precision == Precision.ONGOING:
-        return "en cours" if date is None else f"en cours depuis {MONTHS_FR[date.month - 1]} {date.year}"
-    if date is None:
-        return "date à préciser"
-    if precision == Precision.DAY:
-        day = "1er" if date.day == 1 else str(date.day)
-        return f"{day} {MONTHS_FR[date.month - 1]} {date.year}"
-    if precision == Precision.MONTH:
-        return f"{MONTHS_FR[date.month - 1]} {date.year}"
-    if precision == Precision.QUARTER:
-        quarter = (date.month - 1) // 3 + 1
-        return f"{'1er' if quarter == 1 else f'{quarter}e'} trimestre {date.year}"
-    if precision == Precision.SEMESTER:
-        return f"{'1er' if date.month <= 6 else '2d'} semestre {date.year}"
-    return str(date.year)
 
 
 class Contract(models.Model):
