@@ -11,14 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from maillage.actors.models import Structure
-from maillage.core.actors import Actor, is_system, user_of
+from maillage.core.actors import Actor, is_system
 from maillage.core.machines import history, log_creation, transition
 from maillage.core.models import Territory
 from maillage.core.registry import registry
 from maillage.plan import report
 from maillage.plan.models import PLENARY_TARGET, Evaluation, EvaluationComment, PlanVersion
 from maillage.plan.permissions import check_animator, check_commenter, commenting_structures
-from maillage.plan.services._common import record_history
+from maillage.plan.services._common import person, record_history
 
 # --- yearly evaluation -------------------------------------------------------------------------------
 
@@ -89,7 +89,7 @@ def add_evaluation_comment(
     if structure is not None and structure not in structures:
         raise ValidationError({"structure": "Vous ne pouvez commenter qu'au nom de vos structures."})
     comment = EvaluationComment(
-        evaluation=evaluation, author=user_of(actor), structure=structure, text=text.strip()
+        evaluation=evaluation, author=person(actor), structure=structure, text=text.strip()
     )
     record_history(comment, actor, "Commentaire")
     comment.save()

@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from maillage.core.actors import Actor, user_of
+from maillage.core.actors import Actor
 from maillage.core.models import Territory
 from maillage.core.registry import registry
 from maillage.plan.models import Indicator, Measurement, Node
 from maillage.plan.permissions import check_animator
-from maillage.plan.services._common import record_history
+from maillage.plan.services._common import person, record_history
 from maillage.plan.values import MAX_VALUE, parse_value
 
 # --- indicators --------------------------------------------------------------------------------------
@@ -85,7 +85,9 @@ def update_indicator(
     return indicator
 
 
-def _check_measurement(date: dt.date | None, value: Any, was: dt.date | None = None) -> Decimal:
+def _check_measurement(
+    date: dt.date | None, value: Any, was: dt.date | None = None
+) -> tuple[dt.date, Decimal]:
     if date is None:
         raise ValidationError({"date": "Une mesure a une date."})
     if date != was and date > timezone.localdate():
@@ -93,7 +95,7 @@ def _check_measurement(date: dt.date | None, value: Any, was: dt.date | None = N
     if value is None or str(value).strip() == "":
         raise ValidationError({"value": "Une mesure a une valeur."})
     try:
-        return parse_value(value)
+        return date, parse_value(value)
     except ValidationError:
         raise ValidationError({"value": "La valeur est un nombre."}) from None
 
@@ -104,14 +106,14 @@ def record_measurement(
 ) -> Measurement:
     """A measurement entered by hand."""
     check_animator(actor, indicator.node.version.contract.territory)
-    number = _check_measurement(date, value)
+    day, number = _check_measurement(date, value)
     measurement = Measurement(
         indicator=indicator,
-        date=date,
+        date=day,
         value=number,
         source=Measurement.Source.MANUAL,
         note=note.strip()[:300],
-        recorded_by=user_of(actor),
+        recorded_by=person(actor),
     )
     record_history(measurement, actor, "Mesure saisie")
     measurement.save()
@@ -126,8 +128,8 @@ def update_measurement(
     check_animator(actor, measurement.indicator.node.version.contract.territory)
     if measurement.source != Measurement.Source.MANUAL:
         raise ValidationError("Cette mesure est calculée par la plateforme : elle ne se modifie pas.")
-    measurement.value = _check_measurement(date, value, was=measurement.date)
-    measurement.date, measurement.note = date, note.strip()[:300]
+    measurement.date, measurement.value = _check_measurement(date, value, was=measurement.date)
+    measurement.note = note.strip()[:300]
     record_history(measurement, actor, "Mesure modifiée")
     measurement.save()
     return measurement

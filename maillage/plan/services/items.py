@@ -130,7 +130,8 @@ def update_schedule_entry(
 
 def _check_milestone(
     node: Node, title: str, date: dt.date | None, precision: str, reached_on: dt.date | None
-) -> None:
+) -> dt.date:
+    """The milestone's date, once everything is checked."""
     if node.kind != Node.Kind.ACTION:
         raise ValidationError("Les jalons se posent sur les actions.")
     if not title.strip():
@@ -141,6 +142,7 @@ def _check_milestone(
         raise ValidationError({"precision": "Précision de date invalide pour un jalon."})
     if reached_on is not None and reached_on > timezone.localdate():
         raise ValidationError({"reached_on": "Un jalon ne peut pas être atteint à une date future."})
+    return date
 
 
 @transaction.atomic
@@ -154,9 +156,9 @@ def add_milestone(
     reached_on: dt.date | None = None,
 ) -> Milestone:
     check_animator(actor, node.version.contract.territory)
-    _check_milestone(node, title, date, precision, reached_on)
+    day = _check_milestone(node, title, date, precision, reached_on)
     milestone = Milestone(
-        node=node, title=title.strip(), date=date, precision=precision, reached_on=reached_on
+        node=node, title=title.strip(), date=day, precision=precision, reached_on=reached_on
     )
     record_history(milestone, actor, "Jalon ajouté")
     milestone.save()
@@ -175,8 +177,8 @@ def update_milestone(
 ) -> Milestone:
     """Change a milestone's title, date (with its precision) and the day it was reached (None: not yet)."""
     check_animator(actor, milestone.node.version.contract.territory)
-    _check_milestone(milestone.node, title, date, precision, reached_on)
-    milestone.title, milestone.date, milestone.precision = title.strip(), date, precision
+    day = _check_milestone(milestone.node, title, date, precision, reached_on)
+    milestone.title, milestone.date, milestone.precision = title.strip(), day, precision
     milestone.reached_on = reached_on
     record_history(milestone, actor, "Jalon modifié")
     milestone.save()

@@ -202,8 +202,9 @@ def change_status(
                 f"« {Node.Status(to_status).label} »."
             }
         ) from None
-    if at is not None:
-        history(node).filter(pk=history(node).last().pk).update(at=at)
+    last = history(node).last()
+    if at is not None and last is not None:
+        history(node).filter(pk=last.pk).update(at=at)
     return node
 
 
