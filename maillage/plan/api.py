@@ -16,14 +16,8 @@ from ninja.errors import HttpError
 
 from maillage.actors.models import Structure
 from maillage.plan.models import PlanVersion
-from maillage.plan.querysets import (
-    IndicatorView,
-    TreeNode,
-    VersionQuerySet,
-    build_tree,
-    contract_for,
-    plan_summary,
-)
+from maillage.plan.selectors import contract_for
+from maillage.plan.tree import IndicatorView, TreeNode, build_tree, plan_summary
 
 router = Router(tags=["plan d'actions"])
 
@@ -101,7 +95,7 @@ class PlanOut(Schema):
 
 
 def _version(request, year: int) -> PlanVersion:
-    version = VersionQuerySet.for_user(request.user, request.territory).filter(year=year).first()
+    version = PlanVersion.objects.for_user(request.user, request.territory).filter(year=year).first()
     if version is None:
         raise HttpError(404, f"Aucun plan d'actions pour l'année {year}.")
     return version
@@ -110,7 +104,7 @@ def _version(request, year: int) -> PlanVersion:
 def _versions(request) -> list[dict]:
     return [
         {"year": v.year, "title": str(v), "copied_from": v.copied_from.year if v.copied_from else None}
-        for v in VersionQuerySet.for_user(request.user, request.territory)
+        for v in PlanVersion.objects.for_user(request.user, request.territory)
         .select_related("copied_from")
         .order_by("year")
     ]

@@ -8,6 +8,6 @@ class PlanConfig(AppConfig):
     verbose_name = _("Plan d'actions")
 
     def ready(self) -> None:
-        from maillage.plan import module
+        from maillage.plan import module, permissions  # noqa: F401 (registers the rules)
 
         module.register()

@@ -12,15 +12,15 @@ from django.utils.html import format_html, format_html_join
 
 from maillage.core.models import Territory
 from maillage.core.registry import ContentBlock
-from maillage.plan.models import Node, StatusChange
-from maillage.plan.querysets import VersionQuerySet, build_tree, counts_text, plan_summary
+from maillage.plan.models import Node, NodeTransition, PlanVersion
+from maillage.plan.tree import build_tree, counts_text, plan_summary
 
 
 def plan_point(*, territory: Territory, since: Any = None, options: Any = None) -> ContentBlock | None:
     """« Un point du plan »: overall progress, actions per status, actions done since `since` (30 days by
     default). None when the territory has no plan."""
     today = timezone.localdate()
-    version = VersionQuerySet.current(territory, today)
+    version = PlanVersion.objects.current(territory, today)
     if version is None:
         return None
     summary = plan_summary(build_tree(version))
@@ -33,8 +33,8 @@ def plan_point(*, territory: Territory, since: Any = None, options: Any = None) 
     if since_date >= today:
         since_date = today - dt.timedelta(days=30)
     done = list(
-        StatusChange.objects.filter(
-            node__version=version, to_status=Node.Status.DONE, at__date__gte=since_date
+        NodeTransition.objects.filter(
+            node__version=version, to_state=Node.Status.DONE, at__date__gte=since_date
         ).select_related("node")
     )
     url = territory.absolute_url(reverse("plan:version", args=[version.year]))
@@ -63,7 +63,7 @@ def plan_point(*, territory: Territory, since: Any = None, options: Any = None) 
 
 
 def action_choices(territory: Territory) -> list[tuple[int, str]]:
-    version = VersionQuerySet.current(territory, timezone.localdate())
+    version = PlanVersion.objects.current(territory, timezone.localdate())
     if version is None:
         return []
     return [

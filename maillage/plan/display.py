@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from maillage.core.text import long_date
 from maillage.plan.models import Node
-from maillage.plan.querysets import IndicatorView, TreeNode
+from maillage.plan.tree import IndicatorView, TreeNode
 
 KIND_LABELS = {value: str(label) for value, label in Node.Kind.choices}
 STATUS_LABELS = {value: str(label) for value, label in Node.Status.choices}

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from maillage.core.models import Territory
-from maillage.plan.models import Node, StatusChange
+from maillage.plan.models import Node, NodeTransition
 
 
 def actions_done(territory: Territory, start: dt.date, end: dt.date) -> int:
     """Actions marked « réalisée » between start and end (inclusive), counted once across yearly copies, and
     still done in their latest plan."""
     refs = set(
-        StatusChange.objects.filter(
+        NodeTransition.objects.filter(
             node__version__contract__territory=territory,
-            to_status=Node.Status.DONE,
+            to_state=Node.Status.DONE,
             at__date__gte=start,
             at__date__lte=end,
         ).values_list("node__ref", flat=True)

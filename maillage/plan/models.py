@@ -5,11 +5,11 @@ plan is kept as one `PlanVersion` per year (« plan d'actions annuel »); next y
 
 A version holds a typed tree of `Node`s: objective → operational objective → action. `Means` (« Moyens »)
 and `ScheduleEntry` (« Échéancier ») lines may hang on any node, as in the seed where they belong to the
-objective. Actions carry a lead, partners, milestones, a status (a table of allowed transitions below, every
-change logged in `StatusChange`) and a progress in percent; parents' progress is the weighted mean of their
-children's (computed on read, see `querysets.build_tree`). Indicators with measurements, and generic links
-to what realises a node on the platform (content type + id, targets declared through the registry),
-complete the tree.
+objective; their dates have a precision (« premier semestre 2013 », see `dates.py`). Actions carry a lead,
+partners, milestones, a status (core's machine, `NODE_MACHINE` below, every change logged in
+`NodeTransition`) and a progress in percent; parents' progress is the weighted mean of their children's
+(computed on read, see `tree.build_tree`). Indicators with measurements, and generic links to what realises
+a node on the platform (content type + id, targets declared through the registry), complete the tree.
 
 Every table has its history (django-simple-history). A node's `ref` is stable across yearly copies and is the
 key of the CSV/XLSX import.
@@ -17,7 +17,6 @@ key of the CSV/XLSX import.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import uuid
 
@@ -29,72 +28,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from maillage.actors.models import Structure
+from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Territory
-
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+from maillage.plan.dates import Precision, describe_date, period_bounds
+from maillage.plan.querysets import (
+    ContractQuerySet,
+    EvaluationQuerySet,
+    IndicatorQuerySet,
+    NodeQuerySet,
+    VersionQuerySet,
 )
-
-
-class Precision(models.TextChoices):
-    """How precise a schedule date is: a vague « premier semestre 2013 » is a semester band, not a day."""
-
-    DAY = "day", _("jour")
-    MONTH = "month", _("mois")
-    QUARTER = "quarter", _("trimestre")
-    SEMESTER = "semester", _("semestre")
-    YEAR = "year", _("année")
-    ONGOING = "ongoing", _("en cours")
-
-
-def period_bounds(date: dt.date | None, precision: str) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last day a (date, precision) pair covers. « En cours » has no bounds of its own."""
-    if date is None or precision == Precision.ONGOING:
-        return (date, None)
-    if precision == Precision.DAY:
-        return (date, date)
-    if precision == Precision.MONTH:
-        first_month, months = date.month, 1
-    elif precision == Precision.QUARTER:
-        first_month, months = 3 * ((date.month - 1) // 3) + 1, 3
-    elif precision == Precision.SEMESTER:
-        first_month, months = 1 if date.month <= 6 else 7, 6
-    else:
-        first_month, months = 1, 12
-    last_month = first_month + months - 1
-    start = dt.date(date.year, first_month, 1)
-    end = dt.date(date.year, last_month, calendar.monthrange(date.year, last_month)[1])
-    return (start, end)
-
-
-def describe_date(date: dt.date | None, precision: str) -> str:
-    """« juin 2013 », « 2e trimestre 2013 », « 1er semestre 2013 », « 2013 », « en cours », « 7 juin »."""
-    if precision == Precision.ONGOING:
-        return "en cours" if date is None else f"en cours depuis {MONTHS_FR[date.month - 1]} {date.year}"
-    if date is None:
-        return "date à préciser"
-    if precision == Precision.DAY:
-        day = "1er" if date.day == 1 else str(date.day)
-        return f"{day} {MONTHS_FR[date.month - 1]} {date.year}"
-    if precision == Precision.MONTH:
-        return f"{MONTHS_FR[date.month - 1]} {date.year}"
-    if precision == Precision.QUARTER:
-        quarter = (date.month - 1) // 3 + 1
-        return f"{'1er' if quarter == 1 else f'{quarter}e'} trimestre {date.year}"
-    if precision == Precision.SEMESTER:
-        return f"{'1er' if date.month <= 6 else '2d'} semestre {date.year}"
-    return str(date.year)
 
 
 class Contract(models.Model):
@@ -127,6 +70,8 @@ class Contract(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = ContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contrat")
@@ -176,6 +121,8 @@ class PlanVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan d'actions annuel")
@@ -256,6 +203,8 @@ class Node(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[partners])
 
+    objects = NodeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("élément du plan")
         verbose_name_plural = _("éléments du plan")
@@ -285,35 +234,35 @@ PARENT_KIND: dict[str, str | None] = {
 }
 
 S = Node.Status
-# The status machine of an action: from → the statuses it may go to.
-STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    S.PLANNED: (S.IN_PROGRESS, S.DONE, S.POSTPONED, S.ABANDONED),
-    S.IN_PROGRESS: (S.DONE, S.POSTPONED, S.ABANDONED),
-    S.POSTPONED: (S.PLANNED, S.IN_PROGRESS, S.ABANDONED),
-    S.DONE: (S.IN_PROGRESS,),  # reopened
-    S.ABANDONED: (S.PLANNED,),  # taken up again
-}
+# The status machine of an action: from → the statuses it may go to (objectives have no status of their own).
+NODE_MACHINE = register(
+    Machine(
+        model="plan.Node",
+        moves={
+            S.PLANNED: {S.IN_PROGRESS, S.DONE, S.POSTPONED, S.ABANDONED},
+            S.IN_PROGRESS: {S.DONE, S.POSTPONED, S.ABANDONED},
+            S.POSTPONED: {S.PLANNED, S.IN_PROGRESS, S.ABANDONED},
+            S.DONE: {S.IN_PROGRESS},  # reopened
+            S.ABANDONED: {S.PLANNED},  # taken up again
+        },
+        log="plan.NodeTransition",
+    )
+)
 
 
-class StatusChange(models.Model):
+class NodeTransition(TransitionLog):
     """The log of an action's status changes: who, when, from, to, why."""
 
     node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=Node.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Node.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # Notes up to 500 characters were written before the log moved onto core's (which keeps 300).
     note = models.CharField(_("commentaire"), max_length=500, blank=True)
-    at = models.DateTimeField(_("date"))
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("changement de statut")
         verbose_name_plural = _("changements de statut")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.node_id}: {self.from_status} → {self.to_status}"
+        return f"{self.node_id}: {self.from_state} → {self.to_state}"
 
 
 class Means(models.Model):
@@ -440,6 +389,8 @@ class Indicator(models.Model):
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
+    objects = IndicatorQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("indicateur")
         verbose_name_plural = _("indicateurs")
@@ -549,6 +500,8 @@ class Evaluation(models.Model):
     adopted_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["snapshot"])
 
+    objects = EvaluationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("évaluation annuelle")
         verbose_name_plural = _("évaluations annuelles")
@@ -559,6 +512,30 @@ class Evaluation(models.Model):
     @property
     def territory(self) -> Territory:
         return self.version.contract.territory
+
+
+E = Evaluation.Status
+# Consultation (partners comment) → closed → adopted (the report is frozen); adopting closes it too.
+EVALUATION_MACHINE = register(
+    Machine(
+        model="plan.Evaluation",
+        moves={E.CONSULTATION: {E.CLOSED, E.ADOPTED}, E.CLOSED: {E.ADOPTED}, E.ADOPTED: set()},
+        log="plan.EvaluationTransition",
+    )
+)
+
+
+class EvaluationTransition(TransitionLog):
+    """The log of an evaluation's states: opened, consultation closed, report adopted."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("étape d'évaluation")
+        verbose_name_plural = _("étapes d'évaluation")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation_id}: {self.from_state or '∅'} → {self.to_state}"
 
 
 class EvaluationComment(models.Model):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from maillage.core.actors import system
 from maillage.core.demo import demo_today
 from maillage.core.registry import (
     ANIMATOR_ONLY,
@@ -25,15 +26,16 @@ from maillage.core.registry import (
 )
 from maillage.plan import blocks, demo, metrics, personal_data, services
 from maillage.plan.models import Contract, Evaluation, Indicator, Node, PlanVersion
-from maillage.plan.querysets import current_objectives
+from maillage.plan.selectors import current_objectives
 
 
 def example_plan(ctx: ExampleContext) -> dict[str, Any]:
     """A small plan in the territory under test (created once): a contract, a version, one node per level,
     an indicator. Used by the example URLs of the permission matrix and the accessibility check."""
     territory = ctx.territory
+    actor = system("exemple du plan")
     contract = Contract.objects.filter(territory=territory).first() or services.save_contract(
-        actor=None,
+        actor=actor,
         territory=territory,
         data={
             "title": "Contrat d'exemple",
@@ -43,16 +45,16 @@ def example_plan(ctx: ExampleContext) -> dict[str, Any]:
     )
     version = PlanVersion.objects.filter(contract=contract).order_by(
         "year"
-    ).first() or services.create_version(actor=None, contract=contract, year=2025)
+    ).first() or services.create_version(actor=actor, contract=contract, year=2025)
     action = Node.objects.filter(version=version, kind=Node.Kind.ACTION).first()
     if action is None:
         objective, _ = services.create_node(
-            actor=None,
+            actor=actor,
             version=version,
             data={"kind": "objective", "number": "1", "title": "Animer le réseau"},
         )
         operational, _ = services.create_node(
-            actor=None,
+            actor=actor,
             version=version,
             data={
                 "kind": "operational",
@@ -62,15 +64,15 @@ def example_plan(ctx: ExampleContext) -> dict[str, Any]:
             },
         )
         action, _ = services.create_node(
-            actor=None,
+            actor=actor,
             version=version,
             data={"kind": "action", "parent": operational, "number": "1.1.1", "title": "Guide des acteurs"},
         )
-        services.add_indicator(actor=None, node=action, title="Structures recensées", unit="structures")
+        services.add_indicator(actor=actor, node=action, title="Structures recensées", unit="structures")
     indicator = Indicator.objects.filter(node=action).first()
     if not Evaluation.objects.filter(version=version).exists():
         services.open_evaluation(
-            actor=None, version=version, consultation_ends_on=timezone.localdate() + dt.timedelta(days=30)
+            actor=actor, version=version, consultation_ends_on=timezone.localdate() + dt.timedelta(days=30)
         )
     return {"version": version, "action": action, "indicator": indicator}
 

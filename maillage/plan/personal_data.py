@@ -1,13 +1,14 @@
 """What the plan keeps about a person: their comments on yearly evaluations (the author; the report shows
 only the structure's name). Exported and erased through the registry. Other traces (who changed a status, who
-recorded a measurement, history users) point to the account and are set to null when it is deleted."""
+recorded a measurement, history users) point to the account and are set to null when it is deleted; the name
+the status logs keep beside it (`actor_label`) is replaced here by « Personne supprimée »."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from maillage.core.registry import PersonalDataHook
-from maillage.plan.models import EvaluationComment
+from maillage.plan.models import EvaluationComment, EvaluationTransition, NodeTransition
 
 
 def export_comments(user: Any) -> dict[str, Any]:
@@ -37,6 +38,8 @@ def erase_comments(user: Any, *, replacement: Any | None = None) -> None:
     history.filter(id__in=ids).delete()
     history.filter(author_id=user.pk).delete()
     history.filter(history_user_id=user.pk).update(history_user=None)
+    for log in (NodeTransition, EvaluationTransition):
+        log.objects.filter(actor_id=user.pk).update(actor_label="Personne supprimée")
 
 
 HOOK = PersonalDataHook(

@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from maillage.plan.models import Evaluation, Node, PlanVersion
-from maillage.plan.querysets import TreeNode, build_tree, plan_summary
+from maillage.plan.tree import TreeNode, build_tree, plan_summary
 
 CHART_LABEL = 230
 CHART_BAR = 300

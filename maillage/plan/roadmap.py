@@ -11,16 +11,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from maillage.plan.models import (
-    MONTHS_FR,
-    Milestone,
-    Node,
-    PlanVersion,
-    Precision,
-    ScheduleEntry,
-    describe_date,
-    period_bounds,
-)
+from maillage.plan.dates import MONTHS_FR, Precision, describe_date, period_bounds
+from maillage.plan.models import Milestone, Node, PlanVersion, ScheduleEntry
 
 LABEL_WIDTH = 250
 MONTH_WIDTH = 22

@@ -21,6 +21,8 @@ never deletes). Status changes follow the status table and are logged like any o
 (0–100). The whole import is one transaction: one bad row and nothing is written; a dry run checks everything,
 lists what would be created or updated line by line, and rolls back.
 
+The import itself (through the services) is `services.import_plan`; this module reads and writes the format.
+
 Links are not part of this file (they are edited on the node's page); an import never moves an item to
 another node (nor a measurement to another indicator).
 """
@@ -31,18 +33,15 @@ import csv
 import datetime as dt
 import io
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from maillage.actors.models import Structure
 from maillage.core.registry import registry
-from maillage.plan import services
 from maillage.plan.models import (
     Indicator,
     Means,
@@ -53,7 +52,7 @@ from maillage.plan.models import (
     Precision,
     ScheduleEntry,
 )
-from maillage.plan.transfer_match import Matcher
+from maillage.plan.values import parse_value
 
 HEADERS: tuple[str, ...] = (
     "type",
@@ -363,7 +362,7 @@ def _date(value: str, column: str) -> dt.date | None:
     raise ValidationError(f"« {column} » : date illisible « {value} » (AAAA-MM-JJ ou JJ/MM/AAAA).")
 
 
-def _choice(value: str, labels: dict[str, str], column: str) -> str:
+def parse_choice(value: str, labels: dict[str, str], column: str) -> str:
     lowered = value.strip().lower()
     for label, code in labels.items():
         if lowered in (label.lower(), code):
@@ -396,7 +395,7 @@ def _amount(value: str) -> Decimal | None:
 def _number(value: str, column: str) -> Decimal | None:
     if not value.strip():
         return None
-    return services.parse_value(value, f"« {column} »")
+    return parse_value(value, f"« {column} »")
 
 
 def _metric_key(value: str) -> str:
@@ -412,7 +411,7 @@ def _metric_key(value: str) -> str:
 
 def _parse_item(row: dict[str, str], row_type: str) -> dict[str, Any]:
     if row_type == MILESTONE:
-        precision = _choice(row.get("précision", "") or "jour", PRECISION_LABELS, "précision")
+        precision = parse_choice(row.get("précision", "") or "jour", PRECISION_LABELS, "précision")
         if precision == Precision.ONGOING:
             raise ValidationError(
                 "« précision » : un jalon a une date (jour, mois, trimestre, semestre, année)."
@@ -445,7 +444,7 @@ def _parse_item(row: dict[str, str], row_type: str) -> dict[str, Any]:
     if row_type == MEANS:
         return {
             "_type": MEANS,
-            "kind": _choice(row.get("nature", "") or "autre", MEANS_KIND_LABELS, "nature"),
+            "kind": parse_choice(row.get("nature", "") or "autre", MEANS_KIND_LABELS, "nature"),
             "description": row.get("intitulé", "")[:400],
             "amount": _amount(row.get("montant", "")),
         }
@@ -454,19 +453,19 @@ def _parse_item(row: dict[str, str], row_type: str) -> dict[str, Any]:
         "_type": SCHEDULE,
         "label": row.get("intitulé", "")[:300],
         "date": _date(row.get("début", ""), "début"),
-        "precision": _choice(row.get("précision", "") or "mois", PRECISION_LABELS, "précision"),
+        "precision": parse_choice(row.get("précision", "") or "mois", PRECISION_LABELS, "précision"),
         "until": until,
-        "until_precision": _choice(
+        "until_precision": parse_choice(
             row.get("précision de fin", "") or "mois", PRECISION_LABELS, "précision de fin"
         ),
     }
 
 
-def _parse(row: dict[str, str], structures: dict[str, Structure]) -> dict[str, Any]:
+def parse_row(row: dict[str, str], structures: dict[str, Structure]) -> dict[str, Any]:
     row_type = _row_type(row)
     if row_type != NODE:
         return _parse_item(row, row_type)
-    kind = _choice(row.get("niveau", ""), KIND_LABELS, "niveau")
+    kind = parse_choice(row.get("niveau", ""), KIND_LABELS, "niveau")
     weight_text = row.get("poids", "") or "1"
     if not weight_text.isdigit() or not 1 <= int(weight_text) <= 100:
         raise ValidationError(f"« poids » : un nombre entier de 1 à 100, pas « {weight_text} ».")
@@ -495,86 +494,13 @@ def _parse(row: dict[str, str], structures: dict[str, Structure]) -> dict[str, A
     }
 
 
-def _messages(error: ValidationError) -> str:
+def error_text(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         return " ".join(m for messages in error.message_dict.values() for m in messages)
     return " ".join(error.messages)
 
 
-def import_plan(
-    *, actor: Any, version: PlanVersion, rows: Sequence[dict[str, str]], dry_run: bool
-) -> ImportReport:
-    """Apply `rows` to `version` in one transaction; raise ImportFailed (nothing written) on any row error.
-    A dry run reports what would happen and writes nothing."""
-    services.check_animator(actor, version.contract.territory)
-    report = ImportReport(dry_run=dry_run)
-    structures = {
-        s.slug: s
-        for s in Structure.objects.filter(
-            territory=version.contract.territory, status=Structure.Status.PUBLISHED
-        )
-    }
-    # Parents first: objectives, then operational objectives, then actions (file order kept within a level).
-    numbered = list(enumerate(rows, start=2))  # row 1 is the header
-    parsed: list[tuple[int, dict[str, str], dict[str, Any] | None]] = []
-    for line, row in numbered:
-        try:
-            parsed.append((line, row, _parse(row, structures)))
-        except ValidationError as error:
-            report.errors.append((line, _messages(error)))
-            parsed.append((line, row, None))
-    # Items after every node, measurements after indicators, so that their parent may be created by the
-    # same file (the sort is stable: file order is kept within a rank).
-    parsed.sort(key=_rank)
-    try:
-        with transaction.atomic():
-            existing = {str(n.ref): n for n in Node.objects.filter(version=version)}
-            items: dict[str, dict[str, Any]] = {
-                MEANS: {
-                    str(m.ref): m for m in Means.objects.filter(node__version=version).select_related("node")
-                },
-                SCHEDULE: {
-                    str(e.ref): e
-                    for e in ScheduleEntry.objects.filter(node__version=version).select_related("node")
-                },
-                MILESTONE: {
-                    str(m.ref): m
-                    for m in Milestone.objects.filter(node__version=version).select_related("node")
-                },
-                INDICATOR: {
-                    str(i.ref): i
-                    for i in Indicator.objects.filter(node__version=version).select_related("node")
-                },
-                MEASUREMENT: {
-                    str(m.ref): m
-                    for m in Measurement.objects.filter(indicator__node__version=version).select_related(
-                        "indicator"
-                    )
-                },
-            }
-            seen: set[str] = set()
-            matcher = Matcher(version, existing, items)
-            for line, row, data in parsed:
-                if data is None:
-                    continue
-                try:
-                    if data["_type"] == NODE:
-                        _apply(actor, version, row, data, existing, seen, report, line, matcher)
-                    else:
-                        _apply_item(actor, version, row, data, existing, items, seen, report, line, matcher)
-                except ValidationError as error:
-                    report.errors.append((line, _messages(error)))
-            if report.errors or dry_run:
-                transaction.set_rollback(True)
-    finally:
-        report.errors.sort()
-        report.changes.sort()
-    if report.errors:
-        raise ImportFailed(report)
-    return report
-
-
-def _rank(item: tuple[int, dict[str, str], dict[str, Any] | None]) -> int:
+def rank(item: tuple[int, dict[str, str], dict[str, Any] | None]) -> int:
     data = item[2]
     if data is None:
         return 0
@@ -583,7 +509,7 @@ def _rank(item: tuple[int, dict[str, str], dict[str, Any] | None]) -> int:
     return ITEM_ORDER[data["_type"]]
 
 
-def _describe(row_type: str, item: Any) -> str:
+def describe(row_type: str, item: Any) -> str:
     if row_type == MEASUREMENT:
         return f"mesure du {item.date:%d/%m/%Y} de l'indicateur « {item.indicator.title} »"
     if row_type == NODE:
@@ -592,7 +518,7 @@ def _describe(row_type: str, item: Any) -> str:
     return f"{TYPE_NAMES[row_type]} « {text} »"
 
 
-def _ref(row: dict[str, str], seen: set[str]) -> str:
+def read_ref(row: dict[str, str], seen: set[str]) -> str:
     ref = row.get("identifiant", "").strip()
     if ref:
         try:
@@ -603,199 +529,3 @@ def _ref(row: dict[str, str], seen: set[str]) -> str:
             raise ValidationError("Cet identifiant apparaît deux fois dans le fichier.")
         seen.add(ref)
     return ref
-
-
-def _create_item(actor: Any, row_type: str, parent: Any, fields: dict[str, Any]) -> Any:
-    if row_type == MEANS:
-        return services.add_means(actor=actor, node=parent, **fields)
-    if row_type == SCHEDULE:
-        return services.add_schedule_entry(actor=actor, node=parent, **fields)
-    if row_type == MILESTONE:
-        return services.add_milestone(actor=actor, node=parent, **fields)
-    if row_type == INDICATOR:
-        return services.add_indicator(actor=actor, node=parent, **fields)
-    return services.record_measurement(actor=actor, indicator=parent, **fields)
-
-
-def _update_item(actor: Any, row_type: str, item: Any, fields: dict[str, Any]) -> Any:
-    if row_type == MEANS:
-        return services.update_means(actor=actor, means=item, **fields)
-    if row_type == SCHEDULE:
-        return services.update_schedule_entry(actor=actor, entry=item, **fields)
-    if row_type == MILESTONE:
-        return services.update_milestone(actor=actor, milestone=item, **fields)
-    if row_type == INDICATOR:
-        return services.update_indicator(actor=actor, indicator=item, **fields)
-    return services.update_measurement(actor=actor, measurement=item, **fields)
-
-
-def _apply_item(
-    actor: Any,
-    version: PlanVersion,
-    row: dict[str, str],
-    data: dict[str, Any],
-    existing: dict[str, Node],
-    items: dict[str, dict[str, Any]],
-    seen: set[str],
-    report: ImportReport,
-    line: int,
-    matcher: Matcher,
-) -> None:
-    """An item row (means, schedule entry, milestone, indicator, measurement): update the item with that
-    identifiant, or create it on its parent — a node, or for a measurement an indicator."""
-    row_type = data["_type"]
-    ref = _ref(row, seen)
-    parent_ref = row.get("parent", "").strip().lower()
-    if row_type == MEASUREMENT:
-        if not parent_ref:
-            raise ValidationError(
-                "« parent » : indiquez l'identifiant de l'indicateur que la mesure renseigne."
-            )
-        parent = items[INDICATOR].get(parent_ref)
-        if parent is None:
-            raise ValidationError(
-                f"Indicateur inconnu « {parent_ref} » : il n'est ni dans le plan {version.year} ni dans le "
-                "fichier (le « parent » d'une mesure est l'identifiant de son indicateur)."
-            )
-    else:
-        if not parent_ref:
-            raise ValidationError(
-                f"« parent » : indiquez l'identifiant du nœud auquel {THIS[row_type]} se rattache."
-            )
-        parent = existing.get(parent_ref)
-        if parent is None:
-            raise ValidationError(
-                f"Parent inconnu « {parent_ref} » : il n'est ni dans le plan {version.year} "
-                "ni dans le fichier."
-            )
-    fields = {k: v for k, v in data.items() if not k.startswith("_")}
-    known = items[row_type]
-    item = known.get(ref) if ref else None
-    if item is None:
-        # An identifiant unknown here (another installation's file) or none: what names the item on its
-        # parent finds it, so that importing again updates instead of duplicating.
-        item = matcher.item(row_type, parent, fields)
-        if item is not None and ref:
-            known[ref] = item
-    if item is None:
-        item = _create_item(actor, row_type, parent, fields)
-        if ref:
-            type(item).objects.filter(pk=item.pk).update(ref=ref)
-            item.ref = uuid.UUID(ref)
-        known[str(item.ref)] = item
-        matcher.add_item(row_type, item)
-        matcher.claim(row_type, item.pk, line)
-        report.created += 1
-        report.changes.append((line, "création", _describe(row_type, item)))
-        return
-    if row_type == MEASUREMENT:
-        if item.source != Measurement.Source.MANUAL:
-            raise ValidationError("Cette mesure est calculée par la plateforme : elle ne s'importe pas.")
-        if item.indicator_id != parent.pk:
-            raise ValidationError(
-                f"Cette mesure renseigne l'indicateur « {item.indicator.ref} » : "
-                "un import ne la rattache pas à un autre indicateur."
-            )
-    elif item.node_id != parent.pk:
-        raise ValidationError(
-            f"{THIS[row_type].capitalize()} se rattache au nœud « {item.node.ref} » : "
-            "un import ne change pas le nœud d'un élément."
-        )
-    matcher.claim(row_type, item.pk, line)
-    if all(getattr(item, k) == v for k, v in fields.items()):
-        report.unchanged += 1
-        return
-    item = _update_item(actor, row_type, item, fields)
-    known[str(item.ref)] = item
-    if ref:
-        known[ref] = item
-    report.updated += 1
-    report.changes.append((line, "modification", _describe(row_type, item)))
-
-
-def _apply(
-    actor: Any,
-    version: PlanVersion,
-    row: dict[str, str],
-    data: dict[str, Any],
-    existing: dict[str, Node],
-    seen: set[str],
-    report: ImportReport,
-    line: int,
-    matcher: Matcher,
-) -> None:
-    ref = _ref(row, seen)
-    parent_ref = row.get("parent", "").strip().lower()
-    parent = None
-    if parent_ref:
-        parent = existing.get(parent_ref)
-        if parent is None:
-            raise ValidationError(
-                f"Parent inconnu « {parent_ref} » : il n'est ni dans le plan {version.year} "
-                "ni dans le fichier."
-            )
-    fields = {k: v for k, v in data.items() if not k.startswith("_")}
-    fields["parent"] = parent
-    partners = data["_partners"]
-    node = existing.get(ref) if ref else None
-    if node is None:
-        # An identifiant unknown here (another installation's file) or none: the number within the version
-        # finds the node, so that importing again updates instead of duplicating.
-        node = matcher.node(data)
-        if node is not None and ref:
-            existing[ref] = node
-    if node is None:
-        node, warnings = services.create_node(actor=actor, version=version, data=fields, partners=partners)
-        if ref:
-            Node.objects.filter(pk=node.pk).update(ref=ref)
-            node.ref = uuid.UUID(ref)
-        existing[str(node.ref)] = node
-        matcher.add_node(node)
-        matcher.claim(NODE, node.pk, line)
-        _follow_up(actor, node, data, existing, ref)
-        report.created += 1
-        report.changes.append((line, "création", _describe(NODE, node)))
-    else:
-        matcher.claim(NODE, node.pk, line)
-        changed = any(getattr(node, k) != v for k, v in fields.items()) or set(node.partners.all()) != set(
-            partners
-        )
-        if changed:
-            node, warnings = services.update_node(actor=actor, node=node, data=fields, partners=partners)
-            existing[str(node.ref)] = node
-            if ref:
-                existing[ref] = node
-        else:
-            warnings = services.date_warnings(node)
-        changed = _follow_up(actor, node, data, existing, ref) or changed
-        if changed:
-            report.updated += 1
-            report.changes.append((line, "modification", _describe(NODE, node)))
-        else:
-            report.unchanged += 1
-    report.warnings.extend((line, w) for w in warnings)
-
-
-def _follow_up(
-    actor: Any, node: Node, data: dict[str, Any], existing: dict[str, Node], ref: str = ""
-) -> bool:
-    """An action's status (along the status table, logged) and progress. True when something changed."""
-    if node.kind != Node.Kind.ACTION:
-        return False
-    changed = False
-    if data["_status"]:
-        status = _choice(data["_status"], STATUS_LABELS, "statut")
-        if status != node.status:
-            node = services.change_status(actor=actor, node=node, to_status=status, note="Import du plan")
-            changed = True
-    if data["_progress"] != "":
-        progress = services.parse_progress(data["_progress"])
-        if node.status == Node.Status.DONE:
-            progress = 100  # a done action is at 100 %, whatever the file says
-        if progress != node.progress:
-            node = services.set_progress(actor=actor, node=node, progress=progress)
-            changed = True
-    existing[str(node.ref)] = node
-    if ref:
-        existing[ref] = node  # the file's identifiant, when it matched a node of another identifiant
-    return changed

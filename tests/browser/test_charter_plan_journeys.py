@@ -9,6 +9,7 @@ import re
 import pytest
 
 from maillage.charter.models import Amendment, Signature
+from maillage.core.actors import SYSTEM
 from maillage.plan import services as plan_services
 from tests.charter.factories import adopted_version
 from tests.plan.factories import make_tree, make_version
@@ -98,7 +99,7 @@ def test_an_amendment_proposed_by_a_member_and_decided_by_the_animator(
 def test_the_animator_changes_an_actions_status(new_context, territory, animator):
     version = make_version(territory, year=2026)
     _objective, _operational, action, _other = make_tree(version)
-    plan_services.change_status(actor=None, node=action, to_status="in_progress")
+    plan_services.change_status(actor=SYSTEM, node=action, to_status="in_progress")
     page = new_context(user=animator).new_page()
 
     page.goto(f"/contrat/element/{action.pk}/")

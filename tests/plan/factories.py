@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from maillage.core.actors import SYSTEM
 from maillage.plan import services
 from maillage.plan.models import Contract, Node, PlanVersion
 
@@ -11,17 +12,17 @@ from maillage.plan.models import Contract, Node, PlanVersion
 def make_contract(territory, **data) -> Contract:
     values = {"title": "Contrat d'essai", "starts_on": dt.date(2025, 6, 1), "ends_on": dt.date(2028, 5, 31)}
     values.update(data)
-    return services.save_contract(actor=None, territory=territory, data=values)
+    return services.save_contract(actor=SYSTEM, territory=territory, data=values)
 
 
 def make_version(territory, year: int = 2025) -> PlanVersion:
     contract = Contract.objects.filter(territory=territory).first() or make_contract(territory)
-    return services.create_version(actor=None, contract=contract, year=year)
+    return services.create_version(actor=SYSTEM, contract=contract, year=year)
 
 
 def make_node(version, kind: str, parent: Node | None = None, title: str = "", **data) -> Node:
     node, _ = services.create_node(
-        actor=None,
+        actor=SYSTEM,
         version=version,
         data={"kind": kind, "parent": parent, "title": title or f"{kind} {Node.objects.count() + 1}", **data},
     )

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from maillage.core.actors import SYSTEM
 from maillage.plan import services
 from maillage.plan.models import Measurement
 from tests.factories import StructureFactory
@@ -20,13 +21,13 @@ pytestmark = pytest.mark.django_db
 def plan(territory, structure, animator):
     version = make_version(territory, year=2025)
     objective, operational, a1, a2 = make_tree(version)
-    services.update_node(actor=None, node=a1, data={"lead": structure})
+    services.update_node(actor=SYSTEM, node=a1, data={"lead": structure})
     pending = StructureFactory(territory=territory, name="Pas encore publiée", status="pending")
-    services.update_node(actor=None, node=a2, data={"lead": pending, "partners_label": "CMESS"})
-    services.change_status(actor=None, node=a1, to_status="in_progress")
-    services.set_progress(actor=None, node=a1, progress=40)
+    services.update_node(actor=SYSTEM, node=a2, data={"lead": pending, "partners_label": "CMESS"})
+    services.change_status(actor=SYSTEM, node=a1, to_status="in_progress")
+    services.set_progress(actor=SYSTEM, node=a1, progress=40)
     indicator = services.add_indicator(
-        actor=None,
+        actor=SYSTEM,
         node=a1,
         title="Structures recensées",
         unit="structures",
@@ -39,9 +40,9 @@ def plan(territory, structure, animator):
         actor=animator, indicator=indicator, date=dt.date(2025, 9, 1), value="70", note="Note interne"
     )
     services.add_indicator(
-        actor=None, node=objective, title="Actions réalisées", metric_key="plan.actions_done"
+        actor=SYSTEM, node=objective, title="Actions réalisées", metric_key="plan.actions_done"
     )
-    services.copy_version(actor=None, version=version, year=2026)
+    services.copy_version(actor=SYSTEM, version=version, year=2026)
     return version
 
 

@@ -28,7 +28,7 @@ from maillage.plan.models import (
     PlanVersion,
     ScheduleEntry,
 )
-from maillage.plan.querysets import build_tree
+from maillage.plan.tree import build_tree
 from tests.factories import TerritoryFactory
 
 pytestmark = pytest.mark.django_db

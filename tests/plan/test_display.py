@@ -7,9 +7,10 @@ from html.parser import HTMLParser
 
 import pytest
 
+from maillage.core.actors import SYSTEM
 from maillage.plan import services
 from maillage.plan.display import tree_rows
-from maillage.plan.querysets import build_tree
+from maillage.plan.tree import build_tree
 from tests.plan.factories import make_node, make_tree, make_version
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def version(territory):
     second = make_node(version, "objective", number="2", title="Second objectif")
     make_node(version, "operational", second, number="2.1", title="Objectif vide")
     services.add_indicator(
-        actor=None, node=a2, title="Rendez-vous tenus", unit="rendez-vous", target=Decimal(4)
+        actor=SYSTEM, node=a2, title="Rendez-vous tenus", unit="rendez-vous", target=Decimal(4)
     )
     return version
 

@@ -11,9 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
+from maillage.core.actors import SYSTEM
 from maillage.plan import personal_data, report, services
 from maillage.plan.models import Evaluation, EvaluationComment
-from maillage.plan.views import _report_context
+from maillage.plan.selectors import report_context as _report_context
 from tests.events.factories import EventFactory, paris
 from tests.plan.factories import make_tree, make_version
 
@@ -27,10 +28,10 @@ def evaluation(territory):
     with time_machine.travel(NOW, tick=False):
         version = make_version(territory, year=2025)
         objective, operational, a1, a2 = make_tree(version)
-        services.change_status(actor=None, node=a1, to_status="done")
-        services.add_indicator(actor=None, node=objective, title="Rendez-vous tenus", target=10)
+        services.change_status(actor=SYSTEM, node=a1, to_status="done")
+        services.add_indicator(actor=SYSTEM, node=objective, title="Rendez-vous tenus", target=10)
         return services.open_evaluation(
-            actor=None, version=version, consultation_ends_on=dt.date(2026, 1, 31)
+            actor=SYSTEM, version=version, consultation_ends_on=dt.date(2026, 1, 31)
         )
 
 
@@ -38,10 +39,10 @@ def test_open_twice_or_in_the_past_is_refused(territory):
     version = make_version(territory, year=2025)
     with time_machine.travel(NOW, tick=False):
         with pytest.raises(ValidationError):
-            services.open_evaluation(actor=None, version=version, consultation_ends_on=dt.date(2025, 12, 1))
-        services.open_evaluation(actor=None, version=version, consultation_ends_on=dt.date(2026, 2, 1))
+            services.open_evaluation(actor=SYSTEM, version=version, consultation_ends_on=dt.date(2025, 12, 1))
+        services.open_evaluation(actor=SYSTEM, version=version, consultation_ends_on=dt.date(2026, 2, 1))
         with pytest.raises(ValidationError):
-            services.open_evaluation(actor=None, version=version, consultation_ends_on=dt.date(2026, 2, 1))
+            services.open_evaluation(actor=SYSTEM, version=version, consultation_ends_on=dt.date(2026, 2, 1))
     assert Evaluation.objects.count() == 1
 
 
@@ -76,9 +77,9 @@ def test_adopted_report_is_frozen(evaluation, animator, client):
         assert "Rapport adopté" in html and "50 %" in html
         # Later edits of the plan do not change the adopted report.
         action = evaluation.version.nodes.get(number="1.1.2")
-        services.change_status(actor=None, node=action, to_status="done")
+        services.change_status(actor=SYSTEM, node=action, to_status="done")
         services.update_node(
-            actor=None, node=evaluation.version.nodes.get(number="1"), data={"title": "Renommé"}
+            actor=SYSTEM, node=evaluation.version.nodes.get(number="1"), data={"title": "Renommé"}
         )
         html = client.get("/contrat/2025/evaluation/").content.decode()
         assert "50 %" in html and "Renommé" not in html
@@ -199,7 +200,7 @@ def test_the_plenary_is_an_agenda_event_picked_through_the_registry(evaluation, 
         )
         with pytest.raises(ValidationError) as error:
             services.conclude_evaluation(
-                actor=None,
+                actor=SYSTEM,
                 evaluation=evaluation,
                 conclusions="x",
                 next_year_changes="",
@@ -207,7 +208,7 @@ def test_the_plenary_is_an_agenda_event_picked_through_the_registry(evaluation, 
             )
         assert "pas dans l'agenda du territoire" in str(error.value)
         services.conclude_evaluation(
-            actor=None,
+            actor=SYSTEM,
             evaluation=evaluation,
             conclusions="Fin",
             next_year_changes="",
@@ -219,7 +220,7 @@ def test_the_plenary_is_an_agenda_event_picked_through_the_registry(evaluation, 
         assert evaluation.plenary_content_type.model == "event"
         assert evaluation.plenary_label == "Plénière du CLDESS – vendredi 12 décembre 2025"
         assert evaluation.plenary_url == f"/agenda/{event.slug}/"
-        services.adopt_evaluation(actor=None, evaluation=evaluation)
+        services.adopt_evaluation(actor=SYSTEM, evaluation=evaluation)
         evaluation.refresh_from_db()
         assert evaluation.snapshot["plenary_url"] == f"/agenda/{event.slug}/"
         html = Client().get("/contrat/2025/evaluation/").content.decode()
@@ -239,10 +240,10 @@ def test_without_an_event_the_typed_label_is_the_fallback(evaluation, territory)
     event = _plenary_event(territory)
     with time_machine.travel(NOW, tick=False):
         services.conclude_evaluation(
-            actor=None, evaluation=evaluation, conclusions="", next_year_changes="", plenary_event=event.pk
+            actor=SYSTEM, evaluation=evaluation, conclusions="", next_year_changes="", plenary_event=event.pk
         )
         services.conclude_evaluation(
-            actor=None,
+            actor=SYSTEM,
             evaluation=evaluation,
             conclusions="",
             next_year_changes="",

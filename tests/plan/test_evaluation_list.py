@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from maillage.core.actors import SYSTEM
 from maillage.plan import services
 from tests.plan.factories import make_tree, make_version
 
@@ -18,14 +19,14 @@ def test_the_plan_page_lists_every_evaluation(client, territory, other_territory
         first = make_version(territory, year=2025)
         make_tree(first)
         adopted = services.open_evaluation(
-            actor=None, version=first, consultation_ends_on=dt.date(2026, 1, 31)
+            actor=SYSTEM, version=first, consultation_ends_on=dt.date(2026, 1, 31)
         )
         services.conclude_evaluation(
-            actor=None, evaluation=adopted, conclusions="Une bonne année.", next_year_changes=""
+            actor=SYSTEM, evaluation=adopted, conclusions="Une bonne année.", next_year_changes=""
         )
-        services.adopt_evaluation(actor=None, evaluation=adopted)
-        second = services.copy_version(actor=None, version=first, year=2026)
-        services.open_evaluation(actor=None, version=second, consultation_ends_on=dt.date(2026, 12, 31))
+        services.adopt_evaluation(actor=SYSTEM, evaluation=adopted)
+        second = services.copy_version(actor=SYSTEM, version=first, year=2026)
+        services.open_evaluation(actor=SYSTEM, version=second, consultation_ends_on=dt.date(2026, 12, 31))
     with time_machine.travel(dt.datetime(2026, 11, 10, 9, tzinfo=dt.UTC), tick=False):
         for path in ("/contrat/", "/contrat/2025/", "/contrat/2026/"):
             html = client.get(path).content.decode()

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
+from maillage.core.actors import SYSTEM
 from maillage.core.demo_loader import load_core_demo
 from maillage.core.hosts import TerritoryHosts
 from maillage.core.models import Territory
@@ -53,7 +54,7 @@ def test_each_demo_territory_shows_its_own_contracts_objectives(client):
         assert title.replace("'", "&#x27;").split(" ")[0] in section
     # The home follows the contract: a renamed objective reads renamed.
     first = current.nodes.get(kind=Node.Kind.OBJECTIVE, number="1")
-    services.update_node(actor=None, node=first, data={"title": "Tisser le réseau des acteurs"})
+    services.update_node(actor=SYSTEM, node=first, data={"title": "Tisser le réseau des acteurs"})
     section = objectives_section(client.get("/", HTTP_HOST="127.0.0.1").content.decode())
     assert "Tisser le réseau des acteurs" in section
 

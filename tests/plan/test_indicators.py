@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 import time_machine
 
+from maillage.core.actors import SYSTEM
 from maillage.core.registry import Metric, Registry, registry
 from maillage.plan import metrics, services, tasks
 from maillage.plan.models import Measurement
-from maillage.plan.querysets import build_tree, find
+from maillage.plan.tree import build_tree, find
 from tests.plan.factories import make_contract, make_tree, make_version
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_computed_values_are_recorded_each_day_and_history_stays(territory):
     calls: list = []
     with registry.override(fake_registry(calls)):
         indicator = services.add_indicator(
-            actor=None,
+            actor=SYSTEM,
             node=objective,
             title="Rendez-vous tenus",
             metric_key="events.held",
@@ -65,9 +66,11 @@ def test_a_metric_that_disappears_is_skipped(territory):
     version = make_version(territory, year=2026)
     objective, *_ = make_tree(version)
     with registry.override(fake_registry([])):
-        services.add_indicator(actor=None, node=objective, title="X", metric_key="events.held")
+        services.add_indicator(actor=SYSTEM, node=objective, title="X", metric_key="events.held")
     with registry.override(Registry()):
-        assert services.compute_measurements(territory=territory, today=dt.date(2026, 5, 1)) == 0
+        assert (
+            services.compute_measurements(actor=SYSTEM, territory=territory, today=dt.date(2026, 5, 1)) == 0
+        )
     assert not Measurement.objects.exists()
 
 
@@ -75,12 +78,12 @@ def test_actions_done_metric_counts_once_across_copies(territory):
     version = make_version(territory, year=2025)
     *_, a1, a2 = make_tree(version)
     with time_machine.travel(dt.datetime(2025, 10, 1, 8, tzinfo=dt.UTC)):
-        services.change_status(actor=None, node=a1, to_status="done")
-    copy = services.copy_version(actor=None, version=version, year=2026)
+        services.change_status(actor=SYSTEM, node=a1, to_status="done")
+    copy = services.copy_version(actor=SYSTEM, version=version, year=2026)
     assert metrics.actions_done(territory, dt.date(2025, 1, 1), dt.date(2026, 12, 31)) == 1
     assert metrics.actions_done(territory, dt.date(2025, 11, 1), dt.date(2026, 12, 31)) == 0
     # Reopened in the new plan: no longer counted.
-    services.change_status(actor=None, node=copy.nodes.get(ref=a1.ref), to_status="in_progress")
+    services.change_status(actor=SYSTEM, node=copy.nodes.get(ref=a1.ref), to_status="in_progress")
     assert metrics.actions_done(territory, dt.date(2025, 1, 1), dt.date(2026, 12, 31)) == 0
     assert metrics.actions_in_progress(territory, dt.date(2025, 1, 1), dt.date(2026, 12, 31)) == 1
     assert "plan.actions_done" in registry.metrics
@@ -89,7 +92,7 @@ def test_actions_done_metric_counts_once_across_copies(territory):
 def test_tree_without_history_keeps_the_latest_value(territory):
     version = make_version(territory, year=2026)
     objective, *_ = make_tree(version)
-    indicator = services.add_indicator(actor=None, node=objective, title="X", target=Decimal(10))
+    indicator = services.add_indicator(actor=SYSTEM, node=objective, title="X", target=Decimal(10))
     for day, value in [(1, 2), (3, 7), (2, 5)]:
         Measurement.objects.create(indicator=indicator, date=dt.date(2026, 1, day), value=value)
     full = find(build_tree(version), objective.pk).indicators[0]

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from maillage.actors.models import Structure
+from maillage.core.actors import SYSTEM
 from maillage.core.registry import LinkTarget, Registry, registry
 from maillage.plan import blocks, services
 from maillage.plan.models import Link
-from maillage.plan.querysets import counts_text
+from maillage.plan.tree import counts_text
 from tests.factories import StructureFactory
 from tests.plan.factories import make_tree, make_version
 
@@ -39,7 +40,7 @@ def test_link_to_a_registry_target(territory, structure, other_territory):
     foreign = StructureFactory(territory=other_territory, name="Ailleurs")
     with registry.override(structures_target()):
         link = services.add_link(
-            actor=None, node=objective, target_key="test.structure", object_id=structure.pk
+            actor=SYSTEM, node=objective, target_key="test.structure", object_id=structure.pk
         )
         assert link.label == structure.name
         assert services.link_url(link) == f"/structures/{structure.slug}/"
@@ -49,7 +50,7 @@ def test_link_to_a_registry_target(territory, structure, other_territory):
             ("test.structure", structure.pk),
         ]:
             with pytest.raises(ValidationError):
-                services.add_link(actor=None, node=objective, target_key=key, object_id=object_id)
+                services.add_link(actor=SYSTEM, node=objective, target_key=key, object_id=object_id)
         assert Link.objects.count() == 1
         html = Client().get(f"/contrat/element/{objective.pk}/").content.decode()
         assert f'href="/structures/{structure.slug}/"' in html
@@ -75,7 +76,7 @@ def test_plan_point_block(territory):
     assert blocks.plan_point(territory=territory, since=None, options={}) is None
     version = make_version(territory, year=dt.date.today().year)
     *_, a1, a2 = make_tree(version)
-    services.change_status(actor=None, node=a1, to_status="done")
+    services.change_status(actor=SYSTEM, node=a1, to_status="done")
     block = blocks.plan_point(territory=territory, since=None, options={})
     assert "avancement d'ensemble" in block.text and "Guide des acteurs" in block.text
     assert "<strong>50 %</strong>" in block.html

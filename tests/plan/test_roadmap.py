@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from maillage.core.actors import SYSTEM
 from maillage.plan import roadmap, services
 from tests.plan.factories import make_tree, make_version
 
@@ -19,15 +20,19 @@ def plan(territory):
     version = make_version(territory, year=2025)
     objective, operational, a1, a2 = make_tree(version)
     services.add_schedule_entry(
-        actor=None, node=objective, label="Premier semestre", date=dt.date(2026, 3, 1), precision="semester"
+        actor=SYSTEM, node=objective, label="Premier semestre", date=dt.date(2026, 3, 1), precision="semester"
     )
-    services.add_schedule_entry(actor=None, node=objective, label="En cours", date=None, precision="ongoing")
-    services.add_milestone(actor=None, node=a1, title="Lancement", date=dt.date(2025, 9, 5), precision="day")
+    services.add_schedule_entry(
+        actor=SYSTEM, node=objective, label="En cours", date=None, precision="ongoing"
+    )
     services.add_milestone(
-        actor=None, node=a1, title="Atelier", date=dt.date(2025, 11, 1), precision="quarter"
+        actor=SYSTEM, node=a1, title="Lancement", date=dt.date(2025, 9, 5), precision="day"
+    )
+    services.add_milestone(
+        actor=SYSTEM, node=a1, title="Atelier", date=dt.date(2025, 11, 1), precision="quarter"
     )
     services.update_node(
-        actor=None, node=a1, data={"starts_on": dt.date(2025, 9, 1), "ends_on": dt.date(2026, 6, 30)}
+        actor=SYSTEM, node=a1, data={"starts_on": dt.date(2025, 9, 1), "ends_on": dt.date(2026, 6, 30)}
     )
     return version
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from maillage.core.actors import SYSTEM
 from maillage.plan import services
 from maillage.plan.models import (
     Contract,
@@ -18,14 +19,14 @@ from maillage.plan.models import (
     Measurement,
     Milestone,
     Node,
+    NodeTransition,
     PlanVersion,
     Precision,
     ScheduleEntry,
-    StatusChange,
     describe_date,
     period_bounds,
 )
-from maillage.plan.querysets import build_tree, filter_tree, find, plan_summary
+from maillage.plan.tree import build_tree, filter_tree, find, plan_summary
 from tests.plan.factories import make_contract, make_node, make_tree, make_version
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def snapshot():
         list(Means.objects.values().order_by("pk")),
         list(ScheduleEntry.objects.values().order_by("pk")),
         list(Measurement.objects.values().order_by("pk")),
-        list(StatusChange.objects.values().order_by("pk")),
+        list(NodeTransition.objects.values().order_by("pk")),
         list(PlanVersion.objects.values().order_by("pk")),
     )
 
@@ -59,7 +60,7 @@ def test_contract_is_saved_with_history(territory, animator):
 def test_contract_end_before_start_is_refused(territory):
     make_contract(territory)
     with pytest.raises(ValidationError) as error:
-        services.save_contract(actor=None, territory=territory, data={"ends_on": dt.date(2020, 1, 1)})
+        services.save_contract(actor=SYSTEM, territory=territory, data={"ends_on": dt.date(2020, 1, 1)})
     assert "postérieure" in str(error.value)
     assert Contract.objects.get().ends_on == dt.date(2028, 5, 31)
 
@@ -87,7 +88,7 @@ def test_typing_is_enforced(territory):
     ]
     for data in cases:
         with pytest.raises(ValidationError) as error:
-            services.create_node(actor=None, version=version, data=data)
+            services.create_node(actor=SYSTEM, version=version, data=data)
         assert "parent" in error.value.message_dict
     assert snapshot() == before
 
@@ -100,18 +101,18 @@ def test_a_cycle_is_refused_and_changes_nothing(territory):
     other_objective = make_node(version, "objective", title="Deuxième objectif")
     before = snapshot()
     with pytest.raises(ValidationError) as error:
-        services.update_node(actor=None, node=operational, data={"parent": operational})
+        services.update_node(actor=SYSTEM, node=operational, data={"parent": operational})
     assert "boucle" in str(error.value)
     assert snapshot() == before
     # A parent from another plan version is refused too.
     other_version = make_version(territory, year=2026)
     foreign = make_node(other_version, "objective", title="Ailleurs")
     with pytest.raises(ValidationError):
-        services.update_node(actor=None, node=operational, data={"parent": foreign})
+        services.update_node(actor=SYSTEM, node=operational, data={"parent": foreign})
     operational.refresh_from_db()
     assert operational.parent_id == objective.pk
     # Moving an operational objective to another objective is fine.
-    services.update_node(actor=None, node=operational, data={"parent": other_objective})
+    services.update_node(actor=SYSTEM, node=operational, data={"parent": other_objective})
     operational.refresh_from_db()
     assert operational.parent_id == other_objective.pk
 
@@ -123,7 +124,7 @@ def test_deep_cycle_through_ancestors_is_found(territory):
     Node.objects.filter(pk=objective.pk).update(parent=action)
     operational.refresh_from_db()
     with pytest.raises(ValidationError) as error:
-        services.update_node(actor=None, node=action, data={"title": "Nouveau titre"})
+        services.update_node(actor=SYSTEM, node=action, data={"title": "Nouveau titre"})
     assert "boucle" in str(error.value)
 
 
@@ -131,7 +132,7 @@ def test_kind_of_a_node_with_children_cannot_change(territory):
     version = make_version(territory)
     objective, operational, *_ = make_tree(version)
     with pytest.raises(ValidationError):
-        services.update_node(actor=None, node=operational, data={"kind": "action"})
+        services.update_node(actor=SYSTEM, node=operational, data={"kind": "action"})
 
 
 def test_child_outside_parent_dates_is_a_warning(territory):
@@ -140,7 +141,7 @@ def test_child_outside_parent_dates_is_a_warning(territory):
         version, "objective", title="Objectif", starts_on=dt.date(2025, 6, 1), ends_on=dt.date(2025, 12, 31)
     )
     node, warnings = services.create_node(
-        actor=None,
+        actor=SYSTEM,
         version=version,
         data={
             "kind": "operational",
@@ -159,7 +160,7 @@ def test_reversed_dates_are_refused(territory):
     version = make_version(territory)
     with pytest.raises(ValidationError) as error:
         services.create_node(
-            actor=None,
+            actor=SYSTEM,
             version=version,
             data={
                 "kind": "objective",
@@ -181,7 +182,7 @@ def test_status_transitions_follow_the_table_and_are_logged(territory, animator)
     action = services.change_status(actor=animator, node=action, to_status="in_progress", note="C'est parti")
     action = services.change_status(actor=animator, node=action, to_status="done")
     assert action.progress == 100
-    log = list(action.status_changes.values_list("from_status", "to_status", "actor", "note"))
+    log = list(action.status_changes.values_list("from_state", "to_state", "actor", "note"))
     assert log == [
         ("planned", "in_progress", animator.pk, "C'est parti"),
         ("in_progress", "done", animator.pk, ""),
@@ -199,7 +200,7 @@ def test_objectives_have_no_status_of_their_own(territory):
     version = make_version(territory)
     objective, *_ = make_tree(version)
     with pytest.raises(ValidationError):
-        services.change_status(actor=None, node=objective, to_status="in_progress")
+        services.change_status(actor=SYSTEM, node=objective, to_status="in_progress")
 
 
 @pytest.mark.parametrize("value", [-1, 101, "150", "abc", "12.5", ""])
@@ -208,7 +209,7 @@ def test_progress_outside_0_100_is_refused(territory, value):
     *_, action, _ = make_tree(version)
     before = snapshot()
     with pytest.raises(ValidationError) as error:
-        services.set_progress(actor=None, node=action, progress=value)
+        services.set_progress(actor=SYSTEM, node=action, progress=value)
     assert "0 à 100" in str(error.value)
     assert snapshot() == before
 
@@ -216,16 +217,16 @@ def test_progress_outside_0_100_is_refused(territory, value):
 def test_progress_accepts_a_percent_sign(territory):
     version = make_version(territory)
     *_, action, _ = make_tree(version)
-    assert services.set_progress(actor=None, node=action, progress=" 40 % ").progress == 40
+    assert services.set_progress(actor=SYSTEM, node=action, progress=" 40 % ").progress == 40
 
 
 def test_weighted_roll_up(territory):
     version = make_version(territory)
     objective, operational, a1, a2 = make_tree(version)
-    services.update_node(actor=None, node=a1, data={"weight": 3})
-    services.set_progress(actor=None, node=a1, progress=100)
-    services.set_progress(actor=None, node=a2, progress=20)
-    services.change_status(actor=None, node=a2, to_status="in_progress")
+    services.update_node(actor=SYSTEM, node=a1, data={"weight": 3})
+    services.set_progress(actor=SYSTEM, node=a1, progress=100)
+    services.set_progress(actor=SYSTEM, node=a2, progress=20)
+    services.change_status(actor=SYSTEM, node=a2, to_status="in_progress")
     second_op = make_node(version, "operational", objective, title="Sans action")
     roots = build_tree(version)
     op = find(roots, operational.pk)
@@ -235,7 +236,7 @@ def test_weighted_roll_up(territory):
     assert roots[0].progress == 40
     assert find(roots, second_op.pk).progress == 0
     # An abandoned action no longer weighs.
-    services.change_status(actor=None, node=a2, to_status="abandoned")
+    services.change_status(actor=SYSTEM, node=a2, to_status="abandoned")
     roots = build_tree(version)
     assert find(roots, operational.pk).progress == 100
     assert plan_summary(roots)["actions"] == 2
@@ -245,7 +246,7 @@ def test_filter_by_status_keeps_matching_branches(territory):
     version = make_version(territory)
     objective, operational, a1, a2 = make_tree(version)
     other = make_node(version, "objective", title="Autre")
-    services.change_status(actor=None, node=a1, to_status="in_progress")
+    services.change_status(actor=SYSTEM, node=a1, to_status="in_progress")
     roots = build_tree(version)
     shown = filter_tree(roots, status="in_progress")
     assert [r.node.pk for r in shown] == [objective.pk]
@@ -260,9 +261,9 @@ def test_means_and_schedule_at_any_level(territory):
     version = make_version(territory)
     objective, operational, action, _ = make_tree(version)
     for node in (objective, operational, action):
-        services.add_means(actor=None, node=node, kind="atelier", description="Atelier « Evénementiel »")
+        services.add_means(actor=SYSTEM, node=node, kind="atelier", description="Atelier « Evénementiel »")
         services.add_schedule_entry(
-            actor=None,
+            actor=SYSTEM,
             node=node,
             label="Premier semestre 2013",
             date=dt.date(2026, 2, 1),
@@ -279,14 +280,14 @@ def test_schedule_bad_input(territory):
     objective, *_ = make_tree(version)
     before = snapshot()
     with pytest.raises(ValidationError):
-        services.add_schedule_entry(actor=None, node=objective, label="x", date=None, precision="month")
+        services.add_schedule_entry(actor=SYSTEM, node=objective, label="x", date=None, precision="month")
     with pytest.raises(ValidationError):
         services.add_schedule_entry(
-            actor=None, node=objective, label="x", date=dt.date(2026, 1, 1), precision="siècle"
+            actor=SYSTEM, node=objective, label="x", date=dt.date(2026, 1, 1), precision="siècle"
         )
     with pytest.raises(ValidationError):
         services.add_schedule_entry(
-            actor=None,
+            actor=SYSTEM,
             node=objective,
             label="x",
             date=dt.date(2026, 6, 1),
@@ -294,12 +295,12 @@ def test_schedule_bad_input(territory):
             until=dt.date(2026, 1, 1),
         )
     with pytest.raises(ValidationError):
-        services.add_means(actor=None, node=objective, kind="atelier", description="  ")
+        services.add_means(actor=SYSTEM, node=objective, kind="atelier", description="  ")
     with pytest.raises(ValidationError):
-        services.add_means(actor=None, node=objective, kind="atelier", description="x", amount=Decimal(-5))
+        services.add_means(actor=SYSTEM, node=objective, kind="atelier", description="x", amount=Decimal(-5))
     assert snapshot() == before
     ongoing = services.add_schedule_entry(
-        actor=None, node=objective, label="En cours", date=None, precision="ongoing"
+        actor=SYSTEM, node=objective, label="En cours", date=None, precision="ongoing"
     )
     assert ongoing.when == "en cours"
 
@@ -336,16 +337,16 @@ def test_dates_with_precision(date, precision, text, bounds):
 def test_next_year_is_a_copy(territory, animator, structure):
     version = make_version(territory)
     objective, operational, action, _ = make_tree(version)
-    services.update_node(actor=None, node=action, data={"lead": structure}, partners=[structure])
+    services.update_node(actor=SYSTEM, node=action, data={"lead": structure}, partners=[structure])
     services.add_means(
-        actor=None, node=objective, kind="budget", description="Cofinancement", amount=Decimal(1500)
+        actor=SYSTEM, node=objective, kind="budget", description="Cofinancement", amount=Decimal(1500)
     )
-    services.add_milestone(actor=None, node=action, title="Lancement", date=dt.date(2025, 6, 7))
+    services.add_milestone(actor=SYSTEM, node=action, title="Lancement", date=dt.date(2025, 6, 7))
     indicator = services.add_indicator(
-        actor=None, node=action, title="Structures", unit="structures", target=Decimal(10)
+        actor=SYSTEM, node=action, title="Structures", unit="structures", target=Decimal(10)
     )
     Measurement.objects.create(indicator=indicator, date=dt.date(2025, 9, 1), value=4)
-    services.change_status(actor=None, node=action, to_status="in_progress")
+    services.change_status(actor=SYSTEM, node=action, to_status="in_progress")
     copy = services.copy_version(actor=animator, version=version, year=2026)
     assert copy.copied_from == version
     assert copy.nodes.count() == 4
@@ -369,18 +370,18 @@ def _big_plan(version, structure, objectives: int):
     entry, a milestone, an indicator with a measurement; every node a means."""
     for o in range(objectives):
         objective = make_node(version, "objective", title=f"Objectif {o}")
-        services.add_means(actor=None, node=objective, kind="budget", description="Budget")
+        services.add_means(actor=SYSTEM, node=objective, kind="budget", description="Budget")
         for p in range(2):
             operational = make_node(version, "operational", objective, title=f"OO {o}.{p}")
             for a in range(3):
                 action = make_node(version, "action", operational, title=f"Action {o}.{p}.{a}")
-                services.update_node(actor=None, node=action, data={}, partners=[structure])
-                services.add_means(actor=None, node=action, kind="atelier", description="Atelier")
+                services.update_node(actor=SYSTEM, node=action, data={}, partners=[structure])
+                services.add_means(actor=SYSTEM, node=action, kind="atelier", description="Atelier")
                 services.add_schedule_entry(
-                    actor=None, node=action, label="", date=dt.date(2025, 9, 1), precision="month"
+                    actor=SYSTEM, node=action, label="", date=dt.date(2025, 9, 1), precision="month"
                 )
-                services.add_milestone(actor=None, node=action, title="Jalon", date=dt.date(2025, 10, 1))
-                indicator = services.add_indicator(actor=None, node=action, title="Indicateur")
+                services.add_milestone(actor=SYSTEM, node=action, title="Jalon", date=dt.date(2025, 10, 1))
+                indicator = services.add_indicator(actor=SYSTEM, node=action, title="Indicateur")
                 Measurement.objects.create(indicator=indicator, date=dt.date(2025, 9, 1), value=1)
 
 
@@ -427,12 +428,12 @@ def test_copy_runs_a_bounded_number_of_queries(territory, animator, structure, d
 def test_measurement_without_date_is_refused(territory):
     version = make_version(territory)
     objective, *_ = make_tree(version)
-    indicator = services.add_indicator(actor=None, node=objective, title="Rendez-vous tenus")
+    indicator = services.add_indicator(actor=SYSTEM, node=objective, title="Rendez-vous tenus")
     for date, value in [(None, "3"), (dt.date(2025, 9, 1), "trois"), (dt.date(2999, 1, 1), "3")]:
         with pytest.raises(ValidationError):
-            services.record_measurement(actor=None, indicator=indicator, date=date, value=value)
+            services.record_measurement(actor=SYSTEM, indicator=indicator, date=date, value=value)
     assert not Measurement.objects.exists()
-    m = services.record_measurement(actor=None, indicator=indicator, date=dt.date(2025, 9, 1), value="3,5")
+    m = services.record_measurement(actor=SYSTEM, indicator=indicator, date=dt.date(2025, 9, 1), value="3,5")
     assert m.value == Decimal("3.50")
 
 
@@ -440,5 +441,5 @@ def test_unknown_metric_is_refused(territory):
     version = make_version(territory)
     objective, *_ = make_tree(version)
     with pytest.raises(ValidationError):
-        services.add_indicator(actor=None, node=objective, title="X", metric_key="nulle.part")
+        services.add_indicator(actor=SYSTEM, node=objective, title="X", metric_key="nulle.part")
     assert not Indicator.objects.exists()

@@ -12,15 +12,15 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from maillage.plan import transfer
+from maillage.plan import services, transfer
 from maillage.plan.models import (
     Indicator,
     Means,
     Measurement,
     Milestone,
     Node,
+    NodeTransition,
     ScheduleEntry,
-    StatusChange,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def to_csv(rows, delimiter=","):
 
 
 def snapshot():
-    return (list(Node.objects.values().order_by("pk")), StatusChange.objects.count())
+    return (list(Node.objects.values().order_by("pk")), NodeTransition.objects.count())
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -51,7 +51,7 @@ def test_export_then_import_unchanged_is_a_no_op(client, plan, animator, fmt):
     rows, _ = exported_rows(client, fmt=fmt)
     assert len(rows) == 4 and rows[0]["niveau"] == "objectif"
     before = snapshot()
-    report = transfer.import_plan(actor=animator, version=plan, rows=rows, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan, rows=rows, dry_run=False)
     assert (report.created, report.updated, report.unchanged) == (0, 0, 4)
     assert snapshot() == before
 
@@ -67,7 +67,7 @@ def test_edited_export_updates_and_creates(client, plan, animator):
         | {"parent": operational_ref, "niveau": "action", "intitulé": "Nouvelle action", "poids": "2"}
     )
     try:
-        report = transfer.import_plan(actor=animator, version=plan, rows=rows, dry_run=False)
+        report = services.import_plan(actor=animator, version=plan, rows=rows, dry_run=False)
     except transfer.ImportFailed as failure:
         raise AssertionError(failure.report.errors) from None
     assert (report.created, report.updated, report.unchanged) == (1, 2, 2)
@@ -78,7 +78,7 @@ def test_edited_export_updates_and_creates(client, plan, animator):
     # Export again: the new node has its own stable id and the file round-trips.
     rows2, _ = exported_rows(client)
     assert len(rows2) == 5
-    again = transfer.import_plan(actor=animator, version=plan, rows=rows2, dry_run=False)
+    again = services.import_plan(actor=animator, version=plan, rows=rows2, dry_run=False)
     assert again.unchanged == 5
 
 
@@ -86,7 +86,7 @@ def test_dry_run_writes_nothing(client, plan, animator):
     rows, _ = exported_rows(client)
     rows[0]["intitulé"] = "Changé"
     before = snapshot()
-    report = transfer.import_plan(actor=animator, version=plan, rows=rows, dry_run=True)
+    report = services.import_plan(actor=animator, version=plan, rows=rows, dry_run=True)
     assert report.updated == 1
     assert snapshot() == before
 
@@ -99,7 +99,7 @@ def test_row_errors_and_nothing_changed(client, plan, animator):
     rows.append(dict.fromkeys(transfer.HEADERS, "") | {"niveau": "chapitre", "intitulé": "X"})
     before = snapshot()
     with pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_plan(actor=animator, version=plan, rows=rows, dry_run=False)
+        services.import_plan(actor=animator, version=plan, rows=rows, dry_run=False)
     errors = dict(failure.value.report.errors)
     assert "0 à 100" in errors[4]
     assert "Parent inconnu" in errors[5]
@@ -132,7 +132,7 @@ def test_import_page_semicolon_csv_and_errors(client, plan, animator):
 def test_formula_cells_survive_the_round_trip(client, plan, animator):
     rows, _ = exported_rows(client)
     rows[0]["intitulé"] = '=HYPERLINK("http://x")'
-    transfer.import_plan(actor=animator, version=plan, rows=rows, dry_run=False)
+    services.import_plan(actor=animator, version=plan, rows=rows, dry_run=False)
     _, body = exported_rows(client)
     assert b"'=HYPERLINK" in body  # neutralised in the file…
     rows2, _ = exported_rows(client)
@@ -176,7 +176,7 @@ def test_items_are_exported_after_their_node(client, plan_with_items):
 def test_items_round_trip_unchanged(client, plan_with_items, animator, fmt):
     rows, _ = exported_rows(client, fmt=fmt)
     before = items_snapshot()
-    report = transfer.import_plan(actor=animator, version=plan_with_items, rows=rows, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_items, rows=rows, dry_run=False)
     assert (report.created, report.updated, report.unchanged) == (0, 0, 7)
     assert items_snapshot() == before
 
@@ -189,7 +189,7 @@ def test_edited_means_amount_and_schedule_label_are_updated(client, plan_with_it
     rows[5]["début"] = "01/07/2025"
     body = to_xlsx(rows) if fmt == "xlsx" else to_csv(rows, delimiter=";")
     edited = transfer.read_table(body, fmt)
-    report = transfer.import_plan(actor=animator, version=plan_with_items, rows=edited, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_items, rows=edited, dry_run=False)
     assert (report.created, report.updated, report.unchanged) == (0, 2, 5)
     means = Means.objects.get(ref=rows[3]["identifiant"])
     assert (
@@ -227,14 +227,14 @@ def test_new_means_row_without_identifiant_is_created(client, plan_with_items, a
             "intitulé": "Nouvelle action",
         }
     )
-    report = transfer.import_plan(actor=animator, version=plan_with_items, rows=rows, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_items, rows=rows, dry_run=False)
     assert report.created == 3
     salle = Means.objects.get(description="Salle prêtée")
     assert salle.kind == "atelier" and str(salle.node.ref) == action_ref and salle.amount is None
     budget = Means.objects.get(ref="11111111-2222-4333-8444-555555555555")
     assert budget.node.title == "Nouvelle action" and budget.amount == Decimal("300.00")
     again, _ = exported_rows(client)
-    report = transfer.import_plan(actor=animator, version=plan_with_items, rows=again, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_items, rows=again, dry_run=False)
     assert report.unchanged == len(again) == 10
 
 
@@ -249,7 +249,7 @@ def test_item_row_with_unknown_parent_is_a_french_error(client, plan_with_items,
     rows.append(dict.fromkeys(transfer.HEADERS, "") | {"type": "chapitre", "intitulé": "X"})
     before = items_snapshot()
     with pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_plan(actor=animator, version=plan_with_items, rows=rows, dry_run=False)
+        services.import_plan(actor=animator, version=plan_with_items, rows=rows, dry_run=False)
     errors = dict(failure.value.report.errors)
     assert "Parent inconnu « 8d5e4c1a-0000-4000-8000-000000000000 »" in errors[9]
     assert "Décrivez le moyen." in errors[10]
@@ -269,7 +269,7 @@ def test_old_format_file_without_type_column_still_imports(client, plan_with_ite
     old = transfer.read_table(out.getvalue().encode("utf-8"), "csv")
     assert "type" not in old[0]
     before_items = items_snapshot()[1:]
-    report = transfer.import_plan(actor=animator, version=plan_with_items, rows=old, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_items, rows=old, dry_run=False)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 3)
     assert plan_with_items.nodes.get(ref=node_rows[0]["identifiant"]).title == "Objectif renommé"
     assert items_snapshot()[1:] == before_items  # absent items are left as they are
@@ -340,7 +340,7 @@ def test_milestones_indicators_and_manual_measurements_are_exported(client, plan
 def test_unedited_export_with_indicators_reimports_as_a_no_op(client, plan_with_indicators, animator, fmt):
     rows, _ = exported_rows(client, fmt=fmt)
     before = all_snapshot()
-    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
     assert (report.created, report.updated, report.unchanged) == (0, 0, len(rows) == 13 and 13)
     assert report.changes == []
     assert all_snapshot() == before
@@ -363,7 +363,7 @@ def test_edited_milestone_indicator_and_measurement_are_updated_not_duplicated(
     body = to_xlsx(rows) if fmt == "xlsx" else to_csv(rows, delimiter=";")
     edited = transfer.read_table(body, fmt)
     counts = (Milestone.objects.count(), Indicator.objects.count(), Measurement.objects.count())
-    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=edited, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_indicators, rows=edited, dry_run=False)
     assert (report.created, report.updated, report.unchanged) == (0, 4, 9)
     assert (Milestone.objects.count(), Indicator.objects.count(), Measurement.objects.count()) == counts
     milestone = Milestone.objects.get(ref=printed["identifiant"])
@@ -384,7 +384,7 @@ def test_edited_milestone_indicator_and_measurement_are_updated_not_duplicated(
     # The file exported after the import re-imports as a no-op.
     again, _ = exported_rows(client, fmt=fmt)
     before = all_snapshot()
-    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=again, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_indicators, rows=again, dry_run=False)
     assert report.unchanged == len(again) == 13 and all_snapshot() == before
 
 
@@ -413,11 +413,11 @@ def test_new_indicator_with_its_measurements_and_a_new_milestone(client, plan_wi
     )
     rows.append(blank | {"type": "mesure", "parent": new_ref, "début": "31/12/2025", "valeur": "5"})
     rows.append(blank | {"type": "jalon", "parent": action_ref, "intitulé": "Bilan", "début": "2025-12-15"})
-    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=True)
+    report = services.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=True)
     assert report.created == 4
     assert [effect for _, effect, _ in report.changes] == ["création"] * 4
     assert not Indicator.objects.filter(title="Ateliers tenus").exists()  # dry run: nothing written
-    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
     indicator = Indicator.objects.get(ref=new_ref)
     assert str(indicator.node.ref) == action_ref and indicator.target == Decimal("12.00")
     assert [(m.date, m.value, m.note) for m in indicator.measurements.all()] == [
@@ -427,7 +427,7 @@ def test_new_indicator_with_its_measurements_and_a_new_milestone(client, plan_wi
     assert Milestone.objects.get(title="Bilan").precision == "day"
     again, _ = exported_rows(client)
     assert len(again) == len(rows)
-    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=again, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_indicators, rows=again, dry_run=False)
     assert report.unchanged == len(again)
 
 
@@ -479,7 +479,7 @@ def test_bad_milestone_indicator_and_measurement_rows_are_french_errors(
     )
     before = all_snapshot()
     with pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
+        services.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
     errors = dict(failure.value.report.errors)
     assert "Une mesure a une date" in errors[first]
     assert f"Indicateur inconnu « {unknown} »" in errors[first + 1]
@@ -504,7 +504,7 @@ def test_item_cannot_move_to_another_parent(client, plan_with_indicators, animat
     (_, milestone), _ = by_type(rows, "jalon")
     milestone["parent"] = rows[-1]["identifiant"]  # the other action
     with pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
+        services.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
     messages = " ".join(m for _, m in failure.value.report.errors)
     assert "ne la rattache pas à un autre indicateur" in messages
     assert "Ce jalon se rattache au nœud" in messages

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from maillage.plan import demo, transfer
+from maillage.plan import demo, services, transfer
 from maillage.plan.models import Indicator, Means, Measurement, Milestone, Node, PlanVersion, ScheduleEntry
 from tests.plan.test_transfer import (
     all_snapshot,
@@ -55,7 +55,7 @@ def test_another_installations_file_imported_twice_keeps_the_count(client, plan_
     rows = other_installation(exported_rows(client)[0])
     before = counts(plan_with_indicators)
     for _ in range(2):
-        report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
+        report = services.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
         assert report.created == 0, report.changes
         assert counts(plan_with_indicators) == before
     assert numbers_are_unique(plan_with_indicators)
@@ -63,7 +63,7 @@ def test_another_installations_file_imported_twice_keeps_the_count(client, plan_
     # Edited there, imported here: the matching elements are updated.
     rows[2]["intitulé"] = "Guide dynamique des acteurs"
     rows[9]["valeur"] = "60"  # the measurement of 2025-07-01
-    report = transfer.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan_with_indicators, rows=rows, dry_run=False)
     assert (report.created, report.updated) == (0, 2)
     assert plan_with_indicators.nodes.get(number="1.1.1").title == "Guide dynamique des acteurs"
     assert Measurement.objects.get(date=dt.date(2025, 7, 1)).value == 60
@@ -74,7 +74,7 @@ def test_a_row_without_identifiant_updates_the_node_of_its_number(client, plan, 
     rows, _ = exported_rows(client)
     rows[3]["identifiant"] = ""
     rows[3]["intitulé"] = "Rendez-vous mensuels de l'ESS"
-    report = transfer.import_plan(actor=animator, version=plan, rows=rows, dry_run=False)
+    report = services.import_plan(actor=animator, version=plan, rows=rows, dry_run=False)
     assert (report.created, report.updated) == (0, 1)
     assert plan.nodes.count() == 4
     assert plan.nodes.get(number="1.1.2").title == "Rendez-vous mensuels de l'ESS"
@@ -85,7 +85,7 @@ def test_two_rows_naming_one_element_or_a_number_of_another_level_are_refused(cl
     before = all_snapshot()
     twice = rows + [rows[3] | {"identifiant": str(uuid.uuid4()), "intitulé": "Doublon"}]
     with pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_plan(actor=animator, version=plan, rows=twice, dry_run=False)
+        services.import_plan(actor=animator, version=plan, rows=twice, dry_run=False)
     (error,) = failure.value.report.errors
     assert error == (
         6,
@@ -97,7 +97,7 @@ def test_two_rows_naming_one_element_or_a_number_of_another_level_are_refused(cl
         | {"parent": rows[1]["identifiant"], "niveau": "action", "numéro": "1.1", "intitulé": "Nouvelle"}
     ]
     with pytest.raises(transfer.ImportFailed) as failure:
-        transfer.import_plan(actor=animator, version=plan, rows=other_level, dry_run=False)
+        services.import_plan(actor=animator, version=plan, rows=other_level, dry_run=False)
     ((line, message),) = failure.value.report.errors
     assert line == 6 and message.startswith(
         "Le numéro « 1.1 » est déjà celui de l'objectif opérationnel « Recenser les acteurs » du plan 2025"
@@ -113,7 +113,7 @@ def test_the_demo_plan_from_another_installation_imported_twice(territory, anima
     exported = [dict(zip(transfer.HEADERS, row, strict=True)) for row in transfer.export_rows(version)]
     rows = other_installation(transfer.read_table(to_csv(exported), "csv"))
     for _ in range(2):
-        report = transfer.import_plan(actor=animator, version=version, rows=rows, dry_run=False)
+        report = services.import_plan(actor=animator, version=version, rows=rows, dry_run=False)
         assert report.created == 0
         assert counts(version) == before
     assert numbers_are_unique(version)

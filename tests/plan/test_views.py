@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from maillage.core.actors import SYSTEM
 from maillage.plan import services
 from maillage.plan.models import ContractDocument, Measurement, Node, PlanVersion
 from tests.plan.factories import make_contract, make_node, make_tree, make_version
@@ -26,8 +27,8 @@ def animator_client(animator):
 def plan(territory):
     version = make_version(territory, year=2025)
     objective, operational, a1, a2 = make_tree(version)
-    services.change_status(actor=None, node=a1, to_status="in_progress")
-    services.set_progress(actor=None, node=a1, progress=60)
+    services.change_status(actor=SYSTEM, node=a1, to_status="in_progress")
+    services.set_progress(actor=SYSTEM, node=a1, progress=60)
     return {"version": version, "objective": objective, "operational": operational, "a1": a1, "a2": a2}
 
 
@@ -121,7 +122,7 @@ def test_add_node_under_wrong_parent_shows_error(plan, animator_client):
 
 def test_edit_node_warns_about_dates(plan, animator_client):
     services.update_node(
-        actor=None,
+        actor=SYSTEM,
         node=plan["operational"],
         data={"starts_on": dt.date(2025, 6, 1), "ends_on": dt.date(2025, 12, 31)},
     )
@@ -159,7 +160,7 @@ def test_status_and_progress_pages(plan, animator_client):
 
 
 def test_measurement_without_date_via_the_page(plan, animator_client):
-    indicator = services.add_indicator(actor=None, node=plan["objective"], title="Rendez-vous tenus")
+    indicator = services.add_indicator(actor=SYSTEM, node=plan["objective"], title="Rendez-vous tenus")
     response = animator_client.post(f"/contrat/gestion/indicateur/{indicator.pk}/mesure/", {"value": "3"})
     assert "error-summary" in response.content.decode()
     assert not Measurement.objects.exists()
