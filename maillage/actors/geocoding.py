@@ -9,7 +9,8 @@ Workers wait for their turn in the shared budget; a web request never does (`wai
 `GeocoderBusy` at once and answers from the cache or the commune.
 
 A save never waits on the network: services put the commune's centroid first (flagged « centre de la
-commune ») and enqueue `geocode_structure_task` after commit. On failure, offline, or an address the BAN
+commune ») and enqueue `geocode_structure_task` after commit (by its dotted path: services do not import
+this module, which writes through them). On failure, offline, or an address the BAN
 does not find in the structure's commune, the centroid stays and the flag says so.
 """
 
@@ -21,9 +22,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
-from maillage.actors import directory_index
+from maillage.actors import services
 from maillage.actors.models import Structure
 from maillage.core.http import FetchError, SafeHTTPClient
 from maillage.core.tasks import maillage_task
@@ -115,9 +115,11 @@ def geocode_address(
     return GeocodeResult(latitude=lat, longitude=lon, label=str(props.get("label", "")), score=score)
 
 
-@transaction.atomic
 def locate_structure(structure_id: int, *, allow_loopback: bool | None = None) -> str:
-    """Geocode one structure (or fall back to its commune's centroid). Returns the resulting flag."""
+    """Geocode one structure (or fall back to its commune's centroid). Returns the resulting flag.
+
+    No transaction is open during the call to the BAN: the structure is read, the address looked up, then
+    `services.set_position` writes the result in its own short transaction."""
     structure = Structure.objects.select_related("commune").filter(pk=structure_id).first()
     if structure is None or structure.geocoding in (Structure.Geocoding.MANUAL, Structure.Geocoding.SOURCE):
         return structure.geocoding if structure else ""
@@ -133,17 +135,21 @@ def locate_structure(structure_id: int, *, allow_loopback: bool | None = None) -
         )
     except GeocodingError as exc:
         logger.info("Geocoding of structure %s failed: %s", structure_id, exc)
-        if commune is not None and commune.latitude is not None:
-            Structure.objects.filter(pk=structure_id).update(
-                latitude=commune.latitude, longitude=commune.longitude, geocoding=Structure.Geocoding.COMMUNE
+        if commune is not None and commune.latitude is not None and commune.longitude is not None:
+            services.set_position(
+                structure_id=structure_id,
+                latitude=commune.latitude,
+                longitude=commune.longitude,
+                geocoding=Structure.Geocoding.COMMUNE,
             )
-            directory_index.structures_changed(structure.territory_id)
             return Structure.Geocoding.COMMUNE
         return structure.geocoding
-    Structure.objects.filter(pk=structure_id).update(
-        latitude=result.latitude, longitude=result.longitude, geocoding=Structure.Geocoding.ADDRESS
+    services.set_position(
+        structure_id=structure_id,
+        latitude=result.latitude,
+        longitude=result.longitude,
+        geocoding=Structure.Geocoding.ADDRESS,
     )
-    directory_index.structures_changed(structure.territory_id)
     return Structure.Geocoding.ADDRESS
 
 

@@ -579,7 +579,7 @@ def moderate_merge(request: HttpRequest, pk: int) -> HttpResponse:
     _require_animator(request)
     proposal = get_object_or_404(MergeProposal, pk=pk, territory=request.territory)
     try:
-        importers.decide_merge(
+        services.decide_merge(
             actor=request.user, proposal=proposal, accept=request.POST.get("accept") == "1"
         )
     except ValidationError as exc:
