@@ -1,0 +1,76 @@
+"""Anonymous actions (rate-limited in the views): error reports, the contact form."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from maillage.accounts.models import User
+from maillage.actors.models import (
+    ErrorReport,
+    Structure,
+)
+from maillage.actors.services.base import _is_moderation, _manager_emails, _moderation_emails
+from maillage.core.mail import send_mail_on_commit, territory_url
+
+# --- anonymous actions (rate-limited in the views) ------------------------------------------------------
+
+
+@transaction.atomic
+def report_error(*, structure: Structure, message: str) -> ErrorReport:
+    text = " ".join((message or "").split())
+    if len(text) < 10:
+        raise ValidationError({"message": "Décrivez l'erreur en quelques mots (10 caractères au moins)."})
+    report = ErrorReport.objects.create(structure=structure, message=text[:2000])
+    recipients = _moderation_emails(structure.territory)
+    if recipients:
+        send_mail_on_commit(
+            territory=structure.territory,
+            to=recipients,
+            template="actors_error_report",
+            context={
+                "structure": structure,
+                "message": report.message,
+                "url": territory_url(structure.territory, "actors:moderation"),
+            },
+        )
+    return report
+
+
+@transaction.atomic
+def resolve_error_report(*, actor: User, report: ErrorReport) -> ErrorReport:
+    if not _is_moderation(actor, report.structure.territory):
+        raise PermissionDenied("Seule la modération du territoire traite les signalements.")
+    report.resolved = True
+    report.save(update_fields=["resolved"])
+    return report
+
+
+def contact_recipients(structure: Structure) -> list[str]:
+    """Where the contact form goes: the public address, else the contact person, else the managers."""
+    if structure.public_email:
+        return [structure.public_email]
+    if structure.contact_email:
+        return [structure.contact_email]
+    return _manager_emails(structure)
+
+
+@transaction.atomic
+def send_contact_message(*, structure: Structure, sender_name: str, sender_email: str, message: str) -> bool:
+    """Forward a visitor's message to the structure (its address never shown). False if it has none."""
+    recipients = contact_recipients(structure)
+    if not recipients:
+        return False
+    send_mail_on_commit(
+        territory=structure.territory,
+        to=recipients,
+        template="actors_contact",
+        reply_to=sender_email,
+        context={
+            "structure": structure,
+            "sender_name": sender_name,
+            "sender_email": sender_email,
+            "message": message,
+        },
+    )
+    return True

@@ -1,0 +1,37 @@
+"""Positions of structures: the commune's centroid at once, the geocoder after commit."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from maillage.actors import directory_index, geocoding
+from maillage.actors.models import (
+    Structure,
+)
+from maillage.core.tasks import enqueue_on_commit
+
+
+def schedule_geocoding(structure: Structure, *, force: bool = False) -> None:
+    """Locate the structure after commit (never waits on the network); the commune centroid meanwhile."""
+    if structure.geocoding in (Structure.Geocoding.MANUAL, Structure.Geocoding.SOURCE) and not force:
+        return
+    if structure.commune is not None and structure.commune.latitude is not None and not structure.is_located:
+        Structure.objects.filter(pk=structure.pk).update(
+            latitude=structure.commune.latitude,
+            longitude=structure.commune.longitude,
+            geocoding=Structure.Geocoding.COMMUNE,
+        )
+        structure.latitude, structure.longitude = structure.commune.latitude, structure.commune.longitude
+        structure.geocoding = Structure.Geocoding.COMMUNE
+    if structure.address and structure.commune is not None:
+        enqueue_on_commit(geocoding.geocode_structure_task, structure.pk)
+
+
+@transaction.atomic
+def set_position(*, structure_id: int, latitude: float, longitude: float, geocoding: str) -> None:
+    territory_id = Structure.objects.filter(pk=structure_id).values_list("territory_id", flat=True).first()
+    Structure.objects.filter(pk=structure_id).update(
+        latitude=latitude, longitude=longitude, geocoding=geocoding
+    )
+    if territory_id is not None:
+        directory_index.structures_changed(territory_id)

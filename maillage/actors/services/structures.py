@@ -1,0 +1,290 @@
+"""Structures: create (self-service or by the animation), edit (live or through a moderated proposal),
+status transitions (publish, refuse, archive…, each logged)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from maillage.accounts.models import User
+from maillage.actors.models import (
+    TRANSITIONS,
+    Decision,
+    EditProposal,
+    Membership,
+    Structure,
+    StructureTransition,
+)
+from maillage.actors.services.base import (
+    ADDRESS_FIELDS,
+    EDITABLE_FIELDS,
+    DuplicateStructure,
+    _is_animation,
+    _is_moderation,
+    _manager_emails,
+    _mark_provenance,
+    _moderation_emails,
+    _set_sectors,
+    clean_sectors,
+    clean_structure_data,
+    find_duplicate,
+    unique_slug,
+)
+from maillage.actors.services.geo import schedule_geocoding
+from maillage.actors.services.indexing import index_practice, index_structure
+from maillage.actors.services.memberships import add_membership
+from maillage.core.mail import send_mail_on_commit, territory_url
+from maillage.core.models import Commune, Territory
+
+# --- transitions ------------------------------------------------------------------------------------
+
+
+def _log_transition(
+    structure: Structure, actor: User | None, from_status: str, to_status: str, reason: str
+) -> None:
+    StructureTransition.objects.create(
+        structure=structure,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def create_structure(
+    *,
+    actor: User | None,
+    territory: Territory,
+    data: Mapping[str, Any],
+    sectors: Iterable[str] = (),
+    logo: Any = None,
+    source: str = "",
+    initial_status: str | None = None,
+    position: tuple[float, float] | None = None,
+) -> Structure:
+    """Create a structure. Self-service (a signed-in person): pending, the person manages it, the animation
+    is told. By the animation or the system: published at once. A SIRET/RNA already known raises
+    `DuplicateStructure` (ask to manage it instead). `position` (latitude, longitude) comes with the data
+    (an import, the demo): it is kept as the source's, and no geocoding is queued."""
+    cleaned = clean_structure_data(territory, data)
+    sector_keys = clean_sectors(sectors)
+    duplicate = find_duplicate(territory, siret=cleaned.get("siret", ""), rna=cleaned.get("rna", ""))
+    if duplicate is not None:
+        raise DuplicateStructure(duplicate)
+    by_animation = actor is None or _is_animation(actor, territory)
+    structure = Structure(territory=territory)
+    for field in EDITABLE_FIELDS:
+        if field in cleaned:
+            setattr(structure, field, cleaned[field])
+    structure.slug = unique_slug(territory, structure.name)
+    structure.status = Structure.Status.PUBLISHED if by_animation else Structure.Status.PENDING
+    if initial_status is not None and actor is None:  # the demo and imports choose
+        structure.status = initial_status
+    if source:
+        _mark_provenance(structure, [f for f in EDITABLE_FIELDS if cleaned.get(f)], source)
+    elif actor is not None:
+        _mark_provenance(structure, [f for f in EDITABLE_FIELDS if cleaned.get(f)], "manager")
+    if logo is not None:
+        structure.logo = logo
+    if position is not None:
+        structure.latitude, structure.longitude = position
+        structure.geocoding = Structure.Geocoding.SOURCE
+    structure._history_user = actor
+    structure.save()
+    _set_sectors(structure, sector_keys)
+    _log_transition(structure, actor, "", structure.status, "Création de la fiche")
+    if actor is not None and not _is_animation(actor, territory):
+        add_membership(
+            actor=None,
+            user=actor,
+            structure=structure,
+            role=Membership.Role.MANAGER,
+            reason="Création de la fiche",
+        )
+        moderation = _moderation_emails(territory)
+        if moderation:
+            send_mail_on_commit(
+                territory=territory,
+                to=moderation,
+                template="actors_pending",
+                context={"structure": structure, "url": territory_url(territory, "actors:moderation")},
+            )
+    index_structure(structure)
+    schedule_geocoding(structure)
+    return structure
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, Commune):
+        return value.insee_code
+    return value
+
+
+def _current(structure: Structure, field: str) -> Any:
+    if field == "commune":
+        return structure.commune.insee_code if structure.commune_id else None
+    return getattr(structure, field)
+
+
+def _apply(structure: Structure, changes: Mapping[str, Any]) -> None:
+    for field, value in changes.items():
+        if field == "commune":
+            structure.commune = Commune.objects.filter(insee_code=value).first() if value else None
+        elif field == "sectors":
+            continue
+        elif field == "logo":
+            structure.logo.name = value or ""
+        else:
+            setattr(structure, field, value)
+
+
+@transaction.atomic
+def update_structure(
+    *,
+    actor: User,
+    structure: Structure,
+    data: Mapping[str, Any],
+    sectors: Iterable[str] | None = None,
+    logo: Any = None,
+) -> Structure | EditProposal:
+    """Edit a structure. A manager's edit of a published structure waits for the animator when the
+    territory moderates managers' edits (returns the `EditProposal`); otherwise it goes live."""
+    if not actor.has_perm("actors.change_structure", structure):
+        raise PermissionDenied("Seuls les gestionnaires de la structure et l'animation peuvent la modifier.")
+    territory = structure.territory
+    cleaned = clean_structure_data(territory, {k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    duplicate = find_duplicate(
+        territory, siret=cleaned.get("siret", ""), rna=cleaned.get("rna", ""), exclude=structure.pk
+    )
+    if duplicate is not None:
+        raise DuplicateStructure(duplicate)
+    changes: dict[str, list[Any]] = {}
+    for field, value in cleaned.items():
+        old, new = _current(structure, field), _display(value)
+        if (old or None) != (new or None):
+            changes[field] = [old, new]
+    if sectors is not None:
+        keys = clean_sectors(sectors)
+        if sorted(keys) != sorted(structure.sector_keys):
+            changes["sectors"] = [structure.sector_keys, keys]
+    if logo is not None:
+        stored = structure.logo.storage.save(f"structures/logos/{logo.name}", logo)
+        changes["logo"] = [structure.logo.name or None, stored]
+    if not changes:
+        return structure
+    moderated = (
+        territory.settings.get("moderate_manager_edits", False)
+        and structure.status == Structure.Status.PUBLISHED
+        and not _is_animation(actor, territory)
+    )
+    if moderated:
+        proposal = EditProposal.objects.create(structure=structure, author=actor, changes=changes)
+        moderation = _moderation_emails(territory)
+        if moderation:
+            send_mail_on_commit(
+                territory=territory,
+                to=moderation,
+                template="actors_edit_proposal",
+                context={"structure": structure, "url": territory_url(territory, "actors:moderation")},
+            )
+        return proposal
+    _commit_changes(
+        structure, changes, actor, source="animator" if _is_animation(actor, territory) else "manager"
+    )
+    return structure
+
+
+def _commit_changes(
+    structure: Structure, changes: Mapping[str, list[Any]], actor: User | None, *, source: str
+) -> None:
+    new_values = {field: pair[1] for field, pair in changes.items()}
+    address_changed = bool(ADDRESS_FIELDS & set(new_values))
+    _apply(structure, new_values)
+    _mark_provenance(structure, new_values, source)
+    if address_changed and structure.geocoding != Structure.Geocoding.MANUAL:
+        structure.latitude = structure.longitude = None
+        structure.geocoding = Structure.Geocoding.NONE
+    structure._history_user = actor
+    structure._change_reason = "Modification de la fiche"
+    structure.save()
+    if "sectors" in new_values:
+        _set_sectors(structure, new_values["sectors"])
+    index_structure(structure)
+    if address_changed:
+        schedule_geocoding(structure)
+
+
+@transaction.atomic
+def decide_edit_proposal(*, actor: User, proposal: EditProposal, accept: bool) -> EditProposal:
+    if not _is_moderation(actor, proposal.structure.territory):
+        raise PermissionDenied("Seule la modération du territoire valide les modifications.")
+    proposal = EditProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Decision.PENDING:
+        raise ValidationError("Cette modification a déjà été traitée.")
+    if accept:
+        structure = Structure.objects.select_for_update().get(pk=proposal.structure_id)
+        _commit_changes(structure, proposal.changes, proposal.author, source="manager")
+    proposal.status = Decision.ACCEPTED if accept else Decision.REFUSED
+    proposal.decided_by, proposal.decided_at = actor, timezone.now()
+    proposal.save()
+    author = proposal.author
+    if author is not None and author.is_active and author.email:
+        structure = proposal.structure
+        send_mail_on_commit(
+            territory=structure.territory,
+            to=author.email,
+            template="actors_edit_decision",
+            context={
+                "structure": structure,
+                "accepted": accept,
+                "url": territory_url(structure.territory, "actors:detail", slug=structure.slug),
+            },
+        )
+    return proposal
+
+
+@transaction.atomic
+def transition_structure(
+    *, actor: User | None, structure: Structure, to_status: str, reason: str = ""
+) -> Structure:
+    """Move a structure along `TRANSITIONS` (the animation only; a refusal needs a reason, e-mailed)."""
+    if actor is not None and not _is_moderation(actor, structure.territory):
+        raise PermissionDenied("Seule la modération du territoire modère les fiches.")
+    structure = Structure.objects.select_for_update().get(pk=structure.pk)
+    from_status = structure.status
+    if (from_status, to_status) not in TRANSITIONS:
+        target = Structure.Status(to_status).label if to_status in Structure.Status.values else to_status
+        raise ValidationError(
+            f"Impossible de passer une fiche « {Structure.Status(from_status).label} » à « {target} »."
+        )
+    reason = (reason or "").strip()
+    if to_status == Structure.Status.REFUSED and not reason:
+        raise ValidationError({"reason": "Indiquez le motif du refus : il est envoyé aux gestionnaires."})
+    structure.status = to_status
+    structure.refusal_reason = reason if to_status == Structure.Status.REFUSED else ""
+    structure._history_user = actor
+    structure._change_reason = TRANSITIONS[(from_status, to_status)]
+    structure.save()
+    _log_transition(structure, actor, from_status, to_status, reason)
+    index_structure(structure)
+    for practice in structure.practices.all():
+        index_practice(practice)
+    managers = _manager_emails(structure)
+    if managers and to_status in (Structure.Status.PUBLISHED, Structure.Status.REFUSED):
+        send_mail_on_commit(
+            territory=structure.territory,
+            to=managers,
+            template="actors_decision",
+            context={
+                "structure": structure,
+                "published": to_status == Structure.Status.PUBLISHED,
+                "reason": reason,
+                "url": territory_url(structure.territory, "actors:detail", slug=structure.slug),
+            },
+        )
+    return structure
