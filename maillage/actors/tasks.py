@@ -1,4 +1,4 @@
-"""Background work of the directory: imports (dry run, commit) and geocoding (re-exported).
+"""Background work of the directory: imports (dry run, commit) and geocoding.
 
 A task reads and parses; every write goes through the services (`services.imports`), which this module
 imports one way: services enqueue these tasks by their dotted path, they never import this module.
@@ -13,15 +13,13 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 
-from maillage.actors import importers, services, sirene
-from maillage.actors.geocoding import geocode_structure_task, geocode_territory_task
-from maillage.actors.models import ImportBatch
+from maillage.actors import geocoding, importers, services, sirene
+from maillage.actors.models import ImportBatch, Structure
 from maillage.core.actors import SystemActor, system
 from maillage.core.tasks import maillage_task
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["geocode_structure_task", "geocode_territory_task", "run_batch", "run_import_task"]
 
 UNEXPECTED_ERROR = (
     "L'import s'est arrêté sur une erreur inattendue ; l'équipe technique est prévenue. "
@@ -92,3 +90,71 @@ def run_batch(batch_id: int) -> ImportBatch:
 @maillage_task(max_attempts=1)
 def run_import_task(batch_id: int) -> str:
     return run_batch(batch_id).state
+
+
+# --- geocoding (the HTTP call first, then a short transaction to write) ---------------------------------
+
+
+def locate_structure(structure_id: int, *, allow_loopback: bool | None = None) -> str:
+    """Geocode one structure (or fall back to its commune's centroid). Returns the resulting flag.
+
+    No transaction is open during the call to the BAN: the structure is read, the address looked up, then
+    `services.set_position` writes the result in its own short transaction."""
+    structure = Structure.objects.select_related("commune").filter(pk=structure_id).first()
+    if structure is None or structure.geocoding in (Structure.Geocoding.MANUAL, Structure.Geocoding.SOURCE):
+        return structure.geocoding if structure else ""
+    commune = structure.commune
+    try:
+        if not structure.address:
+            raise geocoding.GeocodingError("Pas d'adresse.")
+        result = geocoding.geocode_address(
+            structure.address,
+            citycode=commune.insee_code if commune else "",
+            postcode=structure.postal_code,
+            allow_loopback=allow_loopback,
+        )
+    except geocoding.GeocodingError as exc:
+        logger.info("Geocoding of structure %s failed: %s", structure_id, exc)
+        if commune is not None and commune.latitude is not None and commune.longitude is not None:
+            services.set_position(
+                structure_id=structure_id,
+                latitude=commune.latitude,
+                longitude=commune.longitude,
+                geocoding=Structure.Geocoding.COMMUNE,
+            )
+            return Structure.Geocoding.COMMUNE
+        return structure.geocoding
+    services.set_position(
+        structure_id=structure_id,
+        latitude=result.latitude,
+        longitude=result.longitude,
+        geocoding=Structure.Geocoding.ADDRESS,
+    )
+    return Structure.Geocoding.ADDRESS
+
+
+@maillage_task(max_attempts=2, idempotent=True)
+def geocode_structure_task(structure_id: int) -> str:
+    return locate_structure(structure_id)
+
+
+@maillage_task(max_attempts=1, idempotent=True)
+def geocode_territory_task(territory_id: int) -> dict[str, int]:
+    """Batch: every structure of a territory with an address not yet geocoded at the address."""
+    counts: dict[str, int] = {}
+    ids = (
+        Structure.objects.filter(territory_id=territory_id)
+        .exclude(address="")
+        .exclude(
+            geocoding__in=[
+                Structure.Geocoding.ADDRESS,
+                Structure.Geocoding.MANUAL,
+                Structure.Geocoding.SOURCE,
+            ]
+        )
+        .values_list("pk", flat=True)
+    )
+    for pk in list(ids):
+        flag = locate_structure(pk)
+        counts[flag] = counts.get(flag, 0) + 1
+    return counts

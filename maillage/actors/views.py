@@ -16,7 +16,7 @@ from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from maillage.actors import directory, exports, importers, services, taxonomy
+from maillage.actors import directory, exports, services, taxonomy
 from maillage.actors.forms import (
     ContactForm,
     ErrorReportForm,
@@ -579,9 +579,7 @@ def moderate_merge(request: HttpRequest, pk: int) -> HttpResponse:
     _require_animator(request)
     proposal = get_object_or_404(MergeProposal, pk=pk, territory=request.territory)
     try:
-        services.decide_merge(
-            actor=request.user, proposal=proposal, accept=request.POST.get("accept") == "1"
-        )
+        services.decide_merge(actor=request.user, proposal=proposal, accept=request.POST.get("accept") == "1")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

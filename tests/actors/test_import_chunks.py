@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import connections
 from stdnum import luhn
 
-from maillage.actors import geocoding, importers, services, tasks
+from maillage.actors import importers, services, tasks
 from maillage.actors.models import ImportBatch, MergeProposal, Structure
 from maillage.core.actors import SYSTEM, actor_label
 from maillage.core.machines import TransitionError, history, transition
@@ -233,7 +233,7 @@ def test_the_geocoder_calls_the_ban_outside_any_transaction(territory, animator,
         structure.refresh_from_db()
         assert structure.geocoding == "address" and structure.latitude == pytest.approx(43.6512)
         Structure.objects.filter(pk=structure.pk).update(geocoding="commune")
-        assert geocoding.locate_structure(structure.pk) == "address"
+        assert tasks.locate_structure(structure.pk) == "address"
     finally:
         server.shutdown()
     assert WatchingBAN.seen == [False, False]
