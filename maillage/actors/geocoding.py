@@ -1,4 +1,5 @@
-"""Geocoding of structures with the Base Adresse Nationale (BAN) API, through the safe HTTP client.
+"""The Base Adresse Nationale (BAN) geocoder, through the safe HTTP client: a client only, it writes nothing
+(the structures are located by `tasks.locate_structure`, which writes through the services).
 
 Settings: `MAILLAGE_GEOCODER_URL` (base URL; the API moved from api-adresse.data.gouv.fr to
 data.geopf.fr/geocodage with the same paths), `MAILLAGE_GEOCODER_TIMEOUT` (seconds),
@@ -9,8 +10,9 @@ Workers wait for their turn in the shared budget; a web request never does (`wai
 `GeocoderBusy` at once and answers from the cache or the commune.
 
 A save never waits on the network: services put the commune's centroid first (flagged « centre de la
-commune ») and enqueue `geocode_structure_task` after commit. On failure, offline, or an address the BAN
-does not find in the structure's commune, the centroid stays and the flag says so.
+commune ») and enqueue `tasks.geocode_structure_task` after commit (by its dotted path). On failure,
+offline, or an address the BAN does not find in the structure's commune, the centroid stays and the flag
+says so.
 """
 
 from __future__ import annotations
@@ -21,12 +23,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
-from maillage.actors import directory_index
-from maillage.actors.models import Structure
 from maillage.core.http import FetchError, SafeHTTPClient
-from maillage.core.tasks import maillage_task
 
 logger = logging.getLogger(__name__)
 
@@ -113,62 +111,3 @@ def geocode_address(
     if score < float(getattr(settings, "MAILLAGE_GEOCODER_MIN_SCORE", 0.5)):
         raise GeocodingError("Cette adresse est trop imprécise pour être localisée.")
     return GeocodeResult(latitude=lat, longitude=lon, label=str(props.get("label", "")), score=score)
-
-
-@transaction.atomic
-def locate_structure(structure_id: int, *, allow_loopback: bool | None = None) -> str:
-    """Geocode one structure (or fall back to its commune's centroid). Returns the resulting flag."""
-    structure = Structure.objects.select_related("commune").filter(pk=structure_id).first()
-    if structure is None or structure.geocoding in (Structure.Geocoding.MANUAL, Structure.Geocoding.SOURCE):
-        return structure.geocoding if structure else ""
-    commune = structure.commune
-    try:
-        if not structure.address:
-            raise GeocodingError("Pas d'adresse.")
-        result = geocode_address(
-            structure.address,
-            citycode=commune.insee_code if commune else "",
-            postcode=structure.postal_code,
-            allow_loopback=allow_loopback,
-        )
-    except GeocodingError as exc:
-        logger.info("Geocoding of structure %s failed: %s", structure_id, exc)
-        if commune is not None and commune.latitude is not None:
-            Structure.objects.filter(pk=structure_id).update(
-                latitude=commune.latitude, longitude=commune.longitude, geocoding=Structure.Geocoding.COMMUNE
-            )
-            directory_index.structures_changed(structure.territory_id)
-            return Structure.Geocoding.COMMUNE
-        return structure.geocoding
-    Structure.objects.filter(pk=structure_id).update(
-        latitude=result.latitude, longitude=result.longitude, geocoding=Structure.Geocoding.ADDRESS
-    )
-    directory_index.structures_changed(structure.territory_id)
-    return Structure.Geocoding.ADDRESS
-
-
-@maillage_task(max_attempts=2, idempotent=True)
-def geocode_structure_task(structure_id: int) -> str:
-    return locate_structure(structure_id)
-
-
-@maillage_task(max_attempts=1, idempotent=True)
-def geocode_territory_task(territory_id: int) -> dict[str, int]:
-    """Batch: every structure of a territory with an address not yet geocoded at the address."""
-    counts: dict[str, int] = {}
-    ids = (
-        Structure.objects.filter(territory_id=territory_id)
-        .exclude(address="")
-        .exclude(
-            geocoding__in=[
-                Structure.Geocoding.ADDRESS,
-                Structure.Geocoding.MANUAL,
-                Structure.Geocoding.SOURCE,
-            ]
-        )
-        .values_list("pk", flat=True)
-    )
-    for pk in list(ids):
-        flag = locate_structure(pk)
-        counts[flag] = counts.get(flag, 0) + 1
-    return counts

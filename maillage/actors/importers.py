@@ -1,9 +1,10 @@
-"""Imports of structures: tables (CSV, XLSX, ODS) with a column mapping, and the rows the Sirene reader
-yields. One engine for both: `import_rows(...)`. A dry run runs every row in one transaction rolled back at
-the end — so its report (created / updated / merge proposals / rejected, with line numbers) is what the
-commit will do. A commit writes per chunk of rows (a re-run after a failure picks up where it stopped: the
-rows already written match exactly and count as unchanged). A row the database refuses is reported, not
-fatal.
+"""Imports of structures, the pure part: reading tables, validating and matching rows — no write here.
+
+Tables (CSV, XLSX, ODS) with a column mapping become `ImportRow`s; the Sirene reader (`sirene.py`) yields the
+same rows. For each row (cleaned by the structure's validation), `plan_row` says what an import does with it,
+reading the database but never writing: update an existing structure (with which changes), leave it
+unchanged, propose a merge, or create a new one. The dry run is these plans alone; the commit
+(`services.imports.import_rows`) applies them per chunk of `CHUNK` rows, one short transaction each.
 
 Matching, in order: exact SIRET, then exact RNA (then the SIREN's head office) → update; else a fuzzy name
 match (rapidfuzz, token-sort ratio ≥ `FUZZY_THRESHOLD`) among the structures of the same commune → a
@@ -16,19 +17,17 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from enum import StrEnum
 from typing import Any
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
-from django.utils import timezone
 from rapidfuzz import fuzz, process
 
-from maillage.actors import directory_index, services, taxonomy
-from maillage.actors.models import MergeProposal, Structure
+from maillage.actors import taxonomy
+from maillage.actors.models import Structure
 from maillage.core.models import Commune, Territory
 from maillage.core.search import unaccent, words_of
 
@@ -81,6 +80,14 @@ class ImportReport:
     merges: list[tuple[int, str, str]] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     committed: bool = False
+
+    def extend(self, other: ImportReport) -> None:
+        """Add a committed chunk's lines to the whole import's report."""
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.merges += other.merges
+        self.rejected += other.rejected
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -157,7 +164,7 @@ def mapped_rows(headers: list[str], rows: list[list[str]], mapping: dict[str, st
         yield ImportRow(line=number, data=values, sectors=sectors)
 
 
-# --- the engine ------------------------------------------------------------------------------------------
+# --- matching and planning (reads only) ------------------------------------------------------------------
 
 
 def _norm(name: str) -> str:
@@ -165,13 +172,18 @@ def _norm(name: str) -> str:
     return " ".join(words_of(name))
 
 
-class _Index:
-    """Existing structures of the territory, by SIRET, RNA, SIREN and commune (for fuzzy names)."""
+class MatchIndex:
+    """Existing structures of the territory, by SIRET, RNA, SIREN and commune (for fuzzy names).
+
+    A dry run writes nothing: the structures it would create are kept here (`plan_creation`, negative ids),
+    so that a later row of the same file matches them exactly as it would during the commit."""
 
     def __init__(self, territory: Territory) -> None:
+        self.territory = territory
         self.by_siret: dict[str, int] = {}
         self.by_rna: dict[str, tuple[int, str]] = {}
         self.by_commune: dict[int | None, dict[int, str]] = {}
+        self.planned: dict[int, tuple[Structure, list[str]]] = {}
         for pk, siret, rna, name, commune_id in Structure.objects.filter(territory=territory).values_list(
             "pk", "siret", "rna", "name", "commune_id"
         ):
@@ -203,180 +215,190 @@ class _Index:
         )
         return (best[2], float(best[1])) if best else None
 
+    def current(self, pk: int) -> tuple[Structure, list[str]]:
+        """The structure `pk` (or the one a dry run plans to create) and its sector keys."""
+        if pk in self.planned:
+            return self.planned[pk]
+        structure = Structure.objects.select_related("commune").get(pk=pk)
+        return structure, structure.sector_keys
 
-def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.insee_code if isinstance(v, Commune) else v) for k, v in data.items()}
+    def plan_creation(self, plan: RowPlan) -> None:
+        """Remember a structure the dry run would create (unsaved, under a negative id)."""
+        pk = -(len(self.planned) + 1)
+        structure = Structure(territory=self.territory)
+        for name, value in plan.cleaned.items():
+            if name in STRUCTURE_FIELDS:
+                setattr(structure, name, value)
+        if plan.position is not None:
+            structure.latitude, structure.longitude = plan.position
+            structure.geocoding = Structure.Geocoding.SOURCE
+        self.planned[pk] = (structure, list(plan.sectors))
+        commune = plan.cleaned.get("commune")
+        self.add(pk, structure.siret, structure.rna, structure.name, commune.pk if commune else None)
 
 
-def _update(
-    structure: Structure, cleaned: dict[str, Any], sectors: list[str], row: ImportRow, source: str
-) -> bool:
-    changed: list[str] = []
+# What an import writes into a structure: the table's fields but the sectors (kept apart).
+STRUCTURE_FIELDS = [name for name in TARGET_FIELDS if name != "sectors"]
+
+
+@dataclass
+class Changes:
+    """What an imported row changes in an existing structure."""
+
+    fields: dict[str, Any] = field(default_factory=dict)
+    position: tuple[float, float] | None = None
+    sectors: list[str] | None = None  # the new sector keys, when they change
+
+    @property
+    def names(self) -> list[str]:
+        """The changed fields, as provenance records them (the position as « latitude »)."""
+        return [*self.fields, *(["latitude"] if self.position is not None else [])]
+
+    def __bool__(self) -> bool:
+        return bool(self.fields) or self.position is not None or self.sectors is not None
+
+
+def import_changes(
+    structure: Structure,
+    current_sectors: list[str],
+    cleaned: dict[str, Any],
+    sectors: list[str],
+    row: ImportRow,
+) -> Changes:
+    """The fields an imported row may change: empty values never erase, a field last written by a manager
+    or the animation is kept, a position set by hand is kept; sectors are only added."""
+    changes = Changes()
     for field_name, value in cleaned.items():
-        if field_name not in services.EDITABLE_FIELDS and field_name != "naf_code":
+        if field_name not in STRUCTURE_FIELDS:
             continue
         if (structure.provenance.get(field_name) or {}).get("source") in PROTECTED_SOURCES:
             continue
         if value in ("", None) or getattr(structure, field_name) == value:
             continue
-        setattr(structure, field_name, value)
-        changed.append(field_name)
+        changes.fields[field_name] = value
     if (
         row.latitude is not None
+        and row.longitude is not None
         and structure.geocoding != Structure.Geocoding.MANUAL
         and (structure.latitude, structure.longitude) != (row.latitude, row.longitude)
     ):
-        structure.latitude, structure.longitude = row.latitude, row.longitude
-        structure.geocoding = Structure.Geocoding.SOURCE
-        changed.append("latitude")
-    new_sectors = sorted(set(structure.sector_keys) | set(sectors))
-    sectors_changed = new_sectors != sorted(structure.sector_keys)
-    if not changed and not sectors_changed:
-        return False
-    stamp = timezone.now().date().isoformat()
-    for field_name in changed:
-        structure.provenance[field_name] = {"source": source, "at": stamp}
-    structure._change_reason = f"Import {source}"
-    structure.save()
-    if sectors_changed:
-        services._set_sectors(structure, new_sectors)
-    return True
+        changes.position = (row.latitude, row.longitude)
+    new_sectors = sorted(set(current_sectors) | set(sectors))
+    if new_sectors != sorted(current_sectors):
+        changes.sectors = new_sectors
+    return changes
 
 
-def _import_row(
-    territory: Territory, index: _Index, row: ImportRow, source: str, report: ImportReport
-) -> None:
-    """One row, in the caller's transaction: update, merge proposal, creation or rejection."""
-    try:
-        cleaned = services.clean_structure_data(territory, row.data)
-        sectors = [s for s in row.sectors if s in taxonomy.SECTORS]
-        if cleaned.get("legal_form") and not row.data.get("family"):
-            cleaned["family"] = taxonomy.family_for_legal_form(cleaned["legal_form"]) or "association"
-    except ValidationError as exc:
-        report.rejected.append((row.line, " ".join(exc.messages)))
-        return
+def prepare(row: ImportRow, cleaned: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The row's data once the structure's validation has cleaned it: the family from the legal form, the
+    known sectors, the NAF code cut to its field; a value too long for its field is refused here (rather
+    than by the database, which would refuse it only at the commit)."""
+    cleaned = dict(cleaned)
+    sectors = [s for s in row.sectors if s in taxonomy.SECTORS]
+    if cleaned.get("legal_form") and not row.data.get("family"):
+        cleaned["family"] = taxonomy.family_for_legal_form(cleaned["legal_form"]) or "association"
+    if cleaned.get("naf_code"):
+        cleaned["naf_code"] = str(cleaned["naf_code"])[:6]
+    errors = {}
+    for name, value in cleaned.items():
+        if name in STRUCTURE_FIELDS and isinstance(value, str):
+            limit = Structure._meta.get_field(name).max_length
+            if limit and len(value) > limit:
+                errors[name] = [f"{TARGET_FIELDS[name]} : {limit} caractères au plus."]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned, sectors
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    MERGE = "merge"
+
+
+@dataclass
+class RowPlan:
+    """What the import does with one cleaned row."""
+
+    row: ImportRow
+    action: Action
+    cleaned: dict[str, Any]
+    sectors: list[str]
+    structure_id: int | None = None  # UPDATE, UNCHANGED, MERGE: the existing structure
+    name: str = ""  # the structure's name, as the report shows it
+    changes: Changes = field(default_factory=Changes)
+    score: float = 0.0  # MERGE: the fuzzy match's score
+    existing_name: str = ""  # MERGE: the (normalised) name of the look-alike
+
+    @property
+    def position(self) -> tuple[float, float] | None:
+        if self.row.latitude is None or self.row.longitude is None:
+            return None
+        return (self.row.latitude, self.row.longitude)
+
+
+def plan_row(index: MatchIndex, row: ImportRow, cleaned: dict[str, Any], sectors: list[str]) -> RowPlan:
+    """Match a cleaned row (see `prepare`) and say what to do with it; writes nothing."""
+    cleaned = dict(cleaned)
     existing_pk = index.exact(cleaned)
     if existing_pk is not None:
-        structure = Structure.objects.get(pk=existing_pk)
-        if _update(structure, cleaned, sectors, row, source):
-            report.updated.append((row.line, structure.name))
-            services.index_structure(structure)
-        else:
-            report.unchanged += 1
-        return
+        structure, current_sectors = index.current(existing_pk)
+        changes = import_changes(structure, current_sectors, cleaned, sectors, row)
+        return RowPlan(
+            row=row,
+            action=Action.UPDATE if changes else Action.UNCHANGED,
+            cleaned=cleaned,
+            sectors=sectors,
+            structure_id=existing_pk,
+            name=changes.fields.get("name", structure.name),
+            changes=changes,
+        )
     if cleaned.get("rna") in index.by_rna:
         cleaned["rna"] = ""  # a secondary establishment: the RNA number stays with the first one
     commune = cleaned.get("commune")
-    match = index.fuzzy(cleaned["name"], commune.pk if commune else None)
+    commune_id = commune.pk if commune else None
+    match = index.fuzzy(cleaned["name"], commune_id)
     if match is not None:
         pk, score = match
-        MergeProposal.objects.create(
-            territory=territory,
-            structure_id=pk,
-            data={
-                **_jsonable(cleaned),
-                "sectors": sectors,
-                "latitude": row.latitude,
-                "longitude": row.longitude,
-            },
-            source=source,
-            score=score,
-        )
-        report.merges.append(
-            (row.line, cleaned["name"], index.by_commune[commune.pk if commune else None][pk])
-        )
-        return
-    try:
-        structure = services.create_structure(
-            actor=None,
-            territory=territory,
-            data=cleaned,
+        return RowPlan(
+            row=row,
+            action=Action.MERGE,
+            cleaned=cleaned,
             sectors=sectors,
-            source=source,
-            position=(row.latitude, row.longitude)
-            if row.latitude is not None and row.longitude is not None
-            else None,
+            structure_id=pk,
+            name=cleaned["name"],
+            score=score,
+            existing_name=index.by_commune[commune_id][pk],
         )
-    except ValidationError as exc:
-        report.rejected.append((row.line, " ".join(exc.messages)))
-        return
-    if "naf_code" in cleaned:
-        Structure.objects.filter(pk=structure.pk).update(naf_code=cleaned["naf_code"][:6])
-    index.add(structure.pk, structure.siret, structure.rna, structure.name, structure.commune_id)
-    report.created.append((row.line, structure.name))
+    return RowPlan(row=row, action=Action.CREATE, cleaned=cleaned, sectors=sectors, name=cleaned["name"])
 
 
-def _guarded_row(
-    territory: Territory, index: _Index, row: ImportRow, source: str, report: ImportReport
-) -> None:
-    """A row in its own savepoint: a row the database refuses is reported, the others go on."""
-    try:
-        with transaction.atomic():
-            _import_row(territory, index, row, source, report)
-    except DatabaseError:
-        logger.exception("import row %s refused by the database", row.line)
-        report.rejected.append((row.line, "Ligne refusée par la base de données (valeur trop longue ?)."))
-
-
-def import_rows(
-    *,
-    territory: Territory,
-    rows: Iterable[ImportRow],
-    source: str,
-    commit: bool,
-    progress: Callable[[int], None] | None = None,
-) -> ImportReport:
-    """Run the rows. commit=False is the dry run: one transaction, rolled back at the end, so its report is
-    what the commit will do. commit=True commits per chunk of `CHUNK` rows (DESIGN.md: a batch commits per
-    chunk); a re-run is idempotent (rows already imported match by SIRET/RNA and come out « inchangées »).
-    `progress(n)` is called between chunks, outside any transaction of the import."""
-    report = ImportReport()
-    if not commit:
-        with transaction.atomic():
-            index = _Index(territory)
-            for count, row in enumerate(rows, start=1):
-                if progress is not None and count % CHUNK == 0:
-                    progress(count)
-                _guarded_row(territory, index, row, source, report)
-            transaction.set_rollback(True)
-        return report
-    index = _Index(territory)
-    iterator = iter(rows)
-    count = 0
-    while chunk := list(islice(iterator, CHUNK)):
-        with transaction.atomic():
-            for row in chunk:
-                _guarded_row(territory, index, row, source, report)
-            directory_index.structures_changed(territory.pk)  # positions written by .update() above
-        count += len(chunk)
-        if progress is not None:
-            progress(count)
-    report.committed = True
-    return report
-
-
-@transaction.atomic
-def decide_merge(*, actor: Any, proposal: MergeProposal, accept: bool) -> Structure | None:
-    """Accept: fill the structure's empty or imported fields from the row. Reject: create a new structure."""
-    if not actor.is_animator_of(proposal.territory):
-        raise ValidationError("Seule l'animation du territoire décide des fusions.")
-    proposal = MergeProposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != "pending":
-        raise ValidationError("Cette proposition a déjà été traitée.")
-    data = dict(proposal.data)
-    sectors = data.pop("sectors", [])
-    lat, lon = data.pop("latitude", None), data.pop("longitude", None)
-    row = ImportRow(line=0, data=data, sectors=sectors, latitude=lat, longitude=lon)
-    cleaned = services.clean_structure_data(proposal.territory, data)
-    if accept:
-        structure = Structure.objects.get(pk=proposal.structure_id)
-        _update(structure, cleaned, sectors, row, proposal.source)
-        services.index_structure(structure)
+def report_plan(plan: RowPlan, report: ImportReport) -> None:
+    """Count a row in the report (the dry run's, or the commit's once the row is written)."""
+    line = plan.row.line
+    if plan.action == Action.CREATE:
+        report.created.append((line, plan.name))
+    elif plan.action == Action.UPDATE:
+        report.updated.append((line, plan.name))
+    elif plan.action == Action.UNCHANGED:
+        report.unchanged += 1
     else:
-        structure = services.create_structure(
-            actor=None, territory=proposal.territory, data=cleaned, sectors=sectors, source=proposal.source
-        )
-    proposal.status = "accepted" if accept else "refused"
-    proposal.decided_by = actor
-    proposal.save()
-    return structure
+        report.merges.append((line, plan.name, plan.existing_name))
+
+
+# --- merge proposals: the row kept as JSON until the animator decides ---------------------------------------
+
+
+def merge_data(plan: RowPlan) -> dict[str, Any]:
+    """The incoming row as a merge proposal stores it (JSON: the commune by its INSEE code)."""
+    data = {k: (v.insee_code if isinstance(v, Commune) else v) for k, v in plan.cleaned.items()}
+    return {**data, "sectors": plan.sectors, "latitude": plan.row.latitude, "longitude": plan.row.longitude}
+
+
+def row_of_merge(data: dict[str, Any]) -> ImportRow:
+    """The row a merge proposal stored (see `merge_data`)."""
+    data = dict(data)
+    sectors = data.pop("sectors", [])
+    latitude, longitude = data.pop("latitude", None), data.pop("longitude", None)
+    return ImportRow(line=0, data=data, sectors=sectors, latitude=latitude, longitude=longitude)

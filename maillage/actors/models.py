@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from maillage.actors import taxonomy
+from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Commune, Territory
 
 
@@ -392,3 +393,52 @@ class MergeProposal(models.Model):
 
     def __str__(self) -> str:
         return f"Fusion proposée avec {self.structure}"
+
+
+# --- the machines of the imports (core.machines) ----------------------------------------------------------
+
+IMPORT_BATCH_MACHINE = register(
+    Machine(
+        model="actors.ImportBatch",
+        field="state",
+        moves={
+            ImportBatch.State.QUEUED: {ImportBatch.State.RUNNING, ImportBatch.State.FAILED},
+            ImportBatch.State.RUNNING: {
+                ImportBatch.State.CHECKED,
+                ImportBatch.State.DONE,
+                ImportBatch.State.FAILED,
+            },
+            ImportBatch.State.CHECKED: {ImportBatch.State.QUEUED},  # « importer pour de bon »
+            ImportBatch.State.DONE: set(),
+            ImportBatch.State.FAILED: {ImportBatch.State.QUEUED},  # a failed commit run again
+        },
+        log="actors.ImportBatchTransition",
+    )
+)
+
+
+class ImportBatchTransition(TransitionLog):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        pass
+
+
+MERGE_PROPOSAL_MACHINE = register(
+    Machine(
+        model="actors.MergeProposal",
+        moves={
+            Decision.PENDING: {Decision.ACCEPTED, Decision.REFUSED},
+            Decision.ACCEPTED: set(),
+            Decision.REFUSED: set(),
+        },
+        log="actors.MergeProposalTransition",
+    )
+)
+
+
+class MergeProposalTransition(TransitionLog):
+    proposal = models.ForeignKey(MergeProposal, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        pass

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from maillage.actors import directory, exports, importers, selectors, services
+from maillage.actors import directory, exports, selectors, services
 from maillage.actors.forms import (
     ContactForm,
     ErrorReportForm,
@@ -466,9 +466,7 @@ def moderate_merge(request: HttpRequest, pk: int) -> HttpResponse:
     _require_animator(request)
     proposal = get_object_or_404(MergeProposal, pk=pk, territory=request.territory)
     try:
-        importers.decide_merge(
-            actor=request.user, proposal=proposal, accept=request.POST.get("accept") == "1"
-        )
+        services.decide_merge(actor=request.user, proposal=proposal, accept=request.POST.get("accept") == "1")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

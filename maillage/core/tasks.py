@@ -55,8 +55,12 @@ class TaskReaped(Exception):
 # --- the outbox --------------------------------------------------------------------------------------
 
 
-def enqueue_on_commit(task_: Task, /, *args: Any, **kwargs: Any) -> None:
+def enqueue_on_commit(task_: Task | str, /, *args: Any, **kwargs: Any) -> None:
     """Enqueue `task_(*args, **kwargs)` once the current transaction commits; nothing on rollback.
+
+    `task_` is the task or its dotted path (`"maillage.actors.tasks.run_import_task"`, as the queue table
+    names it): a services module enqueues its app's tasks by path, so that it need not import the tasks
+    module that calls it.
 
     Outside a transaction (autocommit) it enqueues at once. Arguments must be JSON-serialisable: pass ids,
     not model instances. A task declared with `maillage_task` also gets the current request's id (reserved
@@ -64,6 +68,11 @@ def enqueue_on_commit(task_: Task, /, *args: Any, **kwargs: Any) -> None:
     never commits: use
     `django_capture_on_commit_callbacks(execute=True)` or `transactional_db`.
     """
+    if isinstance(task_, str):
+        found = import_string(task_)
+        if not isinstance(found, Task):
+            raise TypeError(f"{task_} is not a task")
+        task_ = found
     request_id = current_request_id()
     if request_id and task_policy(task_) is not None:  # only our wrapper knows the reserved argument
         kwargs[REQUEST_ID_KWARG] = request_id

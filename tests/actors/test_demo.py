@@ -9,7 +9,7 @@ import re
 from stdnum.fr import siret
 
 from maillage.accounts import demo as accounts_demo
-from maillage.actors import demo, geocoding
+from maillage.actors import demo, tasks
 from maillage.actors.models import Structure
 from maillage.core.services import load_communes
 from tests.factories import TerritoryFactory
@@ -43,7 +43,7 @@ def test_demo_loads_plausible_structures(db, django_capture_on_commit_callbacks)
     queued = [
         cb
         for cb in callbacks
-        if getattr(getattr(cb, "func", None), "__self__", None) is geocoding.geocode_structure_task
+        if getattr(getattr(cb, "func", None), "__self__", None) is tasks.geocode_structure_task
     ]
     assert len(queued) <= len(structures) - len(generated)  # only the four hand-written ones may be queued
     # re-running changes nothing

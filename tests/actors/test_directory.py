@@ -15,7 +15,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from maillage.actors import directory, directory_index, exports, geocoding, services, taxonomy
+from maillage.actors import directory, directory_index, exports, geocoding, services, tasks, taxonomy
 from maillage.actors.models import (
     EditProposal,
     ManagementRequest,
@@ -435,7 +435,7 @@ def test_geocoding_offline_falls_back(territory, animator, settings):
     settings.MAILLAGE_GEOCODER_URL = "http://127.0.0.1:9"
     settings.MAILLAGE_HTTP_ALLOW_LOOPBACK = True
     structure = make(territory, animator, name="Hors ligne", commune="06069", address="1 rue X")
-    assert geocoding.locate_structure(structure.pk) == "commune"
+    assert tasks.locate_structure(structure.pk) == "commune"
 
 
 def test_api_list_with_filters_and_detail(territory, corpus, client):

@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from maillage.actors import importers, sirene, tasks
+from maillage.actors import importers, services, sirene, tasks
 from maillage.actors.models import ImportBatch, Structure
+from maillage.core.actors import SYSTEM
 from tests.factories import CommuneFactory
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -95,7 +96,8 @@ def test_commit_writes_per_chunk_and_reports_bad_rows(territory, monkeypatch):
     )
     headers, data = importers.read_table(text.encode(), "x.csv")
     seen: list[int] = []
-    report = importers.import_rows(
+    report = services.import_rows(
+        actor=SYSTEM,
         territory=territory,
         rows=importers.mapped_rows(headers, data, {"name": "Nom", "commune": "Commune"}),
         source="t",

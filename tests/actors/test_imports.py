@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 
 from maillage.actors import importers, services, sirene, tasks
 from maillage.actors.models import ImportBatch, MergeProposal, Structure
+from maillage.core.actors import SYSTEM
 from tests.factories import CommuneFactory
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -33,19 +34,25 @@ def rows(text: str = CSV):
 
 
 def test_dry_run_reports_and_changes_nothing_then_commit_is_idempotent(territory):
-    report = importers.import_rows(territory=territory, rows=rows(), source="import:bdis", commit=False)
+    report = services.import_rows(
+        actor=SYSTEM, territory=territory, rows=rows(), source="import:bdis", commit=False
+    )
     assert [line for line, _ in report.created] == [2, 3]
     assert [line for line, _ in report.rejected] == [4, 5]
     assert "commune" in report.rejected[0][1].lower() and "SIRET" in report.rejected[1][1]
     assert (
         not Structure.objects.filter(territory=territory).exclude(slug__startswith="la-ressourcerie").exists()
     )
-    report = importers.import_rows(territory=territory, rows=rows(), source="import:bdis", commit=True)
+    report = services.import_rows(
+        actor=SYSTEM, territory=territory, rows=rows(), source="import:bdis", commit=True
+    )
     assert len(report.created) == 2
     atelier = Structure.objects.get(siret="73282932000074")
     assert atelier.status == "published" and atelier.sector_keys == ["reemploi"]
     assert atelier.provenance["name"]["source"] == "import:bdis"
-    again = importers.import_rows(territory=territory, rows=rows(), source="import:bdis", commit=True)
+    again = services.import_rows(
+        actor=SYSTEM, territory=territory, rows=rows(), source="import:bdis", commit=True
+    )
     assert not again.created and again.unchanged == 2
 
 
@@ -53,7 +60,7 @@ def test_manager_edits_are_never_overwritten(territory, manager, structure):
     services.update_structure(
         actor=manager, structure=structure, data={"siret": "73282932000074", "name": "Notre nom"}
     )
-    importers.import_rows(territory=territory, rows=rows(), source="import:bdis", commit=True)
+    services.import_rows(actor=SYSTEM, territory=territory, rows=rows(), source="import:bdis", commit=True)
     structure.refresh_from_db()
     assert structure.name == "Notre nom"
 
@@ -67,7 +74,8 @@ def test_fuzzy_duplicates_become_merge_proposals(territory, animator):
     text = "Nom;Commune\nL'Atelier du Loup association;06069\n"
     headers, data = importers.read_table(text.encode(), "x.csv")
     mapping = {"name": "Nom", "commune": "Commune"}
-    report = importers.import_rows(
+    report = services.import_rows(
+        actor=SYSTEM,
         territory=territory,
         rows=importers.mapped_rows(headers, data, mapping),
         source="import:rna",
@@ -76,7 +84,7 @@ def test_fuzzy_duplicates_become_merge_proposals(territory, animator):
     assert not report.created and len(report.merges) == 1
     proposal = MergeProposal.objects.get()
     assert proposal.structure == existing
-    importers.decide_merge(actor=animator, proposal=proposal, accept=False)
+    services.decide_merge(actor=animator, proposal=proposal, accept=False)
     assert Structure.objects.filter(name="L'Atelier du Loup association").exists()
 
 
@@ -151,8 +159,7 @@ def test_sirene_batch_through_the_task(tmp_path, territory, animator, grasse_com
     batch = tasks.run_batch(batch.pk)
     assert batch.state == "checked" and batch.report["counts"]["created"] > 0
     assert not Structure.objects.filter(provenance__has_key="siret").exists()
-    batch.commit = True
-    batch.save()
+    services.commit_import(actor=animator, batch=batch)
     batch = tasks.run_batch(batch.pk)
     assert batch.state == "done"
     imported = Structure.objects.filter(territory=territory).exclude(siret="")

@@ -33,9 +33,16 @@ from maillage.actors.services.geo import (
 )
 from maillage.actors.services.imports import (
     IMPORT_MAX_BYTES,
+    begin_import,
     commit_import,
-    import_task_ref,
+    decide_merge,
+    fail_import,
+    finish_import,
+    import_rows,
+    record_import_progress,
+    save_import_mapping,
     start_import,
+    write_changes,
 )
 from maillage.actors.services.indexing import (
     index_practice,
@@ -114,8 +121,15 @@ __all__ = [
     "send_contact_message",
     "_clean_practice",
     "save_practice",
-    "start_import",
-    "commit_import",
-    "import_task_ref",
     "IMPORT_MAX_BYTES",
+    "begin_import",
+    "commit_import",
+    "decide_merge",
+    "fail_import",
+    "finish_import",
+    "import_rows",
+    "record_import_progress",
+    "save_import_mapping",
+    "start_import",
+    "write_changes",
 ]

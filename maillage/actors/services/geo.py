@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from maillage.actors import directory_index, geocoding
+from maillage.actors import directory_index
 from maillage.actors.models import (
     Structure,
 )
 from maillage.core.tasks import enqueue_on_commit
+
+# Enqueued by path: the tasks module writes through these services, they do not import it.
+GEOCODE_TASK = "maillage.actors.tasks.geocode_structure_task"
 
 
 def schedule_geocoding(structure: Structure, *, force: bool = False) -> None:
@@ -24,7 +27,7 @@ def schedule_geocoding(structure: Structure, *, force: bool = False) -> None:
         structure.latitude, structure.longitude = structure.commune.latitude, structure.commune.longitude
         structure.geocoding = Structure.Geocoding.COMMUNE
     if structure.address and structure.commune is not None:
-        enqueue_on_commit(geocoding.geocode_structure_task, structure.pk)
+        enqueue_on_commit(GEOCODE_TASK, structure.pk)
 
 
 @transaction.atomic

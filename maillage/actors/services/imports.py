@@ -1,36 +1,68 @@
-"""Imports started from the browser (the dry run, then the commit)."""
+"""Writes of the imports: batches (start, commit or retry, their states, their progress), the rows they
+write, merge proposals and their decision, the saved column mappings.
+
+A committed import writes per chunk of `importers.CHUNK` rows, each chunk one short transaction: no chunk
+holds SQLite's write lock for long, so the site goes on writing meanwhile. A row is matched by SIRET/RNA
+before it is written, so a retry after a crash finds the rows already written and counts them « inchangées »
+(no duplicate). The progress — rows done, the report so far with its rejected rows — is written between
+chunks, outside their transactions, so the status page shows it as it goes. The dry run writes no row at all
+(`importers.plan_row`). Batches and merge proposals change state only through their machines.
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Mapping
-from importlib import import_module
+from collections.abc import Callable, Iterable, Mapping
+from itertools import islice
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 
-from maillage.accounts.models import User
-from maillage.actors.models import (
-    ImportBatch,
-    ImportMapping,
-)
-from maillage.actors.services.base import _is_animation
+from maillage.actors import directory_index, importers
+from maillage.actors.importers import Action, Changes, ImportReport, ImportRow, MatchIndex, RowPlan
+from maillage.actors.models import Decision, ImportBatch, ImportMapping, MergeProposal, Structure
+from maillage.actors.services.base import _is_animation, _set_sectors, clean_structure_data
+from maillage.actors.services.indexing import index_structure
+from maillage.actors.services.structures import create_structure
+from maillage.core.actors import Actor, is_system, user_of
+from maillage.core.db import lock_row
+from maillage.core.machines import log_creation, transition
 from maillage.core.models import Territory
 from maillage.core.tasks import enqueue_on_commit
 from maillage.core.uploads import safe_name
 
-# --- imports (the browser's) -------------------------------------------------------------------------
+logger = logging.getLogger(__name__)
 
-
+IMPORT_TASK = "maillage.actors.tasks.run_import_task"  # enqueued by path: tasks import services, not back
 IMPORT_MAX_BYTES = 2 * 1024**3  # a zipped national Sirene stock file is about 2 GB
+REFUSED_BY_DATABASE = "Ligne refusée par la base de données (valeur trop longue ?)."
+
+
+# --- batches -------------------------------------------------------------------------------------------
+
+
+def _check_importer(actor: Actor, territory: Territory) -> None:
+    if not is_system(actor) and not _is_animation(actor, territory):
+        raise PermissionDenied("Seule l'animation du territoire importe des structures.")
+
+
+@transaction.atomic
+def save_import_mapping(*, actor: Actor, territory: Territory, name: str, mapping: Mapping[str, str]) -> None:
+    """Remember a source's column mapping (the next file of the same source reuses it)."""
+    _check_importer(actor, territory)
+    ImportMapping.objects.update_or_create(
+        territory=territory, name=name, defaults={"mapping": dict(mapping)}
+    )
 
 
 @transaction.atomic
 def start_import(
     *,
-    actor: User,
+    actor: Actor,
     territory: Territory,
     kind: str,
     source: str,
@@ -38,8 +70,7 @@ def start_import(
     mapping: Mapping[str, str],
 ) -> ImportBatch:
     """Store the files privately and queue the dry run (the status page follows it)."""
-    if not _is_animation(actor, territory):
-        raise PermissionDenied("Seule l'animation du territoire importe des structures.")
+    _check_importer(actor, territory)
     if kind not in ImportBatch.Kind.values:
         raise ValidationError({"kind": "Type d'import inconnu."})
     for upload in files:
@@ -53,9 +84,7 @@ def start_import(
         if not mapping and saved is None:
             raise ValidationError({"mapping": "Indiquez la correspondance des colonnes pour cette source."})
         if mapping:
-            ImportMapping.objects.update_or_create(
-                territory=territory, name=source, defaults={"mapping": mapping}
-            )
+            save_import_mapping(actor=actor, territory=territory, name=source, mapping=mapping)
         else:
             mapping = saved.mapping
     folder = f"private/imports/{uuid.uuid4().hex}"
@@ -66,27 +95,223 @@ def start_import(
         source=source if kind == ImportBatch.Kind.TABLE else (source or "sirene"),
         files=names,
         mapping=dict(mapping),
-        created_by=actor,
+        created_by=user_of(actor),
     )
-    enqueue_on_commit(import_task_ref(), batch.pk)
+    log_creation(batch, actor=actor, note="Essai demandé")
+    enqueue_on_commit(IMPORT_TASK, batch.pk)
     return batch
 
 
 @transaction.atomic
-def commit_import(*, actor: User, batch: ImportBatch) -> ImportBatch:
-    """After a dry run the animator read, run it for good (same files, same mapping)."""
-    if not _is_animation(actor, batch.territory):
-        raise PermissionDenied("Seule l'animation du territoire importe des structures.")
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.state != ImportBatch.State.CHECKED:
+def commit_import(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
+    """After a dry run the animator read, run it for good (same files, same mapping). A commit that failed
+    midway may be run again: the rows already written come out unchanged, the import goes on after them."""
+    _check_importer(actor, batch.territory)
+    batch = lock_row(ImportBatch.objects.select_related("territory"), batch.pk)
+    retry = batch.state == ImportBatch.State.FAILED and batch.commit
+    if batch.state != ImportBatch.State.CHECKED and not retry:
         raise ValidationError("Seul un essai terminé peut être importé.")
-    batch.commit = True
-    batch.state = ImportBatch.State.QUEUED
-    batch.save(update_fields=["commit", "state", "updated_at"])
-    enqueue_on_commit(import_task_ref(), batch.pk)
+    transition(
+        batch,
+        ImportBatch.State.QUEUED,
+        actor=actor,
+        note="Import relancé" if retry else "Import pour de bon",
+        also={"commit": True, "error": ""},
+    )
+    enqueue_on_commit(IMPORT_TASK, batch.pk)
     return batch
 
 
-def import_task_ref() -> Any:
-    """The import task (defined in tasks.py, which imports this module)."""
-    return import_module("maillage.actors.tasks").run_import_task
+def begin_import(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
+    """The worker takes the batch: « en cours », progress from zero."""
+    return transition(
+        batch, ImportBatch.State.RUNNING, actor=actor, also={"progress": 0, "error": "", "report": {}}
+    )
+
+
+def record_import_progress(*, batch: ImportBatch, done: int, report: ImportReport) -> None:
+    """Rows done and the report so far (rejected rows included), for the status page. Called between chunks,
+    outside their transactions: each call commits at once (not a state change: no log line)."""
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        progress=done, report=report.as_dict(), updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def finish_import(*, actor: Actor, batch: ImportBatch, report: ImportReport, total: int) -> ImportBatch:
+    """Dry run → « essai terminé »; commit → « importé », and the uploaded files are deleted."""
+    state = ImportBatch.State.DONE if batch.commit else ImportBatch.State.CHECKED
+    batch = transition(batch, state, actor=actor, also={"report": report.as_dict(), "progress": total})
+    if batch.commit:
+        names = list(batch.files)
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    return batch
+
+
+def fail_import(*, actor: Actor, batch: ImportBatch, error: str) -> ImportBatch:
+    """« échec » with its French reason; the progress and the report of the chunks written stay."""
+    return transition(batch, ImportBatch.State.FAILED, actor=actor, note=error[:300], also={"error": error})
+
+
+# --- rows ----------------------------------------------------------------------------------------------
+
+
+def _clean(territory: Territory, row: ImportRow) -> tuple[dict[str, Any], list[str]]:
+    """The row validated as a structure's data (a French ValidationError otherwise)."""
+    return importers.prepare(row, clean_structure_data(territory, row.data))
+
+
+def write_changes(structure: Structure, changes: Changes, source: str) -> None:
+    """Write what an import changes in a structure (see `importers.import_changes`), with its provenance."""
+    if not changes:
+        return
+    for name, value in changes.fields.items():
+        setattr(structure, name, value)
+    if changes.position is not None:
+        structure.latitude, structure.longitude = changes.position
+        structure.geocoding = Structure.Geocoding.SOURCE
+    stamp = timezone.now().date().isoformat()
+    for name in changes.names:
+        structure.provenance[name] = {"source": source, "at": stamp}
+    structure._change_reason = f"Import {source}"
+    structure.save()
+    if changes.sectors is not None:
+        _set_sectors(structure, changes.sectors)
+
+
+def _creator(actor: Actor) -> Any:
+    """`create_structure` still says « the system » with None (until it takes an `Actor`)."""
+    return None if is_system(actor) else actor
+
+
+def _apply(actor: Actor, territory: Territory, index: MatchIndex, plan: RowPlan, source: str) -> None:
+    """Write one planned row, in the caller's transaction."""
+    if plan.action == Action.UPDATE:
+        structure = Structure.objects.select_related("commune").get(pk=plan.structure_id)
+        write_changes(structure, plan.changes, source)
+        index_structure(structure)
+    elif plan.action == Action.MERGE:
+        proposal = MergeProposal.objects.create(
+            territory=territory,
+            structure_id=plan.structure_id,
+            data=importers.merge_data(plan),
+            source=source,
+            score=plan.score,
+        )
+        log_creation(proposal, actor=actor, note=f"Import {source}")
+    elif plan.action == Action.CREATE:
+        structure = create_structure(
+            actor=_creator(actor),
+            territory=territory,
+            data=plan.cleaned,
+            sectors=plan.sectors,
+            source=source,
+            position=plan.position,
+        )
+        if plan.cleaned.get("naf_code"):
+            Structure.objects.filter(pk=structure.pk).update(naf_code=plan.cleaned["naf_code"])
+        index.add(structure.pk, structure.siret, structure.rna, structure.name, structure.commune_id)
+        plan.name = structure.name
+
+
+def _write_row(
+    actor: Actor, territory: Territory, index: MatchIndex, row: ImportRow, source: str, report: ImportReport
+) -> None:
+    """One row in its own savepoint: a row the database refuses is reported, the others go on."""
+    try:
+        cleaned, sectors = _clean(territory, row)
+        with transaction.atomic():
+            plan = importers.plan_row(index, row, cleaned, sectors)
+            _apply(actor, territory, index, plan, source)
+    except ValidationError as exc:
+        report.rejected.append((row.line, " ".join(exc.messages)))
+    except DatabaseError:
+        logger.exception("import row %s refused by the database", row.line)
+        report.rejected.append((row.line, REFUSED_BY_DATABASE))
+    else:
+        importers.report_plan(plan, report)
+
+
+def _plan_row(territory: Territory, index: MatchIndex, row: ImportRow, report: ImportReport) -> None:
+    """One row of a dry run: planned and counted, nothing written."""
+    try:
+        cleaned, sectors = _clean(territory, row)
+    except ValidationError as exc:
+        report.rejected.append((row.line, " ".join(exc.messages)))
+        return
+    plan = importers.plan_row(index, row, cleaned, sectors)
+    if plan.action == Action.CREATE:
+        index.plan_creation(plan)
+    importers.report_plan(plan, report)
+
+
+def import_rows(
+    *,
+    actor: Actor,
+    territory: Territory,
+    rows: Iterable[ImportRow],
+    source: str,
+    commit: bool,
+    progress: Callable[[int], None] | None = None,
+    report: ImportReport | None = None,
+) -> ImportReport:
+    """Run the rows. commit=False is the dry run: nothing is written, and its report is what the commit will
+    do. commit=True writes per chunk of `importers.CHUNK` rows, one transaction each; a re-run is idempotent
+    (rows already imported match by SIRET/RNA and come out « inchangées »). After each chunk, outside its
+    transaction, `report` (given by the caller, or a new one) holds the committed rows and `progress(n)` is
+    called with the number of rows done."""
+    report = report if report is not None else ImportReport()
+    index = MatchIndex(territory)
+    iterator = iter(rows)
+    done = 0
+    while chunk := list(islice(iterator, importers.CHUNK)):
+        chunk_report = ImportReport()
+        if commit:
+            with transaction.atomic():
+                for row in chunk:
+                    _write_row(actor, territory, index, row, source, chunk_report)
+                directory_index.structures_changed(territory.pk)
+        else:
+            for row in chunk:
+                _plan_row(territory, index, row, chunk_report)
+        report.extend(chunk_report)  # only once the chunk is committed
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    report.committed = commit
+    return report
+
+
+# --- merge proposals -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decide_merge(*, actor: Actor, proposal: MergeProposal, accept: bool) -> Structure:
+    """Accept: fill the structure's empty or imported fields from the row. Reject: create a new structure."""
+    if not is_system(actor) and not actor.is_animator_of(proposal.territory):
+        raise ValidationError("Seule l'animation du territoire décide des fusions.")
+    proposal = lock_row(MergeProposal.objects.select_related("territory"), proposal.pk)
+    if proposal.status != Decision.PENDING:
+        raise ValidationError("Cette proposition a déjà été traitée.")
+    row = importers.row_of_merge(proposal.data)
+    cleaned = clean_structure_data(proposal.territory, row.data)
+    if accept:
+        structure = Structure.objects.select_related("commune").get(pk=proposal.structure_id)
+        changes = importers.import_changes(structure, structure.sector_keys, cleaned, row.sectors, row)
+        write_changes(structure, changes, proposal.source)
+        index_structure(structure)
+    else:
+        structure = create_structure(
+            actor=_creator(actor),
+            territory=proposal.territory,
+            data=cleaned,
+            sectors=row.sectors,
+            source=proposal.source,
+        )
+    transition(
+        proposal,
+        Decision.ACCEPTED if accept else Decision.REFUSED,
+        actor=actor,
+        also={"decided_by": user_of(actor)},
+    )
+    return structure

@@ -18,8 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from maillage.actors import importers, sirene
+from maillage.actors import importers, services, sirene
 from maillage.actors.models import ImportMapping
+from maillage.core.actors import system
 from maillage.core.models import Territory
 
 
@@ -72,7 +73,8 @@ class Command(BaseCommand):
                     headers, data = importers.read_table(files[0].read_bytes(), files[0].name)
                     rows = list(importers.mapped_rows(headers, data, mapping))
                 task = progress.add_task("Import", total=len(rows))
-                report = importers.import_rows(
+                report = services.import_rows(
+                    actor=system("import Sirene" if options["kind"] == "sirene" else "import de tableau"),
                     territory=territory,
                     rows=rows,
                     source=source,
@@ -103,7 +105,7 @@ class Command(BaseCommand):
             return dict(saved.mapping)
         if not mapping:
             raise CommandError("Donnez la correspondance des colonnes (--colonne name=Nom …).")
-        ImportMapping.objects.update_or_create(
-            territory=territory, name=source, defaults={"mapping": mapping}
+        services.save_import_mapping(
+            actor=system("import de tableau"), territory=territory, name=source, mapping=mapping
         )
         return mapping
