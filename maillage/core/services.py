@@ -12,7 +12,7 @@ from django.db import transaction
 from maillage.core.actors import Actor, user_of
 from maillage.core.hosts import invalidate_allowed_hosts
 from maillage.core.models import Commune, Domain, PersonalDataAccess, Territory
-from maillage.core.querysets import forget_cached_territories
+from maillage.core.territories import forget_cached_territories
 
 COMMUNES_CSV = Path(__file__).resolve().parent / "data" / "pays_de_grasse_communes.csv"
 
