@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self) -> None:
-        from maillage.accounts import module
+        from maillage.accounts import module, permissions  # noqa: F401 - permissions registers the rules
 
         module.register()

@@ -22,7 +22,10 @@ from django.db import transaction
 
 from maillage.accounts import services
 from maillage.accounts.models import TerritoryRole, User
+from maillage.core.actors import system
 from maillage.core.models import Territory
+
+DEMO = system("données de démonstration")
 
 DEMO_PASSWORD = "maillage-demo"
 DEMO_DOMAIN = "@demo.maillage.fr"
@@ -138,7 +141,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         accounts[person.key] = user
         line = f"{person.label} : {person.email}"
         if territory is not None and person.role:
-            services.grant_territory_role(actor=None, user=user, territory=territory, role=person.role)
+            services.grant_territory_role(actor=DEMO, user=user, territory=territory, role=person.role)
             _ensure_totp(user)
             line += f" (TOTP : `{TOTP_COMMAND} {person.email}`)"
         context.setdefault("logins", []).append(line)

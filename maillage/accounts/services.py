@@ -1,7 +1,8 @@
 """Writes of accounts: the person's name, territory roles, personal-data export and account erasure.
 
-Every function is keyword-only, typed, and runs in one transaction. `actor` is the person acting (None for
-the system: the demo loader, a management command).
+Every function is keyword-only, typed, and runs in one transaction. `actor` is the person acting, or the
+system actor (`core.actors.SYSTEM`: the demo loader, a management command); who may do what is decided in
+`permissions.py`.
 """
 
 from __future__ import annotations
@@ -9,20 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from maillage.accounts.models import TerritoryRole, User
+from maillage.accounts.permissions import check_can_manage_roles, check_is_self
+from maillage.core.actors import Actor, is_system, require_actor, user_of
 from maillage.core.mail import send_mail_on_commit, territory_url
 from maillage.core.models import PersonalDataAccess, Territory
 from maillage.core.registry import registry
-
-
-def _check_can_manage_roles(actor: User | None, territory: Territory) -> None:
-    if actor is not None and not actor.has_perm("accounts.manage_territory_roles", territory):
-        raise PermissionDenied("Seule l'animation du territoire peut attribuer ou retirer ce rôle.")
 
 
 def _bump_access_version(user: User) -> None:
@@ -33,20 +31,21 @@ def _bump_access_version(user: User) -> None:
 
 
 @transaction.atomic
-def grant_territory_role(*, actor: User | None, user: User, territory: Territory, role: str) -> TerritoryRole:
+def grant_territory_role(*, actor: Actor, user: User, territory: Territory, role: str) -> TerritoryRole:
     """Make `user` an animator or moderator of `territory` (idempotent). Logged in the role's history."""
+    require_actor(actor)
     if role not in TerritoryRole.Role.values:
         raise ValidationError({"role": "Ce rôle n'existe pas."})
-    _check_can_manage_roles(actor, territory)
+    check_can_manage_roles(actor, territory)
     existing = TerritoryRole.objects.filter(user=user, territory=territory, role=role).first()
     if existing is not None:
         return existing
     granted = TerritoryRole(user=user, territory=territory, role=role)
-    granted._history_user = actor
+    granted._history_user = user_of(actor)
     granted._change_reason = "Rôle attribué"
     granted.save()
     _bump_access_version(user)
-    if actor is not None:  # the demo and commands grant silently
+    if not is_system(actor):  # the demo and commands grant silently
         send_mail_on_commit(
             territory=territory,
             to=user.email,
@@ -66,9 +65,10 @@ def grant_territory_role(*, actor: User | None, user: User, territory: Territory
 
 
 @transaction.atomic
-def revoke_territory_role(*, actor: User | None, user: User, territory: Territory, role: str) -> bool:
+def revoke_territory_role(*, actor: Actor, user: User, territory: Territory, role: str) -> bool:
     """Take a role back. Returns False when the person did not hold it. Logged in the role's history."""
-    _check_can_manage_roles(actor, territory)
+    require_actor(actor)
+    check_can_manage_roles(actor, territory)
     held = TerritoryRole.objects.filter(user=user, territory=territory, role=role).first()
     if held is None:
         return False
@@ -80,7 +80,7 @@ def revoke_territory_role(*, actor: User | None, user: User, territory: Territor
             raise ValidationError(
                 "C'est le dernier rôle d'animation du territoire : nommez d'abord une autre personne."
             )
-    held._history_user = actor
+    held._history_user = user_of(actor)
     held._change_reason = "Rôle retiré"
     held.delete()
     _bump_access_version(user)
@@ -88,10 +88,9 @@ def revoke_territory_role(*, actor: User | None, user: User, territory: Territor
 
 
 @transaction.atomic
-def update_name(*, actor: User, user: User, first_name: str, last_name: str) -> User:
+def update_name(*, actor: Actor, user: User, first_name: str, last_name: str) -> User:
     """Change the person's own first and last name (« Mon espace »). Both are required."""
-    if actor.pk != user.pk:
-        raise PermissionDenied("Vous ne pouvez modifier que votre propre nom.")
+    check_is_self(require_actor(actor), user, "Vous ne pouvez modifier que votre propre nom.")
     first_name, last_name = first_name.strip(), last_name.strip()
     errors = {}
     if not first_name:
@@ -114,20 +113,19 @@ def _count_records(value: Any) -> int:
 
 
 @transaction.atomic
-def export_personal_data(*, actor: User, user: User, territory: Territory | None) -> dict[str, Any]:
+def export_personal_data(*, actor: Actor, user: User, territory: Territory | None) -> dict[str, Any]:
     """Everything every app keeps about `user`, gathered through the registry's personal-data hooks.
 
     Only the person may export their own data here. The export is logged in PersonalDataAccess (who,
     what, when) without the person's address.
     """
-    if actor.pk != user.pk:
-        raise PermissionDenied("Vous ne pouvez exporter que vos propres données.")
+    check_is_self(require_actor(actor), user, "Vous ne pouvez exporter que vos propres données.")
     sections: dict[str, Any] = {}
     for hook in registry.ordered_personal_data():
         sections[hook.key] = {"description": hook.label, "donnees": hook.export(user)}
     rows = sum(_count_records(section["donnees"]) for section in sections.values())
     PersonalDataAccess.objects.create(
-        actor=actor,
+        actor=user_of(actor),
         territory=territory,
         what=f"Export de ses propres données (compte n° {user.pk})",
         row_count=rows,
@@ -144,12 +142,11 @@ def export_filename(today: dt.date) -> str:
 
 
 @transaction.atomic
-def erase_account(*, actor: User, user: User) -> None:
+def erase_account(*, actor: Actor, user: User) -> None:
     """Erase a person: every app's hook in registry order (accounts' own, which deletes the user, last).
 
     Only the person may erase their own account here (the view re-checks the password first).
     """
-    if actor.pk != user.pk:
-        raise PermissionDenied("Vous ne pouvez supprimer que votre propre compte.")
+    check_is_self(require_actor(actor), user, "Vous ne pouvez supprimer que votre propre compte.")
     for hook in registry.ordered_personal_data():
         hook.erase(user)

@@ -13,10 +13,14 @@ Logs store the person (`user_of(actor)`, a foreign key, `None` for the system) a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias, TypeGuard
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    # django-stubs' placeholder for settings.AUTH_USER_MODEL: its plugin reads it as `accounts.User`, so a
+    # service may call `actor.has_perm(…)` and store `user_of(actor)` in a foreign key without a cast (core
+    # cannot import accounts).
+    from django.contrib.auth.models import _User
+    from typing_extensions import TypeIs  # narrows both ways: `if not is_system(actor): actor.has_perm(…)`
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class SystemActor:
 
 SYSTEM = SystemActor()
 
-Actor: TypeAlias = "AbstractBaseUser | SystemActor"
+Actor: TypeAlias = "_User | SystemActor"
 
 
 def system(reason: str) -> SystemActor:
@@ -56,7 +60,7 @@ def visitor(how: str) -> SystemActor:
     return SystemActor(reason=how, who="Visiteur")
 
 
-def is_system(actor: object) -> TypeGuard[SystemActor]:
+def is_system(actor: object) -> TypeIs[SystemActor]:
     return isinstance(actor, SystemActor)
 
 
@@ -71,7 +75,7 @@ def require_actor(actor: object) -> Actor:
     return actor  # type: ignore[return-value]
 
 
-def user_of(actor: Actor | None) -> AbstractBaseUser | None:
+def user_of(actor: Actor | None) -> _User | None:
     """The user to store in an `actor` foreign key (`None` for the system)."""
     if actor is None or isinstance(actor, SystemActor):
         return None

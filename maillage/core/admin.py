@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from maillage.core.hosts import invalidate_allowed_hosts
 from maillage.core.models import Commune, Domain, PersonalDataAccess, ScheduledJob, Territory
-from maillage.core.querysets import forget_cached_territories
+from maillage.core.territories import forget_cached_territories
 
 
 class DomainInline(admin.TabularInline):

@@ -25,7 +25,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
-from maillage.core.models import PersonalDataAccess, Territory
+from maillage.core.actors import Actor
+from maillage.core.models import Territory
+from maillage.core.services import log_personal_data
 
 ExportFormat = Literal["csv", "xlsx", "ods"]
 
@@ -91,15 +93,9 @@ def safe_filename(filename: str, fmt: ExportFormat) -> str:
 class PersonalDataLog:
     """What to log when an export contains personal data."""
 
-    actor: Any
+    actor: Actor
     territory: Territory | None
     what: str
-
-
-def log_personal_data(*, actor: Any, territory: Territory | None, what: str, rows: int) -> PersonalDataAccess:
-    """Record that `actor` exported personal data (RGPD: who, what, when, how many rows)."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return PersonalDataAccess.objects.create(actor=user, territory=territory, what=what[:300], row_count=rows)
 
 
 def export_response(

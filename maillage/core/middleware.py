@@ -1,5 +1,5 @@
 """Resolve the territory a request is for, from its (already validated) host (cached per process: see
-`maillage.core.querysets.cached_territory_for_host`)."""
+`maillage.core.territories.cached_territory_for_host`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from maillage.core.models import Territory
-from maillage.core.querysets import cached_territory_for_host
+from maillage.core.territories import cached_territory_for_host
 
 
 class TerritoryRequest(HttpRequest):

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from maillage.core.querysets import CommuneQuerySet, PersonalDataAccessQuerySet, TerritoryQuerySet
+
 hex_color = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Une couleur au format #RRGGBB."))
 
 
@@ -54,6 +56,8 @@ class Territory(models.Model):
     is_active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = TerritoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("territoire")
@@ -111,6 +115,8 @@ class Commune(models.Model):
         _("marqueurs"), default=dict, blank=True, help_text=_('Ex. {"ex_pole_azur_provence": true}.')
     )
 
+    objects = CommuneQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
@@ -167,6 +173,8 @@ class PersonalDataAccess(models.Model):
     what = models.CharField(_("objet"), max_length=300)
     row_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonalDataAccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("export de données personnelles")

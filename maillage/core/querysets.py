@@ -1,62 +1,44 @@
-"""Reads of core data."""
+"""Reads of core data: chainable QuerySets (`Model.objects`), each with a permission-scoped `for_user()`.
+
+No model is imported here (models.py imports these classes for its managers); the host → territory lookup
+lives in `maillage.core.territories`.
+"""
 
 from __future__ import annotations
 
-import copy
-import threading
-import time
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import models
 
-from maillage.core.models import Commune, Domain, Territory
+if TYPE_CHECKING:
+    from maillage.core.models import Commune, PersonalDataAccess, Territory  # noqa: F401 - in strings
 
 
-class TerritoryQuerySet(models.QuerySet):
+class TerritoryQuerySet(models.QuerySet["Territory"]):
     def active(self) -> TerritoryQuerySet:
         return self.filter(is_active=True)
 
-
-def territory_for_host(host: str, *, default_slug: str = "") -> Territory | None:
-    domain = (
-        Domain.objects.select_related("territory")
-        .filter(name=host.lower(), territory__is_active=True)
-        .first()
-    )
-    if domain is not None:
-        return domain.territory
-    if default_slug:
-        return Territory.objects.filter(slug=default_slug, is_active=True).first()
-    return None
+    def for_user(self, user: Any) -> TerritoryQuerySet:
+        """The territories a person may see: the active ones (all of them for a superuser)."""
+        if user is not None and getattr(user, "is_superuser", False):
+            return self.all()
+        return self.active()
 
 
-# The host → territory answer, kept per process for `MAILLAGE_TERRITORY_CACHE_SECONDS` (30 s, like the allowed
-# hosts in `maillage.core.hosts`; 0 turns it off, as the tests do): it saves a query on every request. Each
-# request gets its own copy, so a view that changes `request.territory` never leaks into another request.
-# The territory services and the admin call `forget_cached_territories()` after a change (this process at
-# once; the other processes within the delay).
-_territory_cache: dict[str, tuple[float, Territory | None]] = {}
-_territory_cache_lock = threading.Lock()
+class CommuneQuerySet(models.QuerySet["Commune"]):
+    def of_territory(self, territory: Territory) -> CommuneQuerySet:
+        return self.filter(territories=territory).order_by("name")
+
+    def for_user(self, user: Any, territory: Territory) -> CommuneQuerySet:
+        """The communes of a territory are public: everybody sees them."""
+        return self.of_territory(territory)
 
 
-def forget_cached_territories() -> None:
-    with _territory_cache_lock:
-        _territory_cache.clear()
-
-
-def cached_territory_for_host(host: str) -> Territory | None:
-    default_slug = settings.MAILLAGE_DEFAULT_TERRITORY
-    ttl = getattr(settings, "MAILLAGE_TERRITORY_CACHE_SECONDS", 0)
-    if ttl <= 0:
-        return territory_for_host(host, default_slug=default_slug)
-    now = time.monotonic()
-    hit = _territory_cache.get(host)
-    if hit is None or now - hit[0] > ttl:
-        hit = (now, territory_for_host(host, default_slug=default_slug))
-        with _territory_cache_lock:
-            _territory_cache[host] = hit
-    return copy.deepcopy(hit[1])  # ≈ 0.1 ms, its JSON settings included; the query costs ≈ 1.5 ms
-
-
-def communes_of(territory: Territory) -> models.QuerySet[Commune]:
-    return Commune.objects.filter(territories=territory).order_by("name")
+class PersonalDataAccessQuerySet(models.QuerySet["PersonalDataAccess"]):
+    def for_user(self, user: Any) -> PersonalDataAccessQuerySet:
+        """The log of personal-data exports: a person sees the exports she made, a superuser all of them."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self.all()
+        return self.filter(actor=user)

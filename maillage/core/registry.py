@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -358,7 +358,19 @@ class _RegistryProxy:
             self._current = previous
 
 
-registry: Any = _RegistryProxy()
+if TYPE_CHECKING:
+
+    class RegistryHandle(Registry):
+        """What type checkers see of `registry`: a `Registry` (every call site is checked against it), plus
+        `override()`, the test double."""
+
+        def override(
+            self, replacement: Registry | None = None
+        ) -> contextlib.AbstractContextManager[Registry]: ...
+
+
+# Typed as a Registry (not `Any`, which would switch off the checking of every call site).
+registry = cast("RegistryHandle", _RegistryProxy())
 
 
 def fixed_url(url: str) -> Callable[[ExampleContext], str]:

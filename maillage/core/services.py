@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db import transaction
 
+from maillage.core.actors import Actor, user_of
 from maillage.core.hosts import invalidate_allowed_hosts
-from maillage.core.models import Commune, Domain, Territory
-from maillage.core.querysets import forget_cached_territories
+from maillage.core.models import Commune, Domain, PersonalDataAccess, Territory
+from maillage.core.territories import forget_cached_territories
 
 COMMUNES_CSV = Path(__file__).resolve().parent / "data" / "pays_de_grasse_communes.csv"
 
@@ -62,3 +63,12 @@ def create_or_update_territory(
     transaction.on_commit(invalidate_allowed_hosts)
     transaction.on_commit(forget_cached_territories)
     return territory
+
+
+def log_personal_data(
+    *, actor: Actor, territory: Territory | None, what: str, rows: int
+) -> PersonalDataAccess:
+    """Record that `actor` exported personal data (RGPD: who, what, when, how many rows)."""
+    return PersonalDataAccess.objects.create(
+        actor=user_of(actor), territory=territory, what=what[:300], row_count=rows
+    )

@@ -18,6 +18,7 @@ from django.test import RequestFactory
 from maillage.accounts import services
 from maillage.accounts.middleware import SESSION_KEY, RequireMFAMiddleware
 from maillage.accounts.models import TerritoryRole
+from maillage.core.actors import SYSTEM
 from tests.factories import TerritoryRoleFactory, UserFactory
 
 PASSWORD = "motdepasse-solide-42"
@@ -107,7 +108,7 @@ def test_a_role_granted_in_another_session_takes_effect_at_the_next_request(clie
     client.force_login(member)
     assert client.get("/compte/mon-espace/").status_code == 200  # decision cached in the session
     services.grant_territory_role(
-        actor=None, user=member, territory=territory, role=TerritoryRole.Role.MODERATOR
+        actor=SYSTEM, user=member, territory=territory, role=TerritoryRole.Role.MODERATOR
     )
     assert client.get("/compte/mon-espace/")["Location"] == ACTIVATE
 

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from maillage.accounts import services
 from maillage.accounts.models import TerritoryRole
+from maillage.accounts.permissions import is_animator, is_moderator
 from maillage.accounts.querysets import TerritoryRoleQuerySet
-from maillage.accounts.rules import is_animator, is_moderator
 from maillage.actors.rules import is_structure_manager, is_structure_member
 from tests.factories import UserFactory
 

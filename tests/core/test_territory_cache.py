@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from maillage.core import services
 from maillage.core.hosts import invalidate_allowed_hosts
 from maillage.core.middleware import TerritoryMiddleware
-from maillage.core.querysets import forget_cached_territories
+from maillage.core.territories import forget_cached_territories
 from tests.factories import DomainFactory
 
 pytestmark = pytest.mark.django_db

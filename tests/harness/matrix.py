@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
@@ -11,6 +10,9 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from maillage.accounts.models import User
+from maillage.actors.models import Structure
+from maillage.core.models import Territory
 from maillage.core.registry import MATRIX_ROLES, ExampleContext, PageSpec
 
 # Where a signed-in person may legitimately be sent by a 302: the TOTP set-up (a role that requires MFA
@@ -34,14 +36,16 @@ def login_path() -> str:
     return urlsplit(resolve_url(settings.LOGIN_URL)).path
 
 
-def example_context(*, territory: Any, structure: Any, users: Mapping[str, Any]) -> ExampleContext:
+def example_context(
+    *, territory: Territory, structure: Structure, users: Mapping[str, User | None]
+) -> ExampleContext:
     missing = set(MATRIX_ROLES) - set(users)
     if missing:
         raise ValueError(f"no user for roles {sorted(missing)}")
     return ExampleContext(territory=territory, structure=structure, users=dict(users))
 
 
-def client_for(user: Any, *, client_class: type[Client] = Client) -> Client:
+def client_for(user: User | None, *, client_class: type[Client] = Client) -> Client:
     """A test client signed in as `user` (anonymous when None), on the territory's host « testserver »."""
     client = client_class()
     if user is not None:
@@ -49,7 +53,7 @@ def client_for(user: Any, *, client_class: type[Client] = Client) -> Client:
     return client
 
 
-def check_redirect(*, role: str, user: Any, location: str, requested: str) -> str | None:
+def check_redirect(*, role: str, user: User | None, location: str, requested: str) -> str | None:
     """None when a 302's target suits the role, else why not."""
     target = urlsplit(location)
     if role == "anonymous" or user is None:
@@ -73,7 +77,7 @@ def check_page_permissions(
     spec: PageSpec,
     ctx: ExampleContext,
     *,
-    client_factory: Callable[[Any], Client] = client_for,
+    client_factory: Callable[[User | None], Client] = client_for,
 ) -> list[str]:
     """Request `spec`'s example URL as every matrix role; return one message per role answered wrongly."""
     url = spec.example_url(ctx)
