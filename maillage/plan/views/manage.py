@@ -265,52 +265,35 @@ def node_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@animator_required
-def means_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _node_subform(
-        request,
-        pk,
-        form_class=forms.MeansForm,
-        title="Ajouter un moyen",
-        act=lambda node, data: services.add_means(actor=request.user, node=node, **data),
-        done="Le moyen est ajouté.",
-    )
+def _item_add(
+    form_class: type[Form], title: str, add: Callable[..., Any], done: str
+) -> Callable[..., HttpResponse]:
+    """A page that adds one item (means, schedule entry, milestone, indicator) to a node with one service."""
+
+    @animator_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        return _node_subform(
+            request,
+            pk,
+            form_class=form_class,
+            title=title,
+            act=lambda node, data: add(actor=request.user, node=node, **data),
+            done=done,
+        )
+
+    return view
 
 
-@animator_required
-def schedule_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _node_subform(
-        request,
-        pk,
-        form_class=forms.ScheduleForm,
-        title="Ajouter une échéance",
-        act=lambda node, data: services.add_schedule_entry(actor=request.user, node=node, **data),
-        done="L'échéance est ajoutée.",
-    )
-
-
-@animator_required
-def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _node_subform(
-        request,
-        pk,
-        form_class=forms.MilestoneForm,
-        title="Ajouter un jalon",
-        act=lambda node, data: services.add_milestone(actor=request.user, node=node, **data),
-        done="Le jalon est ajouté.",
-    )
-
-
-@animator_required
-def indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _node_subform(
-        request,
-        pk,
-        form_class=forms.IndicatorForm,
-        title="Ajouter un indicateur",
-        act=lambda node, data: services.add_indicator(actor=request.user, node=node, **data),
-        done="L'indicateur est ajouté.",
-    )
+means_add = _item_add(forms.MeansForm, "Ajouter un moyen", services.add_means, "Le moyen est ajouté.")
+schedule_add = _item_add(
+    forms.ScheduleForm, "Ajouter une échéance", services.add_schedule_entry, "L'échéance est ajoutée."
+)
+milestone_add = _item_add(
+    forms.MilestoneForm, "Ajouter un jalon", services.add_milestone, "Le jalon est ajouté."
+)
+indicator_add = _item_add(
+    forms.IndicatorForm, "Ajouter un indicateur", services.add_indicator, "L'indicateur est ajouté."
+)
 
 
 @animator_required
