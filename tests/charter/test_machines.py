@@ -210,3 +210,19 @@ def test_the_example_builder_goes_through_the_services_and_is_idempotent(territo
     ]
     assert lines(first["signature"]) == [("", "active", None, "Système (exemples du registre)")]
     assert lines(first["amendment"])[0][:3] == ("", "proposed", member.pk)
+
+
+def test_the_erasure_of_a_person_leaves_the_acts_without_their_name(territory, structure, manager, animator):
+    version = adopted_version(territory)
+    signature = services.sign_charter(
+        actor=manager,
+        version=version,
+        structure=structure,
+        signer_name="Camille Martin",
+        signer_role="présidente",
+        commitment=True,
+    )
+    services.withdraw_signature(actor=manager, signature=signature, reason="Départ")
+    assert SignatureTransition.objects.filter(actor_label=manager.display_name).count() == 2
+    services.erase_person(manager)
+    assert [line[1:] for line in lines(signature)] == [("active", None, ""), ("withdrawn", None, "")]
