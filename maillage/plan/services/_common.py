@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.db import models
 
 from maillage.accounts.models import User
@@ -18,4 +16,4 @@ def record_history(obj: models.Model, actor: Actor, reason: str) -> None:
 
 def person(actor: Actor) -> User | None:
     """The account to store in a foreign key to the user (None for the system)."""
-    return cast("User | None", user_of(actor))
+    return user_of(actor)
