@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from maillage.newsletter import services
-from maillage.newsletter.services import sending
 from maillage.newsletter.models import Delivery, Issue, Subscriber
+from maillage.newsletter.services import sending
 from maillage.workspace.models import Atelier, AtelierMember, NewsItem
 from tests.factories import CommuneFactory, MembershipFactory, UserFactory
 from tests.newsletter.factories import IssueFactory, SubscriberFactory
