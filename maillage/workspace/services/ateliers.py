@@ -112,7 +112,7 @@ def decide_membership(*, actor: Actor, member: AtelierMember, accept: bool) -> A
     if not permissions.can_coordinate(actor, member.atelier):
         raise PermissionDenied("Seuls les coordinateurs de l'atelier et l'équipe d'animation décident.")
     _move(member, AtelierMember.Status.ACTIVE if accept else AtelierMember.Status.REFUSED, actor)
-    notify.membership_decided(member, accepted=accept)
+    notify.membership_decided(member, accepted=accept, actor=actor)
     return member
 
 

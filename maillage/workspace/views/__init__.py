@@ -27,15 +27,8 @@ from maillage.workspace.views.discussions import (
 )
 from maillage.workspace.views.documents import document_detail, document_download, documents
 from maillage.workspace.views.news import news, news_create, news_feed_import, news_feeds, news_pick
-from maillage.workspace.views.notifications import (
-    NotificationsOffView,
-    notification_list,
-    notification_preferences,
-    notifications_off,
-)
 
 __all__ = [
-    "NotificationsOffView",
     "atelier_create",
     "atelier_detail",
     "atelier_join",
@@ -54,9 +47,6 @@ __all__ = [
     "news_feed_import",
     "news_feeds",
     "news_pick",
-    "notification_list",
-    "notification_preferences",
-    "notifications_off",
     "post_edit",
     "post_history",
     "post_moderate",

@@ -12,7 +12,7 @@ from maillage.workspace import permissions
 from maillage.workspace.models import Atelier, Document, Post, Thread
 
 
-def _territory(request: HttpRequest) -> Territory:
+def served_territory(request: HttpRequest) -> Territory:
     territory = getattr(request, "territory", None)
     if territory is None:
         raise Http404("Aucun territoire n'est servi à cette adresse.")
@@ -28,7 +28,7 @@ def form_errors(form: Form, error: ValidationError) -> None:
 
 
 def atelier_or_404(request: HttpRequest, slug: str) -> Atelier:
-    return get_object_or_404(Atelier.objects.for_user(request.user, _territory(request)), slug=slug)
+    return get_object_or_404(Atelier.objects.for_user(request.user, served_territory(request)), slug=slug)
 
 
 def readable_atelier(request: HttpRequest, slug: str, message: str) -> Atelier:
@@ -47,7 +47,7 @@ def coordinated_atelier(request: HttpRequest, slug: str, message: str) -> Atelie
 
 def readable_thread(request: HttpRequest, pk: int) -> Thread:
     thread = get_object_or_404(
-        Thread.objects.in_territory(_territory(request)).select_related("atelier"), pk=pk
+        Thread.objects.in_territory(served_territory(request)).select_related("atelier"), pk=pk
     )
     if not permissions.can_read_thread(request.user, thread):
         raise PermissionDenied("Cette discussion est réservée à ses participants.")
@@ -56,13 +56,13 @@ def readable_thread(request: HttpRequest, pk: int) -> Thread:
 
 def readable_post(request: HttpRequest, pk: int) -> Post:
     return get_object_or_404(
-        Post.objects.for_user(request.user, _territory(request)).select_related("thread"), pk=pk
+        Post.objects.for_user(request.user, served_territory(request)).select_related("thread"), pk=pk
     )
 
 
 def readable_document(request: HttpRequest, pk: int) -> Document:
     document = get_object_or_404(
-        Document.objects.filter(atelier__territory=_territory(request)).select_related("atelier"), pk=pk
+        Document.objects.filter(atelier__territory=served_territory(request)).select_related("atelier"), pk=pk
     )
     if not permissions.can_read_atelier(request.user, document.atelier):
         raise PermissionDenied("Les documents de l'atelier sont réservés à ses membres.")
@@ -70,14 +70,14 @@ def readable_document(request: HttpRequest, pk: int) -> Document:
 
 
 def territory_member(request: HttpRequest) -> Territory:
-    territory = _territory(request)
+    territory = served_territory(request)
     if not permissions.is_territory_member(request.user, territory):
         raise PermissionDenied("Les échanges sont réservés aux membres des structures du territoire.")
     return territory
 
 
 def territory_staff(request: HttpRequest, message: str = "Réservé à l'équipe d'animation.") -> Territory:
-    territory = _territory(request)
+    territory = served_territory(request)
     if not permissions.is_staff_of(request.user, territory):
         raise PermissionDenied(message)
     return territory

@@ -14,11 +14,11 @@ from maillage.workspace import permissions, selectors, services
 from maillage.workspace.forms import AtelierForm, LinkMeetingForm, MeetingForm, MinutesForm
 from maillage.workspace.models import AtelierMeeting, AtelierMember
 from maillage.workspace.views._common import (
-    _territory,
     atelier_or_404,
     coordinated_atelier,
     form_errors,
     readable_atelier,
+    served_territory,
     territory_staff,
 )
 
@@ -26,7 +26,7 @@ COORDINATORS_ONLY = "Seuls la coordination de l'atelier et l'animation du territ
 
 
 def atelier_list(request: HttpRequest) -> HttpResponse:
-    context = selectors.atelier_list(request.user, _territory(request))
+    context = selectors.atelier_list(request.user, served_territory(request))
     return render(request, "workspace/atelier_list.html", context)
 
 
@@ -135,7 +135,9 @@ def meetings(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
-        AtelierMeeting.objects.for_user(request.user, _territory(request)).select_related("atelier", "event"),
+        AtelierMeeting.objects.for_user(request.user, served_territory(request)).select_related(
+            "atelier", "event"
+        ),
         pk=pk,
     )
     if not permissions.can_coordinate(request.user, meeting.atelier):

@@ -20,11 +20,11 @@ from maillage.workspace.forms import (
 )
 from maillage.workspace.models import AbuseReport
 from maillage.workspace.views._common import (
-    _territory,
     form_errors,
     readable_atelier,
     readable_post,
     readable_thread,
+    served_territory,
     territory_member,
     territory_staff,
 )
@@ -137,7 +137,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
-    territory = _territory(request)
+    territory = served_territory(request)
     report = get_object_or_404(AbuseReport.objects.filter(post__thread__territory=territory), pk=pk)
     services.dismiss_report(actor=request.user, report=report)
     messages.success(request, "Signalement classé sans suite.")

@@ -12,7 +12,12 @@ from maillage.core.uploads import private_file_response
 from maillage.workspace import permissions, selectors, services
 from maillage.workspace.forms import DocumentForm, VersionForm
 from maillage.workspace.models import DocumentVersion
-from maillage.workspace.views._common import _territory, form_errors, readable_atelier, readable_document
+from maillage.workspace.views._common import (
+    form_errors,
+    readable_atelier,
+    readable_document,
+    served_territory,
+)
 
 MEMBERS_ONLY = "Les documents de l'atelier sont réservés à ses membres."
 
@@ -51,7 +56,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(
-        DocumentVersion.objects.filter(document__atelier__territory=_territory(request)).select_related(
+        DocumentVersion.objects.filter(document__atelier__territory=served_territory(request)).select_related(
             "document__atelier"
         ),
         pk=pk,

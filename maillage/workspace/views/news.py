@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 from maillage.workspace import selectors, services
 from maillage.workspace.forms import NewsFeedForm, NewsItemForm
 from maillage.workspace.models import NewsFeed, NewsItem
-from maillage.workspace.views._common import _territory, form_errors, territory_member, territory_staff
+from maillage.workspace.views._common import form_errors, served_territory, territory_member, territory_staff
 
 
 def news(request: HttpRequest) -> HttpResponse:
     context = selectors.news(
         request.user,
-        _territory(request),
+        served_territory(request),
         query=(request.GET.get("q") or "").strip()[:200],
         tag=(request.GET.get("tag") or "").strip().lower()[:50],
         page=request.GET.get("page"),
@@ -45,7 +45,7 @@ def news_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def news_pick(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(NewsItem.objects.in_territory(_territory(request)), pk=pk)
+    item = get_object_or_404(NewsItem.objects.in_territory(served_territory(request)), pk=pk)
     services.pick_news_item(actor=request.user, item=item, picked=request.POST.get("picked") == "1")
     messages.success(
         request,

@@ -39,7 +39,7 @@ def seed_missing(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ("workspace", "0002_ateliermeeting_historicalateliermeeting"),
+        ("workspace", "0003_notifications_move_to_their_app"),
     ]
 
     operations = [
