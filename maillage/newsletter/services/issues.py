@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.actors.models import Membership, Structure
-from maillage.core.actors import Actor, require_actor, user_of
+from maillage.core.actors import Actor, require_actor
 from maillage.core.machines import TransitionError, log_creation, transition
 from maillage.core.mail import send_prepared_message_on_commit, territory_url
 from maillage.core.models import Territory
@@ -27,6 +27,7 @@ from maillage.core.tasks import enqueue_on_commit
 from maillage.core.text import sanitize_html
 from maillage.newsletter import permissions, rendering
 from maillage.newsletter.models import Delivery, Issue, Subscriber
+from maillage.newsletter.services._people import person_of
 from maillage.newsletter.services.sending import deliver_issue_task
 from maillage.newsletter.services.subscriptions import normalise_email
 from maillage.workspace.models import Atelier, AtelierMember
@@ -130,7 +131,7 @@ def create_issue(
         providers=_check_providers(providers or []),
         segment=segment,
         segment_value=segment_value,
-        created_by=user_of(actor),
+        created_by=person_of(actor),
     )
     compose_issue(actor=actor, issue=issue)
     return issue
@@ -171,7 +172,7 @@ def record_issue(
         composed_at=sent_at or timezone.now(),
         send_started_at=sent_at,
         sent_at=sent_at,
-        created_by=user_of(actor),
+        created_by=person_of(actor),
     )
     log_creation(issue, actor=actor, note="numéro repris tel qu'il a été composé")
     return issue

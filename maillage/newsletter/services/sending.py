@@ -138,9 +138,11 @@ def _hand_over(
     unsubscribe_base = territory_url(issue.territory, "newsletter:unsubscribe", token=_TOKEN)
     outcomes: list[tuple[Delivery, str, str]] = []
     for index, row in enumerate(rows):
+        subscriber = row.subscriber
+        assert subscriber is not None  # a claimed row has its subscriber (checked by `claim_chunk`)
         message = prepared.message_for(
-            to=row.subscriber.email,
-            unsubscribe_url=unsubscribe_base.replace(_TOKEN, rendering.unsubscribe_token(row.subscriber)),
+            to=subscriber.email,
+            unsubscribe_url=unsubscribe_base.replace(_TOKEN, rendering.unsubscribe_token(subscriber)),
             message_id=row.message_id,
         )
         try:

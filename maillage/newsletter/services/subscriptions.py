@@ -200,7 +200,12 @@ def unsubscribe(*, territory: Territory, payload: dict[str, Any]) -> Subscriber 
     """Unsubscribe the address a link was made for. Idempotent (a second POST changes nothing)."""
     if payload.get("t") != territory.pk:
         raise ValidationError("Ce lien a été envoyé pour un autre territoire.")
-    subscriber = Subscriber.objects.filter(territory=territory, pk=payload.get("s")).first()
+    subscriber_pk = payload.get("s")
+    if isinstance(subscriber_pk, str) and subscriber_pk.isdigit():
+        subscriber_pk = int(subscriber_pk)
+    if not isinstance(subscriber_pk, int):
+        return None
+    subscriber = Subscriber.objects.filter(territory=territory, pk=subscriber_pk).first()
     if subscriber is None or subscriber.status == Subscriber.Status.UNSUBSCRIBED:
         return subscriber
     return transition(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maillage.core.actors import Actor, require_actor, user_of
+from maillage.core.actors import Actor, require_actor
 from maillage.core.machines import TransitionError, log_creation, transition
 from maillage.core.models import Territory
 from maillage.core.text import render_markdown
@@ -20,6 +20,7 @@ from maillage.events.models import Kind as EventKind
 from maillage.events.models import Status as EventStatus
 from maillage.workspace import notify, permissions
 from maillage.workspace.models import Atelier, AtelierMeeting, AtelierMember
+from maillage.workspace.services._people import person_of
 
 
 @transaction.atomic
@@ -60,14 +61,15 @@ def _move(member: AtelierMember, to: str, actor: Actor) -> AtelierMember:
 def join_atelier(*, actor: Actor, atelier: Atelier) -> AtelierMember:
     """Open atelier: member at once. On request: a pending request the coordinators are told about."""
     require_actor(actor)
-    if not permissions.is_territory_member(actor, atelier.territory) or not getattr(actor, "pk", None):
+    user = person_of(actor)
+    if user is None or not permissions.is_territory_member(actor, atelier.territory):
         raise PermissionDenied("Les ateliers sont ouverts aux membres des structures du territoire.")
     target = (
         AtelierMember.Status.ACTIVE if atelier.policy == Atelier.Policy.OPEN else AtelierMember.Status.PENDING
     )
-    member = AtelierMember.objects.filter(atelier=atelier, user=actor).first()
+    member = AtelierMember.objects.filter(atelier=atelier, user=user).first()
     if member is None:
-        member = AtelierMember.objects.create(atelier=atelier, user=actor, status=target)
+        member = AtelierMember.objects.create(atelier=atelier, user=user, status=target)
         log_creation(member, actor=actor)
     elif member.status in (AtelierMember.Status.ACTIVE, AtelierMember.Status.PENDING):
         return member  # a second click changes nothing
@@ -142,8 +144,11 @@ def set_member_role(*, actor: Actor, member: AtelierMember, role: str) -> Atelie
 @transaction.atomic
 def leave_atelier(*, actor: Actor, atelier: Atelier) -> None:
     require_actor(actor)
+    user = person_of(actor)
+    if user is None:
+        return
     member = AtelierMember.objects.filter(
-        atelier=atelier, user_id=getattr(actor, "pk", None), status=AtelierMember.Status.ACTIVE
+        atelier=atelier, user=user, status=AtelierMember.Status.ACTIVE
     ).first()
     if member is not None:
         _move(member, AtelierMember.Status.LEFT, actor)
@@ -202,7 +207,7 @@ def save_minutes(
         return meeting
     meeting.minutes = minutes
     meeting.minutes_html = render_markdown(minutes)
-    meeting.minutes_author = user_of(actor)
+    meeting.minutes_author = person_of(actor)
     meeting.minutes_updated_at = at or timezone.now()
     meeting.save(update_fields=["minutes", "minutes_html", "minutes_author", "minutes_updated_at"])
     return meeting

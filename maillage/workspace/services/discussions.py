@@ -9,11 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from maillage.core.actors import Actor, is_system, require_actor, user_of
+from maillage.core.actors import Actor, is_system, require_actor
 from maillage.core.models import Territory
 from maillage.workspace import notify, permissions
 from maillage.workspace.mentions import render_body
 from maillage.workspace.models import AbuseReport, Atelier, Mention, Post, PostRevision, Thread
+from maillage.workspace.services._people import person_of
 
 MAX_BODY = 20_000
 
@@ -66,9 +67,9 @@ def create_thread(
         raise ValidationError({"title": "Donnez un titre à la discussion."})
     body = _clean_body(body)
     thread = Thread.objects.create(
-        territory=territory, atelier=atelier, kind=kind, title=title[:200], author=user_of(actor)
+        territory=territory, atelier=atelier, kind=kind, title=title[:200], author=person_of(actor)
     )
-    post = Post.objects.create(thread=thread, author=user_of(actor), body=body)
+    post = Post.objects.create(thread=thread, author=person_of(actor), body=body)
     mentioned = _store_mentions(post)
     notify.new_post(post, mentioned=mentioned, is_new_thread=True)
     return thread
@@ -81,7 +82,7 @@ def reply_to_thread(*, actor: Actor, thread: Thread, body: str) -> Post:
         raise PermissionDenied("Vous ne participez pas à cette discussion.")
     if thread.is_locked:
         raise ValidationError("Cette discussion est fermée aux réponses.")
-    post = Post.objects.create(thread=thread, author=user_of(actor), body=_clean_body(body))
+    post = Post.objects.create(thread=thread, author=person_of(actor), body=_clean_body(body))
     Thread.objects.filter(pk=thread.pk).update(last_activity_at=timezone.now())
     mentioned = _store_mentions(post)
     notify.new_post(post, mentioned=mentioned, is_new_thread=False)
@@ -128,7 +129,7 @@ def edit_post(*, actor: Actor, post: Post, body: str) -> Post:
     body = _clean_body(body)
     if body == post.body:
         return post
-    PostRevision.objects.create(post=post, body=post.body, edited_by=user_of(actor))
+    PostRevision.objects.create(post=post, body=post.body, edited_by=person_of(actor))
     post.body = body
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "edited_at"])
@@ -147,7 +148,7 @@ def report_post(*, actor: Actor, post: Post, reason: str) -> AbuseReport:
         raise ValidationError({"reason": "Dites en quelques mots ce qui pose problème."})
     try:
         with transaction.atomic():
-            report = AbuseReport.objects.create(post=post, reporter=user_of(actor), reason=reason[:2000])
+            report = AbuseReport.objects.create(post=post, reporter=person_of(actor), reason=reason[:2000])
     except IntegrityError:
         raise ValidationError("Vous avez déjà signalé ce message ; la modération va l'examiner.") from None
     notify.post_reported(report)
@@ -163,12 +164,12 @@ def moderate_post(*, actor: Actor, post: Post, hide: bool, reason: str = "") -> 
         raise ValidationError({"reason": "Indiquez le motif : il sera affiché à la place du message."})
     post.is_hidden = hide
     post.hidden_reason = (reason or "").strip()[:300] if hide else ""
-    post.hidden_by = user_of(actor) if hide else None
+    post.hidden_by = person_of(actor) if hide else None
     post.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])
     AbuseReport.objects.filter(post=post, outcome=AbuseReport.Outcome.OPEN).update(
         outcome=AbuseReport.Outcome.HIDDEN if hide else AbuseReport.Outcome.DISMISSED,
         resolved_at=timezone.now(),
-        resolved_by=user_of(actor),
+        resolved_by=person_of(actor),
     )
     return post
 
@@ -180,6 +181,6 @@ def dismiss_report(*, actor: Actor, report: AbuseReport) -> AbuseReport:
         raise PermissionDenied("Seuls les coordinateurs de l'atelier et l'équipe d'animation modèrent.")
     report.outcome = AbuseReport.Outcome.DISMISSED
     report.resolved_at = timezone.now()
-    report.resolved_by = user_of(actor)
+    report.resolved_by = person_of(actor)
     report.save(update_fields=["outcome", "resolved_at", "resolved_by"])
     return report

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from maillage.core.actors import Actor, require_actor, user_of
+from maillage.core.actors import Actor, require_actor
 from maillage.core.uploads import CleanUpload, clean_upload
 from maillage.workspace import permissions
 from maillage.workspace.models import Atelier, Document, DocumentVersion
+from maillage.workspace.services._people import person_of
 
 
 def _check_file(file: Any) -> CleanUpload:
@@ -32,7 +33,7 @@ def _add_version(*, actor: Actor, document: Document, checked: CleanUpload, note
         content_type=checked.content_type,
         size=checked.size,
         note=(note or "").strip()[:300],
-        uploaded_by=user_of(actor),
+        uploaded_by=person_of(actor),
     )
     version.file.save(checked.name, checked.file, save=False)  # the cleaned file, never the original
     version.save()
@@ -47,7 +48,7 @@ def upload_document(
     require_actor(actor)
     if not permissions.can_read_atelier(actor, atelier):
         raise PermissionDenied("Seuls les membres de l'atelier y déposent des documents.")
-    errors = {}
+    errors: dict[str, Any] = {}
     if not (title or "").strip():
         errors["title"] = "Donnez un titre au document."
     try:
@@ -60,7 +61,7 @@ def upload_document(
         atelier=atelier,
         title=title.strip()[:200],
         description=(description or "").strip(),
-        created_by=user_of(actor),
+        created_by=person_of(actor),
     )
     _add_version(actor=actor, document=document, checked=checked, note=note or "Première version")
     return document

@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from maillage.core.actors import SYSTEM, Actor, require_actor, user_of
+from maillage.core.actors import SYSTEM, Actor, require_actor
 from maillage.core.models import Territory
 from maillage.core.search import index_document
 from maillage.workspace import feeds, permissions
 from maillage.workspace.models import NewsFeed, NewsItem
+from maillage.workspace.services._people import person_of
 
 MEMBER_SOURCE = "Proposé par un membre"
 
@@ -60,7 +61,7 @@ def _store_item(
         tags=cleaned,
         tags_text=tags_text(cleaned),
         source=source,
-        posted_by=user_of(actor),
+        posted_by=person_of(actor),
         published_at=published_at,
         picked_at=picked_at,
     )
