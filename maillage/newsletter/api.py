@@ -8,7 +8,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from maillage.newsletter import querysets
+from maillage.newsletter.models import Issue
 
 router = Router(tags=["lettre d'information"])
 
@@ -40,7 +40,7 @@ def _summary(issue) -> dict:
 
 @router.get("/lettre/numeros", response=list[IssueSummaryOut], summary="Les numéros parus de la lettre")
 def list_issues(request):
-    return [_summary(i) for i in querysets.published_issues(request.territory).select_related("territory")]
+    return [_summary(i) for i in Issue.objects.published(request.territory).select_related("territory")]
 
 
 @router.get(
@@ -48,10 +48,7 @@ def list_issues(request):
 )
 def get_issue(request, number: int):
     issue = (
-        querysets.published_issues(request.territory)
-        .select_related("territory")
-        .filter(number=number)
-        .first()
+        Issue.objects.published(request.territory).select_related("territory").filter(number=number).first()
     )
     if issue is None:
         raise HttpError(404, f"La lettre n'a pas de numéro paru {number}.")

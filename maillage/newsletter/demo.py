@@ -10,12 +10,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from maillage.core.actors import system
 from maillage.core.models import Territory
-from maillage.core.registry import DemoLoader, registry
-from maillage.core.text import sanitize_html
-from maillage.newsletter.models import Issue, Subscriber
+from maillage.core.registry import DemoLoader
+from maillage.newsletter import services
 from maillage.newsletter.rendering import EDITORIAL_PROVIDER
-from maillage.newsletter.services import CONSENT_TEXT
 
 ISSUES = [
     (
@@ -45,28 +44,7 @@ ISSUES = [
 # Past issues carry only what can be composed as of their date: the editorial and the news then picked
 # (other providers describe the present: upcoming events, latest signatories).
 PAST_PROVIDERS = (EDITORIAL_PROVIDER, "workspace.news")
-
-
-def _blocks(
-    territory: Territory, editorial: str, since: dt.datetime, until: dt.datetime
-) -> list[dict[str, str]]:
-    blocks = []
-    for key in PAST_PROVIDERS:
-        provider = registry.content_providers.get(key)
-        if provider is None:
-            continue
-        options = {"text": editorial} if key == EDITORIAL_PROVIDER else {"until": until}
-        block = provider.build(territory=territory, since=since, options=options)
-        if block is not None:
-            blocks.append(
-                {
-                    "provider": key,
-                    "title": str(block.title),
-                    "html": sanitize_html(str(block.html)),
-                    "text": block.text,
-                }
-            )
-    return blocks
+DEMO = system("données de démonstration")
 
 
 @transaction.atomic
@@ -77,26 +55,21 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     now = timezone.now()
     for number, title, editorial, days_ago in ISSUES:
         sent_at = now - dt.timedelta(days=days_ago)
-        if Issue.objects.filter(territory=territory, number=number).exists():
-            continue
-        Issue.objects.create(
+        since = sent_at - dt.timedelta(days=30)
+        services.record_issue(
+            actor=DEMO,
             territory=territory,
             number=number,
             title=title,
             editorial=editorial,
             providers=list(PAST_PROVIDERS),
-            blocks=_blocks(territory, editorial, sent_at - dt.timedelta(days=30), sent_at),
-            since=sent_at - dt.timedelta(days=30),
-            status=Issue.Status.SENT,
-            composed_at=sent_at,
-            send_started_at=sent_at,
+            blocks=services.compose_blocks(territory, list(PAST_PROVIDERS), editorial, since, until=sent_at),
+            since=since,
             sent_at=sent_at,
         )
     for person in context.get("demo_accounts", {}).values():
-        Subscriber.objects.get_or_create(
-            territory=territory,
-            email=person.email.lower(),
-            defaults={"consent_text": CONSENT_TEXT, "consent_at": now, "confirmed_at": now},
+        services.record_subscriber(
+            actor=DEMO, territory=territory, email=person.email, consent_text=services.CONSENT_TEXT
         )
     context.setdefault("logins", []).append(
         "Lettre d'information « La Maille » : 3 anciens numéros sur /lettre/numeros/, "

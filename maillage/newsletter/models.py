@@ -1,13 +1,16 @@
 """The lettre d'information: subscribers (double opt-in only), issues, and one delivery row per recipient.
 
-State machines (one readable table each, every transition logged who/when/from/to):
+State machines (core's one machine: a readable table each, every move logged who/when/from/to):
 
-- an issue: draft → sending → sent (`ISSUE_TRANSITIONS`, logged in `IssueTransition`);
-- a delivery: pending → sending → sent | failed (`DELIVERY_TRANSITIONS`). A row is switched to « sending »
-  alone, just before its message goes to the SMTP server, and to « sent » right after: a worker killed in
-  between leaves at most that one row « sending » — its fate is unknown, so a resumed send never re-sends
-  it but reports it. A delivery's own transitions are not logged row by row (10,000 per issue): its state,
-  `updated_at`, attempts and error are the log.
+- a subscriber: confirmed ⇄ unsubscribed (`SUBSCRIBER_MACHINE`, logged in `SubscriberTransition`);
+- an issue: draft → sending → sent (`ISSUE_MACHINE`, logged in `IssueTransition`);
+- a delivery: pending → sending → sent | failed, and sending → pending when the SMTP server did not take
+  the message (`DELIVERY_MACHINE`, logged in `DeliveryTransition`). The sending engine claims a chunk of
+  rows (pending → sending, committed), hands them to the SMTP server outside any transaction, then records
+  their fate (committed per chunk): a worker killed in between leaves at most that chunk « sending » —
+  its fate is unknown, so a resumed send never re-sends it but reports it. The delivery log is compact: a
+  row is created « pending » with its issue's draft → sending line (no creation line per delivery), and
+  each of its moves is one short line (states, system label, time).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Commune, Territory
+from maillage.newsletter import querysets
 
 LETTRE_TITLE = "La Maille"
 LETTRE_TAGLINE = "la lettre d'information de l'économie sociale et solidaire du territoire"
@@ -78,6 +83,8 @@ class Subscriber(models.Model):
     unsubscribed_at = models.DateTimeField(_("désabonné le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = querysets.SubscriberQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("abonné")
         ordering = ["email"]
@@ -87,6 +94,25 @@ class Subscriber(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+SUBSCRIBER_MACHINE = register(
+    Machine(
+        model="newsletter.Subscriber",
+        moves={
+            Subscriber.Status.CONFIRMED: {Subscriber.Status.UNSUBSCRIBED},
+            Subscriber.Status.UNSUBSCRIBED: {Subscriber.Status.CONFIRMED},
+        },
+        log="newsletter.SubscriberTransition",
+    )
+)
+
+
+class SubscriberTransition(TransitionLog):
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="transitions")
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id}: {self.from_state or '∅'} → {self.to_state}"
 
 
 class Issue(models.Model):
@@ -122,6 +148,8 @@ class Issue(models.Model):
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     last_progress_at = models.DateTimeField(null=True, blank=True)
 
+    objects = querysets.IssueQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("numéro de la lettre")
         ordering = ["-number"]
@@ -135,27 +163,24 @@ class Issue(models.Model):
         return self.status == self.Status.DRAFT
 
 
-ISSUE_TRANSITIONS: dict[str, set[str]] = {
-    Issue.Status.DRAFT: {Issue.Status.SENDING},
-    Issue.Status.SENDING: {Issue.Status.SENT},
-    Issue.Status.SENT: set(),
-}
-
-
-class IssueTransition(models.Model):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+ISSUE_MACHINE = register(
+    Machine(
+        model="newsletter.Issue",
+        moves={
+            Issue.Status.DRAFT: {Issue.Status.SENDING},
+            Issue.Status.SENDING: {Issue.Status.SENT},
+            Issue.Status.SENT: set(),
+        },
+        log="newsletter.IssueTransition",
     )
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
-    at = models.DateTimeField(auto_now_add=True)
+)
 
-    class Meta:
-        ordering = ["at", "pk"]
+
+class IssueTransition(TransitionLog):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="transitions")
 
     def __str__(self) -> str:
-        return f"{self.issue_id}: {self.from_status} → {self.to_status}"
+        return f"{self.issue_id}: {self.from_state or '∅'} → {self.to_state}"
 
 
 class Delivery(models.Model):
@@ -174,6 +199,8 @@ class Delivery(models.Model):
     error = models.CharField(max_length=500, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = querysets.DeliveryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("envoi")
         constraints = [
@@ -185,9 +212,24 @@ class Delivery(models.Model):
         return f"{self.issue_id}/{self.pk}: {self.state}"
 
 
-DELIVERY_TRANSITIONS: dict[str, set[str]] = {
-    Delivery.State.PENDING: {Delivery.State.SENDING, Delivery.State.FAILED},
-    Delivery.State.SENDING: {Delivery.State.SENT, Delivery.State.FAILED},
-    Delivery.State.SENT: set(),
-    Delivery.State.FAILED: set(),
-}
+DELIVERY_MACHINE = register(
+    Machine(
+        model="newsletter.Delivery",
+        moves={
+            Delivery.State.PENDING: {Delivery.State.SENDING, Delivery.State.FAILED},
+            # Back to pending: the SMTP server did not take the message (the run is retried later).
+            Delivery.State.SENDING: {Delivery.State.SENT, Delivery.State.FAILED, Delivery.State.PENDING},
+            Delivery.State.SENT: set(),
+            Delivery.State.FAILED: set(),
+        },
+        log="newsletter.DeliveryTransition",
+        field="state",
+    )
+)
+
+
+class DeliveryTransition(TransitionLog):
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="transitions")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}: {self.from_state or '∅'} → {self.to_state}"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from maillage.core.actors import SYSTEM
 from maillage.core.registry import (
     ANIMATOR_ONLY,
     PUBLIC,
@@ -19,49 +20,40 @@ from maillage.core.registry import (
 
 
 def _example_subscriber(ctx: Any):
-    from maillage.newsletter.models import Subscriber  # noqa: PLC0415 - models are not ready at import
+    from maillage.newsletter import services  # noqa: PLC0415 - models are not ready at import
 
-    now = timezone.now()
-    subscriber, _ = Subscriber.objects.get_or_create(
-        territory=ctx.territory,
-        email="abonnee.exemple@example.org",
-        defaults={"consent_text": "exemple", "consent_at": now, "confirmed_at": now},
+    return services.record_subscriber(
+        actor=SYSTEM, territory=ctx.territory, email="abonnee.exemple@example.org", consent_text="exemple"
     )
-    return subscriber
 
 
 def _example_issue(ctx: Any, *, sent: bool):
-    from maillage.newsletter.models import Issue  # noqa: PLC0415
+    from maillage.newsletter import services  # noqa: PLC0415
 
-    number = 901 if sent else 902
-    issue, _ = Issue.objects.get_or_create(
+    return services.record_issue(
+        actor=SYSTEM,
         territory=ctx.territory,
-        number=number,
-        defaults={
-            "title": "Numéro d'exemple",
-            "status": Issue.Status.SENT if sent else Issue.Status.DRAFT,
-            "sent_at": timezone.now() if sent else None,
-            "blocks": [
-                {
-                    "provider": "newsletter.editorial",
-                    "title": "Éditorial",
-                    "html": "<p>Bonjour</p>",
-                    "text": "Bonjour",
-                }
-            ],
-        },
+        number=901 if sent else 902,
+        title="Numéro d'exemple",
+        sent_at=timezone.now() if sent else None,
+        blocks=[
+            {
+                "provider": "newsletter.editorial",
+                "title": "Éditorial",
+                "html": "<p>Bonjour</p>",
+                "text": "Bonjour",
+            }
+        ],
     )
-    return issue
 
 
 def _confirm_url(ctx: Any) -> str:
-    from maillage.newsletter.models import PendingSubscription  # noqa: PLC0415
-    from maillage.newsletter.services import confirmation_token  # noqa: PLC0415
+    from maillage.newsletter import services  # noqa: PLC0415
 
-    pending = PendingSubscription.objects.create(
-        territory=ctx.territory, email="nouvelle@example.org", consent_at=timezone.now()
+    pending = services.record_pending_subscription(
+        actor=SYSTEM, territory=ctx.territory, email="nouvelle@example.org"
     )
-    return f"/lettre/confirmer/{confirmation_token(pending)}/"
+    return f"/lettre/confirmer/{services.confirmation_token(pending)}/"
 
 
 def _unsubscribe_url(ctx: Any) -> str:

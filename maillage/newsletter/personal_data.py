@@ -16,6 +16,7 @@ from maillage.core.registry import PersonalDataHook
 from maillage.newsletter.models import (
     PENDING_RETENTION,
     UNSUBSCRIBED_RETENTION,
+    IssueTransition,
     PendingSubscription,
     Subscriber,
     retention_phrase,
@@ -47,6 +48,8 @@ def export_subscriptions(user: Any) -> dict[str, Any]:
 
 
 def erase_subscriptions(user: Any, *, replacement: Any | None = None) -> None:
+    # Issues the person sent stay in the archive's log, without who (the label named them).
+    IssueTransition.objects.filter(actor=user).update(actor=None, actor_label="")
     if user.email:
         Subscriber.objects.filter(email__iexact=user.email).delete()
         PendingSubscription.objects.filter(email__iexact=user.email).delete()

@@ -1,34 +1,55 @@
-"""Reads of the lettre, scoped: the public sees sent issues of its territory; the animator everything."""
+"""Reads of the lettre: chainable QuerySets, each with a `for_user()` scoped by `permissions`.
+
+The public sees the sent issues of its territory; the animator everything, subscribers included.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import models
 
 from maillage.core.models import Territory
-from maillage.newsletter.models import Issue, Subscriber
+from maillage.newsletter import permissions
 
 
-def can_manage(user: Any, territory: Territory | None) -> bool:
-    return bool(
-        territory is not None
-        and user is not None
-        and user.is_authenticated
-        and user.has_perm("core.animate_territory", territory)
-    )
+class IssueQuerySet(models.QuerySet):
+    def in_territory(self, territory: Territory) -> IssueQuerySet:
+        return self.filter(territory=territory)
+
+    def sent(self) -> IssueQuerySet:
+        return self.filter(status="sent")
+
+    def published(self, territory: Territory) -> IssueQuerySet:
+        """The archive: sent issues, latest first."""
+        return self.in_territory(territory).sent().order_by("-number")
+
+    def for_user(self, user: Any, territory: Territory) -> IssueQuerySet:
+        qs = self.in_territory(territory)
+        return qs if permissions.can_manage(user, territory) else qs.sent()
 
 
-def issues_for(user: Any, territory: Territory) -> QuerySet[Issue]:
-    qs = Issue.objects.filter(territory=territory)
-    return qs if can_manage(user, territory) else qs.filter(status=Issue.Status.SENT)
+class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self) -> SubscriberQuerySet:
+        return self.filter(status="confirmed")
+
+    def unsubscribed(self) -> SubscriberQuerySet:
+        return self.filter(status="unsubscribed")
+
+    def for_user(self, user: Any, territory: Territory) -> SubscriberQuerySet:
+        if not permissions.can_manage(user, territory):
+            return self.none()
+        return self.filter(territory=territory).select_related("commune")
 
 
-def published_issues(territory: Territory) -> QuerySet[Issue]:
-    return Issue.objects.filter(territory=territory, status=Issue.Status.SENT).order_by("-number")
+class DeliveryQuerySet(models.QuerySet):
+    def pending(self) -> DeliveryQuerySet:
+        return self.filter(state="pending")
 
+    def failed(self) -> DeliveryQuerySet:
+        return self.filter(state="failed")
 
-def subscribers_for(user: Any, territory: Territory) -> QuerySet[Subscriber]:
-    if not can_manage(user, territory):
-        return Subscriber.objects.none()
-    return Subscriber.objects.filter(territory=territory).select_related("commune")
+    def for_user(self, user: Any, territory: Territory) -> DeliveryQuerySet:
+        if not permissions.can_manage(user, territory):
+            return self.none()
+        return self.filter(issue__territory=territory)

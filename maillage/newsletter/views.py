@@ -22,7 +22,7 @@ from maillage.core.confirm import ConfirmTokenView
 from maillage.core.ratelimit import client_ip, over_limit
 from maillage.core.registry import registry
 from maillage.core.tokens import TokenError, TokenExpired, read_token
-from maillage.newsletter import querysets, rendering, services
+from maillage.newsletter import permissions, rendering, services
 from maillage.newsletter.forms import IssueForm, SubscribeForm, TestSendForm
 from maillage.newsletter.models import LETTRE_TAGLINE, LETTRE_TITLE, Issue, Subscriber, retention_phrase
 
@@ -43,7 +43,7 @@ def animator_required(view):
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not querysets.can_manage(request.user, _territory(request)):
+        if not permissions.can_manage(request.user, _territory(request)):
             raise PermissionDenied("Réservé à l'équipe d'animation du territoire.")
         return view(request, *args, **kwargs)
 
@@ -81,7 +81,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, error)
             if not form.errors:
                 return render(request, "newsletter/subscribe_sent.html", _lettre_context())
-    latest = querysets.published_issues(territory).first()
+    latest = Issue.objects.published(territory).first()
     return render(
         request,
         "newsletter/subscribe.html",
@@ -154,13 +154,13 @@ class UnsubscribeView(ConfirmTokenView):  # the signed token is the authority.
 
 def archive(request: HttpRequest) -> HttpResponse:
     territory = _territory(request)
-    page = Paginator(querysets.published_issues(territory), 20).get_page(request.GET.get("page"))
+    page = Paginator(Issue.objects.published(territory), 20).get_page(request.GET.get("page"))
     return render(request, "newsletter/archive.html", {"page": page, **_lettre_context()})
 
 
 def issue_detail(request: HttpRequest, number: int) -> HttpResponse:
     territory = _territory(request)
-    issue = get_object_or_404(querysets.published_issues(territory), number=number)
+    issue = get_object_or_404(Issue.objects.published(territory), number=number)
     return render(
         request,
         "newsletter/issue_detail.html",
@@ -188,7 +188,7 @@ class IssueFeed(Feed):
         return territory.absolute_url(reverse("newsletter:feed"))
 
     def items(self, territory):
-        return querysets.published_issues(territory)[:30]
+        return Issue.objects.published(territory)[:30]
 
     def item_title(self, issue: Issue) -> str:
         return f"n° {issue.number} — {issue.title}"
@@ -211,14 +211,14 @@ class IssueFeed(Feed):
 @animator_required
 def manage(request: HttpRequest) -> HttpResponse:
     territory = _territory(request)
-    subscribers = querysets.subscribers_for(request.user, territory)
+    subscribers = Subscriber.objects.for_user(request.user, territory)
     return render(
         request,
         "newsletter/manage.html",
         {
-            "issues": querysets.issues_for(request.user, territory).order_by("-number"),
-            "confirmed": subscribers.filter(status=Subscriber.Status.CONFIRMED).count(),
-            "unsubscribed": subscribers.filter(status=Subscriber.Status.UNSUBSCRIBED).count(),
+            "issues": Issue.objects.for_user(request.user, territory).order_by("-number"),
+            "confirmed": subscribers.confirmed().count(),
+            "unsubscribed": subscribers.unsubscribed().count(),
             **_lettre_context(),
         },
     )
@@ -227,7 +227,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @animator_required
 def subscriber_list(request: HttpRequest) -> HttpResponse:
     territory = _territory(request)
-    qs = querysets.subscribers_for(request.user, territory).order_by("email")
+    qs = Subscriber.objects.for_user(request.user, territory).order_by("email")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "newsletter/subscriber_list.html", {"page": page, **_lettre_context()})
 
@@ -281,7 +281,7 @@ def issue_create(request: HttpRequest) -> HttpResponse:
 @animator_required
 def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
     territory = _territory(request)
-    issue = get_object_or_404(querysets.issues_for(request.user, territory), pk=pk)
+    issue = get_object_or_404(Issue.objects.for_user(request.user, territory), pk=pk)
     if not issue.is_draft:
         return redirect("newsletter:issue_status", pk=issue.pk)
     form = _issue_form(request, territory, issue)
@@ -304,7 +304,7 @@ def issue_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @animator_required
 def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = get_object_or_404(querysets.issues_for(request.user, _territory(request)), pk=pk)
+    issue = get_object_or_404(Issue.objects.for_user(request.user, _territory(request)), pk=pk)
     return render(
         request,
         "newsletter/issue_detail.html",
@@ -315,7 +315,7 @@ def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @animator_required
 @require_POST
 def issue_test_send(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = get_object_or_404(querysets.issues_for(request.user, _territory(request)), pk=pk)
+    issue = get_object_or_404(Issue.objects.for_user(request.user, _territory(request)), pk=pk)
     form = TestSendForm(request.POST)
     if form.is_valid():
         try:
@@ -333,7 +333,7 @@ def issue_test_send(request: HttpRequest, pk: int) -> HttpResponse:
 def issue_send(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what is about to be sent, to how many; POST: send (once, whatever the number of clicks)."""
     territory = _territory(request)
-    issue = get_object_or_404(querysets.issues_for(request.user, territory), pk=pk)
+    issue = get_object_or_404(Issue.objects.for_user(request.user, territory), pk=pk)
     if request.method == "POST":
         try:
             count = services.start_sending(actor=request.user, issue=issue)
@@ -352,9 +352,9 @@ def issue_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @animator_required
 def issue_status(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = get_object_or_404(querysets.issues_for(request.user, _territory(request)), pk=pk)
+    issue = get_object_or_404(Issue.objects.for_user(request.user, _territory(request)), pk=pk)
     report = services.sending_report(issue)
-    failures = issue.deliveries.filter(state="failed").select_related("subscriber").order_by("pk")[:50]
+    failures = issue.deliveries.failed().select_related("subscriber").order_by("pk")[:50]
     return render(
         request,
         "newsletter/issue_status.html",

@@ -13,17 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from maillage.core.actors import system
 from maillage.core.models import Territory
 from maillage.core.registry import DemoLoader
-from maillage.core.search import index_document
-from maillage.core.text import render_markdown
 from maillage.events.models import Event
 from maillage.events.models import Kind as EventKind
 from maillage.plan.models import Link as PlanLink
 from maillage.plan.models import Node as PlanNode
 from maillage.plan.services import add_link as add_plan_link
-from maillage.workspace.mentions import render_body
-from maillage.workspace.models import Atelier, AtelierMeeting, AtelierMember, NewsItem, Post, Thread
+from maillage.workspace import services
+from maillage.workspace.models import Atelier, AtelierMeeting, AtelierMember, Thread
 
 ATELIERS = [
     (
@@ -230,13 +229,7 @@ NEWS = [
 ]
 
 
-def _post(thread: Thread, author: Any, body: str, when: dt.datetime) -> None:
-    if thread.posts.filter(body=body).exists():
-        return
-    post = Post.objects.create(thread=thread, author=author, body=body)
-    post.body_html = render_body(thread.territory, body).html
-    post.save(update_fields=["body_html"])
-    Post.objects.filter(pk=post.pk).update(created_at=when)
+DEMO = system("données de démonstration")
 
 
 @transaction.atomic
@@ -248,57 +241,53 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     now = timezone.now()
     animator = people.get("animator")
     for slug, name, purpose, policy, members in ATELIERS:
-        atelier, _ = Atelier.objects.get_or_create(
-            territory=territory, slug=slug, defaults={"name": name, "purpose": purpose, "policy": policy}
+        atelier = Atelier.objects.filter(territory=territory, slug=slug).first() or services.create_atelier(
+            actor=DEMO, territory=territory, name=name, purpose=purpose, policy=policy, slug=slug
         )
         if animator is not None:
-            AtelierMember.objects.get_or_create(
-                atelier=atelier, user=animator, defaults={"role": AtelierMember.Role.COORDINATOR}
+            services.add_member(
+                actor=DEMO, atelier=atelier, user=animator, role=AtelierMember.Role.COORDINATOR
             )
         for key in members:
             if key in people:
-                AtelierMember.objects.get_or_create(atelier=atelier, user=people[key])
+                services.add_member(actor=DEMO, atelier=atelier, user=people[key])
     for slug, title, posts in THREADS:
         atelier = Atelier.objects.get(territory=territory, slug=slug)
-        first_author = people.get(posts[0][0])
-        thread, _ = Thread.objects.get_or_create(
-            territory=territory, atelier=atelier, title=title, defaults={"author": first_author}
+        thread = services.record_thread(
+            actor=DEMO, territory=territory, atelier=atelier, title=title, author=people.get(posts[0][0])
         )
         for i, (key, body) in enumerate(posts):
             if key in people:
-                _post(thread, people[key], body, now - dt.timedelta(days=10 - 2 * i))
+                services.record_post(
+                    actor=DEMO,
+                    thread=thread,
+                    author=people[key],
+                    body=body,
+                    at=now - dt.timedelta(days=10 - 2 * i),
+                )
     for key, kind, title, body in EXCHANGES:
         if key not in people:
             continue
-        thread, _ = Thread.objects.get_or_create(
-            territory=territory, atelier=None, title=title, defaults={"author": people[key], "kind": kind}
+        thread = services.record_thread(
+            actor=DEMO, territory=territory, atelier=None, title=title, author=people[key], kind=kind
         )
-        _post(thread, people[key], body, now - dt.timedelta(days=4))
+        services.record_post(
+            actor=DEMO, thread=thread, author=people[key], body=body, at=now - dt.timedelta(days=4)
+        )
     for i, (title, summary, tags, days_ago, source_key) in enumerate(NEWS):
         published = now - dt.timedelta(days=days_ago)
         source, site = NEWS_SOURCES[source_key]
-        item, created = NewsItem.objects.get_or_create(
+        services.record_news_item(
+            actor=animator or DEMO,
             territory=territory,
             url=f"{site}/articles/{slugify(title)}",
-            defaults={
-                "title": title,
-                "summary": summary,
-                "tags": tags,
-                "tags_text": "," + ",".join(t.lower() for t in tags) + ",",
-                "source": source,
-                "published_at": published,
-                "picked_at": published + dt.timedelta(hours=2) if i % 2 == 0 else None,
-                "posted_by": animator,
-            },
+            title=title,
+            summary=summary,
+            tags=tags,
+            source=source,
+            published_at=published,
+            picked_at=published + dt.timedelta(hours=2) if i % 2 == 0 else None,
         )
-        if created:
-            index_document(
-                territory=territory,
-                kind="news",
-                object_id=item.pk,
-                title=item.title,
-                body=[item.summary, " ".join(item.tags)],
-            )
     _attach_meetings(territory, animator, now)
     _link_plan_actions(territory, animator)
 
@@ -329,13 +318,16 @@ def _attach_meetings(territory: Territory, animator: Any, now: dt.datetime) -> N
             territory=territory, kind=EventKind.WORKSHOP_MEETING, title__contains=needle
         )
         for event in events:
-            meeting, _ = AtelierMeeting.objects.get_or_create(event=event, defaults={"atelier": atelier})
-            if event.end < now and not meeting.minutes and meeting.atelier_id == atelier.pk:
-                meeting.minutes = MINUTES
-                meeting.minutes_html = render_markdown(MINUTES)
-                meeting.minutes_author = animator
-                meeting.minutes_updated_at = event.end + dt.timedelta(days=1)
-                meeting.save()
+            if AtelierMeeting.objects.filter(event=event).exclude(atelier=atelier).exists():
+                continue
+            meeting = services.link_meeting(actor=animator or DEMO, atelier=atelier, event=event)
+            if event.end < now and not meeting.minutes:
+                services.save_minutes(
+                    actor=animator or DEMO,
+                    meeting=meeting,
+                    minutes=MINUTES,
+                    at=event.end + dt.timedelta(days=1),
+                )
 
 
 # The plan's actions each atelier carries out (the seed's words): atelier slug → title fragment.

@@ -1,7 +1,8 @@
 """Ateliers (standing working groups), their members, and the news watch (veille).
 
-Membership of an atelier is a small state machine (see `MEMBER_TRANSITIONS`): an « open » atelier admits at
-once, an « on request » one puts the request « pending » until a coordinator accepts it.
+Membership of an atelier is a small state machine (`MEMBER_MACHINE`, core's one machine, logged in
+`AtelierMemberTransition`): an « open » atelier admits at once, an « on request » one puts the request
+« pending » until a coordinator accepts it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Territory
+from maillage.workspace import querysets
 
 
 class Atelier(models.Model):
@@ -30,6 +33,8 @@ class Atelier(models.Model):
     policy = models.CharField(_("adhésion"), max_length=20, choices=Policy.choices, default=Policy.OPEN)
     is_archived = models.BooleanField(_("archivé"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = querysets.AtelierQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("atelier")
@@ -60,6 +65,8 @@ class AtelierMember(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = querysets.AtelierMemberQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membre d'atelier")
         constraints = [models.UniqueConstraint(fields=["atelier", "user"], name="atelier_member_unique")]
@@ -68,29 +75,25 @@ class AtelierMember(models.Model):
         return f"{self.user} — {self.atelier}"
 
 
-# from-state -> allowed to-states (every transition is logged in AtelierMemberTransition)
-MEMBER_TRANSITIONS: dict[str, set[str]] = {
-    AtelierMember.Status.PENDING: {AtelierMember.Status.ACTIVE, AtelierMember.Status.REFUSED},
-    AtelierMember.Status.ACTIVE: {AtelierMember.Status.LEFT},
-    AtelierMember.Status.REFUSED: {AtelierMember.Status.PENDING},
-    AtelierMember.Status.LEFT: {AtelierMember.Status.ACTIVE, AtelierMember.Status.PENDING},
-}
-
-
-class AtelierMemberTransition(models.Model):
-    member = models.ForeignKey(AtelierMember, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+MEMBER_MACHINE = register(
+    Machine(
+        model="workspace.AtelierMember",
+        moves={
+            AtelierMember.Status.PENDING: {AtelierMember.Status.ACTIVE, AtelierMember.Status.REFUSED},
+            AtelierMember.Status.ACTIVE: {AtelierMember.Status.LEFT},
+            AtelierMember.Status.REFUSED: {AtelierMember.Status.PENDING},
+            AtelierMember.Status.LEFT: {AtelierMember.Status.ACTIVE, AtelierMember.Status.PENDING},
+        },
+        log="workspace.AtelierMemberTransition",
     )
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    at = models.DateTimeField(auto_now_add=True)
+)
 
-    class Meta:
-        ordering = ["at", "pk"]
+
+class AtelierMemberTransition(TransitionLog):
+    member = models.ForeignKey(AtelierMember, on_delete=models.CASCADE, related_name="transitions")
 
     def __str__(self) -> str:
-        return f"{self.member_id}: {self.from_status} → {self.to_status}"
+        return f"{self.member_id}: {self.from_state} → {self.to_state}"
 
 
 class NewsItem(models.Model):
@@ -110,6 +113,8 @@ class NewsItem(models.Model):
     published_at = models.DateTimeField(_("publié le"))
     picked_at = models.DateTimeField(_("retenu pour la lettre le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = querysets.NewsItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("article de veille")
@@ -144,6 +149,8 @@ class Thread(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(auto_now_add=True)
 
+    objects = querysets.ThreadQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("discussion")
         ordering = ["-last_activity_at", "-pk"]
@@ -173,6 +180,8 @@ class Post(models.Model):
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = querysets.PostQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("message")
@@ -228,6 +237,8 @@ class AbuseReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = querysets.AbuseReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("signalement")
         ordering = ["-created_at"]
@@ -256,6 +267,8 @@ class NewsFeed(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = querysets.NewsFeedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("flux de veille")
@@ -288,6 +301,8 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = querysets.DocumentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("document")
         ordering = ["-updated_at", "-pk"]
@@ -314,6 +329,8 @@ class DocumentVersion(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     download_count = models.PositiveIntegerField(default=0)
 
+    objects = querysets.DocumentVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="document_version_unique")]
@@ -336,6 +353,8 @@ class AtelierMeeting(models.Model):
     minutes_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = querysets.AtelierMeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("réunion d'atelier")

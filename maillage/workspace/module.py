@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from maillage.core.actors import SYSTEM
 from maillage.core.registry import (
     PUBLIC,
     MenuEntry,
@@ -28,14 +29,19 @@ POST_READERS = statuses(anonymous=302, member=200, manager_other=404, animator_o
 
 
 def _example_atelier(ctx: Any):
-    from maillage.workspace.models import Atelier, AtelierMember  # noqa: PLC0415 - models at call time
+    from maillage.workspace import services  # noqa: PLC0415 - models at call time
+    from maillage.workspace.models import Atelier  # noqa: PLC0415
 
-    atelier, _ = Atelier.objects.get_or_create(
-        territory=ctx.territory,
-        slug="atelier-exemple",
-        defaults={"name": "Atelier d'exemple", "purpose": "Essai"},
-    )
-    AtelierMember.objects.get_or_create(atelier=atelier, user=ctx.users["member"])
+    atelier = Atelier.objects.filter(territory=ctx.territory, slug="atelier-exemple").first()
+    if atelier is None:
+        atelier = services.create_atelier(
+            actor=SYSTEM,
+            territory=ctx.territory,
+            name="Atelier d'exemple",
+            purpose="Essai",
+            slug="atelier-exemple",
+        )
+    services.add_member(actor=SYSTEM, atelier=atelier, user=ctx.users["member"])
     return atelier
 
 

@@ -17,6 +17,7 @@ from maillage.workspace.models import (
     AbuseReport,
     AtelierMeeting,
     AtelierMember,
+    AtelierMemberTransition,
     Mention,
     Post,
     PostRevision,
@@ -70,6 +71,8 @@ def erase_workspace(user: Any, *, replacement: Any | None = None) -> None:
     AtelierMeeting.objects.filter(minutes_author=user).update(minutes_author=None)
     AtelierMeeting.history.filter(minutes_author=user).update(minutes_author=None)
     AtelierMeeting.history.filter(history_user=user).update(history_user=None)
+    # Decisions the person took on others' memberships: kept, without who (the label named them).
+    AtelierMemberTransition.objects.filter(actor=user).update(actor=None, actor_label="")
     # The person's address, quoted in anyone's message: redacted.
     needles = needles_for(user)
     redact_rows(Post.objects.all(), ["body", "body_html"], needles)

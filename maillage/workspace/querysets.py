@@ -1,9 +1,7 @@
-"""Reads of the workspace, scoped to what the person may see.
+"""Reads of the workspace: chainable QuerySets, each with a `for_user()` scoped by `permissions`.
 
-- ateliers: listed publicly (name, purpose, coordinators); their discussions only to their active members
-  and to the territory's animators and moderators;
-- the « échanges » area: to every member of the territory (a person attached to a published structure of
-  the territory) and to its animators and moderators.
+`Model.objects` is one of these (models.py), so `Thread.objects.in_territory(t).for_user(user)` reads as
+it says. Who may see what is decided in `permissions`, never here.
 """
 
 from __future__ import annotations
@@ -11,122 +9,138 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from maillage.actors.models import Membership, Structure
 from maillage.core.models import Territory
-from maillage.events.models import Event
-from maillage.events.models import Status as EventStatus
-from maillage.plan.querysets import links_to
-from maillage.workspace.models import Atelier, AtelierMeeting, AtelierMember, Post, Thread
+from maillage.workspace import permissions
+
+# Events of these states show as meetings of an atelier (cancelled ones stay in the agenda only).
+_SHOWN_EVENT_STATES = ("published", "closed")
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated)
+class AtelierQuerySet(models.QuerySet):
+    def in_territory(self, territory: Territory) -> AtelierQuerySet:
+        return self.filter(territory=territory)
+
+    def current(self) -> AtelierQuerySet:
+        return self.filter(is_archived=False)
+
+    def for_user(self, user: Any, territory: Territory) -> AtelierQuerySet:
+        """Ateliers are listed publicly (name, purpose, coordinators): every current one of the territory."""
+        return self.in_territory(territory).current()
 
 
-def is_staff_of(user: Any, territory: Territory) -> bool:
-    """Animator or moderator of the territory (they moderate every discussion)."""
-    return _signed_in(user) and (user.is_moderator_of(territory) or user.is_animator_of(territory))
+class AtelierMemberQuerySet(models.QuerySet):
+    def active(self) -> AtelierMemberQuerySet:
+        return self.filter(status=permissions.ACTIVE)
+
+    def pending(self) -> AtelierMemberQuerySet:
+        return self.filter(status="pending")
+
+    def coordinators(self) -> AtelierMemberQuerySet:
+        return self.active().filter(role=permissions.COORDINATOR)
+
+    def for_user(self, user: Any, atelier: Any) -> AtelierMemberQuerySet:
+        """The members of an atelier, to those who may read it (nobody else)."""
+        if not permissions.can_read_atelier(user, atelier):
+            return self.none()
+        return self.filter(atelier=atelier)
 
 
-def is_territory_member(user: Any, territory: Territory) -> bool:
-    if not _signed_in(user):
-        return False
-    if is_staff_of(user, territory):
-        return True
-    return Membership.objects.filter(
-        user=user, structure__territory=territory, structure__status=Structure.Status.PUBLISHED
-    ).exists()
+class ThreadQuerySet(models.QuerySet):
+    def in_territory(self, territory: Territory) -> ThreadQuerySet:
+        return self.filter(territory=territory)
+
+    def exchanges(self) -> ThreadQuerySet:
+        return self.filter(atelier__isnull=True)
+
+    def for_user(self, user: Any, territory: Territory) -> ThreadQuerySet:
+        """Every thread the person may read in the territory."""
+        qs = self.in_territory(territory)
+        if permissions.is_staff_of(user, territory):
+            return qs
+        if user is None or not user.is_authenticated:
+            return qs.none()
+        mine = user.atelier_members.filter(status=permissions.ACTIVE).values("atelier_id")
+        visible = Q(atelier_id__in=mine)
+        if permissions.is_territory_member(user, territory):
+            visible |= Q(atelier__isnull=True)
+        return qs.filter(visible)
 
 
-def membership_of(user: Any, atelier: Atelier) -> AtelierMember | None:
-    if not _signed_in(user):
-        return None
-    return AtelierMember.objects.filter(atelier=atelier, user=user).first()
+class PostQuerySet(models.QuerySet):
+    def for_user(self, user: Any, territory: Territory) -> PostQuerySet:
+        from_threads = self.model._meta.get_field("thread").related_model
+        return self.filter(thread__in=from_threads.objects.for_user(user, territory))
 
 
-def is_active_member(user: Any, atelier: Atelier) -> bool:
-    m = membership_of(user, atelier)
-    return m is not None and m.status == AtelierMember.Status.ACTIVE
+class AbuseReportQuerySet(models.QuerySet):
+    def open(self) -> AbuseReportQuerySet:
+        return self.filter(outcome="open")
+
+    def for_user(self, user: Any, territory: Territory) -> AbuseReportQuerySet:
+        """Reports are read by the territory's staff only."""
+        qs = self.filter(post__thread__territory=territory)
+        return qs if permissions.is_staff_of(user, territory) else qs.none()
 
 
-def is_coordinator(user: Any, atelier: Atelier) -> bool:
-    m = membership_of(user, atelier)
-    return (
-        m is not None and m.status == AtelierMember.Status.ACTIVE and m.role == AtelierMember.Role.COORDINATOR
-    )
+class NewsItemQuerySet(models.QuerySet):
+    def in_territory(self, territory: Territory) -> NewsItemQuerySet:
+        return self.filter(territory=territory)
+
+    def tagged(self, tag: str) -> NewsItemQuerySet:
+        return self.filter(tags_text__contains=f",{tag},") if tag else self
+
+    def picked_since(self, since: dt.datetime, until: dt.datetime | None = None) -> NewsItemQuerySet:
+        qs = self.filter(picked_at__isnull=False, picked_at__gte=since)
+        return qs.filter(picked_at__lt=until) if until else qs
+
+    def for_user(self, user: Any, territory: Territory) -> NewsItemQuerySet:
+        """The news watch is public."""
+        return self.in_territory(territory)
 
 
-def can_coordinate(user: Any, atelier: Atelier) -> bool:
-    return is_coordinator(user, atelier) or is_staff_of(user, atelier.territory)
+class NewsFeedQuerySet(models.QuerySet):
+    def active(self) -> NewsFeedQuerySet:
+        return self.filter(is_active=True)
+
+    def for_user(self, user: Any, territory: Territory) -> NewsFeedQuerySet:
+        """The feeds page is the staff's."""
+        qs = self.filter(territory=territory)
+        return qs if permissions.is_staff_of(user, territory) else qs.none()
 
 
-def can_read_atelier(user: Any, atelier: Atelier) -> bool:
-    return is_active_member(user, atelier) or is_staff_of(user, atelier.territory)
+class DocumentQuerySet(models.QuerySet):
+    def for_user(self, user: Any, territory: Territory) -> DocumentQuerySet:
+        """Documents of the ateliers the person may read (staff: every atelier of the territory)."""
+        qs = self.filter(atelier__territory=territory)
+        if permissions.is_staff_of(user, territory):
+            return qs
+        if user is None or not user.is_authenticated:
+            return qs.none()
+        mine = user.atelier_members.filter(status=permissions.ACTIVE).values("atelier_id")
+        return qs.filter(atelier_id__in=mine)
 
 
-def can_read_thread(user: Any, thread: Thread) -> bool:
-    if thread.atelier_id is None:
-        return is_territory_member(user, thread.territory)
-    return can_read_atelier(user, thread.atelier)
+class DocumentVersionQuerySet(models.QuerySet):
+    def for_user(self, user: Any, territory: Territory) -> DocumentVersionQuerySet:
+        documents = self.model._meta.get_field("document").related_model
+        return self.filter(document__in=documents.objects.for_user(user, territory))
 
 
-def can_moderate_thread(user: Any, thread: Thread) -> bool:
-    if is_staff_of(user, thread.territory):
-        return True
-    return thread.atelier_id is not None and is_coordinator(user, thread.atelier)
+class AtelierMeetingQuerySet(models.QuerySet):
+    def shown(self) -> AtelierMeetingQuerySet:
+        return self.filter(event__status__in=_SHOWN_EVENT_STATES)
 
+    def upcoming(self) -> AtelierMeetingQuerySet:
+        return self.filter(event__end__gte=timezone.now()).order_by("event__start", "pk")
 
-def ateliers(territory: Territory) -> QuerySet[Atelier]:
-    return Atelier.objects.filter(territory=territory, is_archived=False)
+    def past(self) -> AtelierMeetingQuerySet:
+        return self.filter(event__end__lt=timezone.now()).order_by("-event__start", "-pk")
 
-
-def threads_for(user: Any, territory: Territory) -> QuerySet[Thread]:
-    """Every thread the person may read in the territory."""
-    qs = Thread.objects.filter(territory=territory)
-    if is_staff_of(user, territory):
-        return qs
-    if not _signed_in(user):
-        return qs.none()
-    mine = AtelierMember.objects.filter(user=user, status=AtelierMember.Status.ACTIVE).values("atelier_id")
-    visible = Q(atelier_id__in=mine)
-    if is_territory_member(user, territory):
-        visible |= Q(atelier__isnull=True)
-    return qs.filter(visible)
-
-
-def posts_for(user: Any, territory: Territory) -> QuerySet[Post]:
-    return Post.objects.filter(thread__in=threads_for(user, territory))
-
-
-def meetings(atelier: Atelier, *, upcoming: bool) -> QuerySet[AtelierMeeting]:
-    """The atelier's meetings whose event is published or closed (cancelled ones stay in the agenda only):
-    upcoming (not yet ended) soonest first, or past latest first. The minutes are shown to readers only
-    (the template checks `can_read`)."""
-    qs = AtelierMeeting.objects.filter(
-        atelier=atelier, event__status__in=[EventStatus.PUBLISHED, EventStatus.CLOSED]
-    ).select_related("event", "minutes_author")
-    now = timezone.now()
-    if upcoming:
-        return qs.filter(event__end__gte=now).order_by("event__start", "pk")
-    return qs.filter(event__end__lt=now).order_by("-event__start", "-pk")
-
-
-def linkable_events(atelier: Atelier) -> list[tuple[int, str]]:
-    """Events of the territory not yet tied to an atelier, from a month ago on (for « rattacher »)."""
-    since = timezone.now() - dt.timedelta(days=31)
-    events = (
-        Event.objects.filter(territory=atelier.territory, atelier_meeting__isnull=True, start__gte=since)
-        .exclude(status=EventStatus.CANCELLED)
-        .order_by("start")[:200]
-    )
-    return [(e.pk, f"{timezone.localtime(e.start):%d/%m/%Y %H:%M} — {e.title}") for e in events]
-
-
-def plan_nodes_for(atelier: Atelier) -> list[Any]:
-    """The plan nodes (actions, objectives) that link to the atelier, through the plan's links."""
-    content_type = ContentType.objects.get_for_model(Atelier)
-    return list(links_to(content_type, atelier.pk, atelier.territory).select_related("version"))
+    def for_user(self, user: Any, territory: Territory) -> AtelierMeetingQuerySet:
+        """Meetings are public (they are in the agenda); their minutes are shown to readers only (the
+        template asks `can_read`)."""
+        return self.filter(atelier__territory=territory, atelier__is_archived=False)

@@ -10,8 +10,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from maillage.newsletter import sending, services
+from maillage.newsletter import services
 from maillage.newsletter.models import Delivery, Issue, Subscriber
+from maillage.newsletter.services import sending
 from maillage.workspace.models import Atelier, AtelierMember, NewsItem
 from tests.factories import CommuneFactory, MembershipFactory, UserFactory
 from tests.newsletter.factories import IssueFactory, SubscriberFactory
@@ -109,7 +110,7 @@ def test_send_to_all_with_headers_and_states(territory, animator, draft, django_
     ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
     assert len(set(ids)) == 5
     assert set(Delivery.objects.values_list("message_id", flat=True)) == set(ids)
-    assert [(t.from_status, t.to_status) for t in draft.transitions.all()] == [
+    assert [(t.from_state, t.to_state) for t in draft.transitions.all()] == [
         ("draft", "sending"),
         ("sending", "sent"),
     ]

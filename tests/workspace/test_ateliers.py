@@ -22,7 +22,7 @@ def test_open_atelier_admits_at_once(territory, member):
     assert m.status == "active"
     again = services.join_atelier(actor=member, atelier=atelier)  # a second click
     assert again.pk == m.pk and AtelierMember.objects.count() == 1
-    assert [(t.from_status, t.to_status) for t in m.transitions.all()] == [("", "active")]
+    assert [(t.from_state, t.to_state) for t in m.transitions.all()] == [("", "active")]
 
 
 def test_on_request_needs_a_coordinator(territory, member, manager, django_capture_on_commit_callbacks):
