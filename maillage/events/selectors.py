@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import datetime as dt
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -18,9 +20,11 @@ from django.utils.text import capfirst
 from maillage.actors.models import Structure
 from maillage.core.geo import BBox
 from maillage.core.models import Commune
-from maillage.events import services
-from maillage.events.models import Event, Kind, Status
-from maillage.events.recurrence import PARIS
+from maillage.events import permissions, services
+from maillage.events.jsonld import event_jsonld
+from maillage.events.models import Event, Kind, Registration, Status
+from maillage.events.querysets import EventQuerySet
+from maillage.events.recurrence import PARIS, summary_fr
 
 MONTHS_FR = [
     "janvier",
@@ -221,4 +225,138 @@ def programme_context(request: HttpRequest, quarter_text: str | None) -> dict[st
         "previous": f"{prev_q[0]}-T{prev_q[1]}",
         "following": f"{next_q[0]}-T{next_q[1]}",
         "territory": request.territory,
+    }
+
+
+# --- page contexts -------------------------------------------------------------------------------------
+
+
+def agenda_context(request: HttpRequest, visible: EventQuerySet) -> dict[str, Any]:
+    """The agenda page: this page of the events matching the filters and the period, and the map's feed."""
+    base = visible.select_related("commune").prefetch_related("hosts")
+    form, qs = filtered(request, base)
+    past, qs = period(request, qs, timezone.now())
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)  # evaluated once
+    markers_query = querystring(request, "page", "bbox")
+    feed_query = querystring(request, "page", "periode")
+    return {
+        "page": page,
+        "filters": form,
+        "choices": filter_choices(request.territory, form),
+        "past": past,
+        # the map loads every event matching the filters (not only this page's) from markers_url
+        "markers_url": reverse("events:markers") + (f"?{markers_query}" if markers_query else ""),
+        "querystring": feed_query,
+        "feed_url": reverse("events:feed") + (f"?{feed_query}" if feed_query else ""),
+        "can_animate": permissions.can_animate(request.user, request.territory),
+        "breadcrumbs": [("Accueil", reverse("core:home")), ("Agenda", "")],
+    }
+
+
+def month_context(request: HttpRequest, visible: EventQuerySet) -> dict[str, Any]:
+    """The month view (`?mois=AAAA-MM`, this month by default): weeks of days with their events."""
+    today = timezone.localdate()
+    try:
+        year, number = (int(x) for x in request.GET.get("mois", f"{today:%Y-%m}").split("-"))
+        first = dt.date(year, number, 1)
+    except (ValueError, TypeError):
+        first = today.replace(day=1)
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=PARIS)
+    end = dt.datetime.combine(last, dt.time.max, tzinfo=PARIS)
+    form, qs = filtered(request, visible)
+    by_day: dict[dt.date, list[Event]] = {}
+    for event in qs.filter(start__gte=start, start__lte=end).order_by("start"):
+        by_day.setdefault(timezone.localtime(event.start, PARIS).date(), []).append(event)
+    weeks = [
+        [
+            {"date": d, "in_month": d.month == first.month, "events": by_day.get(d, []), "today": d == today}
+            for d in week
+        ]
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = last + dt.timedelta(days=1)
+    return {
+        "weeks": weeks,
+        "title": f"{MONTHS_FR[first.month - 1]} {first.year}",
+        "days": list(
+            zip(
+                ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"],
+                ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
+                strict=True,
+            )
+        ),
+        "previous": f"{previous:%Y-%m}",
+        "following": f"{following:%Y-%m}",
+        "filters": form,
+        "choices": filter_choices(request.territory, form),
+        "querystring": querystring(request, "mois"),
+        "has_events": bool(by_day),
+        "breadcrumbs": [
+            ("Accueil", reverse("core:home")),
+            ("Agenda", reverse("events:list")),
+            ("Vue du mois", ""),
+        ],
+    }
+
+
+def detail_context(request: HttpRequest, event: Event) -> dict[str, Any]:
+    """The event's page, with the visitor's own registration (its waiting-list rank, its check-in QR code)."""
+    registration = None
+    if request.user.is_authenticated:
+        registration = (
+            Registration.objects.filter(event=event)
+            .filter(Q(user=request.user) | Q(email__iexact=request.user.email))
+            .exclude(state=Registration.State.CANCELLED)
+            .first()
+        )
+    registered = registration is not None and registration.state == Registration.State.REGISTERED
+    waitlist_position = None
+    if registration and registration.state == Registration.State.WAITLISTED:
+        waitlist_position = (
+            event.registrations.waitlist().filter(sequence__lt=registration.sequence).count() + 1
+        )
+    can_manage = permissions.can_manage_event(request.user, event)
+    published_report = bool(event.report_published_at)
+    return {
+        "event": event,
+        "hosts": list(event.hosts.all()),
+        "registration": registration,
+        "waitlist_position": waitlist_position,
+        "seats_left": services.seats_left(event),
+        "when": services.when_label(event),
+        "jsonld": event_jsonld(event),
+        "can_manage": can_manage,
+        "series_summary": summary_fr(event.series.rrule, event.series.first_start) if event.series_id else "",
+        "photos": list(event.photos.all()) if published_report else [],
+        "attendance": event.registrations.filter(attended=True).count() if published_report else 0,
+        "points": map_points([event]),
+        "show_online_link": bool(event.online_url) and (registered or can_manage),
+        "qr_svg": qr_svg(registration.checkin_code) if registration is not None and registered else "",
+        "breadcrumbs": [
+            ("Accueil", reverse("core:home")),
+            ("Agenda", reverse("events:list")),
+            (event.title, ""),
+        ],
+    }
+
+
+def manage_context(request: HttpRequest, event: Event, *, checkin_url: str) -> dict[str, Any]:
+    """The organiser's page of an event: who is registered, waiting, pending; the door's check-in link."""
+    return {
+        "event": event,
+        "when": services.when_label(event),
+        "registered": list(event.registrations.registered().select_related("structure")),
+        "waitlist": list(event.registrations.waitlist()),
+        "pending": event.registrations.filter(state=Registration.State.PENDING).count(),
+        "seats_left": services.seats_left(event),
+        "checkin_url": checkin_url,
+        "messages_sent": list(event.messages.all()[:10]),
+        "breadcrumbs": [
+            ("Agenda", reverse("events:list")),
+            (event.title, reverse("events:detail", kwargs={"slug": event.slug})),
+            ("Gestion", ""),
+        ],
     }

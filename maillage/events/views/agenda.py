@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import calendar as pycalendar
-import datetime as dt
-
 from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,53 +10,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from maillage.core.geo import BBox
-from maillage.events import calendars, pdf, permissions, services
-from maillage.events.jsonld import event_jsonld
-from maillage.events.models import Event, Registration
-from maillage.events.recurrence import PARIS, summary_fr
+from maillage.events import calendars, pdf
+from maillage.events.models import Event
 from maillage.events.selectors import (
-    MONTHS_FR,
-    filter_choices,
+    agenda_context,
+    detail_context,
     filtered,
-    map_points,
     markers_in,
+    month_context,
     period,
     programme_context,
-    qr_svg,
-    querystring,
 )
 from maillage.events.views.common import _event_or_404, _visible
 
 
 def agenda(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    base = _visible(request).select_related("commune").prefetch_related("hosts")
-    form, qs = filtered(request, base)
-    past, qs = period(request, qs, now)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)  # evaluated once
-    markers_query = querystring(request, "page", "bbox")
-    return render(
-        request,
-        "events/agenda.html",
-        {
-            "page": page,
-            "filters": form,
-            "choices": filter_choices(request.territory, form),
-            "past": past,
-            # the map loads every event matching the filters (not only this page's) from markers_url
-            "markers_url": reverse("events:markers") + (f"?{markers_query}" if markers_query else ""),
-            "querystring": querystring(request, "page", "periode"),
-            "feed_url": reverse("events:feed")
-            + (
-                "?" + querystring(request, "page", "periode")
-                if querystring(request, "page", "periode")
-                else ""
-            ),
-            "can_animate": permissions.can_animate(request.user, request.territory),
-            "breadcrumbs": [("Accueil", reverse("core:home")), ("Agenda", "")],
-        },
-    )
+    return render(request, "events/agenda.html", agenda_context(request, _visible(request)))
 
 
 @require_GET
@@ -81,113 +45,11 @@ def markers(request: HttpRequest) -> JsonResponse:
 
 
 def month(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    try:
-        year, number = (int(x) for x in request.GET.get("mois", f"{today:%Y-%m}").split("-"))
-        first = dt.date(year, number, 1)
-    except (ValueError, TypeError):
-        first = today.replace(day=1)
-    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=PARIS)
-    end = dt.datetime.combine(last, dt.time.max, tzinfo=PARIS)
-    form, qs = filtered(request, _visible(request))
-    by_day: dict[dt.date, list[Event]] = {}
-    for event in qs.filter(start__gte=start, start__lte=end).order_by("start"):
-        by_day.setdefault(timezone.localtime(event.start, PARIS).date(), []).append(event)
-    weeks = []
-    for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
-        weeks.append(
-            [
-                {
-                    "date": d,
-                    "in_month": d.month == first.month,
-                    "events": by_day.get(d, []),
-                    "today": d == today,
-                }
-                for d in week
-            ]
-        )
-    previous = (first - dt.timedelta(days=1)).replace(day=1)
-    following = last + dt.timedelta(days=1)
-    return render(
-        request,
-        "events/month.html",
-        {
-            "weeks": weeks,
-            "title": f"{MONTHS_FR[first.month - 1]} {first.year}",
-            "days": [
-                (e, d)
-                for e, d in zip(
-                    ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"],
-                    ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."],
-                    strict=True,
-                )
-            ],
-            "previous": f"{previous:%Y-%m}",
-            "following": f"{following:%Y-%m}",
-            "filters": form,
-            "choices": filter_choices(request.territory, form),
-            "querystring": querystring(request, "mois"),
-            "has_events": bool(by_day),
-            "breadcrumbs": [
-                ("Accueil", reverse("core:home")),
-                ("Agenda", reverse("events:list")),
-                ("Vue du mois", ""),
-            ],
-        },
-    )
+    return render(request, "events/month.html", month_context(request, _visible(request)))
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(request, slug)
-    registration = None
-    if request.user.is_authenticated:
-        registration = (
-            Registration.objects.filter(event=event)
-            .filter(Q(user=request.user) | Q(email__iexact=request.user.email))
-            .exclude(state=Registration.State.CANCELLED)
-            .first()
-        )
-    waitlist_position = None
-    if registration and registration.state == Registration.State.WAITLISTED:
-        waitlist_position = (
-            event.registrations.waitlist().filter(sequence__lt=registration.sequence).count() + 1
-        )
-    return render(
-        request,
-        "events/detail.html",
-        {
-            "event": event,
-            "hosts": list(event.hosts.all()),
-            "registration": registration,
-            "waitlist_position": waitlist_position,
-            "seats_left": services.seats_left(event),
-            "when": services.when_label(event),
-            "jsonld": event_jsonld(event),
-            "can_manage": permissions.can_manage_event(request.user, event),
-            "series_summary": summary_fr(event.series.rrule, event.series.first_start)
-            if event.series_id
-            else "",
-            "photos": list(event.photos.all()) if event.report_published_at else [],
-            "attendance": event.registrations.filter(attended=True).count()
-            if event.report_published_at
-            else 0,
-            "points": map_points([event]),
-            "show_online_link": bool(event.online_url)
-            and (
-                (registration is not None and registration.state == Registration.State.REGISTERED)
-                or permissions.can_manage_event(request.user, event)
-            ),
-            "qr_svg": qr_svg(registration.checkin_code)
-            if registration and registration.state == Registration.State.REGISTERED
-            else "",
-            "breadcrumbs": [
-                ("Accueil", reverse("core:home")),
-                ("Agenda", reverse("events:list")),
-                (event.title, ""),
-            ],
-        },
-    )
+    return render(request, "events/detail.html", detail_context(request, _event_or_404(request, slug)))
 
 
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:

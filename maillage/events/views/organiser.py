@@ -27,6 +27,7 @@ from maillage.events.forms import (
 )
 from maillage.events.models import Event, Registration, Status
 from maillage.events.recurrence import PARIS, summary_fr
+from maillage.events.selectors import manage_context
 from maillage.events.views.common import CHECKIN_PURPOSE, _managed_event, _require_animator
 
 
@@ -216,28 +217,9 @@ def change_status(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
-    checkin_token = make_token(CHECKIN_PURPOSE, {"e": event.pk})
-    return render(
-        request,
-        "events/manage.html",
-        {
-            "event": event,
-            "when": services.when_label(event),
-            "registered": list(event.registrations.registered().select_related("structure")),
-            "waitlist": list(event.registrations.waitlist()),
-            "pending": event.registrations.filter(state=Registration.State.PENDING).count(),
-            "seats_left": services.seats_left(event),
-            "checkin_url": request.territory.absolute_url(
-                reverse("events:checkin", kwargs={"token": checkin_token})
-            ),
-            "messages_sent": list(event.messages.all()[:10]),
-            "breadcrumbs": [
-                ("Agenda", reverse("events:list")),
-                (event.title, reverse("events:detail", kwargs={"slug": event.slug})),
-                ("Gestion", ""),
-            ],
-        },
-    )
+    token = make_token(CHECKIN_PURPOSE, {"e": event.pk})
+    checkin_url = request.territory.absolute_url(reverse("events:checkin", kwargs={"token": token}))
+    return render(request, "events/manage.html", manage_context(request, event, checkin_url=checkin_url))
 
 
 @login_required
