@@ -6,6 +6,9 @@ real ones (the login page the matrix expects redirects to stays reachable).
 
 from __future__ import annotations
 
+import textwrap
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +17,7 @@ from django.template import engines
 from django.urls import include, path
 
 from maillage.core.registry import ANIMATOR_ONLY, PUBLIC, SIGNED_IN, PageSpec, registry, statuses
+from tests.architecture import checks
 from tests.harness.matrix import check_page_permissions
 
 _DOC = """<!DOCTYPE html>
@@ -164,3 +168,248 @@ def test_axe_accepts_an_accessible_page(broken_urls, example_ctx, new_context):
 def test_unknown_template_variable_fails_the_test(broken_urls, client, territory):
     with pytest.raises(AssertionError, match="Variable de gabarit inconnue"):
         client.get("/casse/variable/")
+
+
+# --- (d) the architecture rules of issue #13 (tests/architecture/checks.py) -------------------------------
+def _tree(tmp_path, files: dict[str, str]) -> list[checks.Source]:
+    """A tiny `maillage/` package in tmp_path with these modules (path relative to maillage/ → source)."""
+    for rel, text in {"__init__.py": "", **files}.items():
+        path = tmp_path / "maillage" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for parent in path.relative_to(tmp_path).parents:
+            init = tmp_path / parent / "__init__.py"
+            if parent.parts and not init.exists():
+                init.write_text("")
+        path.write_text(textwrap.dedent(text))
+    return checks.sources(tmp_path)
+
+
+_MODELS = """
+    from django.db import models
+
+    class Gathering(models.Model):
+        status = models.CharField(max_length=20)
+        guests = models.ManyToManyField("accounts.User", related_name="gatherings")
+"""
+
+
+def test_a_write_outside_services_is_reported(tmp_path):
+    tree = _tree(
+        tmp_path,
+        {
+            "fete/models.py": _MODELS,
+            "fete/services.py": """
+                from maillage.fete.models import Gathering
+
+                def open_gathering(*, actor, gathering):
+                    gathering.save()
+                    Gathering.objects.filter(pk=gathering.pk).update(status="open")
+            """,
+            "fete/views.py": """
+                from maillage.fete.models import Gathering
+
+                def view(request, context, gathering):
+                    context.update({"a": 1})          # a dict: not a write
+                    Gathering.objects.create(status="draft")
+                    Gathering.objects.filter(status="x").update(status="y")
+                    gathering.save(update_fields=["status"])
+                    gathering.guests.add(request.user)
+                    gathering.image.save("a.png", b"")  # a file: not a write
+            """,
+            "fete/demo.py": """
+                def load(gathering):
+                    gathering.delete()
+            """,
+        },
+    )
+    assert checks.writes_outside_services(tree) == [
+        "maillage/fete/demo.py:3: gathering.delete(…) outside services",
+        "maillage/fete/views.py:6: Gathering.objects.create(…) outside services",
+        "maillage/fete/views.py:7: Gathering.objects.filter(status='x').update(…) outside services",
+        "maillage/fete/views.py:8: gathering.save(…) outside services",
+        "maillage/fete/views.py:9: gathering.guests.add(…) outside services",
+    ]
+
+
+def test_a_write_of_another_app_model_in_services_is_reported(tmp_path):
+    tree = _tree(
+        tmp_path,
+        {
+            "fete/models.py": _MODELS,
+            "bal/models.py": "",
+            "bal/services.py": """
+                from maillage.fete.models import Gathering
+
+                def close_all(*, actor):
+                    Gathering.objects.all().update(status="closed")
+            """,
+        },
+    )
+    assert checks.writes_outside_services(tree) == [
+        "maillage/bal/services.py:5: Gathering.objects.all().update(…) writes a model of « fete » in the "
+        "services of « bal »"
+    ]
+
+
+def test_a_module_over_600_lines_is_reported(tmp_path):
+    tree = _tree(tmp_path, {"fete/views.py": "x = 1\n" * 601, "fete/forms.py": "x = 1\n" * 600})
+    assert checks.long_modules(tree) == ["maillage/fete/views.py:601: 601 lines (at most 600)"]
+
+
+def _model_description(label: str, field_names: list[str]) -> type:
+    """What the machine check reads of a model (`_meta`), without declaring a model in the app registry."""
+    app_label, name = label.split(".")
+    meta = SimpleNamespace(
+        abstract=False,
+        proxy=False,
+        label=label,
+        label_lower=label.lower(),
+        get_fields=lambda: [SimpleNamespace(name=f, is_relation=False) for f in field_names],
+    )
+    return type(name, (), {"_meta": meta, "__module__": f"maillage.{app_label}.models"})
+
+
+class _TransitionLog:
+    """Stands for core.machines.TransitionLog (a real subclass would be a model of the app registry)."""
+
+
+class _GatheringTransition(_TransitionLog):
+    pass
+
+
+class _NotALog:
+    """A log model that is not built on the TransitionLog."""
+
+
+def test_a_status_field_without_machine_or_with_a_foreign_log_is_reported():
+    from maillage.core.machines import Machine
+
+    gathering = _model_description("fete.Gathering", ["id", "title", "state"])
+    untouched = _model_description("fete.Venue", ["id", "name"])
+    logs = {"fete.GatheringLog": _NotALog, "fete.GatheringTransition": _GatheringTransition}
+
+    def machine(log: str) -> Machine:
+        return Machine(model="fete.Gathering", moves={"a": set()}, log=log, field="state")
+
+    def check(machines: dict[str, Machine]) -> list[str]:
+        return checks.models_without_machine(
+            [gathering, untouched], machines, resolve_log=logs.__getitem__, log_base=_TransitionLog
+        )
+
+    assert check({}) == ["maillage/fete/models.py:0: fete.Gathering.state has no registered machine"]
+    assert check({"fete.gathering.state": machine("fete.GatheringLog")}) == [
+        "maillage/fete/models.py:0: fete.gathering.state: its log fete.GatheringLog is not a core "
+        "TransitionLog"
+    ]
+    assert check({"fete.gathering.state": machine("fete.GatheringTransition")}) == []
+
+
+def test_an_import_module_of_maillage_is_reported(tmp_path):
+    tree = _tree(
+        tmp_path,
+        {
+            "fete/services.py": """
+                import importlib
+                from importlib import import_module
+
+                def later():
+                    return import_module("maillage.fete.tasks").run
+
+                def elsewhere(name):
+                    importlib.import_module(f"maillage.{name}.module")
+                    __import__("maillage.fete.tasks")
+                    import_module("json")  # not ours
+            """
+        },
+    )
+    assert checks.dynamic_imports(tree) == [
+        "maillage/fete/services.py:6: import_module('maillage.fete.tasks'…) hides an import",
+        "maillage/fete/services.py:9: import_module('maillage.'…) hides an import",
+        "maillage/fete/services.py:10: __import__('maillage.fete.tasks'…) hides an import",
+    ]
+
+
+def test_an_import_cycle_inside_an_app_is_reported(tmp_path):
+    tree = _tree(
+        tmp_path,
+        {
+            "fete/importers.py": "from maillage.fete.services import open_gathering\n",
+            "fete/services.py": (
+                "from typing import TYPE_CHECKING\n"
+                "if TYPE_CHECKING:\n"
+                "    from maillage.fete.views import view  # type-only: no cycle\n"
+                "def open_gathering():\n"
+                "    from maillage.fete import importers  # hidden in a function: still a cycle\n"
+            ),
+            "fete/views.py": "from maillage.fete import services\n",
+        },
+    )
+    assert checks.cycles_inside_apps(tree) == [
+        "maillage/fete/importers.py:1: imports maillage.fete.services "
+        "(cycle: maillage.fete.importers ↔ maillage.fete.services)",
+        "maillage/fete/services.py:5: imports maillage.fete.importers "
+        "(cycle: maillage.fete.importers ↔ maillage.fete.services)",
+    ]
+
+
+def test_a_service_with_an_untyped_actor_is_reported(tmp_path):
+    tree = _tree(
+        tmp_path,
+        {
+            "fete/services/__init__.py": "from maillage.fete.services.gatherings import open_gathering\n",
+            "fete/services/gatherings.py": """
+                from typing import Any
+
+                from maillage.core.actors import Actor
+
+                def open_gathering(*, actor: Any, gathering):
+                    pass
+
+                def close_gathering(*, actor: Actor | None = None, gathering):
+                    pass
+
+                def cancel_gathering(*, actor: Actor, gathering):
+                    pass
+            """,
+            "fete/views.py": "def view(request, actor=None):\n    pass\n",  # not a service
+        },
+    )
+    assert checks.untyped_actors(tree) == [
+        "maillage/fete/services/gatherings.py:6: open_gathering(): actor: Any",
+        "maillage/fete/services/gatherings.py:9: close_gathering(): actor defaults to None",
+        "maillage/fete/services/gatherings.py:9: close_gathering(): actor: Actor | None (never None: SYSTEM "
+        "or a user)",
+    ]
+
+
+def test_a_rules_module_or_a_rule_declared_elsewhere_is_reported(tmp_path):
+    tree = _tree(
+        tmp_path,
+        {
+            "fete/rules.py": "import rules\n",
+            "fete/permissions.py": """
+                import rules
+
+                @rules.predicate
+                def is_host(user, gathering):
+                    return True
+
+                rules.add_perm("fete.open_gathering", is_host)
+            """,
+            "fete/views.py": """
+                import rules
+                from rules import predicate
+
+                @predicate
+                def is_guest(user, gathering):
+                    return False
+
+                rules.add_perm("fete.see_gathering", is_guest)
+            """,
+        },
+    )
+    assert checks.rules_outside_permissions(tree) == [
+        "maillage/fete/rules.py:1: a rules.py module (the app's rules live in permissions.py)",
+        "maillage/fete/views.py:5: predicate outside permissions.py",
+        "maillage/fete/views.py:9: rules.add_perm outside permissions.py",
+    ]

@@ -15,9 +15,6 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.adapter import get_adapter as get_mfa_adapter
-from allauth.mfa.models import Authenticator
 from django.db import transaction
 
 from maillage.accounts import services
@@ -112,21 +109,17 @@ def demo_totp_secret(email: str) -> str:
 
 
 def _ensure_user(person: DemoPerson) -> User:
-    user = User.objects.filter(email=person.email).first()
-    if user is None:
-        user = User.objects.create_user(
-            person.email, DEMO_PASSWORD, first_name=person.first_name, last_name=person.last_name
-        )
-    EmailAddress.objects.update_or_create(
-        user=user, email=person.email, defaults={"verified": True, "primary": True}
+    return services.ensure_account(
+        actor=DEMO,
+        email=person.email,
+        password=DEMO_PASSWORD,
+        first_name=person.first_name,
+        last_name=person.last_name,
     )
-    return user
 
 
 def _ensure_totp(user: User) -> None:
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        secret = get_mfa_adapter().encrypt(demo_totp_secret(user.email))
-        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": secret})
+    services.ensure_totp(actor=DEMO, user=user, secret=demo_totp_secret(user.email))
 
 
 @transaction.atomic

@@ -1,12 +1,12 @@
 """What accounts brings to the registry: Mon espace, the allauth pages, roles, personal data, demo."""
 
-from typing import Any
-
-from maillage.accounts import demo, personal_data
+from maillage.accounts import demo, personal_data, services
+from maillage.core.actors import system
 from maillage.core.registry import (
     ANIMATOR_ONLY,
     SIGNED_IN,
     DemoLoader,
+    ExampleContext,
     PageSpec,
     RoleSpec,
     registry,
@@ -18,12 +18,14 @@ ANONYMOUS_ONLY = statuses(anonymous=200, member=302, manager_other=302, animator
 EVERYONE = statuses(anonymous=200, member=200, manager_other=200, animator_other=200, animator=200)
 
 
-def _example_role(ctx: Any) -> int:
+def _example_role(ctx: ExampleContext) -> int:
     """A moderator of the example territory (someone apart from the matrix's people)."""
-    from maillage.accounts.models import TerritoryRole, User  # noqa: PLC0415 - models at call time
-
-    person, _ = User.objects.get_or_create(email="moderation-exemple@example.org")
-    role, _ = TerritoryRole.objects.get_or_create(user=person, territory=ctx.territory, role="moderator")
+    person = services.ensure_account(
+        actor=system("exemple de page"), email="moderation-exemple@example.org", password=None
+    )
+    role = services.grant_territory_role(
+        actor=system("exemple de page"), user=person, territory=ctx.territory, role="moderator"
+    )
     return role.pk
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,8 +22,38 @@ from maillage.accounts.models import TerritoryRole, User
 from maillage.accounts.permissions import check_can_manage_roles, check_is_self
 from maillage.core.actors import Actor, is_system, require_actor, user_of
 from maillage.core.mail import send_mail_on_commit, territory_url
-from maillage.core.models import PersonalDataAccess, Territory
+from maillage.core.models import Territory
 from maillage.core.registry import registry
+from maillage.core.services import log_personal_data
+
+
+@transaction.atomic
+def ensure_account(
+    *, actor: Actor, email: str, password: str | None, first_name: str = "", last_name: str = ""
+) -> User:
+    """The account using `email`, created (with a verified primary address) if there is none.
+
+    Only the system creates accounts this way (demo data, example pages, commands); people sign up through
+    allauth's pages."""
+    if not is_system(require_actor(actor)):
+        raise PermissionDenied("Les comptes se créent par la page d'inscription.")
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+@transaction.atomic
+def ensure_totp(*, actor: Actor, user: User, secret: str) -> None:
+    """Give `user` a TOTP authenticator with this base32 `secret`, unless they have one (demo accounts)."""
+    if not is_system(require_actor(actor)):
+        raise PermissionDenied("Chaque personne active elle-même sa double authentification.")
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        encrypted = get_mfa_adapter().encrypt(secret)
+        Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": encrypted})
 
 
 def _bump_access_version(user: User) -> None:
@@ -124,11 +157,11 @@ def export_personal_data(*, actor: Actor, user: User, territory: Territory | Non
     for hook in registry.ordered_personal_data():
         sections[hook.key] = {"description": hook.label, "donnees": hook.export(user)}
     rows = sum(_count_records(section["donnees"]) for section in sections.values())
-    PersonalDataAccess.objects.create(
-        actor=user_of(actor),
+    log_personal_data(
+        actor=actor,
         territory=territory,
         what=f"Export de ses propres données (compte n° {user.pk})",
-        row_count=rows,
+        rows=rows,
     )
     return {
         "format": "maillage-donnees-personnelles/1",

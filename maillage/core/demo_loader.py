@@ -48,6 +48,11 @@ def _merged(territory_slug: str, demo_settings: dict[str, Any]) -> dict[str, Any
     return {**existing, **demo_settings}
 
 
+def _communes_of(territory_slug: str) -> list[Commune]:
+    """The communes a territory already covers (an administrator may have added some): kept."""
+    return list(Commune.objects.filter(territories__slug=territory_slug))
+
+
 @transaction.atomic
 def load_core_demo(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     communes = load_communes()
@@ -75,8 +80,8 @@ def load_core_demo(*, today: dt.date, context: dict[str, Any], **_: Any) -> None
         ),
         settings=_merged(PAYS_DE_GRASSE, _GRASSE_SETTINGS),
         is_active=True,
+        communes=list(communes) + [c for c in _communes_of(PAYS_DE_GRASSE) if c not in communes],
     )
-    grasse.communes.add(*communes)
 
     loup = create_or_update_territory(
         slug=VALLEE_DU_LOUP,
@@ -92,8 +97,8 @@ def load_core_demo(*, today: dt.date, context: dict[str, Any], **_: Any) -> None
         contact_address="Maison de la vallée\n06750 Andon",
         settings=_merged(VALLEE_DU_LOUP, _LOUP_SETTINGS),
         is_active=True,
+        communes=Commune.objects.filter(insee_code__in=VALLEE_DU_LOUP_COMMUNES),
     )
-    loup.communes.set(Commune.objects.filter(insee_code__in=VALLEE_DU_LOUP_COMMUNES))
 
     context["territory"] = grasse
     context["other_territory"] = loup

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import _User  # django-stubs: read as settings.AUTH_USER_MODEL (User)
     from django.http import HttpRequest
 
     from maillage.core.models import Territory
@@ -49,8 +50,8 @@ class ExampleContext:
     """What an example-URL builder receives: the territory under test and the fixtures of the matrix."""
 
     territory: Territory
-    structure: Any  # a published structure of the territory, managed by the "manager" role's own user
-    users: Mapping[str, Any]  # role name -> user (None for anonymous)
+    structure: Any  # a published actors.Structure of the territory, managed by the "manager" role's user
+    users: Mapping[str, _User | None]  # role name -> user (None for anonymous)
 
 
 @dataclass(frozen=True)
@@ -148,11 +149,11 @@ class RoleSpec:
 
 
 class PersonalDataExporter(Protocol):
-    def __call__(self, user: Any) -> dict[str, Any]: ...
+    def __call__(self, user: _User) -> dict[str, Any]: ...
 
 
 class PersonalDataEraser(Protocol):
-    def __call__(self, user: Any, *, replacement: Any | None = None) -> None: ...
+    def __call__(self, user: _User, *, replacement: _User | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ class MySpaceProvider:
     """`build(user, territory)` returns the person's section, or None to show nothing."""
 
     key: str
-    build: Callable[[Any, Territory], MySpaceSection | None]
+    build: Callable[[_User, Territory], MySpaceSection | None]
     order: int = 100
 
 
@@ -319,7 +320,7 @@ class Registry:
             entries.append(entry)
         return entries
 
-    def my_space_sections_for(self, user: Any, territory: Territory | None) -> list[MySpaceSection]:
+    def my_space_sections_for(self, user: _User, territory: Territory | None) -> list[MySpaceSection]:
         """The sections every module shows this person in « Mon espace » on this territory, in order."""
         if territory is None:
             return []

@@ -50,8 +50,15 @@ def load_communes(*, path: Path = COMMUNES_CSV, territory: Territory | None = No
 
 @transaction.atomic
 def create_or_update_territory(
-    *, slug: str, name: str, canonical_url: str, domains: Iterable[str], **fields: Any
+    *,
+    slug: str,
+    name: str,
+    canonical_url: str,
+    domains: Iterable[str],
+    communes: Iterable[Commune] | None = None,
+    **fields: Any,
 ) -> Territory:
+    """Create or update a territory, its domains and (when given) the communes it covers."""
     territory, _ = Territory.objects.update_or_create(
         slug=slug, defaults={"name": name, "canonical_url": canonical_url, **fields}
     )
@@ -60,6 +67,8 @@ def create_or_update_territory(
     for name_ in wanted:
         Domain.objects.update_or_create(name=name_, defaults={"territory": territory})
     territory.domains.exclude(name__in=wanted).delete()
+    if communes is not None:
+        territory.communes.set(communes)
     transaction.on_commit(invalidate_allowed_hosts)
     transaction.on_commit(forget_cached_territories)
     return territory

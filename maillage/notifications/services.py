@@ -100,10 +100,11 @@ def unsubscribe_headers(url: str) -> dict[str, str]:
 @transaction.atomic
 def switch_off(*, payload: Mapping[str, Any]) -> list[str]:
     """Unsubscribe through a signed link (no session: the token names the person and the kind)."""
-    requested = payload.get("k")
+    requested = str(payload.get("k", ""))
     kinds = list(registry.notification_kinds) if requested == ALL_KINDS else [requested]
     kinds = [k for k in kinds if k in registry.notification_kinds]
-    user = User.objects.filter(pk=payload.get("u")).first()
+    user_pk = payload.get("u")  # an int in the links we sign
+    user = User.objects.filter(pk=user_pk).first() if isinstance(user_pk, int) else None
     if user is None:
         return []
     for kind in kinds:
