@@ -12,9 +12,10 @@ chunks, outside their transactions, so the status page shows it as it goes. The 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import chain, islice
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -245,6 +246,30 @@ def _plan_row(territory: Territory, index: MatchIndex, row: ImportRow, report: I
     importers.report_plan(plan, report)
 
 
+def _write_chunk(
+    actor: Actor,
+    territory: Territory,
+    index: MatchIndex,
+    rows: Iterator[ImportRow],
+    source: str,
+    report: ImportReport,
+) -> int:
+    """Write the next rows in one transaction: `importers.CHUNK` rows, or fewer once the transaction has
+    lasted `importers.CHUNK_SECONDS` (on a slow or busy machine the write lock is still let go often).
+    Returns the number of rows taken."""
+    count = 0
+    with transaction.atomic():
+        started = time.monotonic()
+        for row in rows:
+            _write_row(actor, territory, index, row, source, report)
+            count += 1
+            if count >= importers.CHUNK or time.monotonic() - started >= importers.CHUNK_SECONDS:
+                break
+        if count:
+            directory_index.structures_changed(territory.pk)
+    return count
+
+
 def import_rows(
     *,
     actor: Actor,
@@ -256,7 +281,7 @@ def import_rows(
     report: ImportReport | None = None,
 ) -> ImportReport:
     """Run the rows. commit=False is the dry run: nothing is written, and its report is what the commit will
-    do. commit=True writes per chunk of `importers.CHUNK` rows, one transaction each; a re-run is idempotent
+    do. commit=True writes per chunk (`_write_chunk`), one short transaction each; a re-run is idempotent
     (rows already imported match by SIRET/RNA and come out « inchangées »). After each chunk, outside its
     transaction, `report` (given by the caller, or a new one) holds the committed rows and `progress(n)` is
     called with the number of rows done."""
@@ -264,18 +289,18 @@ def import_rows(
     index = MatchIndex(territory)
     iterator = iter(rows)
     done = 0
-    while chunk := list(islice(iterator, importers.CHUNK)):
+    while (first := next(iterator, None)) is not None:  # no transaction opened for nothing at the end
+        chunk = chain([first], iterator)
         chunk_report = ImportReport()
         if commit:
-            with transaction.atomic():
-                for row in chunk:
-                    _write_row(actor, territory, index, row, source, chunk_report)
-                directory_index.structures_changed(territory.pk)
+            count = _write_chunk(actor, territory, index, chunk, source, chunk_report)
         else:
-            for row in chunk:
+            count = 0
+            for row in islice(chunk, importers.CHUNK):
                 _plan_row(territory, index, row, chunk_report)
+                count += 1
         report.extend(chunk_report)  # only once the chunk is committed
-        done += len(chunk)
+        done += count
         if progress is not None:
             progress(done)
     report.committed = commit
