@@ -49,3 +49,5 @@ rules.add_perm("actors.moderate_directory", is_superuser | is_moderator)
 rules.add_perm("actors.decide_management_request", is_superuser | is_structure_manager | is_moderator)
 # See the members of a structure (names only: DESIGN.md « a person's name and structure to members »).
 rules.add_perm("actors.view_members", is_superuser | is_structure_member | is_moderator)
+# Delete a structure for good (the admin; the site archives): the territory's animation.
+rules.add_perm("actors.delete_structure", is_superuser | is_animator)

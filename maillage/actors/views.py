@@ -4,40 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import json_script
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from maillage.actors import directory, exports, services, taxonomy
+from maillage.actors import directory, exports, selectors, services
 from maillage.actors.forms import (
     ContactForm,
     ErrorReportForm,
     ImportForm,
     ManagementRequestForm,
     PracticeForm,
-    RefuseForm,
     StructureForm,
 )
 from maillage.actors.models import (
     TRANSITIONS,
-    Decision,
     EditProposal,
     ErrorReport,
     ImportBatch,
     ManagementRequest,
-    Membership,
     MergeProposal,
     Structure,
 )
-from maillage.actors.querysets import PracticeQuerySet, StructureQuerySet
+from maillage.actors.querysets import StructureQuerySet
 from maillage.core.geo import BBox
 from maillage.core.ratelimit import client_ip, over_limit
 
@@ -60,32 +53,14 @@ def _require_moderator(request: HttpRequest) -> None:
 # --- search and map ---------------------------------------------------------------------------------
 
 
-def _search_context(request: HttpRequest) -> dict[str, Any]:
-    territory = request.territory
-    filters = directory.parse_filters(request.GET, territory, client_key=client_ip(request))
-    try:
-        page_number = int(request.GET.get("page", 1))
-    except ValueError:
-        page_number = 1
-    result = directory.run(filters, territory, page=page_number)
-    params = request.GET.copy()
-    params.pop("page", None)
-    return {
-        "filters": filters,
-        "result": result,
-        "sorts": directory.SORTS,
-        "radii": directory.RADII,
-        "query_string": params.urlencode(),
-        "markers_url": reverse("actors:markers"),
-        "tiles_url": settings.MAILLAGE_MAP_TILES_URL,
-        "tiles_attribution": settings.MAILLAGE_MAP_TILES_ATTRIBUTION,
-    }
-
-
 @require_GET
 def structure_list(request: HttpRequest) -> HttpResponse:
     # htmx asks for the same page and swaps the results and the facets (hx-select / hx-select-oob).
-    response = render(request, "actors/structure_list.html", _search_context(request))
+    response = render(
+        request,
+        "actors/structure_list.html",
+        selectors.search_page(request.territory, request.GET, client_key=client_ip(request)),
+    )
     response["Vary"] = "HX-Request"
     return response
 
@@ -133,37 +108,10 @@ def _structure(request: HttpRequest, slug: str) -> Structure:
     )
 
 
-def _detail_context(request: HttpRequest, structure: Structure, **extra: Any) -> dict[str, Any]:
-    user = request.user
-    can_edit = user.is_authenticated and user.has_perm("actors.change_structure", structure)
-    # json_script escapes <, > and & inside the JSON; only the script type changes (a data block).
-    json_ld = mark_safe(  # noqa: S308
-        json_script(exports.json_ld(structure, request)).replace(
-            'type="application/json"', 'type="application/ld+json"', 1
-        )
-    )
-    return {
-        "structure": structure,
-        "badges": directory.badges_of(structure),
-        "practices": structure.practices.filter(is_published=True),
-        "can_edit": can_edit,
-        "is_manager": user.is_authenticated
-        and Membership.objects.filter(user=user, structure=structure, role=Membership.Role.MANAGER).exists(),
-        "json_ld": json_ld,
-        "contact_form": extra.pop("contact_form", None) or ContactForm(),
-        "can_contact": bool(services.contact_recipients(structure)) and structure.is_published,
-        "provenance": exports.provenance_lines(structure),
-        "tiles_url": settings.MAILLAGE_MAP_TILES_URL,
-        "tiles_attribution": settings.MAILLAGE_MAP_TILES_ATTRIBUTION,
-        "breadcrumbs": [("Annuaire des acteurs", reverse("actors:list")), (structure.name, None)],
-        **extra,
-    }
-
-
 @require_GET
 def structure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     structure = _structure(request, slug)
-    return render(request, "actors/structure_detail.html", _detail_context(request, structure))
+    return render(request, "actors/structure_detail.html", selectors.structure_page(request, structure))
 
 
 def structure_contact(request: HttpRequest, slug: str) -> HttpResponse:
@@ -321,107 +269,67 @@ def structure_claim(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "actors/claim.html", {"structure": structure, "form": form})
 
 
+@login_required
+def structure_claims(request: HttpRequest, slug: str) -> HttpResponse:
+    """The pending « demandes de gestion » of a structure, for its managers (the claim mail links here)."""
+    structure = _structure(request, slug)
+    if not request.user.has_perm("actors.decide_management_request", structure):
+        raise PermissionDenied
+    return render(request, "actors/claims.html", selectors.claims_page(structure))
+
+
 # --- moderation ------------------------------------------------------------------------------------
-
-
-FIELD_LABELS = {
-    f.name: str(f.verbose_name) for f in Structure._meta.get_fields() if hasattr(f, "verbose_name")
-}
-FIELD_LABELS.update({"sectors": "Secteurs", "logo": "Logo"})
-
-
-def _diff_rows(proposal: EditProposal) -> list[tuple[str, Any, Any]]:
-    return [(FIELD_LABELS.get(field, field), pair[0], pair[1]) for field, pair in proposal.changes.items()]
 
 
 @login_required
 def moderation(request: HttpRequest) -> HttpResponse:
     _require_moderator(request)
-    territory = request.territory
-    proposals = list(
-        EditProposal.objects.filter(structure__territory=territory, status=Decision.PENDING).select_related(
-            "structure", "author"
-        )
-    )
-    for proposal in proposals:
-        proposal.diff = _diff_rows(proposal)
     return render(
-        request,
-        "actors/moderation.html",
-        {
-            "pending": Structure.objects.filter(territory=territory, status=Structure.Status.PENDING)
-            .select_related("commune")
-            .order_by("created_at"),
-            "proposals": proposals,
-            "requests": ManagementRequest.objects.filter(
-                structure__territory=territory, status=Decision.PENDING
-            ).select_related("structure", "user"),
-            "reports": ErrorReport.objects.filter(
-                structure__territory=territory, resolved=False
-            ).select_related("structure"),
-            "merges": MergeProposal.objects.filter(
-                territory=territory, status=Decision.PENDING
-            ).select_related("structure"),
-            "refuse_form": RefuseForm(),
-            # Imports and the merges they propose stay with the animation.
-            "is_animator": request.user.is_animator_of(territory),
-            "breadcrumbs": [("Annuaire des acteurs", reverse("actors:list")), ("Modération", None)],
-        },
+        request, "actors/moderation.html", selectors.moderation_page(request.user, request.territory)
     )
 
 
 @login_required
 @require_POST
-def moderate_structure(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_moderator(request)
-    structure = get_object_or_404(Structure, pk=pk, territory=request.territory)
-    to_status = request.POST.get("to", "")
-    if (structure.status, to_status) not in TRANSITIONS:
-        messages.error(request, "Cette action n'est pas possible pour cette fiche.")
-        return redirect("actors:moderation")
+def moderate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The decisions of the moderation page: a structure's status (publish, refuse, archive…), a proposed
+    edit, a « demande de gestion » (which the structure's managers decide too, from the claims page)."""
+    territory, accept, back = (
+        request.territory,
+        request.POST.get("accept") == "1",
+        reverse("actors:moderation"),
+    )
     try:
-        services.transition_structure(
-            actor=request.user,
-            structure=structure,
-            to_status=to_status,
-            reason=request.POST.get("reason", ""),
-        )
+        if kind == "structure":
+            _require_moderator(request)
+            structure = get_object_or_404(Structure, pk=pk, territory=territory)
+            to_status = request.POST.get("to", "")
+            if (structure.status, to_status) not in TRANSITIONS:
+                messages.error(request, "Cette action n'est pas possible pour cette fiche.")
+                return redirect(back)
+            services.transition_structure(
+                actor=request.user,
+                structure=structure,
+                to_status=to_status,
+                reason=request.POST.get("reason", ""),
+            )
+            done = f"« {structure.name} » : {Structure.Status(to_status).label}."
+        elif kind == "proposal":
+            _require_moderator(request)
+            proposal = get_object_or_404(EditProposal, pk=pk, structure__territory=territory)
+            services.decide_edit_proposal(actor=request.user, proposal=proposal, accept=accept)
+            done = "Modification traitée."
+        else:
+            claim = get_object_or_404(ManagementRequest, pk=pk, structure__territory=territory)
+            if not request.user.has_perm("actors.moderate_directory", territory):
+                back = reverse("actors:claims", args=[claim.structure.slug])
+            services.decide_management_request(actor=request.user, request=claim, accept=accept)
+            done = "Demande de gestion traitée."
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"« {structure.name} » : {Structure.Status(to_status).label}.")
-    return redirect("actors:moderation")
-
-
-@login_required
-@require_POST
-def moderate_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_moderator(request)
-    proposal = get_object_or_404(EditProposal, pk=pk, structure__territory=request.territory)
-    try:
-        services.decide_edit_proposal(
-            actor=request.user, proposal=proposal, accept=request.POST.get("accept") == "1"
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Modification traitée.")
-    return redirect("actors:moderation")
-
-
-@login_required
-@require_POST
-def moderate_request(request: HttpRequest, pk: int) -> HttpResponse:
-    management_request = get_object_or_404(ManagementRequest, pk=pk, structure__territory=request.territory)
-    try:
-        services.decide_management_request(
-            actor=request.user, request=management_request, accept=request.POST.get("accept") == "1"
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Demande de gestion traitée.")
-    return redirect("actors:moderation")
+        messages.success(request, done)
+    return redirect(back)
 
 
 @login_required
@@ -439,29 +347,8 @@ def resolve_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def practice_list(request: HttpRequest) -> HttpResponse:
-    territory = request.territory
-    theme = request.GET.get("theme", "")
-    practices = PracticeQuerySet.public(territory)
-    q = request.GET.get("q", "").strip()[:200]
-    if theme in taxonomy.PRACTICE_THEMES:
-        practices = [p for p in practices if theme in p.themes]
-    else:
-        theme = ""
-    if q:
-        from_search = directory.practice_ids(territory, q)
-        practices = [p for p in practices if p.pk in from_search]
-    page = Paginator(list(practices), 20).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "actors/practice_list.html",
-        {
-            "page_obj": page,
-            "themes": taxonomy.PRACTICE_THEMES,
-            "theme": theme,
-            "q": q,
-            "breadcrumbs": [("Guide des pratiques", None)],
-        },
-    )
+    context = selectors.practice_list_page(request.territory, request.GET)
+    return render(request, "actors/practice_list.html", context)
 
 
 @require_GET

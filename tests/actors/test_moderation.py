@@ -134,3 +134,42 @@ def test_a_siret_typed_with_spaces_finds_the_existing_record(territory, client):
     html = response.content.decode()
     assert "Cette structure a déjà une fiche" in html
     assert f"/structures/{existing.slug}/demander-la-gestion/" in html
+
+
+def test_the_claim_mail_links_managers_to_a_page_they_can_open(
+    territory, moderator, manager, structure, client, django_capture_on_commit_callbacks
+):
+    person = UserFactory(email="tresoriere@example.org", first_name="Théa", last_name="Sorière")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_management(actor=person, structure=structure, message="Je tiens les comptes")
+    to_manager = next(m for m in mail.outbox if m.to == ["gestionnaire@example.org"])
+    to_moderation = next(m for m in mail.outbox if m.to == ["moderatrice@example.org"])
+    claims_path = f"/structures/{structure.slug}/demandes-de-gestion/"
+    assert claims_path in to_manager.body and "/structures/moderation/" not in to_manager.body
+    assert "/structures/moderation/" in to_moderation.body
+    client.force_login(manager)
+    assert client.get("/structures/moderation/").status_code == 403
+    page = client.get(claims_path)
+    assert page.status_code == 200
+    assert "Théa Sorière" in page.content.decode() and "Je tiens les comptes" in page.content.decode()
+    assert "Demandes de gestion (1)" in client.get(f"/structures/{structure.slug}/").content.decode()
+    request = ManagementRequest.objects.get(user=person)
+    response = client.post(f"/structures/moderation/demande/{request.pk}/", {"accept": "1"})
+    assert response.status_code == 302 and response["Location"] == claims_path
+    assert Membership.objects.get(user=person, structure=structure).role == "manager"
+
+
+def test_the_claims_page_is_closed_to_others(territory, member, structure, client):
+    client.force_login(member)
+    assert client.get(f"/structures/{structure.slug}/demandes-de-gestion/").status_code == 403
+
+
+def test_the_moderation_decisions_share_one_view(territory, moderator, member, client):
+    pending = StructureFactory(territory=territory, name="En attente", status=Structure.Status.PENDING)
+    client.force_login(member)
+    assert client.post(f"/structures/moderation/fiche/{pending.pk}/", {"to": "published"}).status_code == 403
+    client.force_login(moderator)
+    response = client.post(f"/structures/moderation/fiche/{pending.pk}/", {"to": "archived"}, follow=True)
+    assert "« En attente » : archivée." in response.content.decode()
+    response = client.post(f"/structures/moderation/fiche/{pending.pk}/", {"to": "refused"}, follow=True)
+    assert "Cette action n&#x27;est pas possible pour cette fiche." in response.content.decode()

@@ -47,6 +47,7 @@ from maillage.actors.services.imports import (
 from maillage.actors.services.indexing import (
     index_practice,
     index_structure,
+    unindex_structure,
 )
 from maillage.actors.services.memberships import (
     _check_can_manage,
@@ -70,6 +71,7 @@ from maillage.actors.services.structures import (
     _log_transition,
     create_structure,
     decide_edit_proposal,
+    delete_structure,
     transition_structure,
     update_structure,
 )
@@ -91,9 +93,11 @@ __all__ = [
     "EDITABLE_FIELDS",
     "ADDRESS_FIELDS",
     "index_structure",
+    "unindex_structure",
     "index_practice",
     "_log_transition",
     "create_structure",
+    "delete_structure",
     "_display",
     "_current",
     "_apply",

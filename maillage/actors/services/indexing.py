@@ -62,3 +62,14 @@ def index_practice(practice: Practice) -> None:
         body=[practice.summary, practice.body, practice.structure.name, " ".join(practice.theme_labels)],
         facets={"themes": list(practice.themes)},
     )
+
+
+def unindex_structure(structure: Structure) -> None:
+    """A structure about to be deleted: its document and its practices' leave the search, the directory's
+    cached counts are invalidated."""
+    directory_cache.bump_version(structure.territory_id)
+    territory_id = structure.territory_id
+    transaction.on_commit(lambda: directory_cache.bump_version(territory_id))
+    search.remove_document(kind=SEARCH_KIND, object_id=structure.pk)
+    for practice_id in structure.practices.values_list("pk", flat=True):
+        search.remove_document(kind=PRACTICE_KIND, object_id=practice_id)

@@ -33,21 +33,21 @@ def request_management(*, actor: User, structure: Structure, message: str = "") 
     request = ManagementRequest.objects.create(
         structure=structure, user=actor, message=message.strip()[:2000]
     )
-    # The managers of the record (if any) and the moderation both hear of it; either may decide.
-    context = {
-        "structure": structure,
-        "requester": f"{actor.first_name} {actor.last_name}".strip() or "Une personne inscrite",
-        "url": territory_url(structure.territory, "actors:moderation"),
-    }
+    # The managers of the record (if any) and the moderation both hear of it; either may decide, each
+    # from a page they can open: the structure's claims page, the moderation page.
+    requester = f"{actor.first_name} {actor.last_name}".strip() or "Une personne inscrite"
     managers = _manager_emails(structure)
     moderation = [email for email in _moderation_emails(structure.territory) if email not in managers]
-    for recipients in (managers, moderation):
+    for recipients, url in (
+        (managers, territory_url(structure.territory, "actors:claims", slug=structure.slug)),
+        (moderation, territory_url(structure.territory, "actors:moderation")),
+    ):
         if recipients:
             send_mail_on_commit(
                 territory=structure.territory,
                 to=recipients,
                 template="actors_management_request",
-                context=context,
+                context={"structure": structure, "requester": requester, "url": url},
             )
     return request
 

@@ -35,7 +35,7 @@ from maillage.actors.services.base import (
     unique_slug,
 )
 from maillage.actors.services.geo import schedule_geocoding
-from maillage.actors.services.indexing import index_practice, index_structure
+from maillage.actors.services.indexing import index_practice, index_structure, unindex_structure
 from maillage.actors.services.memberships import add_membership
 from maillage.core.mail import send_mail_on_commit, territory_url
 from maillage.core.models import Commune, Territory
@@ -288,3 +288,15 @@ def transition_structure(
             },
         )
     return structure
+
+
+@transaction.atomic
+def delete_structure(*, actor: User, structure: Structure) -> None:
+    """Delete a structure for good (the admin; the site archives instead): it leaves the search and the
+    directory in the same transaction; its history keeps who deleted it."""
+    if not actor.has_perm("actors.delete_structure", structure):
+        raise PermissionDenied("Seule l'animation du territoire supprime une fiche.")
+    unindex_structure(structure)
+    structure._history_user = actor
+    structure._change_reason = "Suppression de la fiche"
+    structure.delete()
