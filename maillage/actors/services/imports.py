@@ -15,6 +15,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from itertools import chain, islice
 from typing import Any
 
@@ -23,10 +24,11 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.actors import directory_index, importers
 from maillage.actors.importers import Action, Changes, ImportReport, ImportRow, MatchIndex, RowPlan
 from maillage.actors.models import Decision, ImportBatch, ImportMapping, MergeProposal, Structure
-from maillage.actors.services.base import _is_animation, _set_sectors, clean_structure_data
+from maillage.actors.services.base import _set_sectors, clean_structure_data
 from maillage.actors.services.indexing import index_structure
 from maillage.actors.services.structures import create_structure
 from maillage.core.actors import Actor, is_system, user_of
@@ -46,8 +48,12 @@ REFUSED_BY_DATABASE = "Ligne refusée par la base de données (valeur trop longu
 # --- batches -------------------------------------------------------------------------------------------
 
 
+def _is_animator(actor: Actor, territory: Territory) -> bool:
+    return isinstance(actor, User) and actor.is_animator_of(territory)
+
+
 def _check_importer(actor: Actor, territory: Territory) -> None:
-    if not is_system(actor) and not _is_animation(actor, territory):
+    if not is_system(actor) and not _is_animator(actor, territory):
         raise PermissionDenied("Seule l'animation du territoire importe des structures.")
 
 
@@ -86,7 +92,7 @@ def start_import(
             raise ValidationError({"mapping": "Indiquez la correspondance des colonnes pour cette source."})
         if mapping:
             save_import_mapping(actor=actor, territory=territory, name=source, mapping=mapping)
-        else:
+        elif saved is not None:
             mapping = saved.mapping
     folder = f"private/imports/{uuid.uuid4().hex}"
     names = [default_storage.save(f"{folder}/{safe_name(f.name)}", f) for f in files]
@@ -96,7 +102,7 @@ def start_import(
         source=source if kind == ImportBatch.Kind.TABLE else (source or "sirene"),
         files=names,
         mapping=dict(mapping),
-        created_by=user_of(actor),
+        created_by=actor if isinstance(actor, User) else None,
     )
     log_creation(batch, actor=actor, note="Essai demandé")
     enqueue_on_commit(IMPORT_TASK, batch.pk)
@@ -144,9 +150,13 @@ def finish_import(*, actor: Actor, batch: ImportBatch, report: ImportReport, tot
     state = ImportBatch.State.DONE if batch.commit else ImportBatch.State.CHECKED
     batch = transition(batch, state, actor=actor, also={"report": report.as_dict(), "progress": total})
     if batch.commit:
-        names = list(batch.files)
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+        transaction.on_commit(partial(_delete_files, list(batch.files)))
     return batch
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def fail_import(*, actor: Actor, batch: ImportBatch, error: str) -> ImportBatch:
@@ -174,7 +184,7 @@ def write_changes(structure: Structure, changes: Changes, source: str) -> None:
     stamp = timezone.now().date().isoformat()
     for name in changes.names:
         structure.provenance[name] = {"source": source, "at": stamp}
-    structure._change_reason = f"Import {source}"
+    structure._change_reason = f"Import {source}"  # type: ignore[attr-defined]  # read by simple_history
     structure.save()
     if changes.sectors is not None:
         _set_sectors(structure, changes.sectors)
@@ -187,11 +197,11 @@ def _creator(actor: Actor) -> Any:
 
 def _apply(actor: Actor, territory: Territory, index: MatchIndex, plan: RowPlan, source: str) -> None:
     """Write one planned row, in the caller's transaction."""
-    if plan.action == Action.UPDATE:
+    if plan.action == Action.UPDATE and plan.structure_id is not None:
         structure = Structure.objects.select_related("commune").get(pk=plan.structure_id)
         write_changes(structure, plan.changes, source)
         index_structure(structure)
-    elif plan.action == Action.MERGE:
+    elif plan.action == Action.MERGE and plan.structure_id is not None:
         proposal = MergeProposal.objects.create(
             territory=territory,
             structure_id=plan.structure_id,
@@ -313,7 +323,7 @@ def import_rows(
 @transaction.atomic
 def decide_merge(*, actor: Actor, proposal: MergeProposal, accept: bool) -> Structure:
     """Accept: fill the structure's empty or imported fields from the row. Reject: create a new structure."""
-    if not is_system(actor) and not actor.is_animator_of(proposal.territory):
+    if not is_system(actor) and not _is_animator(actor, proposal.territory):
         raise ValidationError("Seule l'animation du territoire décide des fusions.")
     proposal = lock_row(MergeProposal.objects.select_related("territory"), proposal.pk)
     if proposal.status != Decision.PENDING:
