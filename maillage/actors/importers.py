@@ -4,7 +4,8 @@ Tables (CSV, XLSX, ODS) with a column mapping become `ImportRow`s; the Sirene re
 same rows. For each row (cleaned by the structure's validation), `plan_row` says what an import does with it,
 reading the database but never writing: update an existing structure (with which changes), leave it
 unchanged, propose a merge, or create a new one. The dry run is these plans alone; the commit
-(`services.imports.import_rows`) applies them per chunk of `CHUNK` rows, one short transaction each.
+(`services.imports.import_rows`) applies them per chunk — `CHUNK` rows, or fewer when they take more than
+`CHUNK_SECONDS` —, one short transaction each.
 
 Matching, in order: exact SIRET, then exact RNA (then the SIREN's head office) → update; else a fuzzy name
 match (rapidfuzz, token-sort ratio ≥ `FUZZY_THRESHOLD`) among the structures of the same commune → a
@@ -34,7 +35,8 @@ from maillage.core.search import unaccent, words_of
 logger = logging.getLogger(__name__)
 
 FUZZY_THRESHOLD = 90.0
-CHUNK = 200  # rows per transaction of a committed import
+CHUNK = 200  # rows per transaction of a committed import…
+CHUNK_SECONDS = 1.0  # …or fewer: a chunk's transaction (SQLite's write lock) is closed after this long
 PROTECTED_SOURCES = {"manager", "animator"}
 # What a table's columns may fill (the form's fields but the personal contact, plus sectors and NAF).
 TARGET_FIELDS = {

@@ -59,6 +59,7 @@ def table_batch(territory, text: str, *, commit: bool) -> ImportBatch:
 @pytest.mark.django_db(transaction=True)
 def test_crash_in_chunk_two_keeps_chunk_one_and_a_retry_completes(territory, animator, monkeypatch):
     monkeypatch.setattr(importers, "CHUNK", 3)
+    monkeypatch.setattr(importers, "CHUNK_SECONDS", 3600)  # chunks by rows only, however busy the machine
     batch = table_batch(territory, table(8, bad={1}), commit=True)  # line 3 (the second row) is bad
     real_create = services.imports.create_structure
     created = []
@@ -108,6 +109,22 @@ def test_crash_in_chunk_two_keeps_chunk_one_and_a_retry_completes(territory, ani
     ]
     assert lines[2].actor == animator
     assert {line.actor_label for i, line in enumerate(lines) if i != 2} == {"Système (import de tableau)"}
+
+
+def test_a_slow_chunk_is_committed_early(territory, monkeypatch):
+    """On a slow machine, a chunk's transaction (the write lock) ends after CHUNK_SECONDS, not CHUNK rows."""
+    monkeypatch.setattr(importers, "CHUNK_SECONDS", 0)
+    headers, data = importers.read_table(table(3).encode(), "x.csv")
+    seen: list[int] = []
+    report = services.import_rows(
+        actor=SYSTEM,
+        territory=territory,
+        rows=importers.mapped_rows(headers, data, MAPPING),
+        source="t",
+        commit=True,
+        progress=seen.append,
+    )
+    assert seen == [1, 2, 3] and len(report.created) == 3
 
 
 def test_dry_run_writes_nothing_and_sees_its_own_rows(territory):

@@ -90,6 +90,7 @@ def test_browser_import_fails_with_the_reason(tmp_path, territory, animator, com
 
 def test_commit_writes_per_chunk_and_reports_bad_rows(territory, monkeypatch):
     monkeypatch.setattr(importers, "CHUNK", 2)
+    monkeypatch.setattr(importers, "CHUNK_SECONDS", 3600)  # chunks by rows only, however busy the machine
     text = (
         "Nom;Commune\nRessourcerie;06069\nJardins partagés;06069\nInconnue;99999\n"
         "Vélo école;06069\nCafé culturel;06069\n"

@@ -12,9 +12,11 @@ chunks, outside their transactions, so the status page shows it as it goes. The 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
+from itertools import chain, islice
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,10 +24,11 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.actors import directory_index, importers
 from maillage.actors.importers import Action, Changes, ImportReport, ImportRow, MatchIndex, RowPlan
 from maillage.actors.models import Decision, ImportBatch, ImportMapping, MergeProposal, Structure
-from maillage.actors.services.base import _is_animation, _set_sectors, clean_structure_data
+from maillage.actors.services.base import _set_sectors, clean_structure_data
 from maillage.actors.services.indexing import index_structure
 from maillage.actors.services.structures import create_structure
 from maillage.core.actors import Actor, is_system, user_of
@@ -45,8 +48,12 @@ REFUSED_BY_DATABASE = "Ligne refusée par la base de données (valeur trop longu
 # --- batches -------------------------------------------------------------------------------------------
 
 
+def _is_animator(actor: Actor, territory: Territory) -> bool:
+    return isinstance(actor, User) and actor.is_animator_of(territory)
+
+
 def _check_importer(actor: Actor, territory: Territory) -> None:
-    if not is_system(actor) and not _is_animation(actor, territory):
+    if not is_system(actor) and not _is_animator(actor, territory):
         raise PermissionDenied("Seule l'animation du territoire importe des structures.")
 
 
@@ -85,7 +92,7 @@ def start_import(
             raise ValidationError({"mapping": "Indiquez la correspondance des colonnes pour cette source."})
         if mapping:
             save_import_mapping(actor=actor, territory=territory, name=source, mapping=mapping)
-        else:
+        elif saved is not None:
             mapping = saved.mapping
     folder = f"private/imports/{uuid.uuid4().hex}"
     names = [default_storage.save(f"{folder}/{safe_name(f.name)}", f) for f in files]
@@ -95,7 +102,7 @@ def start_import(
         source=source if kind == ImportBatch.Kind.TABLE else (source or "sirene"),
         files=names,
         mapping=dict(mapping),
-        created_by=user_of(actor),
+        created_by=actor if isinstance(actor, User) else None,
     )
     log_creation(batch, actor=actor, note="Essai demandé")
     enqueue_on_commit(IMPORT_TASK, batch.pk)
@@ -143,9 +150,13 @@ def finish_import(*, actor: Actor, batch: ImportBatch, report: ImportReport, tot
     state = ImportBatch.State.DONE if batch.commit else ImportBatch.State.CHECKED
     batch = transition(batch, state, actor=actor, also={"report": report.as_dict(), "progress": total})
     if batch.commit:
-        names = list(batch.files)
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+        transaction.on_commit(partial(_delete_files, list(batch.files)))
     return batch
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def fail_import(*, actor: Actor, batch: ImportBatch, error: str) -> ImportBatch:
@@ -173,7 +184,7 @@ def write_changes(structure: Structure, changes: Changes, source: str) -> None:
     stamp = timezone.now().date().isoformat()
     for name in changes.names:
         structure.provenance[name] = {"source": source, "at": stamp}
-    structure._change_reason = f"Import {source}"
+    structure._change_reason = f"Import {source}"  # type: ignore[attr-defined]  # read by simple_history
     structure.save()
     if changes.sectors is not None:
         _set_sectors(structure, changes.sectors)
@@ -186,11 +197,11 @@ def _creator(actor: Actor) -> Any:
 
 def _apply(actor: Actor, territory: Territory, index: MatchIndex, plan: RowPlan, source: str) -> None:
     """Write one planned row, in the caller's transaction."""
-    if plan.action == Action.UPDATE:
+    if plan.action == Action.UPDATE and plan.structure_id is not None:
         structure = Structure.objects.select_related("commune").get(pk=plan.structure_id)
         write_changes(structure, plan.changes, source)
         index_structure(structure)
-    elif plan.action == Action.MERGE:
+    elif plan.action == Action.MERGE and plan.structure_id is not None:
         proposal = MergeProposal.objects.create(
             territory=territory,
             structure_id=plan.structure_id,
@@ -245,6 +256,30 @@ def _plan_row(territory: Territory, index: MatchIndex, row: ImportRow, report: I
     importers.report_plan(plan, report)
 
 
+def _write_chunk(
+    actor: Actor,
+    territory: Territory,
+    index: MatchIndex,
+    rows: Iterator[ImportRow],
+    source: str,
+    report: ImportReport,
+) -> int:
+    """Write the next rows in one transaction: `importers.CHUNK` rows, or fewer once the transaction has
+    lasted `importers.CHUNK_SECONDS` (on a slow or busy machine the write lock is still let go often).
+    Returns the number of rows taken."""
+    count = 0
+    with transaction.atomic():
+        started = time.monotonic()
+        for row in rows:
+            _write_row(actor, territory, index, row, source, report)
+            count += 1
+            if count >= importers.CHUNK or time.monotonic() - started >= importers.CHUNK_SECONDS:
+                break
+        if count:
+            directory_index.structures_changed(territory.pk)
+    return count
+
+
 def import_rows(
     *,
     actor: Actor,
@@ -256,7 +291,7 @@ def import_rows(
     report: ImportReport | None = None,
 ) -> ImportReport:
     """Run the rows. commit=False is the dry run: nothing is written, and its report is what the commit will
-    do. commit=True writes per chunk of `importers.CHUNK` rows, one transaction each; a re-run is idempotent
+    do. commit=True writes per chunk (`_write_chunk`), one short transaction each; a re-run is idempotent
     (rows already imported match by SIRET/RNA and come out « inchangées »). After each chunk, outside its
     transaction, `report` (given by the caller, or a new one) holds the committed rows and `progress(n)` is
     called with the number of rows done."""
@@ -264,18 +299,18 @@ def import_rows(
     index = MatchIndex(territory)
     iterator = iter(rows)
     done = 0
-    while chunk := list(islice(iterator, importers.CHUNK)):
+    while (first := next(iterator, None)) is not None:  # no transaction opened for nothing at the end
+        chunk = chain([first], iterator)
         chunk_report = ImportReport()
         if commit:
-            with transaction.atomic():
-                for row in chunk:
-                    _write_row(actor, territory, index, row, source, chunk_report)
-                directory_index.structures_changed(territory.pk)
+            count = _write_chunk(actor, territory, index, chunk, source, chunk_report)
         else:
-            for row in chunk:
+            count = 0
+            for row in islice(chunk, importers.CHUNK):
                 _plan_row(territory, index, row, chunk_report)
+                count += 1
         report.extend(chunk_report)  # only once the chunk is committed
-        done += len(chunk)
+        done += count
         if progress is not None:
             progress(done)
     report.committed = commit
@@ -288,7 +323,7 @@ def import_rows(
 @transaction.atomic
 def decide_merge(*, actor: Actor, proposal: MergeProposal, accept: bool) -> Structure:
     """Accept: fill the structure's empty or imported fields from the row. Reject: create a new structure."""
-    if not is_system(actor) and not actor.is_animator_of(proposal.territory):
+    if not is_system(actor) and not _is_animator(actor, proposal.territory):
         raise ValidationError("Seule l'animation du territoire décide des fusions.")
     proposal = lock_row(MergeProposal.objects.select_related("territory"), proposal.pk)
     if proposal.status != Decision.PENDING:
