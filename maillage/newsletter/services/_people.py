@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from maillage.accounts.models import User
 from maillage.core.actors import Actor, user_of
 
 
 def person_of(actor: Actor) -> User | None:
     """The user to store in a foreign key (`None` for the system or a visitor)."""
-    return cast("User | None", user_of(actor))
+    return user_of(actor)
