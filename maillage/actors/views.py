@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from maillage.actors import directory, exports, importers, selectors, services
+from maillage.actors import directory, exports, importers, permissions, selectors, services
 from maillage.actors.forms import (
     ContactForm,
     ErrorReportForm,
@@ -22,7 +22,7 @@ from maillage.actors.forms import (
     StructureForm,
 )
 from maillage.actors.models import (
-    TRANSITIONS,
+    STRUCTURE_MACHINE,
     EditProposal,
     ErrorReport,
     ImportBatch,
@@ -45,8 +45,8 @@ def _require_animator(request: HttpRequest) -> None:
 
 
 def _require_moderator(request: HttpRequest) -> None:
-    """The territory's moderators and animators (rules: `actors.moderate_directory`)."""
-    if not request.user.has_perm("actors.moderate_directory", request.territory):
+    """The territory's moderators and animators (`permissions.can_moderate`)."""
+    if not permissions.can_moderate(request.user, request.territory):
         raise PermissionDenied
 
 
@@ -273,7 +273,7 @@ def structure_claim(request: HttpRequest, slug: str) -> HttpResponse:
 def structure_claims(request: HttpRequest, slug: str) -> HttpResponse:
     """The pending « demandes de gestion » of a structure, for its managers (the claim mail links here)."""
     structure = _structure(request, slug)
-    if not request.user.has_perm("actors.decide_management_request", structure):
+    if not permissions.can_decide_claim(request.user, structure):
         raise PermissionDenied
     return render(request, "actors/claims.html", selectors.claims_page(structure))
 
@@ -304,7 +304,7 @@ def moderate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             _require_moderator(request)
             structure = get_object_or_404(Structure, pk=pk, territory=territory)
             to_status = request.POST.get("to", "")
-            if (structure.status, to_status) not in TRANSITIONS:
+            if not STRUCTURE_MACHINE.can(structure.status, to_status):
                 messages.error(request, "Cette action n'est pas possible pour cette fiche.")
                 return redirect(back)
             services.transition_structure(
@@ -321,7 +321,7 @@ def moderate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             done = "Modification traitée."
         else:
             claim = get_object_or_404(ManagementRequest, pk=pk, structure__territory=territory)
-            if not request.user.has_perm("actors.moderate_directory", territory):
+            if not permissions.can_moderate(request.user, territory):
                 back = reverse("actors:claims", args=[claim.structure.slug])
             services.decide_management_request(actor=request.user, request=claim, accept=accept)
             done = "Demande de gestion traitée."

@@ -8,7 +8,7 @@ import rules
 
 from maillage.accounts.rules import is_animator, is_superuser
 from maillage.actors.models import Membership
-from maillage.actors.rules import is_structure_manager
+from maillage.actors.permissions import is_structure_manager
 
 
 @rules.predicate

@@ -80,7 +80,7 @@ def test_archiving_in_the_admin_leaves_the_directory_and_the_search(
     assert client.get(f"/structures/{published.slug}/").status_code == 404
     # the move is logged with who made it
     last = published.transitions.order_by("pk").last()
-    assert last.actor == superuser and last.to_status == "archived"
+    assert last.actor == superuser and last.to_state == "archived"
 
 
 def test_the_admin_edits_through_the_service(client, superuser, territory, published):

@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maillage.accounts.models import TerritoryRole, User
+from maillage.accounts.models import TerritoryRole
 from maillage.actors import taxonomy
 from maillage.actors.models import (
     Membership,
     Structure,
     StructureSector,
 )
+from maillage.actors.permissions import is_animation as _is_animation  # noqa: F401  (services/imports.py)
 from maillage.core.models import Commune, Territory
 
 logger = logging.getLogger("maillage.actors.services")
@@ -142,18 +143,6 @@ def unique_slug(territory: Territory, name: str, *, model: type = Structure, **s
     while model.objects.filter(slug=slug, **filters).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def _is_animation(user: User | None, territory: Territory) -> bool:
-    """The territory's animators (and the superusers, who edit in the admin)."""
-    return user is not None and user.is_authenticated and user.has_perm("core.animate_territory", territory)
-
-
-def _is_moderation(user: User | None, territory: Territory) -> bool:
-    """The territory's moderators and animators (an animator moderates too)."""
-    return (
-        user is not None and user.is_authenticated and user.has_perm("actors.moderate_directory", territory)
-    )
 
 
 def _manager_emails(structure: Structure) -> list[str]:
