@@ -18,6 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from maillage.actors import taxonomy
+from maillage.actors.querysets import (
+    DecisionQuerySet,
+    ErrorReportQuerySet,
+    PracticeQuerySet,
+    StructureQuerySet,
+)
 from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Commune, Territory
 
@@ -100,6 +106,8 @@ class Structure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["provenance"])
+
+    objects = StructureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("structure")
@@ -264,6 +272,8 @@ class EditProposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
 
@@ -299,6 +309,8 @@ class ManagementRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -336,6 +348,8 @@ class ErrorReport(models.Model):
     resolved = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ErrorReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
 
@@ -355,6 +369,8 @@ class Practice(models.Model):
     is_published = models.BooleanField(_("publiée"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PracticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

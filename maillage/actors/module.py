@@ -1,6 +1,5 @@
-from maillage.actors import demo, personal_data
+from maillage.actors import demo, personal_data, selectors
 from maillage.actors.models import ImportBatch, Practice
-from maillage.actors.querysets import StructureQuerySet
 from maillage.core.registry import (
     ANIMATOR_ONLY,
     PUBLIC,
@@ -181,7 +180,7 @@ def register() -> None:
             key="actors.structures_published",
             label="Structures recensées dans l'annuaire",
             unit="structures",
-            compute=StructureQuerySet.published_count,
+            compute=selectors.published_count,
             description="Fiches publiées dans l'annuaire des acteurs à la fin de la période (les fiches en "
             "attente, refusées ou archivées ne comptent pas) : le même nombre que l'annuaire affiche.",
         )

@@ -30,7 +30,6 @@ from maillage.actors.models import (
     MergeProposal,
     Structure,
 )
-from maillage.actors.querysets import StructureQuerySet
 from maillage.core.geo import BBox
 from maillage.core.ratelimit import client_ip, over_limit
 
@@ -74,7 +73,7 @@ def structure_markers(request: HttpRequest) -> JsonResponse:
     except ValueError as exc:
         return JsonResponse({"erreur": str(exc) or "Emprise invalide."}, status=400)
     filters = directory.parse_filters(request.GET, territory, client_key=client_ip(request))
-    rows = directory.markers(StructureQuerySet.published(territory), filters, territory, bbox)
+    rows = directory.markers(Structure.objects.published(territory), filters, territory, bbox)
     return JsonResponse({"count": len(rows), "markers": rows})
 
 
@@ -82,7 +81,7 @@ def structure_markers(request: HttpRequest) -> JsonResponse:
 def structure_export(request: HttpRequest, fmt: str) -> HttpResponse:
     territory = request.territory
     filters = directory.parse_filters(request.GET, territory, client_key=client_ip(request))
-    base = StructureQuerySet.published(territory)
+    base = Structure.objects.published(territory)
     qs = directory.base_queryset(base, filters, territory).filter(
         directory.filter_conditions(filters, territory)
     )
@@ -103,7 +102,7 @@ def structure_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _structure(request: HttpRequest, slug: str) -> Structure:
     return get_object_or_404(
-        StructureQuerySet.for_user(request.user, request.territory).select_related("commune", "territory"),
+        Structure.objects.for_user(request.user, request.territory).select_related("commune", "territory"),
         slug=slug,
     )
 

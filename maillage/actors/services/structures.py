@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from maillage.accounts.models import User
 from maillage.actors import permissions
 from maillage.actors.models import (
     STRUCTURE_MACHINE,
@@ -203,7 +204,7 @@ def update_structure(
 
 
 def record_edit_proposal(
-    *, actor: Actor, structure: Structure, author: Any, changes: Mapping[str, list[Any]]
+    *, actor: Actor, structure: Structure, author: User | None, changes: Mapping[str, list[Any]]
 ) -> EditProposal:
     """Write a proposed edit waiting for the moderation (no mail: `update_structure` tells the moderation;
     the demo loader calls this directly)."""
