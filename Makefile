@@ -18,7 +18,7 @@ help:
 	@echo "make demo          — installe, migre, charge la démo et sert sur http://127.0.0.1:8000"
 	@echo "make test          — installe les dépendances de dev et lance toute la suite (SQLite + navigateur)"
 	@echo "make test-postgres — la même suite sur la base PostgreSQL de DATABASE_URL (recréée)"
-	@echo "make lint          — ruff, djlint, migrations manquantes, sens des dépendances"
+	@echo "make lint          — ruff, djlint, migrations manquantes, sens des dépendances, types (mypy)"
 	@echo "make bench         — les mesures de performance (bench/)"
 	@echo "make lock          — recalcule requirements/lock*.txt depuis pyproject.toml (versions exactes, empreintes)"
 
@@ -80,6 +80,7 @@ lint: $(DEV_STAMP)
 	echo "$$ maillage makemigrations --check --dry-run"; \
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MAILLAGE) makemigrations --check --dry-run || rc=1; \
 	echo "$$ lint-imports"; $(VENV)/bin/lint-imports --no-cache || rc=1; \
+	echo "$$ mypy"; $(VENV)/bin/mypy || rc=1; \
 	if [ $$rc -ne 0 ]; then echo "make lint : ÉCHEC (voir ci-dessus)"; fi; \
 	exit $$rc
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from maillage.api.api import api
+from maillage.notifications.urls import legacy_urlpatterns as legacy_notification_urls
 
 handler403 = "maillage.core.views.error_403"
 handler404 = "maillage.core.views.error_404"
@@ -17,6 +18,9 @@ urlpatterns = [
     path("agenda/", include("maillage.events.urls")),
     path("charte/", include("maillage.charter.urls")),
     path("contrat/", include("maillage.plan.urls")),
+    path("notifications/", include("maillage.notifications.urls")),
+    # Before the workspace: the notification pages lived at /ateliers/notifications/ (see the app's urls.py).
+    path("ateliers/notifications/", include((legacy_notification_urls, "notifications_legacy"))),
     path("ateliers/", include("maillage.workspace.urls")),
     path("lettre/", include("maillage.newsletter.urls")),
     path("api/", include("maillage.api.urls")),

@@ -29,6 +29,7 @@ MAILLAGE_TERRITORY_CACHE_SECONDS = 30
 INSTALLED_APPS = [
     "maillage.core",
     "maillage.accounts",
+    "maillage.notifications",
     "maillage.actors",
     "maillage.events",
     "maillage.charter",

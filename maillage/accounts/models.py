@@ -92,6 +92,9 @@ class TerritoryRole(models.Model):
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+    # Set by the services before save()/delete(): django-simple-history records who did it and why.
+    _history_user: User | None
+    _change_reason: str
 
     class Meta:
         verbose_name = _("rôle sur un territoire")

@@ -19,11 +19,11 @@ class TerritoryAdmin(SimpleHistoryAdmin):
     inlines = [DomainInline]
     filter_horizontal: list[str] = []
 
-    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         self._forget()
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):
         super().delete_model(request, obj)
         self._forget()
 

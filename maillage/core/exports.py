@@ -125,7 +125,9 @@ def export_response(
             rows=dataset.height,
         )
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, safe_filename(filename, fmt))
+    response["Content-Disposition"] = (
+        content_disposition_header(True, safe_filename(filename, fmt)) or "attachment"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -62,7 +62,7 @@ class TerritoryHosts(list):
     def __eq__(self, other: object) -> bool:
         return self is other
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
     def __repr__(self) -> str:
         return f"TerritoryHosts(extra={self.extra!r})"

@@ -97,7 +97,7 @@ class Machine:
         return apps.get_model(self.model)
 
     def log_class(self) -> type[TransitionLog]:
-        return apps.get_model(self.log)  # type: ignore[return-value]
+        return apps.get_model(self.log)
 
     def log_fk_name(self) -> str:
         if self.log_fk:
@@ -120,7 +120,8 @@ class Machine:
 
     def label(self, state: str) -> str:
         """The French label of a state, from the field's choices."""
-        choices = dict(self.model_class()._meta.get_field(self.field).flatchoices)
+        field = self.model_class()._meta.get_field(self.field)
+        choices = dict(field.flatchoices) if isinstance(field, models.Field) else {}
         return str(choices.get(state, state))
 
     def check(self, obj: models.Model, to_state: str) -> None:
@@ -164,7 +165,7 @@ def machine_for(model: type[models.Model] | models.Model, field_name: str | None
 def _write_log(
     machine: Machine, obj: models.Model, from_state: str, to_state: str, actor: Actor | None, note: str
 ) -> TransitionLog:
-    return machine.log_class().objects.create(
+    return machine.log_class()._default_manager.create(
         **{machine.log_fk_name(): obj},
         from_state=from_state,
         to_state=to_state,
@@ -218,4 +219,4 @@ def log_creation(
 def history(obj: models.Model, field_name: str | None = None) -> models.QuerySet[TransitionLog]:
     """The object's log lines, oldest first."""
     machine = machine_for(obj, field_name)
-    return machine.log_class().objects.filter(**{machine.log_fk_name(): obj}).order_by("at", "pk")
+    return machine.log_class()._default_manager.filter(**{machine.log_fk_name(): obj}).order_by("at", "pk")

@@ -22,11 +22,12 @@ import base64
 import logging
 from collections.abc import Mapping, Sequence
 from email.utils import formataddr, make_msgid, parseaddr
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.template import Context
+from django.template.backends.django import Template as DjangoTemplate
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -70,7 +71,8 @@ def _domain_of(address: str) -> str | None:
 
 def _render_plain(template_name: str, context: Mapping[str, Any]) -> str:
     """Render a plain-text template without HTML escaping (subjects and text parts)."""
-    return get_template(template_name).template.render(Context(dict(context), autoescape=False))
+    template = cast(DjangoTemplate, get_template(template_name))
+    return template.template.render(Context(dict(context), autoescape=False))
 
 
 def render_mail(

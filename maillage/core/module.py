@@ -11,6 +11,7 @@ from maillage.core.registry import (
     PageSpec,
     PeriodicJob,
     PersonalDataHook,
+    fixed_url,
     registry,
 )
 
@@ -24,7 +25,7 @@ def register() -> None:
         ("core:accessibility", "/accessibilite/"),
         ("core:sitemap", "/plan-du-site/"),
     ]:
-        registry.add_page(PageSpec(name=name, example_url=lambda ctx, url=url: url, expected=PUBLIC))
+        registry.add_page(PageSpec(name=name, example_url=fixed_url(url), expected=PUBLIC))
     registry.add_page(
         PageSpec(name="core:theme", example_url=lambda ctx: "/theme.css", expected=PUBLIC, kind="file")
     )

@@ -164,7 +164,7 @@ def render_pdf(
 
 def pdf_response(data: bytes, filename: str, *, inline: bool = False, private: bool = True) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     if private:
         response["Cache-Control"] = "private, no-store"

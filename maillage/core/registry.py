@@ -122,11 +122,22 @@ class LinkTarget:
     url: Callable[[Any], str]
 
 
+DeliveryChoice = Literal["immediate", "daily", "weekly", "never"]
+DELIVERY_CHOICES: tuple[DeliveryChoice, ...] = ("immediate", "daily", "weekly", "never")
+
+
 @dataclass(frozen=True)
 class NotificationKind:
+    """A sort of notification the preferences page offers (`label`), with the delivery a person gets until
+    they choose. Apps send one with `maillage.notifications.services.notify(kind=key, …)`."""
+
     key: str
     label: str
-    default_delivery: Literal["immediate", "daily", "weekly", "never"] = "immediate"
+    default_delivery: DeliveryChoice = "immediate"
+
+    def __post_init__(self) -> None:
+        if not self.key or self.default_delivery not in DELIVERY_CHOICES:
+            raise RegistryError(f"notification kind {self.key!r}: no key, or an unknown default delivery")
 
 
 @dataclass(frozen=True)
@@ -348,6 +359,11 @@ class _RegistryProxy:
 
 
 registry: Any = _RegistryProxy()
+
+
+def fixed_url(url: str) -> Callable[[ExampleContext], str]:
+    """An example-URL builder for a page whose address needs no object."""
+    return lambda ctx: url
 
 
 def statuses(

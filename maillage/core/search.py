@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -268,7 +268,7 @@ class SearchResults:
     def ids(self, kind: str) -> list[int]:
         return [hit.object_id for hit in self.hits if hit.kind == kind]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[SearchHit]:
         return iter(self.hits)
 
     def __len__(self) -> int:

@@ -112,7 +112,7 @@ LONG_DATE_FORMAT = "l j F Y"
 
 def long_date(value: dt.date | dt.datetime | None) -> str:
     """« vendredi 7 juin 2013 » in the active language (French by default); aware datetimes in local time."""
-    if value in (None, ""):
+    if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)

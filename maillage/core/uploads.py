@@ -403,14 +403,15 @@ def clean_upload(
         cleaned = _reencode_image(
             data, stem=stem, output=policy.image_output, pixel_limit=pixel_limit, max_side=policy.max_side
         )
-        extension = _extension(cleaned.name)
+        name = cleaned.name or ""  # always set by _reencode_image
+        extension = _extension(name)
         out_kind = next(k for k in IMAGE_KINDS if extension in KINDS[k].extensions)
         return CleanUpload(
             file=cleaned,
             kind=out_kind,
             content_type=KINDS[out_kind].mime,
             extension=extension,
-            name=cleaned.name,
+            name=name,
             size=cleaned.size,
         )
     if checked.kind == "pdf":

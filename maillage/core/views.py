@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import etag, require_GET
 
 from maillage.core.contract import objectives_for
+from maillage.core.middleware import TerritoryRequest
 from maillage.core.models import Territory
 from maillage.core.registry import ContentBlock, registry
 
@@ -42,7 +43,7 @@ def upcoming_blocks(territory: Territory) -> list[ContentBlock]:
     return blocks
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: TerritoryRequest) -> HttpResponse:
     territory = request.territory
     if territory is None:
         raise Http404("Aucun territoire n'est servi à cette adresse.")
@@ -95,7 +96,7 @@ def legal_info(territory: Territory | None) -> dict[str, str]:
     }
 
 
-def legal_page(request: HttpRequest, page: str) -> HttpResponse:
+def legal_page(request: TerritoryRequest, page: str) -> HttpResponse:
     template, title = _LEGAL_TEMPLATES[page]
     context = {
         "legal": legal_info(request.territory),
@@ -163,7 +164,7 @@ _BARE_500 = (
 def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors and no database: the database may be what failed.
     try:
-        body = loader.render_to_string("500.html", {}, request=None)
+        body: str = loader.render_to_string("500.html", {}, request=None)
     except Exception:  # the template layer itself failed: answer anyway
         logger.exception("the 500 page could not be rendered")
         body = _BARE_500

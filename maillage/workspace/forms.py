@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from maillage.core.registry import registry
-from maillage.workspace.models import Atelier, NotificationPreference, Thread
+from maillage.workspace.models import Atelier, Thread
 
 MARKDOWN_HINT = (
     "En Markdown : **gras**, *italique*, [lien](https://…), listes avec « - ». "
@@ -55,19 +54,6 @@ class ReportForm(forms.Form):
 
 class ModerateForm(forms.Form):
     reason = forms.CharField(label="Motif affiché à la place du message", max_length=300, required=False)
-
-
-class PreferencesForm(forms.Form):
-    def __init__(self, *args, current: dict[str, str], **kwargs):
-        super().__init__(*args, **kwargs)
-        for key, kind in sorted(registry.notification_kinds.items()):
-            self.fields[key] = forms.ChoiceField(
-                label=kind.label,
-                choices=NotificationPreference.Delivery.choices,
-                initial=current.get(key, kind.default_delivery),
-                required=False,
-                widget=forms.RadioSelect,
-            )
 
 
 class NewsItemForm(forms.Form):

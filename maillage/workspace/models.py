@@ -243,50 +243,6 @@ class AbuseReport(models.Model):
         return f"{self.post_id}: {self.outcome}"
 
 
-class Notification(models.Model):
-    """Something that happened for a person: shown in « Mes notifications », mailed at once or in a digest
-    according to the person's choice for its kind (`NotificationPreference`, default from the registry)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=80)
-    title = models.CharField(max_length=300)
-    url = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    mailed_at = models.DateTimeField(null=True, blank=True)
-    # "immediate", "daily", "weekly" or "never", fixed when created (a later change of mind applies to
-    # what comes next).
-    delivery = models.CharField(max_length=20, default="immediate")
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class NotificationPreference(models.Model):
-    class Delivery(models.TextChoices):
-        IMMEDIATE = "immediate", _("tout de suite, par courriel")
-        DAILY = "daily", _("dans un récapitulatif quotidien")
-        WEEKLY = "weekly", _("dans un récapitulatif hebdomadaire (le lundi)")
-        NEVER = "never", _("jamais par courriel (seulement sur le site)")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
-    )
-    kind = models.CharField(max_length=80)
-    delivery = models.CharField(max_length=20, choices=Delivery.choices)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.kind}: {self.delivery}"
-
-
 class NewsFeed(models.Model):
     """An RSS or Atom feed the animator subscribes the watch to; fetched by a periodic task."""
 

@@ -1,5 +1,6 @@
 """What the workspace app brings to the registry: pages, menu, the selected-news block of the lettre, the
-atelier link target, notification kinds, personal data, periodic jobs, the demo."""
+atelier link target, notification kinds (delivered by maillage.notifications), personal data, the feeds job,
+the demo."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from typing import Any
 
 from maillage.core.registry import (
     PUBLIC,
-    SIGNED_IN,
     MenuEntry,
     NotificationKind,
     PageSpec,
@@ -89,29 +89,12 @@ def _example_meeting(ctx: Any):
     return meeting
 
 
-def _notifications_off_url(ctx: Any) -> str:
-    from maillage.core.tokens import make_token  # noqa: PLC0415
-    from maillage.workspace.notifications import ALL_KINDS, UNSUBSCRIBE_PURPOSE  # noqa: PLC0415
-
-    token = make_token(UNSUBSCRIBE_PURPOSE, {"u": ctx.users["member"].pk, "k": ALL_KINDS})
-    return f"/ateliers/notifications/arret/{token}/"
-
-
 def register() -> None:
     from maillage.workspace import demo, my_space, personal_data  # noqa: PLC0415
 
     registry.add_menu(MenuEntry(key="ateliers", label="Ateliers", url_name="workspace:list", order=50))
     registry.add_my_space_section(my_space.PROVIDER)
     registry.add_menu(MenuEntry(key="veille", label="Veille", url_name="workspace:news", order=55))
-    registry.add_menu(
-        MenuEntry(
-            key="notifications",
-            label="Mes notifications",
-            url_name="workspace:notifications",
-            order=90,
-            audience="authenticated",
-        )
-    )
     pages = [
         PageSpec(name="workspace:list", example_url=lambda ctx: "/ateliers/", expected=PUBLIC),
         PageSpec(name="workspace:create", example_url=lambda ctx: "/ateliers/nouveau/", expected=STAFF_ONLY),
@@ -188,17 +171,6 @@ def register() -> None:
             example_url=lambda ctx: "/ateliers/echanges/nouveau/",
             expected=TERRITORY_MEMBERS,
         ),
-        PageSpec(
-            name="workspace:notifications",
-            example_url=lambda ctx: "/ateliers/notifications/",
-            expected=SIGNED_IN,
-        ),
-        PageSpec(
-            name="workspace:notification_preferences",
-            example_url=lambda ctx: "/ateliers/notifications/reglages/",
-            expected=SIGNED_IN,
-        ),
-        PageSpec(name="workspace:notifications_off", example_url=_notifications_off_url, expected=PUBLIC),
         PageSpec(
             name="workspace:news",
             example_url=lambda ctx: "/ateliers/veille/",
@@ -283,13 +255,6 @@ def register() -> None:
     ):
         registry.add_notification_kind(kind)
     registry.add_personal_data(personal_data.HOOK)
-    registry.add_periodic_job(
-        PeriodicJob(
-            key="workspace.digests",
-            task_path="maillage.workspace.tasks.send_digests_task",
-            every=timedelta(days=1),
-        )
-    )
     registry.add_periodic_job(
         PeriodicJob(
             key="workspace.feeds",

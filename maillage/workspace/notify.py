@@ -1,4 +1,5 @@
-"""What the workspace tells whom (called by the services, inside their transaction; mails go on commit)."""
+"""What the workspace tells whom, through the notification centre (called by the services, inside their
+transaction; mails go on commit). The kinds are registered in module.py."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 from django.urls import reverse
 
 from maillage.accounts.models import User
+from maillage.core.actors import SYSTEM, Actor
+from maillage.notifications.services import notify
 from maillage.workspace.models import AbuseReport, AtelierMember, Post
-from maillage.workspace.notifications import notify_users
 
 KIND_MENTION = "workspace.mention"
 KIND_REPLY = "workspace.reply"
@@ -36,22 +38,24 @@ def _staff(territory: Any) -> list[Any]:
 def membership_requested(member: AtelierMember) -> None:
     atelier = member.atelier
     recipients = _coordinators(atelier) or _staff(atelier.territory)
-    notify_users(
+    notify(
         territory=atelier.territory,
-        users=recipients,
+        recipients=recipients,
         kind=KIND_MEMBERSHIP,
+        actor=member.user,
         title=f"{member.user.display_name} demande à rejoindre l'atelier « {atelier.name} »",
         url=reverse("workspace:members", kwargs={"slug": atelier.slug}),
     )
 
 
-def membership_decided(member: AtelierMember, *, accepted: bool) -> None:
+def membership_decided(member: AtelierMember, *, accepted: bool, actor: Actor) -> None:
     atelier = member.atelier
     verdict = "acceptée" if accepted else "refusée"
-    notify_users(
+    notify(
         territory=atelier.territory,
-        users=[member.user],
+        recipients=[member.user],
         kind=KIND_MEMBERSHIP,
+        actor=actor,
         title=f"Votre demande pour l'atelier « {atelier.name} » a été {verdict}",
         url=reverse("workspace:atelier", kwargs={"slug": atelier.slug}),
     )
@@ -61,10 +65,11 @@ def new_post(post: Post, *, mentioned: list[Any], is_new_thread: bool) -> None:
     thread = post.thread
     author = post.author
     mentioned_ids = {u.pk for u in mentioned}
-    notify_users(
+    notify(
         territory=thread.territory,
-        users=mentioned,
+        recipients=mentioned,
         kind=KIND_MENTION,
+        actor=author or SYSTEM,
         title=f"{author.display_name} vous a mentionné dans « {thread.title} »",
         url=_thread_url(post),
         exclude=author,
@@ -80,10 +85,11 @@ def new_post(post: Post, *, mentioned: list[Any], is_new_thread: bool) -> None:
         participant_ids = set(thread.posts.exclude(author=None).values_list("author_id", flat=True))
         others = list(User.objects.filter(pk__in=participant_ids - mentioned_ids))
         title = f"{author.display_name} a répondu dans « {thread.title} »"
-    notify_users(
+    notify(
         territory=thread.territory,
-        users=others,
+        recipients=others,
         kind=KIND_REPLY,
+        actor=author or SYSTEM,
         title=title,
         url=_thread_url(post),
         exclude=author,
@@ -91,10 +97,11 @@ def new_post(post: Post, *, mentioned: list[Any], is_new_thread: bool) -> None:
 
 
 def mentioned_only(post: Post, *, mentioned: list[Any]) -> None:
-    notify_users(
+    notify(
         territory=post.thread.territory,
-        users=mentioned,
+        recipients=mentioned,
         kind=KIND_MENTION,
+        actor=post.author or SYSTEM,
         title=f"{post.author.display_name} vous a mentionné dans « {post.thread.title} »",
         url=_thread_url(post),
         exclude=post.author,
@@ -104,10 +111,11 @@ def mentioned_only(post: Post, *, mentioned: list[Any]) -> None:
 def post_reported(report: AbuseReport) -> None:
     thread = report.post.thread
     recipients = _staff(thread.territory) + (_coordinators(thread.atelier) if thread.atelier_id else [])
-    notify_users(
+    notify(
         territory=thread.territory,
-        users=recipients,
+        recipients=recipients,
         kind=KIND_REPORT,
+        actor=report.reporter or SYSTEM,
         title=f"Un message a été signalé dans « {thread.title} »",
         url=_thread_url(report.post),
         exclude=report.reporter,

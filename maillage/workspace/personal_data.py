@@ -1,7 +1,7 @@
 """What the workspace keeps about a person: atelier memberships, messages (and their former versions),
-mentions, reports, notifications and preferences.
+mentions, reports (notifications and their preferences belong to maillage.notifications).
 
-Erase: memberships, notifications, preferences, mentions and the person's reports are deleted; the
+Erase: memberships, mentions and the person's reports are deleted; the
 person's messages are kept for the discussion's sake but emptied (« message supprimé avec le compte »)
 and their revisions deleted; threads they opened lose their author; meeting minutes they wrote are kept
 without their author (history included).
@@ -18,8 +18,6 @@ from maillage.workspace.models import (
     AtelierMeeting,
     AtelierMember,
     Mention,
-    Notification,
-    NotificationPreference,
     Post,
     PostRevision,
     Thread,
@@ -47,10 +45,6 @@ def export_workspace(user: Any) -> dict[str, Any]:
             {"date": r.created_at.isoformat(), "motif": r.reason}
             for r in AbuseReport.objects.filter(reporter=user)
         ],
-        "notifications": [
-            {"date": n.created_at.isoformat(), "titre": n.title}
-            for n in Notification.objects.filter(user=user)
-        ],
         "comptes_rendus_de_reunion": [
             {
                 "reunion": m.event.title,
@@ -59,9 +53,6 @@ def export_workspace(user: Any) -> dict[str, Any]:
             }
             for m in AtelierMeeting.objects.filter(minutes_author=user).select_related("event")
         ],
-        "preferences_de_notification": {
-            p.kind: p.delivery for p in NotificationPreference.objects.filter(user=user)
-        },
     }
 
 
@@ -74,8 +65,6 @@ def erase_workspace(user: Any, *, replacement: Any | None = None) -> None:
     Thread.objects.filter(author=user).update(author=None)
     Mention.objects.filter(user=user).delete()
     AbuseReport.objects.filter(reporter=user).delete()
-    Notification.objects.filter(user=user).delete()
-    NotificationPreference.objects.filter(user=user).delete()
     AtelierMember.objects.filter(user=user).delete()
     # Meeting minutes belong to the atelier: kept, without their author (history included).
     AtelierMeeting.objects.filter(minutes_author=user).update(minutes_author=None)
@@ -90,7 +79,7 @@ def erase_workspace(user: Any, *, replacement: Any | None = None) -> None:
 
 HOOK = PersonalDataHook(
     key="workspace",
-    label="Ateliers, discussions et notifications",
+    label="Ateliers et discussions",
     export=export_workspace,
     erase=erase_workspace,
     order=50,

@@ -108,7 +108,7 @@ def decide_membership(*, actor: Any, member: AtelierMember, accept: bool) -> Ate
     if not querysets.can_coordinate(actor, member.atelier):
         raise PermissionDenied("Seuls les coordinateurs de l'atelier et l'équipe d'animation décident.")
     _move(member, AtelierMember.Status.ACTIVE if accept else AtelierMember.Status.REFUSED, actor)
-    notify.membership_decided(member, accepted=accept)
+    notify.membership_decided(member, accepted=accept, actor=actor)
     return member
 
 

@@ -1,15 +1,9 @@
-"""Background work of the workspace: the notification digests."""
+"""Background work of the workspace: the feeds of the news watch."""
 
 from __future__ import annotations
 
 from maillage.core.tasks import maillage_task
-from maillage.workspace import notifications, services
-
-
-@maillage_task(max_attempts=3)
-def send_digests_task() -> int:
-    """Periodic (daily): one mail per person grouping every notification due (weekly ones on Mondays)."""
-    return notifications.send_digests()
+from maillage.workspace import services
 
 
 @maillage_task(max_attempts=1)

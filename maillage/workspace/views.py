@@ -1,8 +1,6 @@
-"""Pages of the workspace: ateliers, discussions, « échanges », moderation, notifications. Thin views."""
+"""Pages of the workspace: ateliers, discussions, « échanges », moderation. Thin views."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,16 +9,13 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from maillage.core.confirm import ConfirmTokenView
 from maillage.core.search import search
 from maillage.core.uploads import private_file_response
 from maillage.events.models import Event
-from maillage.workspace import notifications, querysets, services
+from maillage.workspace import querysets, services
 from maillage.workspace.forms import (
     AtelierForm,
     DocumentForm,
@@ -32,7 +27,6 @@ from maillage.workspace.forms import (
     ModerateForm,
     NewsFeedForm,
     NewsItemForm,
-    PreferencesForm,
     ReplyForm,
     ReportForm,
     ThreadForm,
@@ -46,7 +40,6 @@ from maillage.workspace.models import (
     DocumentVersion,
     NewsFeed,
     NewsItem,
-    Notification,
     Post,
     Thread,
 )
@@ -377,47 +370,6 @@ def exchange_create(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("workspace:thread", pk=thread.pk)
     return render(request, "workspace/thread_form.html", {"form": form, "atelier": None})
-
-
-# --- notifications ---------------------------------------------------------------------------------------
-
-
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    territory = _territory(request)
-    qs = Notification.objects.filter(user=request.user, territory=territory)
-    if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
-        messages.success(request, "Toutes vos notifications sont marquées comme lues.")
-        return redirect("workspace:notifications")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "workspace/notifications.html", {"page": page})
-
-
-@login_required
-def notification_preferences(request: HttpRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST or None, current=notifications.preferences_of(request.user))
-    if request.method == "POST" and form.is_valid():
-        notifications.set_preferences(actor=request.user, choices=form.cleaned_data)
-        messages.success(request, "Vos choix sont enregistrés.")
-        return redirect("workspace:notification_preferences")
-    return render(request, "workspace/notification_preferences.html", {"form": form})
-
-
-class NotificationsOffView(ConfirmTokenView):
-    purpose = notifications.UNSUBSCRIBE_PURPOSE
-    max_age = notifications.UNSUBSCRIBE_MAX_AGE
-    title = "Ne plus recevoir ces notifications par courriel"
-    question = "Arrêter de recevoir ces notifications par courriel ? Elles resteront visibles sur le site."
-    button_label = "Arrêter les courriels"
-    done_message = "C'est fait : vous ne recevrez plus ces notifications par courriel."
-
-    def act(self, payload: Any) -> HttpResponse | None:
-        notifications.switch_off(payload=payload)
-        return None
-
-
-notifications_off = csrf_exempt(NotificationsOffView.as_view())  # one-click POST from mail clients (RFC 8058)
 
 
 # --- news watch ------------------------------------------------------------------------------------------

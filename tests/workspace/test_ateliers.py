@@ -7,8 +7,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import Context, Template
 
+from maillage.notifications.models import Notification
 from maillage.workspace import services
-from maillage.workspace.models import Atelier, AtelierMember, Notification
+from maillage.workspace.models import Atelier, AtelierMember
 from tests.factories import UserFactory
 from tests.workspace.factories import AtelierFactory, AtelierMemberFactory
 

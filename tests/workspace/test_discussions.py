@@ -7,8 +7,9 @@ import re
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from maillage.notifications.models import Notification
 from maillage.workspace import services
-from maillage.workspace.models import AbuseReport, Mention, Notification, Post
+from maillage.workspace.models import AbuseReport, Mention, Post
 from tests.workspace.factories import AtelierFactory, AtelierMemberFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ from maillage.accounts import services as account_services
 from maillage.accounts.models import User
 from maillage.core.registry import registry
 from maillage.newsletter.models import Subscriber
+from maillage.notifications.models import Notification
 from maillage.workspace import services
-from maillage.workspace.models import Notification, Post
+from maillage.workspace.models import Post
 from tests.accounts.test_erasure import whole_database_text
 from tests.factories import MembershipFactory, UserFactory
 from tests.newsletter.factories import SubscriberFactory
@@ -47,7 +48,7 @@ def test_export_then_erase(territory, structure, manager, django_capture_on_comm
     # The hooks of these apps, then the account itself. (The whole `erase_account` is tested by accounts;
     # run here it currently stops in accounts' history anonymisation on another app's m2m history table.)
     for hook in registry.ordered_personal_data():
-        if hook.key in ("core.mail_queue", "workspace", "newsletter", "actors"):
+        if hook.key in ("core.mail_queue", "notifications", "workspace", "newsletter", "actors"):
             hook.erase(person)
     EmailAddress.objects.filter(user=person).delete()
     person.delete()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from maillage.core.text import french_typography, long_date, markdown_teaser, render_markdown
 
@@ -33,7 +33,8 @@ def typo_filter(value: object) -> SafeString:
     """
     if value is None:
         return mark_safe("")  # noqa: S308 - empty
-    return mark_safe(french_typography(str(conditional_escape(value))))  # noqa: S308 - escaped above
+    text = value if isinstance(value, SafeData) else str(value)
+    return mark_safe(french_typography(str(conditional_escape(text))))  # noqa: S308 - escaped above
 
 
 @register.filter(name="compte")

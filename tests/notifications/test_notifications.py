@@ -1,4 +1,6 @@
-"""Notifications: per-kind delivery, the one digest mail, unsubscribe by link (page + POST)."""
+"""Notifications: per-kind delivery, the one digest mail, unsubscribe by link (page + POST).
+
+(Moved from tests/workspace: the workspace's kinds, delivered by the notification centre.)"""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from maillage.workspace import notifications, services
-from maillage.workspace.models import Notification, NotificationPreference
+from maillage.core.actors import SYSTEM
+from maillage.notifications import services as notifications
+from maillage.notifications.models import Notification, NotificationPreference
+from maillage.workspace import services
 from tests.workspace.factories import AtelierFactory, AtelierMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +24,8 @@ TUESDAY = MONDAY + dt.timedelta(days=1)
 
 
 def _notify(territory, user, kind, title="Quelque chose"):
-    return notifications.notify_users(
-        territory=territory, users=[user], kind=kind, title=title, url="/ateliers/"
+    return notifications.notify(
+        territory=territory, recipients=[user], kind=kind, title=title, url="/ateliers/", actor=SYSTEM
     )
 
 
@@ -73,12 +77,12 @@ def test_unsubscribe_link_page_then_post(territory, member, django_capture_on_co
 def test_preferences_page_and_in_app_list(client, territory, member):
     _notify(territory, member, "workspace.mention", "Vous êtes mentionné")
     client.force_login(member)
-    page = client.get("/ateliers/notifications/").content.decode()
+    page = client.get("/notifications/").content.decode()
     assert "Vous êtes mentionné" in page and "Nouveau" in page
-    client.post("/ateliers/notifications/")
+    client.post("/notifications/")
     assert not Notification.objects.filter(user=member, read_at__isnull=True).exists()
     client.post(
-        "/ateliers/notifications/reglages/",
+        "/notifications/reglages/",
         {
             "workspace.mention": "weekly",
             "workspace.reply": "never",
