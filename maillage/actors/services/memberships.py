@@ -16,6 +16,7 @@ from maillage.actors.models import (
     Membership,
     Structure,
 )
+from maillage.actors.services import notices
 from maillage.actors.services.base import _manager_emails, _moderation_emails
 from maillage.core.actors import Actor, require_actor, user_of
 from maillage.core.machines import log_creation, transition
@@ -89,16 +90,7 @@ def decide_management_request(*, actor: Actor, request: ManagementRequest, accep
             role=Membership.Role.MANAGER,
             reason="Demande de gestion acceptée",
         )
-    send_mail_on_commit(
-        territory=structure.territory,
-        to=request.user.email,
-        template="actors_management_decision",
-        context={
-            "structure": structure,
-            "accepted": accept,
-            "url": territory_url(structure.territory, "actors:detail", slug=structure.slug),
-        },
-    )
+    notices.claim_decided(request, actor=actor, accepted=accept)
     return request
 
 

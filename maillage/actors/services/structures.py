@@ -21,11 +21,11 @@ from maillage.actors.models import (
     Membership,
     Structure,
 )
+from maillage.actors.services import notices
 from maillage.actors.services.base import (
     ADDRESS_FIELDS,
     EDITABLE_FIELDS,
     DuplicateStructure,
-    _manager_emails,
     _mark_provenance,
     _moderation_emails,
     _set_sectors,
@@ -253,19 +253,7 @@ def decide_edit_proposal(*, actor: Actor, proposal: EditProposal, accept: bool) 
         actor=actor,
         also={"decided_by": user_of(actor), "decided_at": timezone.now()},
     )
-    author = proposal.author
-    if author is not None and author.is_active and author.email:
-        structure = proposal.structure
-        send_mail_on_commit(
-            territory=structure.territory,
-            to=author.email,
-            template="actors_edit_decision",
-            context={
-                "structure": structure,
-                "accepted": accept,
-                "url": territory_url(structure.territory, "actors:detail", slug=structure.slug),
-            },
-        )
+    notices.edit_decided(proposal, actor=actor, accepted=accept)
     return proposal
 
 
@@ -302,18 +290,9 @@ def transition_structure(
     index_structure(structure)
     for practice in structure.practices.all():
         index_practice(practice)
-    managers = _manager_emails(structure)
-    if managers and to_status in (Structure.Status.PUBLISHED, Structure.Status.REFUSED):
-        send_mail_on_commit(
-            territory=structure.territory,
-            to=managers,
-            template="actors_decision",
-            context={
-                "structure": structure,
-                "published": to_status == Structure.Status.PUBLISHED,
-                "reason": reason,
-                "url": territory_url(structure.territory, "actors:detail", slug=structure.slug),
-            },
+    if to_status in (Structure.Status.PUBLISHED, Structure.Status.REFUSED):
+        notices.structure_decided(
+            structure, actor=actor, published=to_status == Structure.Status.PUBLISHED, reason=reason
         )
     return structure
 
