@@ -18,6 +18,7 @@ from maillage.actors.services.base import (
     clean_sectors,
     clean_structure_data,
     find_duplicate,
+    for_history,
     unique_slug,
 )
 from maillage.actors.services.contact import (
@@ -75,6 +76,7 @@ __all__ = [
     "clean_structure_data",
     "clean_sectors",
     "find_duplicate",
+    "for_history",
     "unique_slug",
     "_is_animation",
     "_manager_emails",

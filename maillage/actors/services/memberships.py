@@ -17,7 +17,7 @@ from maillage.actors.models import (
     Structure,
 )
 from maillage.actors.services import notices
-from maillage.actors.services.base import _manager_emails, _moderation_emails
+from maillage.actors.services.base import _manager_emails, _moderation_emails, for_history
 from maillage.core.actors import Actor, require_actor, user_of
 from maillage.core.machines import log_creation, transition
 from maillage.core.mail import send_mail_on_commit, territory_url
@@ -129,8 +129,7 @@ def _save_membership(*, actor: Actor, user: User, structure: Structure, role: st
         membership = Membership(user=user, structure=structure, role=role)
     else:
         membership.role = role
-    membership._history_user = user_of(actor)
-    membership._change_reason = reason
+    for_history(membership, actor, reason)
     membership.save()
     user.__dict__.pop("_structure_roles", None)
     return membership
@@ -158,8 +157,7 @@ def remove_membership(
             "Cette personne est la seule gestionnaire de la structure : confiez d'abord la "
             "gestion à quelqu'un d'autre."
         )
-    membership._history_user = user_of(actor)
-    membership._change_reason = reason
+    for_history(membership, actor, reason)
     membership.delete()
     membership.user.__dict__.pop("_structure_roles", None)
 

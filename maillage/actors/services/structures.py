@@ -32,6 +32,7 @@ from maillage.actors.services.base import (
     clean_sectors,
     clean_structure_data,
     find_duplicate,
+    for_history,
     unique_slug,
 )
 from maillage.actors.services.geo import schedule_geocoding
@@ -45,7 +46,7 @@ from maillage.core.models import Commune, Territory
 
 def _stamp_history(structure: Structure, actor: Actor, reason: str) -> None:
     """`transition()` saved the row: its history line gets who and why (as the other saves do)."""
-    structure.history.filter(pk=structure.history.latest().pk).update(  # type: ignore[attr-defined]
+    structure.history.filter(pk=structure.history.latest().pk).update(
         history_user=user_of(actor), history_change_reason=reason[:100]
     )
 
@@ -93,11 +94,11 @@ def create_structure(
     if position is not None:
         structure.latitude, structure.longitude = position
         structure.geocoding = Structure.Geocoding.SOURCE
-    structure._history_user = user_of(actor)
+    for_history(structure, actor)
     structure.save()
     _set_sectors(structure, sector_keys)
     log_creation(structure, actor=actor, note="Création de la fiche")
-    if not by_animation:
+    if not by_animation and isinstance(actor, User):  # a person registers their own structure
         _save_membership(
             actor=actor,
             user=actor,
@@ -126,7 +127,7 @@ def _display(value: Any) -> Any:
 
 def _current(structure: Structure, field: str) -> Any:
     if field == "commune":
-        return structure.commune.insee_code if structure.commune_id else None
+        return structure.commune.insee_code if structure.commune is not None else None
     return getattr(structure, field)
 
 
@@ -188,7 +189,10 @@ def update_structure(
     )
     if moderated:
         proposal = record_edit_proposal(
-            actor=actor, structure=structure, author=user_of(actor), changes=changes
+            actor=actor,
+            structure=structure,
+            author=actor if isinstance(actor, User) else None,
+            changes=changes,
         )
         moderation = _moderation_emails(territory)
         if moderation:
@@ -223,8 +227,7 @@ def _commit_changes(
     if address_changed and structure.geocoding != Structure.Geocoding.MANUAL:
         structure.latitude = structure.longitude = None
         structure.geocoding = Structure.Geocoding.NONE
-    structure._history_user = user_of(actor)
-    structure._change_reason = "Modification de la fiche"
+    for_history(structure, actor, "Modification de la fiche")
     structure.save()
     if "sectors" in new_values:
         _set_sectors(structure, new_values["sectors"])
@@ -305,6 +308,5 @@ def delete_structure(*, actor: Actor, structure: Structure) -> None:
         actor, "actors.delete_structure", structure, "Seule l'animation du territoire supprime une fiche."
     )
     unindex_structure(structure)
-    structure._history_user = user_of(actor)
-    structure._change_reason = "Suppression de la fiche"
+    for_history(structure, actor, "Suppression de la fiche")
     structure.delete()
