@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from maillage.actors import services
-from maillage.actors.models import TRANSITIONS, Membership, Structure
+from maillage.actors.models import STRUCTURE_MACHINE, Membership, Structure
 
 
 class StructureAdminForm(forms.ModelForm):
@@ -32,7 +32,7 @@ class StructureAdminForm(forms.ModelForm):
             return cleaned
         before, after = self.instance.status, cleaned.get("status")  # the instance is still the saved row
         if after and after != before:
-            if (before, after) not in TRANSITIONS:
+            if not STRUCTURE_MACHINE.can(before, after):
                 self.add_error(
                     "status",
                     f"Impossible de passer une fiche « {Structure.Status(before).label} » "

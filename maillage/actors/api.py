@@ -12,7 +12,6 @@ from pydantic import BeforeValidator
 
 from maillage.actors import directory, taxonomy
 from maillage.actors.models import Structure
-from maillage.actors.querysets import StructureQuerySet
 from maillage.core.ratelimit import client_ip
 
 router = Router(tags=["structures"])
@@ -156,7 +155,7 @@ def list_structures(request, filters: Query[StructureFilters]):
 @router.get("/structures/{slug}", response={200: StructureDetailOut, 404: None}, summary="Une structure")
 def get_structure(request, slug: str):
     structure = (
-        StructureQuerySet.published(request.territory)
+        Structure.objects.published(request.territory)
         .select_related("commune")
         .prefetch_related("sectors")
         .filter(slug=slug)

@@ -8,6 +8,6 @@ class ActorsConfig(AppConfig):
     verbose_name = _("Acteurs")
 
     def ready(self) -> None:
-        from maillage.actors import module
+        from maillage.actors import module, permissions  # noqa: F401  (permissions: the rules)
 
         module.register()

@@ -28,7 +28,10 @@ from maillage.actors.models import (
     Practice,
     Structure,
 )
+from maillage.core.actors import system
 from maillage.core.models import Territory
+
+DEMO = system("données de démonstration")
 
 DEMO_STRUCTURES = [
     # (slug, name, family, commune INSEE code, manager key in context["demo_accounts"], description, extra)
@@ -199,17 +202,14 @@ def _ensure(
     if structure is not None:
         return structure, False
     structure = services.create_structure(
-        actor=None,
+        actor=DEMO,
         territory=territory,
         data={"name": name, **data},
         sectors=sectors,
         initial_status=status,
         position=position,
+        slug=slug,
     )
-    if structure.slug != slug:
-        Structure.objects.filter(pk=structure.pk).update(slug=slug)
-        structure.slug = slug
-    services.index_structure(structure)
     return structure, True
 
 
@@ -233,7 +233,7 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         manager = accounts.get(manager_key)
         if manager is not None:
             services.add_membership(
-                actor=None,
+                actor=DEMO,
                 user=manager,
                 structure=structure,
                 role=Membership.Role.MANAGER,
@@ -290,16 +290,17 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     for i, (title, themes, body) in enumerate(PRACTICES * 3):
         structure = published[(i * 7) % len(published)]
         if not Practice.objects.filter(structure=structure, title=title).exists():
-            services.save_practice(actor=None, structure=structure, title=title, themes=themes, body=body)
+            services.save_practice(actor=DEMO, structure=structure, title=title, themes=themes, body=body)
     for slug, *_rest in DEMO_STRUCTURES[:3]:  # their practices, for the managers' demo
         structure = Structure.objects.get(territory=territory, slug=slug)
         title, themes, body = PRACTICES[len(slug) % len(PRACTICES)]
         if not structure.practices.exists():
-            services.save_practice(actor=None, structure=structure, title=title, themes=themes, body=body)
+            services.save_practice(actor=DEMO, structure=structure, title=title, themes=themes, body=body)
     # The moderation queue: a moderated edit, a request to manage a profile, an error report.
     jardins = Structure.objects.get(territory=territory, slug="les-jardins-de-la-siagne")
     if not EditProposal.objects.filter(structure=jardins).exists():
-        EditProposal.objects.create(
+        services.record_edit_proposal(
+            actor=DEMO,
             structure=jardins,
             author=accounts.get("manager_jardins"),
             changes={
@@ -310,11 +311,11 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     scop = accounts.get("manager_scop")
     target = published[0]
     if scop is not None and not ManagementRequest.objects.filter(structure=target, user=scop).exists():
-        ManagementRequest.objects.create(
-            structure=target, user=scop, message="Je suis aussi trésorier de cette association."
+        services.record_management_request(
+            actor=DEMO, structure=target, user=scop, message="Je suis aussi trésorier de cette association."
         )
     if not ErrorReport.objects.filter(structure=published[1]).exists():
-        ErrorReport.objects.create(
+        services.record_error_report(
             structure=published[1], message="Le numéro de téléphone indiqué n'est plus attribué."
         )
     context.setdefault("logins", []).append(

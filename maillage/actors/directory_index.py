@@ -47,7 +47,6 @@ from django.db import connection, transaction
 
 from maillage.actors import taxonomy
 from maillage.actors.models import Structure, StructureSector
-from maillage.actors.querysets import StructureQuerySet
 from maillage.core.models import Territory
 from maillage.core.search_models import SearchDocument
 
@@ -257,7 +256,7 @@ def _build(territory: Territory) -> DirectoryIndex:
     families = list(Structure.Family.values)
     kinds = list(taxonomy.INCLUSION_KINDS)
     bands = list(taxonomy.WORKFORCE_BANDS)
-    published = StructureQuerySet.published(territory)  # what the public directory may show
+    published = Structure.objects.published(territory)  # what the public directory may show
     # The name order alone comes from the (territory, status, name) index, which covers it; the columns are
     # read unsorted (sorting whole rows by name costs twice as much on SQLite). A structure published
     # between the two reads is left out until the next rebuild, which its write has asked for.

@@ -3,9 +3,11 @@ the moderation around them.
 
 A structure belongs to one territory (docs/adr/0002-structure-appartient-a-un-territoire.md).
 
-Moderation is one table of allowed transitions (`TRANSITIONS`, below `Structure`); every transition is
-logged in `StructureTransition` (who, when, from, to, reason). Managers' edits either go live or wait in
-an `EditProposal` per the territory's setting `moderate_manager_edits`.
+Every `status` has one state machine (`core.machines`), declared right after its model: a structure's
+(`STRUCTURE_MACHINE`, logged in `StructureTransition`), a proposed edit's and a management request's
+(`EDIT_PROPOSAL_MACHINE`, `MANAGEMENT_REQUEST_MACHINE`, logged in their own tables). Services move them only
+through `transition()`. Managers' edits either go live or wait in an `EditProposal` per the territory's
+setting `moderate_manager_edits`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from maillage.actors import taxonomy
+from maillage.actors.querysets import (
+    DecisionQuerySet,
+    ErrorReportQuerySet,
+    PracticeQuerySet,
+    StructureQuerySet,
+)
 from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Commune, Territory
 
@@ -99,6 +107,8 @@ class Structure(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["provenance"])
 
+    objects = StructureQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
@@ -158,8 +168,25 @@ class Structure(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-# The allowed transitions of a structure's status: (from, to) -> the verb shown in the log.
-TRANSITIONS: dict[tuple[str, str], str] = {
+STRUCTURE_MACHINE = register(
+    Machine(
+        model="actors.Structure",
+        moves={
+            Structure.Status.PENDING: {
+                Structure.Status.PUBLISHED,
+                Structure.Status.REFUSED,
+                Structure.Status.ARCHIVED,
+            },
+            Structure.Status.PUBLISHED: {Structure.Status.ARCHIVED},
+            Structure.Status.REFUSED: {Structure.Status.PENDING},
+            Structure.Status.ARCHIVED: {Structure.Status.PUBLISHED},
+        },
+        log="actors.StructureTransition",
+    )
+)
+
+# The verb of each move, as the structure's history shows it.
+TRANSITION_VERBS: dict[tuple[str, str], str] = {
     (Structure.Status.PENDING, Structure.Status.PUBLISHED): "publier",
     (Structure.Status.PENDING, Structure.Status.REFUSED): "refuser",
     (Structure.Status.PENDING, Structure.Status.ARCHIVED): "archiver",
@@ -169,23 +196,16 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class StructureTransition(models.Model):
-    """One change of a structure's status: who, when, from, to, why."""
+class StructureTransition(TransitionLog):
+    """One change of a structure's status: who, when, from, to, why (the refusal's reason in `note`)."""
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    from_status = models.CharField(max_length=20, choices=Structure.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Structure.Status.choices)
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TransitionLog.Meta):
+        pass
 
     def __str__(self) -> str:
-        return f"{self.structure}: {self.from_status or '∅'} → {self.to_status}"
+        return f"{self.structure}: {self.from_state or '∅'} → {self.to_state}"
 
 
 class StructureSector(models.Model):
@@ -228,6 +248,14 @@ class Decision(models.TextChoices):
     REFUSED = "refused", _("refusée")
 
 
+# A proposed edit and a management request are decided once: accepted or refused.
+DECISION_MOVES = {
+    Decision.PENDING: {Decision.ACCEPTED, Decision.REFUSED},
+    Decision.ACCEPTED: set(),
+    Decision.REFUSED: set(),
+}
+
+
 class EditProposal(models.Model):
     """A manager's edit waiting for the animator (territories with `moderate_manager_edits`)."""
 
@@ -244,11 +272,27 @@ class EditProposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"Modification de {self.structure}"
+
+
+EDIT_PROPOSAL_MACHINE = register(
+    Machine(model="actors.EditProposal", moves=DECISION_MOVES, log="actors.EditProposalTransition")
+)
+
+
+class EditProposalTransition(TransitionLog):
+    """The decision on a proposed edit (and its creation): who, when."""
+
+    proposal = models.ForeignKey(EditProposal, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        pass
 
 
 class ManagementRequest(models.Model):
@@ -266,6 +310,8 @@ class ManagementRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
@@ -280,6 +326,20 @@ class ManagementRequest(models.Model):
         return f"Demande de gestion de {self.structure}"
 
 
+MANAGEMENT_REQUEST_MACHINE = register(
+    Machine(model="actors.ManagementRequest", moves=DECISION_MOVES, log="actors.ManagementRequestTransition")
+)
+
+
+class ManagementRequestTransition(TransitionLog):
+    """The decision on a « demande de gestion » (and its creation): who, when."""
+
+    request = models.ForeignKey(ManagementRequest, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        pass
+
+
 class ErrorReport(models.Model):
     """Anyone reports an error on a profile (no personal data kept: the text only)."""
 
@@ -287,6 +347,8 @@ class ErrorReport(models.Model):
     message = models.TextField()
     resolved = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ErrorReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -307,6 +369,8 @@ class Practice(models.Model):
     is_published = models.BooleanField(_("publiée"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PracticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

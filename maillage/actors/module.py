@@ -1,6 +1,7 @@
-from maillage.actors import demo, personal_data
+from maillage.actors import demo, personal_data, selectors, services
 from maillage.actors.models import ImportBatch, Practice
-from maillage.actors.querysets import StructureQuerySet
+from maillage.actors.services import notices
+from maillage.core.actors import system
 from maillage.core.registry import (
     ANIMATOR_ONLY,
     PUBLIC,
@@ -8,6 +9,7 @@ from maillage.core.registry import (
     DemoLoader,
     MenuEntry,
     Metric,
+    NotificationKind,
     PageSpec,
     registry,
     statuses,
@@ -19,11 +21,15 @@ POST_ONLY = statuses(anonymous=302, member=405, manager_other=405, animator_othe
 
 
 def _practice(ctx):  # type: ignore[no-untyped-def]
-    practice, _ = Practice.objects.get_or_create(
-        structure=ctx.structure,
-        slug="repair-cafe",
-        defaults={"title": "Un repair café mensuel", "themes": ["ancrage"], "body": "Chaque mois."},
-    )
+    practice = Practice.objects.filter(structure=ctx.structure, slug="un-repair-cafe-mensuel").first()
+    if practice is None:
+        practice = services.save_practice(
+            actor=system("exemple du registre"),
+            structure=ctx.structure,
+            title="Un repair café mensuel",
+            themes=["ancrage"],
+            body="Chaque mois.",
+        )
     return practice
 
 
@@ -47,6 +53,8 @@ def _batch(ctx):  # type: ignore[no-untyped-def]
 
 
 def register() -> None:
+    for key, label in notices.KINDS.items():
+        registry.add_notification_kind(NotificationKind(key=key, label=label))
     registry.add_menu(
         MenuEntry(key="structures", label="Annuaire des acteurs", url_name="actors:list", order=10)
     )
@@ -181,7 +189,7 @@ def register() -> None:
             key="actors.structures_published",
             label="Structures recensées dans l'annuaire",
             unit="structures",
-            compute=StructureQuerySet.published_count,
+            compute=selectors.published_count,
             description="Fiches publiées dans l'annuaire des acteurs à la fin de la période (les fiches en "
             "attente, refusées ou archivées ne comptent pas) : le même nombre que l'annuaire affiche.",
         )

@@ -13,7 +13,10 @@ from maillage.accounts.models import User
 from maillage.accounts.personal_data import needles_for, redact_rows
 from maillage.actors import services
 from maillage.actors.models import ManagementRequest, Membership, Structure
+from maillage.core.actors import system
 from maillage.core.registry import PersonalDataHook
+
+ERASURE = system("suppression d'un compte")
 
 STRUCTURE_TEXT_FIELDS = [
     "name",
@@ -59,9 +62,9 @@ def export_memberships(user: User) -> dict[str, Any]:
 def erase_memberships(user: User, *, replacement: Any | None = None) -> None:
     for membership in Membership.objects.filter(user=user).select_related("structure").order_by("pk"):
         if membership.role == Membership.Role.MANAGER:
-            services.hand_over_structure(actor=None, structure=membership.structure, leaving=user)
+            services.hand_over_structure(actor=ERASURE, structure=membership.structure, leaving=user)
         services.remove_membership(
-            actor=None, membership=membership, reason="Compte supprimé", allow_orphan=True
+            actor=ERASURE, membership=membership, reason="Compte supprimé", allow_orphan=True
         )
     # The structures of which the person is the (unpublished) contact: the contact is emptied.
     for structure in Structure.objects.filter(contact_email__iexact=user.email):

@@ -3,6 +3,7 @@ render). Nothing here writes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -22,9 +23,9 @@ from maillage.actors.models import (
     ManagementRequest,
     Membership,
     MergeProposal,
+    Practice,
     Structure,
 )
-from maillage.actors.querysets import PracticeQuerySet
 from maillage.core.models import Territory
 
 # The labels of a structure's fields, for the moderation's « before / after » of a proposed edit.
@@ -39,6 +40,12 @@ def _map_tiles() -> dict[str, str]:
         "tiles_url": settings.MAILLAGE_MAP_TILES_URL,
         "tiles_attribution": settings.MAILLAGE_MAP_TILES_ATTRIBUTION,
     }
+
+
+def published_count(territory: Territory, start: dt.date, end: dt.date) -> int:
+    """The metric « structures recensées »: what the directory lists (published records), as of `end`.
+    Pending, refused and archived records are not counted: the figure and the list always agree."""
+    return Structure.objects.published(territory).filter(created_at__date__lte=end).count()
 
 
 def search_page(territory: Territory, params: QueryDict, *, client_key: str) -> dict[str, Any]:
@@ -101,23 +108,22 @@ def diff_rows(proposal: EditProposal) -> list[tuple[str, Any, Any]]:
 def moderation_page(user: User, territory: Territory) -> dict[str, Any]:
     """The directory's moderation queue: pending records, proposed edits, claims, reports, merges."""
     proposals = list(
-        EditProposal.objects.filter(structure__territory=territory, status=Decision.PENDING).select_related(
-            "structure", "author"
-        )
+        EditProposal.objects.for_user(user, territory).pending().select_related("structure", "author")
     )
     for proposal in proposals:
         proposal.diff = diff_rows(proposal)  # type: ignore[attr-defined]
     return {
-        "pending": Structure.objects.filter(territory=territory, status=Structure.Status.PENDING)
+        "pending": Structure.objects.for_user(user, territory)
+        .filter(status=Structure.Status.PENDING)
         .select_related("commune")
         .order_by("created_at"),
         "proposals": proposals,
-        "requests": ManagementRequest.objects.filter(
-            structure__territory=territory, status=Decision.PENDING
-        ).select_related("structure", "user"),
-        "reports": ErrorReport.objects.filter(structure__territory=territory, resolved=False).select_related(
-            "structure"
-        ),
+        "requests": ManagementRequest.objects.for_user(user, territory)
+        .pending()
+        .select_related("structure", "user"),
+        "reports": ErrorReport.objects.for_user(user, territory)
+        .filter(resolved=False)
+        .select_related("structure"),
         "merges": MergeProposal.objects.filter(territory=territory, status=Decision.PENDING).select_related(
             "structure"
         ),
@@ -132,7 +138,8 @@ def claims_page(structure: Structure) -> dict[str, Any]:
     """The pending « demandes de gestion » of one structure, for its managers (and the moderation)."""
     return {
         "structure": structure,
-        "requests": ManagementRequest.objects.filter(structure=structure, status=Decision.PENDING)
+        "requests": ManagementRequest.objects.filter(structure=structure)
+        .pending()
         .select_related("user")
         .order_by("created_at", "pk"),
         "breadcrumbs": [
@@ -146,7 +153,7 @@ def claims_page(structure: Structure) -> dict[str, Any]:
 def practice_list_page(territory: Territory, params: QueryDict) -> dict[str, Any]:
     """The guide of practices: a theme, a search, pages of 20."""
     theme = params.get("theme", "")
-    practices = PracticeQuerySet.public(territory)
+    practices = Practice.objects.public(territory)
     q = params.get("q", "").strip()[:200]
     if theme in taxonomy.PRACTICE_THEMES:
         practices = [p for p in practices if theme in p.themes]

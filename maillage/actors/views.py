@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from maillage.actors import directory, exports, selectors, services
+from maillage.actors import directory, exports, permissions, selectors, services
 from maillage.actors.forms import (
     ContactForm,
     ErrorReportForm,
@@ -22,7 +22,7 @@ from maillage.actors.forms import (
     StructureForm,
 )
 from maillage.actors.models import (
-    TRANSITIONS,
+    STRUCTURE_MACHINE,
     EditProposal,
     ErrorReport,
     ImportBatch,
@@ -30,7 +30,6 @@ from maillage.actors.models import (
     MergeProposal,
     Structure,
 )
-from maillage.actors.querysets import StructureQuerySet
 from maillage.core.geo import BBox
 from maillage.core.ratelimit import client_ip, over_limit
 
@@ -45,8 +44,8 @@ def _require_animator(request: HttpRequest) -> None:
 
 
 def _require_moderator(request: HttpRequest) -> None:
-    """The territory's moderators and animators (rules: `actors.moderate_directory`)."""
-    if not request.user.has_perm("actors.moderate_directory", request.territory):
+    """The territory's moderators and animators (`permissions.can_moderate`)."""
+    if not permissions.can_moderate(request.user, request.territory):
         raise PermissionDenied
 
 
@@ -74,7 +73,7 @@ def structure_markers(request: HttpRequest) -> JsonResponse:
     except ValueError as exc:
         return JsonResponse({"erreur": str(exc) or "Emprise invalide."}, status=400)
     filters = directory.parse_filters(request.GET, territory, client_key=client_ip(request))
-    rows = directory.markers(StructureQuerySet.published(territory), filters, territory, bbox)
+    rows = directory.markers(Structure.objects.published(territory), filters, territory, bbox)
     return JsonResponse({"count": len(rows), "markers": rows})
 
 
@@ -82,7 +81,7 @@ def structure_markers(request: HttpRequest) -> JsonResponse:
 def structure_export(request: HttpRequest, fmt: str) -> HttpResponse:
     territory = request.territory
     filters = directory.parse_filters(request.GET, territory, client_key=client_ip(request))
-    base = StructureQuerySet.published(territory)
+    base = Structure.objects.published(territory)
     qs = directory.base_queryset(base, filters, territory).filter(
         directory.filter_conditions(filters, territory)
     )
@@ -103,7 +102,7 @@ def structure_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _structure(request: HttpRequest, slug: str) -> Structure:
     return get_object_or_404(
-        StructureQuerySet.for_user(request.user, request.territory).select_related("commune", "territory"),
+        Structure.objects.for_user(request.user, request.territory).select_related("commune", "territory"),
         slug=slug,
     )
 
@@ -273,7 +272,7 @@ def structure_claim(request: HttpRequest, slug: str) -> HttpResponse:
 def structure_claims(request: HttpRequest, slug: str) -> HttpResponse:
     """The pending « demandes de gestion » of a structure, for its managers (the claim mail links here)."""
     structure = _structure(request, slug)
-    if not request.user.has_perm("actors.decide_management_request", structure):
+    if not permissions.can_decide_claim(request.user, structure):
         raise PermissionDenied
     return render(request, "actors/claims.html", selectors.claims_page(structure))
 
@@ -304,7 +303,7 @@ def moderate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             _require_moderator(request)
             structure = get_object_or_404(Structure, pk=pk, territory=territory)
             to_status = request.POST.get("to", "")
-            if (structure.status, to_status) not in TRANSITIONS:
+            if not STRUCTURE_MACHINE.can(structure.status, to_status):
                 messages.error(request, "Cette action n'est pas possible pour cette fiche.")
                 return redirect(back)
             services.transition_structure(
@@ -321,7 +320,7 @@ def moderate(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             done = "Modification traitée."
         else:
             claim = get_object_or_404(ManagementRequest, pk=pk, structure__territory=territory)
-            if not request.user.has_perm("actors.moderate_directory", territory):
+            if not permissions.can_moderate(request.user, territory):
                 back = reverse("actors:claims", args=[claim.structure.slug])
             services.decide_management_request(actor=request.user, request=claim, accept=accept)
             done = "Demande de gestion traitée."

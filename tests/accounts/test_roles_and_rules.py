@@ -9,7 +9,7 @@ from maillage.accounts import services
 from maillage.accounts.models import TerritoryRole
 from maillage.accounts.permissions import is_animator, is_moderator
 from maillage.accounts.querysets import TerritoryRoleQuerySet
-from maillage.actors.rules import is_structure_manager, is_structure_member
+from maillage.actors.permissions import is_structure_manager, is_structure_member
 from tests.factories import UserFactory
 
 

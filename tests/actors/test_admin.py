@@ -77,10 +77,11 @@ def test_archiving_in_the_admin_leaves_the_directory_and_the_search(
     assert published.status == Structure.Status.ARCHIVED
     assert not _in_search(territory, published)
     assert not _in_directory(territory, published)
+    client.logout()
     assert client.get(f"/structures/{published.slug}/").status_code == 404
     # the move is logged with who made it
     last = published.transitions.order_by("pk").last()
-    assert last.actor == superuser and last.to_status == "archived"
+    assert last.actor == superuser and last.to_state == "archived"
 
 
 def test_the_admin_edits_through_the_service(client, superuser, territory, published):

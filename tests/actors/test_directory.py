@@ -23,6 +23,7 @@ from maillage.actors.models import (
     Structure,
     StructureTransition,
 )
+from maillage.core.actors import SYSTEM
 from maillage.core.registry import StructureBadge, registry
 from tests.factories import CommuneFactory, UserFactory
 
@@ -40,7 +41,9 @@ def mouans(territory):
 def make(territory, animator=None, **data):
     data.setdefault("family", "association")
     sectors = data.pop("sectors", [])
-    return services.create_structure(actor=animator, territory=territory, data=data, sectors=sectors)
+    return services.create_structure(
+        actor=animator or SYSTEM, territory=territory, data=data, sectors=sectors
+    )
 
 
 # --- identifiers -------------------------------------------------------------------------------------
@@ -75,7 +78,7 @@ def test_self_service_creation_is_pending_and_managed(territory, animator):
     )
     assert structure.status == Structure.Status.PENDING
     assert Membership.objects.get(user=person, structure=structure).role == "manager"
-    assert StructureTransition.objects.get(structure=structure).to_status == "pending"
+    assert StructureTransition.objects.get(structure=structure).to_state == "pending"
     with pytest.raises(services.DuplicateStructure):
         services.create_structure(
             actor=UserFactory(), territory=territory, data={"name": "Doublon", "rna": "W061234567"}
@@ -91,7 +94,7 @@ def test_transitions_follow_the_table_and_are_logged(territory, animator, manage
     services.transition_structure(actor=animator, structure=pending, to_status="published")
     with pytest.raises(ValidationError, match="Impossible"):
         services.transition_structure(actor=animator, structure=pending, to_status="refused", reason="non")
-    log = list(pending.transitions.values_list("from_status", "to_status"))
+    log = list(pending.transitions.values_list("from_state", "to_state"))
     assert log[-1] == ("pending", "published")
     with pytest.raises(Exception):  # noqa: B017
         services.transition_structure(actor=manager, structure=structure, to_status="archived")

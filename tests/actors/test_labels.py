@@ -7,6 +7,7 @@ import datetime as dt
 
 from maillage.actors import services, taxonomy
 from maillage.actors.taxonomy import DATA_DIR
+from maillage.core.actors import SYSTEM
 from maillage.core.registry import registry
 
 
@@ -45,7 +46,7 @@ def test_the_count_of_structures_is_what_the_directory_lists(territory, animator
             actor=animator, territory=territory, data={"name": name, "family": "association"}
         )
     services.create_structure(
-        actor=None,
+        actor=SYSTEM,
         territory=territory,
         data={"name": "En attente", "family": "association"},
         initial_status="pending",

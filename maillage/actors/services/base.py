@@ -8,16 +8,19 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maillage.accounts.models import TerritoryRole, User
+from maillage.accounts.models import TerritoryRole
 from maillage.actors import taxonomy
 from maillage.actors.models import (
     Membership,
     Structure,
     StructureSector,
 )
+from maillage.actors.permissions import is_animation as _is_animation  # noqa: F401  (services/imports.py)
+from maillage.core.actors import Actor, user_of
 from maillage.core.models import Commune, Territory
 
 logger = logging.getLogger("maillage.actors.services")
@@ -135,25 +138,15 @@ def find_duplicate(territory: Territory, *, siret: str = "", rna: str = "", excl
     return None
 
 
-def unique_slug(territory: Territory, name: str, *, model: type = Structure, **scope: Any) -> str:
+def unique_slug(
+    territory: Territory, name: str, *, model: type[models.Model] = Structure, **scope: Any
+) -> str:
     base = (slugify(name) or "structure")[:100]
     slug, n = base, 2
     filters = scope or {"territory": territory}
-    while model.objects.filter(slug=slug, **filters).exists():
+    while model._default_manager.filter(slug=slug, **filters).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def _is_animation(user: User | None, territory: Territory) -> bool:
-    """The territory's animators (and the superusers, who edit in the admin)."""
-    return user is not None and user.is_authenticated and user.has_perm("core.animate_territory", territory)
-
-
-def _is_moderation(user: User | None, territory: Territory) -> bool:
-    """The territory's moderators and animators (an animator moderates too)."""
-    return (
-        user is not None and user.is_authenticated and user.has_perm("actors.moderate_directory", territory)
-    )
 
 
 def _manager_emails(structure: Structure) -> list[str]:
@@ -189,3 +182,10 @@ def _mark_provenance(structure: Structure, fields: Iterable[str], source: str) -
     stamp = timezone.now().date().isoformat()
     for field in fields:
         structure.provenance[field] = {"source": source, "at": stamp}
+
+
+def for_history(obj: models.Model, actor: Actor | None, reason: str = "") -> None:
+    """Who and why, for the next line django-simple-history writes about `obj` (on its save or delete)."""
+    setattr(obj, "_history_user", user_of(actor))  # noqa: B010  (the attributes simple-history reads)
+    if reason:
+        setattr(obj, "_change_reason", reason)  # noqa: B010

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from maillage.accounts.models import User
+from maillage.actors import permissions
 from maillage.actors.models import (
     ErrorReport,
     Structure,
 )
-from maillage.actors.services.base import _is_moderation, _manager_emails, _moderation_emails
+from maillage.actors.services.base import _manager_emails, _moderation_emails
+from maillage.core.actors import Actor
 from maillage.core.mail import send_mail_on_commit, territory_url
 
 # --- anonymous actions (rate-limited in the views) ------------------------------------------------------
+
+
+def record_error_report(*, structure: Structure, message: str) -> ErrorReport:
+    """Write an error report (no mail: `report_error` tells the moderation; the demo calls this directly)."""
+    return ErrorReport.objects.create(structure=structure, message=message[:2000])
 
 
 @transaction.atomic
@@ -21,7 +27,7 @@ def report_error(*, structure: Structure, message: str) -> ErrorReport:
     text = " ".join((message or "").split())
     if len(text) < 10:
         raise ValidationError({"message": "Décrivez l'erreur en quelques mots (10 caractères au moins)."})
-    report = ErrorReport.objects.create(structure=structure, message=text[:2000])
+    report = record_error_report(structure=structure, message=text)
     recipients = _moderation_emails(structure.territory)
     if recipients:
         send_mail_on_commit(
@@ -38,9 +44,13 @@ def report_error(*, structure: Structure, message: str) -> ErrorReport:
 
 
 @transaction.atomic
-def resolve_error_report(*, actor: User, report: ErrorReport) -> ErrorReport:
-    if not _is_moderation(actor, report.structure.territory):
-        raise PermissionDenied("Seule la modération du territoire traite les signalements.")
+def resolve_error_report(*, actor: Actor, report: ErrorReport) -> ErrorReport:
+    permissions.require(
+        actor,
+        "actors.moderate_directory",
+        report.structure.territory,
+        "Seule la modération du territoire traite les signalements.",
+    )
     report.resolved = True
     report.save(update_fields=["resolved"])
     return report

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from maillage.accounts.models import TerritoryRole, User
+from maillage.actors import permissions
 from maillage.actors.models import (
     Decision,
     ManagementRequest,
     Membership,
     Structure,
 )
-from maillage.actors.services.base import _manager_emails, _moderation_emails
+from maillage.actors.services import notices
+from maillage.actors.services.base import _manager_emails, _moderation_emails, for_history
+from maillage.core.actors import Actor, require_actor, user_of
+from maillage.core.machines import log_creation, transition
 from maillage.core.mail import send_mail_on_commit, territory_url
 
 logger = logging.getLogger("maillage.actors.services")
@@ -24,15 +28,23 @@ logger = logging.getLogger("maillage.actors.services")
 # --- « demander la gestion d'une fiche » ----------------------------------------------------------------
 
 
+def record_management_request(
+    *, actor: Actor, structure: Structure, user: User, message: str = ""
+) -> ManagementRequest:
+    """Write a pending « demande de gestion » (no mail: `request_management` tells who decides; the demo
+    loader calls this directly)."""
+    request = ManagementRequest.objects.create(structure=structure, user=user, message=message.strip()[:2000])
+    log_creation(request, actor=actor, note="Demande de gestion")
+    return request
+
+
 @transaction.atomic
 def request_management(*, actor: User, structure: Structure, message: str = "") -> ManagementRequest:
     if Membership.objects.filter(user=actor, structure=structure, role=Membership.Role.MANAGER).exists():
         raise ValidationError("Vous gérez déjà cette fiche.")
     if ManagementRequest.objects.filter(structure=structure, user=actor, status=Decision.PENDING).exists():
         raise ValidationError("Votre demande est déjà en cours d'examen.")
-    request = ManagementRequest.objects.create(
-        structure=structure, user=actor, message=message.strip()[:2000]
-    )
+    request = record_management_request(actor=actor, structure=structure, user=actor, message=message)
     # The managers of the record (if any) and the moderation both hear of it; either may decide, each
     # from a page they can open: the structure's claims page, the moderation page.
     requester = f"{actor.first_name} {actor.last_name}".strip() or "Une personne inscrite"
@@ -53,18 +65,23 @@ def request_management(*, actor: User, structure: Structure, message: str = "") 
 
 
 @transaction.atomic
-def decide_management_request(*, actor: User, request: ManagementRequest, accept: bool) -> ManagementRequest:
+def decide_management_request(*, actor: Actor, request: ManagementRequest, accept: bool) -> ManagementRequest:
     structure = request.structure
-    if not actor.has_perm("actors.decide_management_request", structure):
-        raise PermissionDenied(
-            "Seuls les gestionnaires de la fiche et la modération du territoire décident de cette demande."
-        )
+    permissions.require(
+        actor,
+        "actors.decide_management_request",
+        structure,
+        "Seuls les gestionnaires de la fiche et la modération du territoire décident de cette demande.",
+    )
     request = ManagementRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != Decision.PENDING:
         raise ValidationError("Cette demande a déjà été traitée.")
-    request.status = Decision.ACCEPTED if accept else Decision.REFUSED
-    request.decided_by, request.decided_at = actor, timezone.now()
-    request.save()
+    request = transition(
+        request,
+        Decision.ACCEPTED if accept else Decision.REFUSED,
+        actor=actor,
+        also={"decided_by": user_of(actor), "decided_at": timezone.now()},
+    )
     if accept:
         _save_membership(
             actor=actor,
@@ -73,30 +90,23 @@ def decide_management_request(*, actor: User, request: ManagementRequest, accept
             role=Membership.Role.MANAGER,
             reason="Demande de gestion acceptée",
         )
-    send_mail_on_commit(
-        territory=structure.territory,
-        to=request.user.email,
-        template="actors_management_decision",
-        context={
-            "structure": structure,
-            "accepted": accept,
-            "url": territory_url(structure.territory, "actors:detail", slug=structure.slug),
-        },
-    )
+    notices.claim_decided(request, actor=actor, accepted=accept)
     return request
 
 
-def _check_can_manage(actor: User | None, structure: Structure) -> None:
-    if actor is not None and not actor.has_perm("actors.manage_memberships", structure):
-        raise PermissionDenied(
-            "Seuls les gestionnaires de la structure et l'animation du territoire peuvent gérer ses membres."
-        )
+def _check_can_manage(actor: Actor, structure: Structure) -> None:
+    permissions.require(
+        actor,
+        "actors.manage_memberships",
+        structure,
+        "Seuls les gestionnaires de la structure et l'animation du territoire peuvent gérer ses membres.",
+    )
 
 
 @transaction.atomic
 def add_membership(
     *,
-    actor: User | None,
+    actor: Actor,
     user: User,
     structure: Structure,
     role: str,
@@ -109,10 +119,9 @@ def add_membership(
     return _save_membership(actor=actor, user=user, structure=structure, role=role, reason=reason)
 
 
-def _save_membership(
-    *, actor: User | None, user: User, structure: Structure, role: str, reason: str
-) -> Membership:
+def _save_membership(*, actor: Actor, user: User, structure: Structure, role: str, reason: str) -> Membership:
     """Write a membership once the caller checked who may (managers, animation, or moderation of a claim)."""
+    require_actor(actor)
     membership = Membership.objects.select_for_update().filter(user=user, structure=structure).first()
     if membership is not None and membership.role == role:
         return membership
@@ -120,8 +129,7 @@ def _save_membership(
         membership = Membership(user=user, structure=structure, role=role)
     else:
         membership.role = role
-    membership._history_user = actor
-    membership._change_reason = reason
+    for_history(membership, actor, reason)
     membership.save()
     user.__dict__.pop("_structure_roles", None)
     return membership
@@ -130,7 +138,7 @@ def _save_membership(
 @transaction.atomic
 def remove_membership(
     *,
-    actor: User | None,
+    actor: Actor,
     membership: Membership,
     reason: str = "Fin du rattachement",
     allow_orphan: bool = False,
@@ -149,8 +157,7 @@ def remove_membership(
             "Cette personne est la seule gestionnaire de la structure : confiez d'abord la "
             "gestion à quelqu'un d'autre."
         )
-    membership._history_user = actor
-    membership._change_reason = reason
+    for_history(membership, actor, reason)
     membership.delete()
     membership.user.__dict__.pop("_structure_roles", None)
 
@@ -170,7 +177,7 @@ def territory_animators(structure: Structure, *, excluding: User | None = None) 
 
 
 @transaction.atomic
-def hand_over_structure(*, actor: User | None, structure: Structure, leaving: User) -> User | None:
+def hand_over_structure(*, actor: Actor, structure: Structure, leaving: User) -> User | None:
     """Give the management of a structure whose sole manager leaves to an animator of its territory.
 
     Returns the animator who now manages it, or None when the territory has no other animator (logged as a
@@ -191,7 +198,7 @@ def hand_over_structure(*, actor: User | None, structure: Structure, leaving: Us
         return None
     animator = animators[0]
     add_membership(
-        actor=None,
+        actor=actor,
         user=animator,
         structure=structure,
         role=Membership.Role.MANAGER,

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from maillage.accounts.models import User
-from maillage.actors import taxonomy
+from maillage.actors import permissions, taxonomy
 from maillage.actors.models import (
     Practice,
     Structure,
 )
 from maillage.actors.services.base import unique_slug
 from maillage.actors.services.indexing import index_practice, index_structure
+from maillage.core.actors import Actor
 
 # --- practices --------------------------------------------------------------------------------------------
 
@@ -37,7 +37,7 @@ def _clean_practice(title: str, themes: Iterable[str]) -> tuple[str, list[str]]:
 @transaction.atomic
 def save_practice(
     *,
-    actor: User | None,
+    actor: Actor,
     structure: Structure,
     title: str,
     themes: Iterable[str],
@@ -46,10 +46,12 @@ def save_practice(
     practice: Practice | None = None,
 ) -> Practice:
     """Create (practice=None) or edit a practice sheet of a structure (its managers or the animation)."""
-    if actor is not None and not actor.has_perm("actors.change_structure", structure):
-        raise PermissionDenied(
-            "Seuls les gestionnaires de la structure et l'animation écrivent ses pratiques."
-        )
+    permissions.require(
+        actor,
+        "actors.change_structure",
+        structure,
+        "Seuls les gestionnaires de la structure et l'animation écrivent ses pratiques.",
+    )
     title, keys = _clean_practice(title, themes)
     if practice is None:
         practice = Practice(

@@ -1,64 +1,60 @@
 """Structures: create (self-service or by the animation), edit (live or through a moderated proposal),
-status transitions (publish, refuse, archive…, each logged)."""
+status transitions (publish, refuse, archive…: `STRUCTURE_MACHINE`, each move logged by `transition()`),
+deletion (the admin)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from maillage.accounts.models import User
+from maillage.actors import permissions
 from maillage.actors.models import (
-    TRANSITIONS,
+    STRUCTURE_MACHINE,
+    TRANSITION_VERBS,
     Decision,
     EditProposal,
     Membership,
     Structure,
-    StructureTransition,
 )
+from maillage.actors.services import notices
 from maillage.actors.services.base import (
     ADDRESS_FIELDS,
     EDITABLE_FIELDS,
     DuplicateStructure,
-    _is_animation,
-    _is_moderation,
-    _manager_emails,
     _mark_provenance,
     _moderation_emails,
     _set_sectors,
     clean_sectors,
     clean_structure_data,
     find_duplicate,
+    for_history,
     unique_slug,
 )
 from maillage.actors.services.geo import schedule_geocoding
 from maillage.actors.services.indexing import index_practice, index_structure, unindex_structure
-from maillage.actors.services.memberships import add_membership
+from maillage.actors.services.memberships import _save_membership
+from maillage.core.actors import Actor, is_system, require_actor, user_of
+from maillage.core.machines import TransitionError, log_creation, transition
 from maillage.core.mail import send_mail_on_commit, territory_url
 from maillage.core.models import Commune, Territory
 
-# --- transitions ------------------------------------------------------------------------------------
 
-
-def _log_transition(
-    structure: Structure, actor: User | None, from_status: str, to_status: str, reason: str
-) -> None:
-    StructureTransition.objects.create(
-        structure=structure,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
+def _stamp_history(structure: Structure, actor: Actor, reason: str) -> None:
+    """`transition()` saved the row: its history line gets who and why (as the other saves do)."""
+    structure.history.filter(pk=structure.history.latest().pk).update(
+        history_user=user_of(actor), history_change_reason=reason[:100]
     )
 
 
 @transaction.atomic
 def create_structure(
     *,
-    actor: User | None,
+    actor: Actor,
     territory: Territory,
     data: Mapping[str, Any],
     sectors: Iterable[str] = (),
@@ -66,41 +62,45 @@ def create_structure(
     source: str = "",
     initial_status: str | None = None,
     position: tuple[float, float] | None = None,
+    slug: str = "",
 ) -> Structure:
     """Create a structure. Self-service (a signed-in person): pending, the person manages it, the animation
-    is told. By the animation or the system: published at once. A SIRET/RNA already known raises
-    `DuplicateStructure` (ask to manage it instead). `position` (latitude, longitude) comes with the data
-    (an import, the demo): it is kept as the source's, and no geocoding is queued."""
+    is told. By the animation or the system: published at once (the system — the demo, an import — may
+    choose the status and the slug). A SIRET/RNA already known raises `DuplicateStructure` (ask to manage it
+    instead). `position` (latitude, longitude) comes with the data (an import, the demo): it is kept as the
+    source's, and no geocoding is queued."""
+    require_actor(actor)
+    by_system = is_system(actor)
     cleaned = clean_structure_data(territory, data)
     sector_keys = clean_sectors(sectors)
     duplicate = find_duplicate(territory, siret=cleaned.get("siret", ""), rna=cleaned.get("rna", ""))
     if duplicate is not None:
         raise DuplicateStructure(duplicate)
-    by_animation = actor is None or _is_animation(actor, territory)
+    by_animation = by_system or permissions.is_animation(actor, territory)
     structure = Structure(territory=territory)
     for field in EDITABLE_FIELDS:
         if field in cleaned:
             setattr(structure, field, cleaned[field])
-    structure.slug = unique_slug(territory, structure.name)
+    structure.slug = unique_slug(territory, slug if slug and by_system else structure.name)
     structure.status = Structure.Status.PUBLISHED if by_animation else Structure.Status.PENDING
-    if initial_status is not None and actor is None:  # the demo and imports choose
+    if initial_status is not None and by_system:  # the demo and imports choose
         structure.status = initial_status
     if source:
         _mark_provenance(structure, [f for f in EDITABLE_FIELDS if cleaned.get(f)], source)
-    elif actor is not None:
+    elif not by_system:
         _mark_provenance(structure, [f for f in EDITABLE_FIELDS if cleaned.get(f)], "manager")
     if logo is not None:
         structure.logo = logo
     if position is not None:
         structure.latitude, structure.longitude = position
         structure.geocoding = Structure.Geocoding.SOURCE
-    structure._history_user = actor
+    for_history(structure, actor)
     structure.save()
     _set_sectors(structure, sector_keys)
-    _log_transition(structure, actor, "", structure.status, "Création de la fiche")
-    if actor is not None and not _is_animation(actor, territory):
-        add_membership(
-            actor=None,
+    log_creation(structure, actor=actor, note="Création de la fiche")
+    if not by_animation and isinstance(actor, User):  # a person registers their own structure
+        _save_membership(
+            actor=actor,
             user=actor,
             structure=structure,
             role=Membership.Role.MANAGER,
@@ -127,7 +127,7 @@ def _display(value: Any) -> Any:
 
 def _current(structure: Structure, field: str) -> Any:
     if field == "commune":
-        return structure.commune.insee_code if structure.commune_id else None
+        return structure.commune.insee_code if structure.commune is not None else None
     return getattr(structure, field)
 
 
@@ -146,7 +146,7 @@ def _apply(structure: Structure, changes: Mapping[str, Any]) -> None:
 @transaction.atomic
 def update_structure(
     *,
-    actor: User,
+    actor: Actor,
     structure: Structure,
     data: Mapping[str, Any],
     sectors: Iterable[str] | None = None,
@@ -154,9 +154,14 @@ def update_structure(
 ) -> Structure | EditProposal:
     """Edit a structure. A manager's edit of a published structure waits for the animator when the
     territory moderates managers' edits (returns the `EditProposal`); otherwise it goes live."""
-    if not actor.has_perm("actors.change_structure", structure):
-        raise PermissionDenied("Seuls les gestionnaires de la structure et l'animation peuvent la modifier.")
+    permissions.require(
+        actor,
+        "actors.change_structure",
+        structure,
+        "Seuls les gestionnaires de la structure et l'animation peuvent la modifier.",
+    )
     territory = structure.territory
+    by_animation = is_system(actor) or permissions.is_animation(actor, territory)
     cleaned = clean_structure_data(territory, {k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     duplicate = find_duplicate(
         territory, siret=cleaned.get("siret", ""), rna=cleaned.get("rna", ""), exclude=structure.pk
@@ -180,10 +185,15 @@ def update_structure(
     moderated = (
         territory.settings.get("moderate_manager_edits", False)
         and structure.status == Structure.Status.PUBLISHED
-        and not _is_animation(actor, territory)
+        and not by_animation
     )
     if moderated:
-        proposal = EditProposal.objects.create(structure=structure, author=actor, changes=changes)
+        proposal = record_edit_proposal(
+            actor=actor,
+            structure=structure,
+            author=actor if isinstance(actor, User) else None,
+            changes=changes,
+        )
         moderation = _moderation_emails(territory)
         if moderation:
             send_mail_on_commit(
@@ -193,14 +203,22 @@ def update_structure(
                 context={"structure": structure, "url": territory_url(territory, "actors:moderation")},
             )
         return proposal
-    _commit_changes(
-        structure, changes, actor, source="animator" if _is_animation(actor, territory) else "manager"
-    )
+    _commit_changes(structure, changes, actor, source="animator" if by_animation else "manager")
     return structure
 
 
+def record_edit_proposal(
+    *, actor: Actor, structure: Structure, author: User | None, changes: Mapping[str, list[Any]]
+) -> EditProposal:
+    """Write a proposed edit waiting for the moderation (no mail: `update_structure` tells the moderation;
+    the demo loader calls this directly)."""
+    proposal = EditProposal.objects.create(structure=structure, author=author, changes=dict(changes))
+    log_creation(proposal, actor=actor, note="Modification proposée")
+    return proposal
+
+
 def _commit_changes(
-    structure: Structure, changes: Mapping[str, list[Any]], actor: User | None, *, source: str
+    structure: Structure, changes: Mapping[str, list[Any]], actor: Actor | None, *, source: str
 ) -> None:
     new_values = {field: pair[1] for field, pair in changes.items()}
     address_changed = bool(ADDRESS_FIELDS & set(new_values))
@@ -209,8 +227,7 @@ def _commit_changes(
     if address_changed and structure.geocoding != Structure.Geocoding.MANUAL:
         structure.latitude = structure.longitude = None
         structure.geocoding = Structure.Geocoding.NONE
-    structure._history_user = actor
-    structure._change_reason = "Modification de la fiche"
+    for_history(structure, actor, "Modification de la fiche")
     structure.save()
     if "sectors" in new_values:
         _set_sectors(structure, new_values["sectors"])
@@ -220,83 +237,76 @@ def _commit_changes(
 
 
 @transaction.atomic
-def decide_edit_proposal(*, actor: User, proposal: EditProposal, accept: bool) -> EditProposal:
-    if not _is_moderation(actor, proposal.structure.territory):
-        raise PermissionDenied("Seule la modération du territoire valide les modifications.")
+def decide_edit_proposal(*, actor: Actor, proposal: EditProposal, accept: bool) -> EditProposal:
+    permissions.require(
+        actor,
+        "actors.moderate_directory",
+        proposal.structure.territory,
+        "Seule la modération du territoire valide les modifications.",
+    )
     proposal = EditProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Decision.PENDING:
         raise ValidationError("Cette modification a déjà été traitée.")
     if accept:
         structure = Structure.objects.select_for_update().get(pk=proposal.structure_id)
         _commit_changes(structure, proposal.changes, proposal.author, source="manager")
-    proposal.status = Decision.ACCEPTED if accept else Decision.REFUSED
-    proposal.decided_by, proposal.decided_at = actor, timezone.now()
-    proposal.save()
-    author = proposal.author
-    if author is not None and author.is_active and author.email:
-        structure = proposal.structure
-        send_mail_on_commit(
-            territory=structure.territory,
-            to=author.email,
-            template="actors_edit_decision",
-            context={
-                "structure": structure,
-                "accepted": accept,
-                "url": territory_url(structure.territory, "actors:detail", slug=structure.slug),
-            },
-        )
+    proposal = transition(
+        proposal,
+        Decision.ACCEPTED if accept else Decision.REFUSED,
+        actor=actor,
+        also={"decided_by": user_of(actor), "decided_at": timezone.now()},
+    )
+    notices.edit_decided(proposal, actor=actor, accepted=accept)
     return proposal
 
 
 @transaction.atomic
 def transition_structure(
-    *, actor: User | None, structure: Structure, to_status: str, reason: str = ""
+    *, actor: Actor, structure: Structure, to_status: str, reason: str = ""
 ) -> Structure:
-    """Move a structure along `TRANSITIONS` (the animation only; a refusal needs a reason, e-mailed)."""
-    if actor is not None and not _is_moderation(actor, structure.territory):
-        raise PermissionDenied("Seule la modération du territoire modère les fiches.")
+    """Move a structure along `STRUCTURE_MACHINE` (the moderation; a refusal needs a reason, e-mailed)."""
+    permissions.require(
+        actor,
+        "actors.moderate_directory",
+        structure.territory,
+        "Seule la modération du territoire modère les fiches.",
+    )
     structure = Structure.objects.select_for_update().get(pk=structure.pk)
     from_status = structure.status
-    if (from_status, to_status) not in TRANSITIONS:
+    if not STRUCTURE_MACHINE.can(from_status, to_status):
         target = Structure.Status(to_status).label if to_status in Structure.Status.values else to_status
-        raise ValidationError(
-            f"Impossible de passer une fiche « {Structure.Status(from_status).label} » à « {target} »."
+        raise TransitionError(
+            f"Impossible de passer une fiche « {Structure.Status(from_status).label} » à « {target} ».",
+            code="transition_not_allowed",
         )
     reason = (reason or "").strip()
     if to_status == Structure.Status.REFUSED and not reason:
         raise ValidationError({"reason": "Indiquez le motif du refus : il est envoyé aux gestionnaires."})
-    structure.status = to_status
-    structure.refusal_reason = reason if to_status == Structure.Status.REFUSED else ""
-    structure._history_user = actor
-    structure._change_reason = TRANSITIONS[(from_status, to_status)]
-    structure.save()
-    _log_transition(structure, actor, from_status, to_status, reason)
+    structure = transition(
+        structure,
+        to_status,
+        actor=actor,
+        note=reason,
+        also={"refusal_reason": reason if to_status == Structure.Status.REFUSED else ""},
+    )
+    _stamp_history(structure, actor, TRANSITION_VERBS.get((from_status, to_status), ""))
     index_structure(structure)
     for practice in structure.practices.all():
         index_practice(practice)
-    managers = _manager_emails(structure)
-    if managers and to_status in (Structure.Status.PUBLISHED, Structure.Status.REFUSED):
-        send_mail_on_commit(
-            territory=structure.territory,
-            to=managers,
-            template="actors_decision",
-            context={
-                "structure": structure,
-                "published": to_status == Structure.Status.PUBLISHED,
-                "reason": reason,
-                "url": territory_url(structure.territory, "actors:detail", slug=structure.slug),
-            },
+    if to_status in (Structure.Status.PUBLISHED, Structure.Status.REFUSED):
+        notices.structure_decided(
+            structure, actor=actor, published=to_status == Structure.Status.PUBLISHED, reason=reason
         )
     return structure
 
 
 @transaction.atomic
-def delete_structure(*, actor: User, structure: Structure) -> None:
+def delete_structure(*, actor: Actor, structure: Structure) -> None:
     """Delete a structure for good (the admin; the site archives instead): it leaves the search and the
     directory in the same transaction; its history keeps who deleted it."""
-    if not actor.has_perm("actors.delete_structure", structure):
-        raise PermissionDenied("Seule l'animation du territoire supprime une fiche.")
+    permissions.require(
+        actor, "actors.delete_structure", structure, "Seule l'animation du territoire supprime une fiche."
+    )
     unindex_structure(structure)
-    structure._history_user = actor
-    structure._change_reason = "Suppression de la fiche"
+    for_history(structure, actor, "Suppression de la fiche")
     structure.delete()

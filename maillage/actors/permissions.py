@@ -1,13 +1,22 @@
-"""Object-level permissions on structures (django-rules), autodiscovered at start-up."""
+"""Who may do what with actors: the only source. Object-level permissions on structures (django-rules
+predicates and `rules.add_perm`, loaded by the app's `ready()`), and the helpers the services and views ask
+(`can`, `require`, `is_animation`, `can_moderate`).
+
+A person's rights come from the rules; the system (a task, an import, the demo loader, an erasure: see
+`core.actors`) acts on the platform's behalf and passes the checks a service makes with `can`/`require`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 from maillage.accounts.rules import is_animator, is_moderator, is_superuser
 from maillage.actors.models import Membership
+from maillage.core.actors import Actor, is_system
+from maillage.core.models import Territory
 
 
 def _roles_in(user: Any) -> dict[int, str]:
@@ -51,3 +60,34 @@ rules.add_perm("actors.decide_management_request", is_superuser | is_structure_m
 rules.add_perm("actors.view_members", is_superuser | is_structure_member | is_moderator)
 # Delete a structure for good (the admin; the site archives): the territory's animation.
 rules.add_perm("actors.delete_structure", is_superuser | is_animator)
+
+
+def _person_has(actor: Actor, perm: str, obj: Any) -> bool:
+    return not is_system(actor) and bool(actor.is_authenticated) and actor.has_perm(perm, obj)
+
+
+def can(actor: Actor, perm: str, obj: Any) -> bool:
+    """The system may (it acts for the platform); a person per the rules above."""
+    return is_system(actor) or _person_has(actor, perm, obj)
+
+
+def require(actor: Actor, perm: str, obj: Any, message: str) -> None:
+    """`can`, or PermissionDenied with a French message for the person."""
+    if not can(actor, perm, obj):
+        raise PermissionDenied(message)
+
+
+def is_animation(actor: Actor, territory: Territory) -> bool:
+    """A person of the territory's animation (or a superuser, who edits in the admin). The system is not:
+    the services say what it may do."""
+    return _person_has(actor, "core.animate_territory", territory)
+
+
+def can_moderate(actor: Actor, territory: Territory) -> bool:
+    """A person who moderates the territory's directory: its moderators and animators (and superusers)."""
+    return _person_has(actor, "actors.moderate_directory", territory)
+
+
+def can_decide_claim(actor: Actor, structure: Any) -> bool:
+    """A « demande de gestion » is decided by the structure's managers and the moderation."""
+    return _person_has(actor, "actors.decide_management_request", structure)
