@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 FUZZY_THRESHOLD = 90.0
 CHUNK = 200  # rows per transaction of a committed import…
 CHUNK_SECONDS = 1.0  # …or fewer: a chunk's transaction (SQLite's write lock) is closed after this long
+# Between two chunks, outside any transaction: long enough for a writer waiting on SQLite's busy timeout (its
+# handler retries every 100 ms at most) to get the lock, rather than the import taking it back at once.
+CHUNK_PAUSE = 0.1
 PROTECTED_SOURCES = {"manager", "animator"}
 # What a table's columns may fill (the form's fields but the personal contact, plus sectors and NAF).
 TARGET_FIELDS = {

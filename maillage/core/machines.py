@@ -165,14 +165,17 @@ def machine_for(model: type[models.Model] | models.Model, field_name: str | None
 def _write_log(
     machine: Machine, obj: models.Model, from_state: str, to_state: str, actor: Actor | None, note: str
 ) -> TransitionLog:
-    return machine.log_class()._default_manager.create(
-        **{machine.log_fk_name(): obj},
-        from_state=from_state,
-        to_state=to_state,
-        actor=user_of(actor),
-        actor_label=actor_label(actor),
-        note=note[:300],
-    )
+    # One dict: the user model behind `actor` is the project's (AUTH_USER_MODEL), typed by django-stubs as the
+    # concrete User once an app declares a log, while `user_of` returns the abstract base user.
+    fields: dict[str, Any] = {
+        machine.log_fk_name(): obj,
+        "from_state": from_state,
+        "to_state": to_state,
+        "actor": user_of(actor),
+        "actor_label": actor_label(actor),
+        "note": note[:300],
+    }
+    return machine.log_class()._default_manager.create(**fields)
 
 
 def transition(

@@ -313,6 +313,8 @@ def import_rows(
         done += count
         if progress is not None:
             progress(done)
+        if commit:
+            time.sleep(importers.CHUNK_PAUSE)  # let a waiting writer in before the next chunk
     report.committed = commit
     return report
 
