@@ -5,7 +5,9 @@ confirmation and cancellation links), `series` (recurring events), `paperwork` (
 photos, reminders), `campaigns`, `personal_data`; `common` holds the shared checks and mails. Callers import
 from here (`from maillage.events import services`; `services.register_account(...)`).
 
-Mails are sent with `send_mail_on_commit` (after the transaction commits; a rollback sends nothing).
+Registrants with an account are told through the notification centre (`common.tell` → `notify()`, kinds
+`KIND_*`, registered in module.py); registrations by address alone get a direct `send_mail_on_commit`
+(after the transaction commits; a rollback sends nothing).
 Registrations lock the event row (`core.db.lock_row`: SELECT … FOR UPDATE on PostgreSQL, the IMMEDIATE
 transaction's write lock on SQLite) while seats are counted, so an event is never overbooked and the
 waitlist's `sequence` follows commit order without gaps.
