@@ -609,11 +609,13 @@ def _admin_abilities(cls: ast.ClassDef, classes: Mapping[str, ast.ClassDef]) -> 
     for node in cls.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             found.add(node.name)
-        elif isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "can_delete" for t in node.targets
+        elif (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "can_delete" for t in node.targets)
+            and isinstance(node.value, ast.Constant)
+            and node.value.value is False
         ):
-            if isinstance(node.value, ast.Constant) and node.value.value is False:
-                found.add("has_delete_permission")
+            found.add("has_delete_permission")
     for base in cls.bases:
         name = ast.unparse(base)
         if name in classes and classes[name] is not cls:
@@ -655,8 +657,9 @@ def editable_admins(sources_: Iterable[Source]) -> list[str]:
                 writes = [w for w in ("add", "change", "delete") if f"has_{w}_permission" not in has]
                 if writes and not routed and cls.name in inline_parents:
                     problems.append(
-                        f"{src.rel}:{cls.lineno}: {cls.name} lets the admin {'/'.join(writes)} rows (refuse it with "
-                        "has_*_permission, or save through the services in the parent's save_formset)"
+                        f"{src.rel}:{cls.lineno}: {cls.name} lets the admin {'/'.join(writes)} rows "
+                        "(refuse it "
+                        "with has_*_permission, or save through the services in the parent's save_formset)"
                     )
                 continue
             writes = [
@@ -669,8 +672,9 @@ def editable_admins(sources_: Iterable[Source]) -> list[str]:
                 or cls.name not in {b for c in classes.values() for b in map(ast.unparse, c.bases)}
             ):
                 problems.append(
-                    f"{src.rel}:{cls.lineno}: {cls.name} lets the admin {'/'.join(writes)} directly (refuse it with "
-                    "has_*_permission, or define save_model/delete_model calling the services)"
+                    f"{src.rel}:{cls.lineno}: {cls.name} lets the admin {'/'.join(writes)} directly "
+                    "(refuse it "
+                    "with has_*_permission, or define save_model/delete_model calling the services)"
                 )
         for node in ast.walk(src.tree):
             if (
@@ -679,7 +683,6 @@ def editable_admins(sources_: Iterable[Source]) -> list[str]:
                 and len(node.args) == 1
                 and not node.keywords
             ):
-                problems.append(
-                    f"{src.rel}:{node.lineno}: {ast.unparse(node.args[0])} registered with an editable ModelAdmin"
-                )
+                model = ast.unparse(node.args[0])
+                problems.append(f"{src.rel}:{node.lineno}: {model} registered with an editable ModelAdmin")
     return by_place(problems)
