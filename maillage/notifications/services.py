@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from maillage.accounts.models import User
-from maillage.core.actors import Actor, actor_label, user_of
+from maillage.core.actors import Actor, actor_label, require_actor, user_of
 from maillage.core.mail import send_mail_on_commit, territory_url
 from maillage.core.models import Territory
 from maillage.core.registry import NotificationKind, registry
@@ -184,6 +184,7 @@ def notify(
     otherwise a generic mail with the title, the body and the link.
     """
     spec = kind_of(kind)
+    actor = require_actor(actor)
     people = _recipients(recipients, exclude)
     if not people:
         return []
