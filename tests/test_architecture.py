@@ -186,6 +186,7 @@ def test_no_cycle_between_apps():
 
 PENDING: dict[str, str] = {
     "writes": "#13 rule 1: the apps route their writes through services",
+    "admin": "#13 rule 1: the apps' admins become read-only or call the services",
     "module_length": "#13 rule 6: the apps split their big modules",
     "machines": "#13 rule 2: the apps move their state fields onto core.machines",
     "dynamic_imports": "#13 rule 7: actors breaks its hidden cycle",
@@ -215,6 +216,15 @@ def test_models_are_written_only_by_their_app_services(tree):
         "Every ORM write of an app's models lives in that app's services.py / services/ (or in "
         "core.machines.transition); demo loaders, example builders, tasks and admin call the services. "
         "Genuine exceptions go in checks.WRITES_ALLOWED with their reason.",
+    )
+
+
+def test_the_admin_is_read_only_or_calls_the_services(tree):
+    _report(
+        "admin",
+        checks.editable_admins(tree),
+        "An admin class refuses add/change/delete (has_*_permission, can_delete = False) or routes them "
+        "through the services (save_model, delete_model, the parent's save_formset for an inline).",
     )
 
 

@@ -413,3 +413,62 @@ def test_a_rules_module_or_a_rule_declared_elsewhere_is_reported(tmp_path):
         "maillage/fete/views.py:5: predicate outside permissions.py",
         "maillage/fete/views.py:9: rules.add_perm outside permissions.py",
     ]
+
+
+def test_an_admin_that_writes_by_itself_is_reported(tmp_path):
+    tree = _tree(
+        tmp_path,
+        {
+            "fete/admin.py": """
+                from django.contrib import admin
+
+                from maillage.fete import services
+                from maillage.fete.models import Gathering, Guest, Venue
+
+
+                class ReadOnlyInline(admin.TabularInline):
+                    def has_add_permission(self, request, obj=None):
+                        return False
+
+                    def has_change_permission(self, request, obj=None):
+                        return False
+
+                    can_delete = False
+
+
+                class LogInline(ReadOnlyInline):  # read-only by inheritance
+                    model = Guest
+
+
+                class GuestInline(admin.TabularInline):
+                    model = Guest
+
+
+                @admin.register(Gathering)
+                class GatheringAdmin(admin.ModelAdmin):
+                    inlines = [LogInline, GuestInline]
+
+
+                @admin.register(Venue)
+                class VenueAdmin(admin.ModelAdmin):
+                    def has_add_permission(self, request):
+                        return False
+
+                    def save_model(self, request, obj, form, change):
+                        services.save_venue(actor=request.user, venue=obj)
+
+                    def delete_model(self, request, obj):
+                        services.delete_venue(actor=request.user, venue=obj)
+
+
+                admin.site.register(Guest)
+            """
+        },
+    )
+    assert checks.editable_admins(tree) == [
+        "maillage/fete/admin.py:22: GuestInline lets the admin add/change/delete rows (refuse it with "
+        "has_*_permission, or save through the services in the parent's save_formset)",
+        "maillage/fete/admin.py:27: GatheringAdmin lets the admin add/change/delete directly (refuse it with "
+        "has_*_permission, or define save_model/delete_model calling the services)",
+        "maillage/fete/admin.py:43: Guest registered with an editable ModelAdmin",
+    ]

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.forms import ModelForm
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from maillage.accounts import services
 from maillage.accounts.models import TerritoryRole, User
+from maillage.core.actors import require_actor
 
 
 class TerritoryRoleInline(admin.TabularInline):
+    """Shown with the person; roles are granted and revoked on the role admin (or the team page)."""
+
     model = TerritoryRole
     extra = 0
+    fields = ["territory", "role", "created_at"]
+    readonly_fields = ["territory", "role", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -32,7 +49,24 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(TerritoryRole)
 class TerritoryRoleAdmin(SimpleHistoryAdmin):
+    """Grant (add) and revoke (delete) through the services: history, the MFA decision reset, the mail."""
+
     list_display = ["user", "territory", "role", "created_at"]
     list_filter = ["territory", "role"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
+    actions = None  # no bulk deletion: each revocation goes through the services
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a role is granted or revoked, never edited
+
+    def save_model(self, request: HttpRequest, obj: TerritoryRole, form: ModelForm, change: bool) -> None:
+        granted = services.grant_territory_role(
+            actor=require_actor(request.user), user=obj.user, territory=obj.territory, role=obj.role
+        )
+        obj.pk = granted.pk
+
+    def delete_model(self, request: HttpRequest, obj: TerritoryRole) -> None:
+        services.revoke_territory_role(
+            actor=require_actor(request.user), user=obj.user, territory=obj.territory, role=obj.role
+        )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from maillage.accounts.querysets import TerritoryRoleQuerySet
 from maillage.core.models import Territory
 
 
@@ -92,6 +93,9 @@ class TerritoryRole(models.Model):
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = TerritoryRoleQuerySet.as_manager()
+
     # Set by the services before save()/delete(): django-simple-history records who did it and why.
     _history_user: User | None
     _change_reason: str

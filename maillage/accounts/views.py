@@ -21,7 +21,6 @@ from maillage.accounts import services
 from maillage.accounts.forms import EraseAccountForm, GrantRoleForm, NameForm
 from maillage.accounts.models import TerritoryRole
 from maillage.accounts.querysets import (
-    TerritoryRoleQuerySet,
     active_user_by_email,
     email_addresses_of,
     with_totp,
@@ -40,7 +39,7 @@ def my_space(request: HttpRequest) -> HttpResponse:
         "accounts/my_space.html",
         {
             "email_addresses": email_addresses_of(user),
-            "roles": TerritoryRoleQuerySet.of_person(user),
+            "roles": TerritoryRole.objects.of_person(user),
             "memberships": (
                 memberships.select_related("structure", "structure__territory").order_by("structure__name")
                 if memberships is not None
@@ -130,7 +129,7 @@ def team(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, f"{person.display_name} est {role.get_role_display()} du territoire.")
             return redirect("accounts:team")
-    roles = TerritoryRoleQuerySet.for_user(request.user, territory).order_by("role", "user__email")
+    roles = TerritoryRole.objects.for_user(request.user, territory).order_by("role", "user__email")
     return render(
         request,
         "accounts/team.html",
@@ -145,7 +144,7 @@ def team(request: HttpRequest) -> HttpResponse:
 def team_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST takes the role back."""
     _require_role_manager(request)
-    role = get_object_or_404(TerritoryRoleQuerySet.for_user(request.user, request.territory), pk=pk)
+    role = get_object_or_404(TerritoryRole.objects.for_user(request.user, request.territory), pk=pk)
     error = ""
     if request.method == "POST":
         try:

@@ -1,13 +1,38 @@
+"""Technical administration of core data. Territories are written through the services; the rest is
+read-only (communes come from their CSV, the other tables are the platform's own logs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
-from django.db import transaction
+from django.forms import BaseInlineFormSet, ModelForm
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from maillage.core.hosts import invalidate_allowed_hosts
+from maillage.core import services
+from maillage.core.actors import require_actor
 from maillage.core.models import Commune, Domain, PersonalDataAccess, ScheduledJob, Territory
-from maillage.core.territories import forget_cached_territories
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Lists and shows; no add, change or delete (the services are the only writers)."""
+
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class DomainInline(admin.TabularInline):
+    """Edited with the territory; saved by `TerritoryAdmin.save_formset` through the services."""
+
     model = Domain
     extra = 0
 
@@ -18,42 +43,41 @@ class TerritoryAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [DomainInline]
     filter_horizontal: list[str] = []
+    actions = None  # no bulk deletion: delete_model goes through the services
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        self._forget()
+    def save_model(self, request: HttpRequest, obj: Territory, form: ModelForm, change: bool) -> None:
+        services.save_territory(actor=require_actor(request.user), territory=obj)
 
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        self._forget()
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model is not Domain:
+            super().save_formset(request, form, formset, change)
+            return
+        names = [
+            f.cleaned_data["name"]
+            for f in formset.forms
+            if f.cleaned_data and f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
+        ]
+        services.set_domains(actor=require_actor(request.user), territory=form.instance, domains=names)
+        # What the admin's change message reads (formset.save() would have set them).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
-    @staticmethod
-    def _forget() -> None:
-        """A territory or its domains changed: the hosts and the per-process territories are read again."""
-        transaction.on_commit(invalidate_allowed_hosts)
-        transaction.on_commit(forget_cached_territories)
+    def delete_model(self, request: HttpRequest, obj: Territory) -> None:
+        services.delete_territory(actor=require_actor(request.user), territory=obj)
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ReadOnlyAdmin):
     list_display = ["name", "insee_code", "population"]
     search_fields = ["name", "insee_code"]
-    filter_horizontal = ["territories"]
 
 
 @admin.register(ScheduledJob)
-class ScheduledJobAdmin(admin.ModelAdmin):
+class ScheduledJobAdmin(ReadOnlyAdmin):
     list_display = ["name", "last_run_at", "next_run_at", "run_count"]
-    readonly_fields = ["name", "last_run_at", "next_run_at", "last_task_id", "run_count"]
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "territory", "what", "row_count"]
-    readonly_fields = ["created_at", "actor", "territory", "what", "row_count"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
@@ -58,6 +59,9 @@ class Territory(models.Model):
     history = HistoricalRecords()
 
     objects = TerritoryQuerySet.as_manager()
+
+    # Set by the services before save()/delete(): django-simple-history records who did it.
+    _history_user: Any
 
     class Meta:
         verbose_name = _("territoire")

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from maillage.core.actors import Actor, user_of
+from maillage.core.actors import Actor, require_actor, user_of
 from maillage.core.hosts import invalidate_allowed_hosts
 from maillage.core.models import Commune, Domain, PersonalDataAccess, Territory
 from maillage.core.territories import forget_cached_territories
@@ -63,15 +63,52 @@ def create_or_update_territory(
         slug=slug, defaults={"name": name, "canonical_url": canonical_url, **fields}
     )
     territory.full_clean()
+    _set_domains(territory, domains)
+    if communes is not None:
+        territory.communes.set(communes)
+    _forget_territories()
+    return territory
+
+
+def _set_domains(territory: Territory, domains: Iterable[str]) -> None:
     wanted = {d.lower() for d in domains}
     for name_ in wanted:
         Domain.objects.update_or_create(name=name_, defaults={"territory": territory})
     territory.domains.exclude(name__in=wanted).delete()
-    if communes is not None:
-        territory.communes.set(communes)
+
+
+def _forget_territories() -> None:
+    """A territory or its domains changed: the hosts and the per-process territories are read again."""
     transaction.on_commit(invalidate_allowed_hosts)
     transaction.on_commit(forget_cached_territories)
+
+
+@transaction.atomic
+def save_territory(*, actor: Actor, territory: Territory) -> Territory:
+    """Save a territory whose fields were set by the technical admin: validated, its history names the
+    person, and the hosts and cached territories are read again."""
+    require_actor(actor)
+    territory.full_clean()
+    territory._history_user = user_of(actor)
+    territory.save()
+    _forget_territories()
     return territory
+
+
+@transaction.atomic
+def set_domains(*, actor: Actor, territory: Territory, domains: Iterable[str]) -> None:
+    """The territory answers at exactly these host names (moved from another territory if needed)."""
+    require_actor(actor)
+    _set_domains(territory, domains)
+    _forget_territories()
+
+
+@transaction.atomic
+def delete_territory(*, actor: Actor, territory: Territory) -> None:
+    require_actor(actor)
+    territory._history_user = user_of(actor)
+    territory.delete()
+    _forget_territories()
 
 
 def log_personal_data(

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from maillage.accounts import services
 from maillage.accounts.models import TerritoryRole
 from maillage.accounts.permissions import is_animator, is_moderator
-from maillage.accounts.querysets import TerritoryRoleQuerySet
 from maillage.actors.permissions import is_structure_manager, is_structure_member
 from tests.factories import UserFactory
 
@@ -78,10 +77,10 @@ def test_roles_are_read_through_a_scoped_queryset(territory, animator, member, m
     services.grant_territory_role(
         actor=animator, user=manager, territory=territory, role=TerritoryRole.Role.MODERATOR
     )
-    assert set(TerritoryRoleQuerySet.for_user(animator, territory).values_list("user__email", flat=True)) == {
+    assert set(TerritoryRole.objects.for_user(animator, territory).values_list("user__email", flat=True)) == {
         animator.email,
         manager.email,
     }
-    assert list(TerritoryRoleQuerySet.for_user(member, territory)) == []
+    assert list(TerritoryRole.objects.for_user(member, territory)) == []
     # A moderator sees the roles of the territory too.
-    assert TerritoryRoleQuerySet.for_user(manager, territory).count() == 2
+    assert TerritoryRole.objects.for_user(manager, territory).count() == 2

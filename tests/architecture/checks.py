@@ -594,3 +594,95 @@ def rules_outside_permissions(sources_: Iterable[Source]) -> list[str]:
             if name:
                 problems.append(f"{src.rel}:{node.lineno}: {name} outside permissions.py")
     return by_place(problems)
+
+
+# --- (a, admin) the admin is read-only or goes through the services ---------------------------------------
+
+_ADMIN_BASES = ("Admin", "Inline")
+
+
+def _admin_abilities(cls: ast.ClassDef, classes: Mapping[str, ast.ClassDef]) -> set[str]:
+    """What a class (and its bases defined in the same module) overrides among the admin's write hooks:
+    `has_*_permission`, `save_model`, `delete_model`, `save_formset`, and `can_delete = False` (as
+    `has_delete_permission`)."""
+    found: set[str] = set()
+    for node in cls.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found.add(node.name)
+        elif (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "can_delete" for t in node.targets)
+            and isinstance(node.value, ast.Constant)
+            and node.value.value is False
+        ):
+            found.add("has_delete_permission")
+    for base in cls.bases:
+        name = ast.unparse(base)
+        if name in classes and classes[name] is not cls:
+            found |= _admin_abilities(classes[name], classes)
+        if "ReadOnly" in name:
+            found |= {"has_add_permission", "has_change_permission", "has_delete_permission"}
+    return found
+
+
+def editable_admins(sources_: Iterable[Source]) -> list[str]:
+    """Admin classes that let Django write models itself, and models registered with the default, editable
+    ModelAdmin. Each of add, change and delete must be refused (`has_*_permission`, `can_delete = False`)
+    or routed through the services (`save_model` for add and change, `delete_model` for delete; for an
+    inline, the parent's `save_formset`)."""
+    problems = []
+    for src in sources_:
+        if src.rel.rsplit("/", 1)[-1] != "admin.py":
+            continue
+        classes = {n.name: n for n in src.tree.body if isinstance(n, ast.ClassDef)}
+        inline_parents: dict[str, ast.ClassDef] = {}
+        for cls in classes.values():
+            for node in cls.body:
+                if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "inlines" for t in node.targets
+                ):
+                    for elt in getattr(node.value, "elts", []):
+                        if isinstance(elt, ast.Name):
+                            inline_parents[elt.id] = cls
+        for cls in classes.values():
+            if not any(ast.unparse(b).endswith(_ADMIN_BASES) for b in cls.bases):
+                continue
+            has = _admin_abilities(cls, classes)
+            is_inline = any(ast.unparse(b).endswith("Inline") for b in cls.bases) or cls.name.endswith(
+                "Inline"
+            )
+            if is_inline:
+                parent = inline_parents.get(cls.name)
+                routed = parent is not None and "save_formset" in _admin_abilities(parent, classes)
+                writes = [w for w in ("add", "change", "delete") if f"has_{w}_permission" not in has]
+                if writes and not routed and cls.name in inline_parents:
+                    problems.append(
+                        f"{src.rel}:{cls.lineno}: {cls.name} lets the admin {'/'.join(writes)} rows "
+                        "(refuse it "
+                        "with has_*_permission, or save through the services in the parent's save_formset)"
+                    )
+                continue
+            writes = [
+                w
+                for w, hook in (("add", "save_model"), ("change", "save_model"), ("delete", "delete_model"))
+                if f"has_{w}_permission" not in has and hook not in has
+            ]
+            if writes and (
+                cls.decorator_list
+                or cls.name not in {b for c in classes.values() for b in map(ast.unparse, c.bases)}
+            ):
+                problems.append(
+                    f"{src.rel}:{cls.lineno}: {cls.name} lets the admin {'/'.join(writes)} directly "
+                    "(refuse it "
+                    "with has_*_permission, or define save_model/delete_model calling the services)"
+                )
+        for node in ast.walk(src.tree):
+            if (
+                isinstance(node, ast.Call)
+                and ast.unparse(node.func) in {"admin.site.register", "site.register"}
+                and len(node.args) == 1
+                and not node.keywords
+            ):
+                model = ast.unparse(node.args[0])
+                problems.append(f"{src.rel}:{node.lineno}: {model} registered with an editable ModelAdmin")
+    return by_place(problems)

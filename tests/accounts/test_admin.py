@@ -1,0 +1,39 @@
+"""The role admin grants and revokes through the services (history, MFA reset, mail)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from maillage.accounts.models import TerritoryRole
+from tests.conftest import with_totp
+from tests.factories import UserFactory
+
+
+def test_the_role_admin_grants_and_revokes_through_the_services(
+    client, territory, member, mailoutbox, django_capture_on_commit_callbacks
+):
+    admin = with_totp(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(admin)
+    version = member.access_version
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:accounts_territoryrole_add"),
+            {"user": member.pk, "territory": territory.pk, "role": TerritoryRole.Role.MODERATOR},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    role = TerritoryRole.objects.get(user=member)
+    member.refresh_from_db()
+    assert member.access_version == version + 1  # the MFA decision cached in sessions is reset
+    assert role.history.get().history_user == admin
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [member.email]
+    # A role is never edited in the admin; it is revoked.
+    assert client.post(reverse("admin:accounts_territoryrole_change", args=[role.pk]), {}).status_code == 403
+    response = client.post(reverse("admin:accounts_territoryrole_delete", args=[role.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not TerritoryRole.objects.filter(user=member).exists()
+    assert [
+        h.history_type for h in TerritoryRole.history.filter(user_id=member.pk).order_by("history_date")
+    ] == [
+        "+",
+        "-",
+    ]
