@@ -184,15 +184,7 @@ def test_no_cycle_between_apps():
 # prints them) instead of failing the suite; once a rule has no offender, its test fails until it is
 # removed from PENDING, so the list only shrinks. Allow-lists live next to each checker, with a reason.
 
-PENDING: dict[str, str] = {
-    "writes": "#13 rule 1: the apps route their writes through services",
-    "admin": "#13 rule 1: the apps' admins become read-only or call the services",
-    "module_length": "#13 rule 6: the apps split their big modules",
-    "machines": "#13 rule 2: the apps move their state fields onto core.machines",
-    "dynamic_imports": "#13 rule 7: actors breaks its hidden cycle",
-    "actors": "#13 rule 4: the apps' services take actor: Actor",
-    "permissions": "#13 rule 4: the apps rename rules.py to permissions.py",
-}
+PENDING: dict[str, str] = {}
 
 
 def _report(rule: str, problems: list[str], advice: str) -> None:

@@ -45,6 +45,18 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["date_joined", "last_login"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # people sign up themselves; the first superuser comes from `createsuperuser`
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # erasure runs every app's personal-data hook: the person does it from « Mon espace »
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        services.save_account_by_superuser(
+            actor=require_actor(request.user), user=obj, fields=form.changed_data
+        )
 
 
 @admin.register(TerritoryRole)

@@ -8,6 +8,7 @@ system actor (`core.actors.SYSTEM`: the demo loader, a management command); who 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -134,6 +135,29 @@ def update_name(*, actor: Actor, user: User, first_name: str, last_name: str) ->
         raise ValidationError(errors)
     user.first_name, user.last_name = first_name[:150], last_name[:150]
     user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
+ADMIN_EDITABLE_FIELDS = frozenset(
+    {"email", "password", "first_name", "last_name", "is_active", "is_staff", "is_superuser"}
+)
+
+
+@transaction.atomic
+def save_account_by_superuser(*, actor: Actor, user: User, fields: Iterable[str]) -> User:
+    """A superuser's change of an account in the technical admin (already set on `user` by the form).
+
+    Rights changes bump the person's access version, so the cached MFA decision is taken again.
+    """
+    actor = require_actor(actor)
+    if is_system(actor) or not actor.is_superuser:
+        raise PermissionDenied("Seul un super-utilisateur modifie un compte dans l'administration.")
+    changed = set(fields) & ADMIN_EDITABLE_FIELDS
+    user.full_clean(exclude=["password"])
+    if changed:
+        user.save(update_fields=sorted(changed))
+    if changed & {"is_active", "is_staff", "is_superuser"}:
+        _bump_access_version(user)
     return user
 
 

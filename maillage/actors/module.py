@@ -1,5 +1,5 @@
 from maillage.actors import demo, personal_data, selectors, services
-from maillage.actors.models import ImportBatch, Practice
+from maillage.actors.models import Practice
 from maillage.actors.services import notices
 from maillage.core.actors import system
 from maillage.core.registry import (
@@ -34,22 +34,7 @@ def _practice(ctx):  # type: ignore[no-untyped-def]
 
 
 def _batch(ctx):  # type: ignore[no-untyped-def]
-    batch, _ = ImportBatch.objects.get_or_create(
-        territory=ctx.territory,
-        source="exemple",
-        defaults={
-            "kind": "table",
-            "state": "checked",
-            "report": {
-                "counts": {"created": 1, "updated": 0, "unchanged": 0, "merges": 0, "rejected": 1},
-                "created": [[2, "Exemple"]],
-                "updated": [],
-                "merges": [],
-                "rejected": [[3, "SIRET invalide"]],
-            },
-        },
-    )
-    return batch
+    return services.example_import_batch(actor=system("exemple du registre"), territory=ctx.territory)
 
 
 def register() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import rules
 from django.core.exceptions import PermissionDenied
 
-from maillage.accounts.rules import is_animator, is_moderator, is_superuser
+from maillage.accounts.permissions import is_animator, is_moderator, is_superuser
 from maillage.actors.models import Membership
 from maillage.core.actors import Actor, is_system
 from maillage.core.models import Territory

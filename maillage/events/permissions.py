@@ -12,7 +12,7 @@ from typing import Any
 import rules
 from django.core.exceptions import PermissionDenied
 
-from maillage.accounts.rules import is_animator, is_superuser
+from maillage.accounts.permissions import is_animator, is_superuser
 from maillage.actors.models import Membership, Structure
 from maillage.core.actors import Actor, is_system, require_actor
 

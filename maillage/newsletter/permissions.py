@@ -11,7 +11,7 @@ from typing import Any
 
 import rules
 
-from maillage.accounts.rules import is_animator, is_superuser
+from maillage.accounts.permissions import is_animator, is_superuser
 from maillage.core.actors import is_system
 from maillage.core.models import Territory
 

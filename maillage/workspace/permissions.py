@@ -18,7 +18,7 @@ from typing import Any
 
 import rules
 
-from maillage.accounts.rules import is_superuser
+from maillage.accounts.permissions import is_superuser
 from maillage.actors.models import Membership, Structure
 from maillage.core.actors import is_system
 from maillage.core.models import Territory

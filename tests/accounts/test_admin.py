@@ -37,3 +37,28 @@ def test_the_role_admin_grants_and_revokes_through_the_services(
         "+",
         "-",
     ]
+
+
+def test_the_user_admin_saves_through_the_service_and_refuses_add_and_delete(client, member):
+    admin = with_totp(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(admin)
+    version = member.access_version
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[member.pk]),
+        {
+            "email": member.email,
+            "first_name": "Rose",
+            "last_name": member.last_name,
+            "is_active": "on",
+            "is_staff": "on",
+            "territory_roles-TOTAL_FORMS": "0",
+            "territory_roles-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    member.refresh_from_db()
+    assert member.first_name == "Rose" and member.is_staff
+    assert member.access_version == version + 1  # a change of rights resets the cached MFA decision
+    # Accounts come from sign-up; erasure (every app's hook) from the person's « Mon espace ».
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 403
+    assert client.post(reverse("admin:accounts_user_delete", args=[member.pk]), {"post": "yes"}).status_code == 403

@@ -184,7 +184,7 @@ def _mark_provenance(structure: Structure, fields: Iterable[str], source: str) -
         structure.provenance[field] = {"source": source, "at": stamp}
 
 
-def for_history(obj: models.Model, actor: Actor | None, reason: str = "") -> None:
+def for_history(obj: models.Model, actor: Actor, reason: str = "") -> None:
     """Who and why, for the next line django-simple-history writes about `obj` (on its save or delete)."""
     setattr(obj, "_history_user", user_of(actor))  # noqa: B010  (the attributes simple-history reads)
     if reason:

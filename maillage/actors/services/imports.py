@@ -190,11 +190,6 @@ def write_changes(structure: Structure, changes: Changes, source: str) -> None:
         _set_sectors(structure, changes.sectors)
 
 
-def _creator(actor: Actor) -> Any:
-    """`create_structure` still says « the system » with None (until it takes an `Actor`)."""
-    return None if is_system(actor) else actor
-
-
 def _apply(actor: Actor, territory: Territory, index: MatchIndex, plan: RowPlan, source: str) -> None:
     """Write one planned row, in the caller's transaction."""
     if plan.action == Action.UPDATE and plan.structure_id is not None:
@@ -212,7 +207,7 @@ def _apply(actor: Actor, territory: Territory, index: MatchIndex, plan: RowPlan,
         log_creation(proposal, actor=actor, note=f"Import {source}")
     elif plan.action == Action.CREATE:
         structure = create_structure(
-            actor=_creator(actor),
+            actor=actor,
             territory=territory,
             data=plan.cleaned,
             sectors=plan.sectors,
@@ -339,7 +334,7 @@ def decide_merge(*, actor: Actor, proposal: MergeProposal, accept: bool) -> Stru
         index_structure(structure)
     else:
         structure = create_structure(
-            actor=_creator(actor),
+            actor=actor,
             territory=proposal.territory,
             data=cleaned,
             sectors=row.sectors,
@@ -352,3 +347,27 @@ def decide_merge(*, actor: Actor, proposal: MergeProposal, accept: bool) -> Stru
         also={"decided_by": user_of(actor)},
     )
     return structure
+
+
+@transaction.atomic
+def example_import_batch(*, actor: Actor, territory: Territory) -> ImportBatch:
+    """A checked batch with one created and one rejected row (the registry's example page); idempotent."""
+    _check_importer(actor, territory)
+    batch, created = ImportBatch.objects.get_or_create(
+        territory=territory,
+        source="exemple",
+        defaults={
+            "kind": "table",
+            "state": "checked",
+            "report": {
+                "counts": {"created": 1, "updated": 0, "unchanged": 0, "merges": 0, "rejected": 1},
+                "created": [[2, "Exemple"]],
+                "updated": [],
+                "merges": [],
+                "rejected": [[3, "SIRET invalide"]],
+            },
+        },
+    )
+    if created:
+        log_creation(batch, actor=actor, note="exemple du registre")
+    return batch

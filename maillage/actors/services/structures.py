@@ -38,7 +38,7 @@ from maillage.actors.services.base import (
 from maillage.actors.services.geo import schedule_geocoding
 from maillage.actors.services.indexing import index_practice, index_structure, unindex_structure
 from maillage.actors.services.memberships import _save_membership
-from maillage.core.actors import Actor, is_system, require_actor, user_of
+from maillage.core.actors import Actor, is_system, require_actor, system, user_of
 from maillage.core.machines import TransitionError, log_creation, transition
 from maillage.core.mail import send_mail_on_commit, territory_url
 from maillage.core.models import Commune, Territory
@@ -218,7 +218,7 @@ def record_edit_proposal(
 
 
 def _commit_changes(
-    structure: Structure, changes: Mapping[str, list[Any]], actor: Actor | None, *, source: str
+    structure: Structure, changes: Mapping[str, list[Any]], actor: Actor, *, source: str
 ) -> None:
     new_values = {field: pair[1] for field, pair in changes.items()}
     address_changed = bool(ADDRESS_FIELDS & set(new_values))
@@ -249,7 +249,12 @@ def decide_edit_proposal(*, actor: Actor, proposal: EditProposal, accept: bool) 
         raise ValidationError("Cette modification a déjà été traitée.")
     if accept:
         structure = Structure.objects.select_for_update().get(pk=proposal.structure_id)
-        _commit_changes(structure, proposal.changes, proposal.author, source="manager")
+        _commit_changes(
+            structure,
+            proposal.changes,
+            proposal.author or system("proposition d'un compte supprimé"),
+            source="manager",
+        )
     proposal = transition(
         proposal,
         Decision.ACCEPTED if accept else Decision.REFUSED,

@@ -33,7 +33,7 @@ def drop_logs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actors", "0004_directory_indexes"),
+        ("actors", "0006_state_machine_logs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
