@@ -148,6 +148,12 @@ def register() -> None:
             expected=SIGNED_IN,
         ),
         PageSpec(
+            name="actors:claims",
+            example_url=lambda ctx: f"/structures/{ctx.structure.slug}/demandes-de-gestion/",
+            expected=EDITORS_ONLY,
+            axe_as="animator",
+        ),
+        PageSpec(
             name="actors:practice_create",
             example_url=lambda ctx: f"/structures/{ctx.structure.slug}/pratiques/nouvelle/",
             expected=EDITORS_ONLY,

@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from maillage.core.actors import SYSTEM
 from maillage.core.registry import registry
 from maillage.events.models import Event
 from maillage.plan import services as plan_services
@@ -204,7 +205,7 @@ def test_personal_data_minutes_author(atelier, manager):
 def test_the_page_lists_linked_plan_nodes(client, atelier, territory, other_territory):
     version = make_version(territory)
     _, _, action, _ = make_tree(version)
-    plan_services.add_link(actor=None, node=action, target_key="workspace.atelier", object_id=atelier.pk)
+    plan_services.add_link(actor=SYSTEM, node=action, target_key="workspace.atelier", object_id=atelier.pk)
     other = AtelierFactory(territory=other_territory, slug=atelier.slug)
     html = client.get(f"/ateliers/{atelier.slug}/").content.decode()
     assert "Dans le plan d'actions" in html
