@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.forms import ModelForm
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from maillage.accounts import services
 from maillage.accounts.models import TerritoryRole, User
-from maillage.core.actors import require_actor
+from maillage.core.actors import Actor, require_actor
+
+# Who is changing a password in the admin, for the form's save (set per request: thread- and task-safe).
+_password_actor: ContextVar[Actor | None] = ContextVar("admin_password_actor", default=None)
+
+
+class ServicePasswordChangeForm(AdminPasswordChangeForm):
+    """Django's admin password form (validators, « disable password sign-in »), saved by the service."""
+
+    def save(self, commit: bool = True) -> User:
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return services.set_password_by_superuser(
+            actor=require_actor(_password_actor.get()),
+            user=self.user,
+            password=self.cleaned_data["password1"] if usable else None,
+        )
 
 
 class TerritoryRoleInline(admin.TabularInline):
@@ -46,6 +63,14 @@ class UserAdmin(DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     actions = None
+    change_password_form = ServicePasswordChangeForm
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        token = _password_actor.set(require_actor(request.user))
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # people sign up themselves; the first superuser comes from `createsuperuser`

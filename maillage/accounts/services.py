@@ -80,6 +80,9 @@ def grant_territory_role(*, actor: Actor, user: User, territory: Territory, role
     granted.save()
     _bump_access_version(user)
     if not is_system(actor):  # the demo and commands grant silently
+        # A security notice, not a notification: it goes straight to the person's address and cannot be
+        # muted (the notification centre's « jamais » must not hide that someone received rights on the
+        # account); accounts also sits below the notification centre in the layers.
         send_mail_on_commit(
             territory=territory,
             to=user.email,
@@ -158,6 +161,25 @@ def save_account_by_superuser(*, actor: Actor, user: User, fields: Iterable[str]
         user.save(update_fields=sorted(changed))
     if changed & {"is_active", "is_staff", "is_superuser"}:
         _bump_access_version(user)
+    return user
+
+
+@transaction.atomic
+def set_password_by_superuser(*, actor: Actor, user: User, password: str | None) -> User:
+    """A superuser sets a person's password in the technical admin (`None`: password sign-in disabled).
+
+    The password validators have run in the admin's form. Changing the hash ends the person's other
+    sessions (Django's session hash); the access version is bumped so the MFA decision is taken again.
+    """
+    actor = require_actor(actor)
+    if is_system(actor) or not actor.is_superuser:
+        raise PermissionDenied("Seul un super-utilisateur change un mot de passe dans l'administration.")
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save(update_fields=["password"])
+    _bump_access_version(user)
     return user
 
 

@@ -63,3 +63,42 @@ def test_the_user_admin_saves_through_the_service_and_refuses_add_and_delete(cli
     assert client.get(reverse("admin:accounts_user_add")).status_code == 403
     delete_url = reverse("admin:accounts_user_delete", args=[member.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
+
+
+def test_the_admin_password_form_sets_the_password_through_the_service(client, member):
+    admin = with_totp(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(admin)
+    version = member.access_version
+    url = reverse("admin:auth_user_password_change", args=[member.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    # A weak password is refused by the validators, and nothing changes.
+    weak = client.post(url, {"password1": "abc", "password2": "abc", "set_usable_password": "true"})
+    assert weak.status_code == 200
+    member.refresh_from_db()
+    assert member.access_version == version and not member.check_password("abc")
+    response = client.post(
+        url,
+        {
+            "password1": "Mimosa-de-Grasse-42",
+            "password2": "Mimosa-de-Grasse-42",
+            "set_usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    member.refresh_from_db()
+    assert member.check_password("Mimosa-de-Grasse-42")
+    assert member.access_version == version + 1  # the cached MFA decision is taken again
+
+
+def test_the_password_service_refuses_anyone_but_a_superuser(member):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from maillage.accounts import services
+
+    staff = UserFactory(is_staff=True)
+    with pytest.raises(PermissionDenied):
+        services.set_password_by_superuser(actor=staff, user=member, password="Mimosa-de-Grasse-42")
+    member.refresh_from_db()
+    assert not member.check_password("Mimosa-de-Grasse-42")

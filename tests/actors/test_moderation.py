@@ -114,8 +114,40 @@ def test_claim_on_a_record_without_manager_reaches_the_moderation(
     orphan = StructureFactory(territory=territory, name="Sans gestionnaire")
     with django_capture_on_commit_callbacks(execute=True):
         services.request_management(actor=UserFactory(), structure=orphan)
+    # Each member of the moderation hears it as their own notification (and may mute or digest it).
+    assert sorted(m.to for m in mail.outbox) == [["animatrice@example.org"], ["moderatrice@example.org"]]
+    assert all("/structures/moderation/" in m.body for m in mail.outbox)
+
+
+def test_a_moderator_who_chose_never_gets_no_mail_but_still_the_notification(
+    territory, moderator, animator, django_capture_on_commit_callbacks
+):
+    from maillage.actors.services import notices
+    from maillage.notifications import services as notifications
+    from maillage.notifications.models import Notification
+
+    notifications.set_preferences(actor=moderator, choices={notices.KIND_PENDING: "never"})
+    person = UserFactory(email="porteuse@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = services.create_structure(actor=person, territory=territory, data={"name": "Projet muet"})
+    assert [m.to for m in mail.outbox] == [["animatrice@example.org"]]
+    assert "Projet muet" in mail.outbox[0].subject
+    notice = Notification.objects.get(user=moderator, kind=notices.KIND_PENDING)
+    assert notice.title == "Nouvelle fiche à vérifier : « Projet muet »" and notice.actor == person
+    assert pending.status == Structure.Status.PENDING
+
+
+def test_an_error_report_reaches_each_moderator_as_a_visitor_notification(
+    territory, moderator, structure, django_capture_on_commit_callbacks
+):
+    from maillage.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_error(structure=structure, message="Le numéro de téléphone a changé.")
     [sent] = mail.outbox
-    assert sorted(sent.to) == ["animatrice@example.org", "moderatrice@example.org"]
+    assert sent.to == ["moderatrice@example.org"] and "téléphone a changé" in sent.body
+    notice = Notification.objects.get(user=moderator)
+    assert notice.actor is None and notice.actor_label.startswith("Visiteur")
 
 
 def test_another_member_cannot_decide_a_claim(territory, member, structure):

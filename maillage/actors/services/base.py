@@ -12,7 +12,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
-from maillage.accounts.models import TerritoryRole
 from maillage.actors import taxonomy
 from maillage.actors.models import (
     Membership,
@@ -154,19 +153,6 @@ def _manager_emails(structure: Structure) -> list[str]:
         Membership.objects.filter(structure=structure, role=Membership.Role.MANAGER, user__is_active=True)
         .values_list("user__email", flat=True)
         .order_by("user__email")
-    )
-
-
-def _moderation_emails(territory: Territory) -> list[str]:
-    """Who moderates the directory: the territory's moderators and animators."""
-    return sorted(
-        set(
-            TerritoryRole.objects.filter(
-                territory=territory,
-                role__in=[TerritoryRole.Role.ANIMATOR, TerritoryRole.Role.MODERATOR],
-                user__is_active=True,
-            ).values_list("user__email", flat=True)
-        )
     )
 
 

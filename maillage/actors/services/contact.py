@@ -10,9 +10,10 @@ from maillage.actors.models import (
     ErrorReport,
     Structure,
 )
-from maillage.actors.services.base import _manager_emails, _moderation_emails
-from maillage.core.actors import Actor
-from maillage.core.mail import send_mail_on_commit, territory_url
+from maillage.actors.services import notices
+from maillage.actors.services.base import _manager_emails
+from maillage.core.actors import Actor, visitor
+from maillage.core.mail import send_mail_on_commit
 
 # --- anonymous actions (rate-limited in the views) ------------------------------------------------------
 
@@ -28,18 +29,7 @@ def report_error(*, structure: Structure, message: str) -> ErrorReport:
     if len(text) < 10:
         raise ValidationError({"message": "Décrivez l'erreur en quelques mots (10 caractères au moins)."})
     report = record_error_report(structure=structure, message=text)
-    recipients = _moderation_emails(structure.territory)
-    if recipients:
-        send_mail_on_commit(
-            territory=structure.territory,
-            to=recipients,
-            template="actors_error_report",
-            context={
-                "structure": structure,
-                "message": report.message,
-                "url": territory_url(structure.territory, "actors:moderation"),
-            },
-        )
+    notices.error_reported(structure, message=report.message, actor=visitor("formulaire de signalement"))
     return report
 
 

@@ -17,10 +17,9 @@ from maillage.actors.models import (
     Structure,
 )
 from maillage.actors.services import notices
-from maillage.actors.services.base import _manager_emails, _moderation_emails, for_history
+from maillage.actors.services.base import for_history
 from maillage.core.actors import Actor, require_actor, user_of
 from maillage.core.machines import log_creation, transition
-from maillage.core.mail import send_mail_on_commit, territory_url
 
 logger = logging.getLogger("maillage.actors.services")
 
@@ -48,19 +47,7 @@ def request_management(*, actor: User, structure: Structure, message: str = "") 
     # The managers of the record (if any) and the moderation both hear of it; either may decide, each
     # from a page they can open: the structure's claims page, the moderation page.
     requester = f"{actor.first_name} {actor.last_name}".strip() or "Une personne inscrite"
-    managers = _manager_emails(structure)
-    moderation = [email for email in _moderation_emails(structure.territory) if email not in managers]
-    for recipients, url in (
-        (managers, territory_url(structure.territory, "actors:claims", slug=structure.slug)),
-        (moderation, territory_url(structure.territory, "actors:moderation")),
-    ):
-        if recipients:
-            send_mail_on_commit(
-                territory=structure.territory,
-                to=recipients,
-                template="actors_management_request",
-                context={"structure": structure, "requester": requester, "url": url},
-            )
+    notices.claim_requested(request, actor=actor, requester=requester)
     return request
 
 

@@ -27,7 +27,6 @@ from maillage.actors.services.base import (
     EDITABLE_FIELDS,
     DuplicateStructure,
     _mark_provenance,
-    _moderation_emails,
     _set_sectors,
     clean_sectors,
     clean_structure_data,
@@ -40,7 +39,6 @@ from maillage.actors.services.indexing import index_practice, index_structure, u
 from maillage.actors.services.memberships import _save_membership
 from maillage.core.actors import Actor, is_system, require_actor, system, user_of
 from maillage.core.machines import TransitionError, log_creation, transition
-from maillage.core.mail import send_mail_on_commit, territory_url
 from maillage.core.models import Commune, Territory
 
 
@@ -106,14 +104,7 @@ def create_structure(
             role=Membership.Role.MANAGER,
             reason="Création de la fiche",
         )
-        moderation = _moderation_emails(territory)
-        if moderation:
-            send_mail_on_commit(
-                territory=territory,
-                to=moderation,
-                template="actors_pending",
-                context={"structure": structure, "url": territory_url(territory, "actors:moderation")},
-            )
+        notices.structure_pending(structure, actor=actor)
     index_structure(structure)
     schedule_geocoding(structure)
     return structure
@@ -194,14 +185,7 @@ def update_structure(
             author=actor if isinstance(actor, User) else None,
             changes=changes,
         )
-        moderation = _moderation_emails(territory)
-        if moderation:
-            send_mail_on_commit(
-                territory=territory,
-                to=moderation,
-                template="actors_edit_proposal",
-                context={"structure": structure, "url": territory_url(territory, "actors:moderation")},
-            )
+        notices.edit_proposed(proposal, actor=actor)
         return proposal
     _commit_changes(structure, changes, actor, source="animator" if by_animation else "manager")
     return structure
