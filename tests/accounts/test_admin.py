@@ -91,6 +91,12 @@ def test_the_admin_password_form_sets_the_password_through_the_service(client, m
     assert member.access_version == version + 1  # the cached MFA decision is taken again
 
 
+def test_the_admin_password_page_is_closed_to_people_who_are_not_staff(client, member):
+    client.force_login(member)
+    response = client.get(reverse("admin:auth_user_password_change", args=[member.pk]))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
 def test_the_password_service_refuses_anyone_but_a_superuser(member):
     import pytest
     from django.core.exceptions import PermissionDenied

@@ -54,11 +54,19 @@ def test_directory_map_shows_markers_without_a_tile_server(settings, located, pa
     page.goto("/structures/")
     page.locator("#carte .leaflet-marker-icon").first.wait_for(state="attached")
     icons = page.locator("#carte .leaflet-marker-icon")
-    shown = 0
-    for i in range(icons.count()):
-        text = icons.nth(i).inner_text().strip()
-        shown += int(text) if text.isdigit() else 1  # a cluster shows how many markers it holds
-    assert shown == len(located)
+
+    def shown() -> int:
+        # Read every marker in one go: the map fetches its points again after fitting the bounds and
+        # redraws them, so counting first and reading one by one would race with that redraw.
+        texts = icons.evaluate_all("els => els.map(e => e.innerText.trim())")
+        return sum(int(t) if t.isdigit() else 1 for t in texts)  # a cluster shows how many it holds
+
+    page.wait_for_load_state("networkidle")
+    for _ in range(100):  # the last redraw may follow the last fetch by a frame or two
+        if shown() == len(located):
+            break
+        page.wait_for_timeout(100)
+    assert shown() == len(located)
     assert not [e for e in errors if "maxZoom" in e], errors
 
 
