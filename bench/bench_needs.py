@@ -28,11 +28,14 @@ def build_workload():
     from maillage.needs.models import Need, NeedCategory
 
     sys_actor = system("banc d'essai")
-    territory = Territory.objects.create(name="Banc d'essai", slug="banc-essai", canonical_url="https://banc.example.org")
+    territory = Territory.objects.create(
+        name="Banc d'essai", slug="banc-essai", canonical_url="https://banc.example.org"
+    )
     Domain.objects.create(territory=territory, name="bench.testserver")
     communes = [
         Commune.objects.get_or_create(
-            insee_code=f"06{900 + i:03d}", defaults={"name": f"Commune {i:02d}", "latitude": 43.6 + i / 100, "longitude": 6.9}
+            insee_code=f"06{900 + i:03d}",
+            defaults={"name": f"Commune {i:02d}", "latitude": 43.6 + i / 100, "longitude": 6.9},
         )[0]
         for i in range(23)
     ]

@@ -7,11 +7,11 @@ from typing import Any
 
 from maillage.core.actors import system
 from maillage.core.registry import ExampleContext
+from maillage.core.tokens import make_token
 from maillage.needs import services
 from maillage.needs.models import Need, NeedCategory, NeedStatus, Support
 from maillage.needs.services.reporting import confirmation_token
 from maillage.needs.services.supports import SUPPORT_PURPOSE
-from maillage.core.tokens import make_token
 
 EXAMPLES = system("exemples du registre")
 

@@ -73,7 +73,8 @@ class ReportForm(forms.Form):
                 label="Votre adresse électronique",
                 help_text="Nous y envoyons un lien pour confirmer le signalement. Elle n'est jamais publiée.",
                 error_messages={
-                    "required": "Indiquez votre adresse électronique : nous y envoyons le lien de confirmation.",
+                    "required": "Indiquez votre adresse électronique : nous y envoyons le lien de "
+                    "confirmation.",
                     "invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr.",
                 },
             )
@@ -98,7 +99,8 @@ class SupportForm(forms.Form):
                 label="Votre adresse électronique",
                 help_text="Nous y envoyons un lien pour confirmer votre soutien. Elle n'est jamais publiée.",
                 error_messages={
-                    "required": "Indiquez votre adresse électronique : nous y envoyons le lien de confirmation.",
+                    "required": "Indiquez votre adresse électronique : nous y envoyons le lien de "
+                    "confirmation.",
                     "invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr.",
                 },
             )
@@ -113,7 +115,8 @@ class MoveForm(forms.Form):
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Publiée dans l'historique du besoin et envoyée aux personnes qui l'ont signalé ou soutenu.",
+        help_text="Publiée dans l'historique du besoin et envoyée aux personnes qui l'ont signalé "
+        "ou soutenu.",
     )
     synthesis = forms.CharField(
         label="Synthèse de qualification",
@@ -148,7 +151,9 @@ class MergeForm(forms.Form):
     def __init__(self, *args, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = candidates if candidates is not None else Need.objects.none()
-        self.fields["into"].label_from_instance = lambda n: f"n° {n.pk} — {n.title} ({n.get_status_display()})"
+        self.fields["into"].label_from_instance = lambda n: (
+            f"n° {n.pk} — {n.title} ({n.get_status_display()})"
+        )
 
 
 class StructureLinkForm(forms.Form):
@@ -171,5 +176,7 @@ class StructureLinkForm(forms.Form):
 
 class CategoryForm(forms.Form):
     label = forms.CharField(
-        label="Intitulé", max_length=80, error_messages={"required": "L'intitulé de la catégorie est obligatoire."}
+        label="Intitulé",
+        max_length=80,
+        error_messages={"required": "L'intitulé de la catégorie est obligatoire."},
     )

@@ -81,7 +81,10 @@ def category_metric(slug: str) -> Callable[[Territory, dt.date, dt.date], int]:
 def need_choices(territory: Territory) -> list[tuple[int, str]]:
     return [
         (n.pk, f"n° {n.pk} — {n.title} ({n.get_status_display()})")
-        for n in Need.objects.of_territory(territory).public().exclude(status=NeedStatus.DUPLICATE).order_by("title")
+        for n in Need.objects.of_territory(territory)
+        .public()
+        .exclude(status=NeedStatus.DUPLICATE)
+        .order_by("title")
     ]
 
 
@@ -100,7 +103,9 @@ def category_url(category: NeedCategory) -> str:
 # --- the lettre's block -------------------------------------------------------------------------------
 
 
-def latest_needs_block(*, territory: Territory, since: Any, options: Any = None, **_: Any) -> ContentBlock | None:
+def latest_needs_block(
+    *, territory: Territory, since: Any, options: Any = None, **_: Any
+) -> ContentBlock | None:
     """Needs that entered the register, or got an answer, since `since` (None when there is none)."""
     limit = int((options or {}).get("limit", 8))
     since_date = since.date() if isinstance(since, dt.datetime) else since
@@ -120,17 +125,21 @@ def latest_needs_block(*, territory: Territory, since: Any, options: Any = None,
         return None
     base = territory.absolute_url(reverse("needs:list"))
     items_html = "".join(
-        f'<li><a href="{escape(territory.absolute_url(need_url(line.need)))}">{escape(line.need.title)}</a> — '
+        f"<li><a "
+        f'href="{escape(territory.absolute_url(need_url(line.need)))}">{escape(line.need.title)}</a> — '
         f"{escape(line.need.get_status_display())}</li>"
         for line in picked
     )
     html = f'<ul>{items_html}</ul><p><a href="{escape(base)}">Tous les besoins sociaux du territoire</a></p>'
     text = "\n".join(
-        f"- {line.need.title} — {line.need.get_status_display()} : {territory.absolute_url(need_url(line.need))}"
+        f"- {line.need.title} — {line.need.get_status_display()} : "
+        f"{territory.absolute_url(need_url(line.need))}"
         for line in picked
     )
     return ContentBlock(
-        title="Besoins sociaux : signalements et réponses", html=html, text=f"{text}\nTous les besoins : {base}"
+        title="Besoins sociaux : signalements et réponses",
+        html=html,
+        text=f"{text}\nTous les besoins : {base}",
     )
 
 

@@ -180,9 +180,7 @@ class Support(models.Model):
     testimony = models.TextField(_("témoignage"), blank=True)
     confirmed = models.BooleanField(default=True)
     # The need it was given to first, when a merge moved it here (the duplicate keeps its history).
-    merged_from = models.ForeignKey(
-        Need, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    merged_from = models.ForeignKey(Need, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SupportQuerySet.as_manager()

@@ -47,7 +47,10 @@ def _pages() -> list[PageSpec]:
         ("needs:structures", lambda c, o: f"/besoins/{o['need'].pk}/structures/"),
     ]
     return [
-        *[PageSpec(name=name, example_url=with_needs(build), expected=PUBLIC, axe_as="member") for name, build in public],
+        *[
+            PageSpec(name=name, example_url=with_needs(build), expected=PUBLIC, axe_as="member")
+            for name, build in public
+        ],
         *[
             PageSpec(name=name, example_url=with_needs(build), expected=ANIMATOR_ONLY, axe_as="animator")
             for name, build in animation
@@ -56,14 +59,30 @@ def _pages() -> list[PageSpec]:
 
 
 METRICS = (
-    ("needs_reported", "Besoins sociaux signalés", integrations.count_reported,
-     "Besoins entrés au registre pendant la période (signalement confirmé)."),
-    ("needs_qualified", "Besoins sociaux qualifiés", integrations.count_qualified,
-     "Besoins qualifiés par l'animation pendant la période."),
-    ("needs_addressed", "Besoins sociaux en cours de réponse", integrations.count_addressed,
-     "Besoins passés « en cours de réponse » pendant la période."),
-    ("needs_met", "Besoins sociaux satisfaits (entièrement ou en partie)", integrations.count_met,
-     "Besoins déclarés satisfaits ou partiellement satisfaits pendant la période."),
+    (
+        "needs_reported",
+        "Besoins sociaux signalés",
+        integrations.count_reported,
+        "Besoins entrés au registre pendant la période (signalement confirmé).",
+    ),
+    (
+        "needs_qualified",
+        "Besoins sociaux qualifiés",
+        integrations.count_qualified,
+        "Besoins qualifiés par l'animation pendant la période.",
+    ),
+    (
+        "needs_addressed",
+        "Besoins sociaux en cours de réponse",
+        integrations.count_addressed,
+        "Besoins passés « en cours de réponse » pendant la période.",
+    ),
+    (
+        "needs_met",
+        "Besoins sociaux satisfaits (entièrement ou en partie)",
+        integrations.count_met,
+        "Besoins déclarés satisfaits ou partiellement satisfaits pendant la période.",
+    ),
 )
 
 
@@ -72,7 +91,9 @@ def register() -> None:
     for page in _pages():
         registry.add_page(page)
     for key, label, compute, description in METRICS:
-        registry.add_metric(Metric(key=key, label=label, unit="besoins", compute=compute, description=description))
+        registry.add_metric(
+            Metric(key=key, label=label, unit="besoins", compute=compute, description=description)
+        )
     for slug, label in DEFAULT_CATEGORIES:
         registry.add_metric(
             Metric(
@@ -103,7 +124,9 @@ def register() -> None:
     )
     registry.add_content_provider(
         ContentProvider(
-            key="needs_latest", label="Besoins sociaux : signalements et réponses", build=integrations.latest_needs_block
+            key="needs_latest",
+            label="Besoins sociaux : signalements et réponses",
+            build=integrations.latest_needs_block,
         )
     )
     registry.add_structure_badge(
@@ -116,10 +139,14 @@ def register() -> None:
         )
     )
     registry.add_notification_kind(
-        NotificationKind(key="needs_reported", label="Nouveau besoin social signalé (animation)", default_delivery="daily")
+        NotificationKind(
+            key="needs_reported", label="Nouveau besoin social signalé (animation)", default_delivery="daily"
+        )
     )
     registry.add_notification_kind(
-        NotificationKind(key="needs_answer", label="Réponse à un besoin social que vous avez signalé ou soutenu")
+        NotificationKind(
+            key="needs_answer", label="Réponse à un besoin social que vous avez signalé ou soutenu"
+        )
     )
     registry.add_personal_data(
         PersonalDataHook(
@@ -128,7 +155,8 @@ def register() -> None:
             export=integrations.export_person,
             erase=integrations.erase,
             retention=integrations.retention,
-            retention_text="Un signalement ou un soutien non confirmé est effacé, avec son adresse, au bout de "
+            retention_text="Un signalement ou un soutien non confirmé est effacé, avec son adresse, "
+            "au bout de "
             "sept jours ; un besoin confirmé reste au registre (anonyme si la personne efface son compte).",
             order=65,
         )

@@ -66,7 +66,9 @@ def list_context(user: Any, territory: Territory, params: Mapping[str, str]) -> 
         "total": page.paginator.count,
         "chosen": chosen,
         "categories": categories(territory, active_only=False),
-        "statuses": [(value, label) for value, label in NeedStatus.choices if value != NeedStatus.UNCONFIRMED],
+        "statuses": [
+            (value, label) for value, label in NeedStatus.choices if value != NeedStatus.UNCONFIRMED
+        ],
         "communes": territory.communes.order_by("name"),
         "can_animate": can_animate(user, territory),
         "breadcrumbs": [("Besoins sociaux", None)],
@@ -102,9 +104,7 @@ def commune_counts(territory: Territory) -> list[dict[str, Any]]:
 def map_context(user: Any, territory: Territory) -> dict[str, Any]:
     rows = commune_counts(territory)
     points = (
-        Need.objects.for_user(user, territory)
-        .filter(latitude__isnull=False, communes__isnull=True)
-        .count()
+        Need.objects.for_user(user, territory).filter(latitude__isnull=False, communes__isnull=True).count()
     )
     return {
         "rows": rows,
@@ -124,7 +124,9 @@ def need_context(user: Any, territory: Territory, need: Need) -> dict[str, Any]:
         "support_count": supports.count(),
         "testimonies": supports.exclude(testimony="").order_by("created_at"),
         "user_support": user_support,
-        "is_reporter": bool(user_support is None and getattr(user, "pk", None) and need.reporter_id == user.pk),
+        "is_reporter": bool(
+            user_support is None and getattr(user, "pk", None) and need.reporter_id == user.pk
+        ),
         "can_support": need.status in (NeedStatus.REPORTED, NeedStatus.QUALIFIED, NeedStatus.ADDRESSING),
         "can_take_part": can_take_part(user, territory),
         "can_animate": animate,
@@ -140,7 +142,9 @@ def manage_context(territory: Territory) -> dict[str, Any]:
     needs = Need.objects.of_territory(territory).public()
     counts = dict(needs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return {
-        "counts": [(label, counts.get(value, 0)) for value, label in NeedStatus.choices if value != "unconfirmed"],
+        "counts": [
+            (label, counts.get(value, 0)) for value, label in NeedStatus.choices if value != "unconfirmed"
+        ],
         "to_qualify": needs.filter(status=NeedStatus.REPORTED)
         .select_related("category")
         .with_support_count()

@@ -1,5 +1,6 @@
 """The register's services: reporting (members and citizens), the machine with its public answers, supports
-once per person, merges without double counting; the bad inputs of the issue (French message, nothing written)."""
+once per person, merges without double counting; the bad inputs of the issue (French message, nothing
+written)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ def test_defaults_are_seeded_once_and_editable(territory, animator):
     assert added.slug == "acces-aux-droits"
     with pytest.raises(ValidationError, match="existe déjà"):
         services.add_category(actor=animator, territory=territory, label="Accès aux droits")
-    services.update_category(actor=animator, category=added, label="Accès aux droits sociaux", is_active=False)
+    services.update_category(
+        actor=animator, category=added, label="Accès aux droits sociaux", is_active=False
+    )
     added.refresh_from_db()
     assert (added.label, added.is_active) == ("Accès aux droits sociaux", False)
     assert len(services.ensure_categories(actor=animator, territory=territory)) == len(cats) + 1
@@ -36,7 +39,9 @@ def test_a_member_cannot_edit_categories(territory, member):
         services.add_category(actor=member, territory=territory, label="Autre chose")
 
 
-def test_a_member_reports_a_need_logged_and_indexed(territory, member, animator, django_capture_on_commit_callbacks):
+def test_a_member_reports_a_need_logged_and_indexed(
+    territory, member, animator, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         n = need(territory, actor=member, anonymous=True, public_concerned="Familles")
     assert n.status == NeedStatus.REPORTED and n.reporter == member
@@ -110,10 +115,20 @@ def test_a_citizen_report_waits_for_the_link_then_enters(territory, django_captu
 
 def test_a_forged_or_foreign_payload_confirms_nothing(territory, other_territory):
     pending = services.request_need(
-        actor=CITIZEN, territory=territory, email="a@example.test", title="T", description="D",
-        category=category(territory), communes=list(territory.communes.all()),
+        actor=CITIZEN,
+        territory=territory,
+        email="a@example.test",
+        title="T",
+        description="D",
+        category=category(territory),
+        communes=list(territory.communes.all()),
     )
-    for payload in ({"t": other_territory.pk, "n": pending.pk}, {"n": pending.pk}, "x", {"t": territory.pk, "n": "1"}):
+    for payload in (
+        {"t": other_territory.pk, "n": pending.pk},
+        {"n": pending.pk},
+        "x",
+        {"t": territory.pk, "n": "1"},
+    ):
         with pytest.raises(ValidationError, match="plus valable"):
             services.confirm_need(territory=territory, payload=payload)
     pending.refresh_from_db()
@@ -123,8 +138,13 @@ def test_a_forged_or_foreign_payload_confirms_nothing(territory, other_territory
 def test_a_bad_address_is_refused(territory):
     with pytest.raises(ValidationError, match="adresse électronique valide"):
         services.request_need(
-            actor=CITIZEN, territory=territory, email="pas-une-adresse", title="T", description="D",
-            category=category(territory), communes=list(territory.communes.all()),
+            actor=CITIZEN,
+            territory=territory,
+            email="pas-une-adresse",
+            title="T",
+            description="D",
+            category=category(territory),
+            communes=list(territory.communes.all()),
         )
     assert not Need.objects.exists()
 
@@ -145,19 +165,34 @@ def test_the_machine_with_public_answers(territory, member, animator, django_cap
     n.refresh_from_db()
     assert n.status == "reported" and n.synthesis == ""
     with django_capture_on_commit_callbacks(execute=True):
-        services.move_need(actor=animator, need=n, to_status="qualified", answer="Retenu par l'atelier.", synthesis="Les familles…")
+        services.move_need(
+            actor=animator,
+            need=n,
+            to_status="qualified",
+            answer="Retenu par l'atelier.",
+            synthesis="Les familles…",
+        )
         services.move_need(actor=animator, need=n, to_status="addressing", answer="La régie s'en occupe.")
-        services.move_need(actor=animator, need=n, to_status="partly_met", answer="Une ligne le dimanche matin.")
+        services.move_need(
+            actor=animator, need=n, to_status="partly_met", answer="Une ligne le dimanche matin."
+        )
     assert [h.note for h in history(n)][1:] == [
-        "Retenu par l'atelier.", "La régie s'en occupe.", "Une ligne le dimanche matin."
+        "Retenu par l'atelier.",
+        "La régie s'en occupe.",
+        "Une ligne le dimanche matin.",
     ]
     assert Notification.objects.filter(user=member, kind="needs_answer").count() == 3
 
 
 def test_a_citizen_reporter_hears_the_answer_by_mail(territory, animator, django_capture_on_commit_callbacks):
     pending = services.request_need(
-        actor=CITIZEN, territory=territory, email="lea@example.test", title="Crèche", description="D",
-        category=category(territory), communes=list(territory.communes.all()),
+        actor=CITIZEN,
+        territory=territory,
+        email="lea@example.test",
+        title="Crèche",
+        description="D",
+        category=category(territory),
+        communes=list(territory.communes.all()),
     )
     n = services.confirm_need(territory=territory, payload={"t": territory.pk, "n": pending.pk})
     mail.outbox.clear()
@@ -181,7 +216,9 @@ def test_support_once_per_person(territory, member, manager_other, animator):
         services.support_need(actor=animator, need=n)
 
 
-def test_citizen_support_counts_after_confirmation_once(territory, member, django_capture_on_commit_callbacks):
+def test_citizen_support_counts_after_confirmation_once(
+    territory, member, django_capture_on_commit_callbacks
+):
     n = need(territory, actor=member)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.request_support(actor=CITIZEN, need=n, email="voisin@example.test", testimony="Oui")

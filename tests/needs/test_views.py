@@ -33,8 +33,14 @@ def _report_data(territory, **extra):
 def test_list_filters_and_search(client, territory, member):
     mouans = commune(territory)
     bus = need(territory, actor=member, title="Pas de bus le dimanche")
-    need(territory, actor=member, title="Logement des saisonniers", slug="logement", communes=[mouans],
-         description="Les saisonniers dorment dans leur voiture.")
+    need(
+        territory,
+        actor=member,
+        title="Logement des saisonniers",
+        slug="logement",
+        communes=[mouans],
+        description="Les saisonniers dorment dans leur voiture.",
+    )
     page = client.get("/besoins/?q=saisonniers").content.decode()
     assert "Logement des saisonniers" in page and "Pas de bus" not in page
     page = client.get("/besoins/?commune=06069").content.decode()
@@ -53,15 +59,22 @@ def test_map_table_counts_per_commune(client, territory, member, animator):
     closed = need(territory, actor=member, title="B", communes=[grasse])
     services.move_need(actor=animator, need=closed, to_status="out_of_scope", answer="Hors champ.")
     page = client.get("/besoins/carte/").content.decode()
-    rows = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>', page)
+    rows = re.findall(
+        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>(\d+)</td>', page
+    )
     assert rows == [("Grasse", "1", "2"), ("Mouans-Sartoux", "1", "1")]
     assert '"needs-commune-counts"' in page
 
 
 def test_unconfirmed_needs_are_hidden(client, territory):
     pending = services.request_need(
-        actor=services.reporting.visitor("formulaire public"), territory=territory, email="a@example.test",
-        title="Secret", description="D", category=category(territory), communes=list(territory.communes.all()),
+        actor=services.reporting.visitor("formulaire public"),
+        territory=territory,
+        email="a@example.test",
+        title="Secret",
+        description="D",
+        category=category(territory),
+        communes=list(territory.communes.all()),
     )
     assert client.get(f"/besoins/{pending.pk}/").status_code == 404
     assert "Secret" not in client.get("/besoins/").content.decode()
@@ -77,7 +90,9 @@ def test_a_member_reports_from_the_form(client, territory, member):
 
 def test_the_form_shows_french_errors_and_writes_nothing(client, territory, member):
     client.force_login(member)
-    page = client.post("/besoins/signaler/", _report_data(territory, description="", communes=[])).content.decode()
+    page = client.post(
+        "/besoins/signaler/", _report_data(territory, description="", communes=[])
+    ).content.decode()
     assert "La description du besoin est obligatoire." in page
     assert "Indiquez au moins une commune concernée, ou un point sur la carte." in page
     assert not Need.objects.exists()
@@ -85,7 +100,9 @@ def test_the_form_shows_french_errors_and_writes_nothing(client, territory, memb
 
 def test_citizen_reports_and_confirms_by_the_link(client, territory, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post("/besoins/signaler/", _report_data(territory, email="lea@example.test")).content.decode()
+        page = client.post(
+            "/besoins/signaler/", _report_data(territory, email="lea@example.test")
+        ).content.decode()
     assert "Vérifiez votre messagerie" in page
     link = re.search(r"https?://\S+/besoins/confirmer/\S+/", mail.outbox[0].body).group(0)
     path = link.split("paysdegrasse.test", 1)[1]
@@ -101,12 +118,17 @@ def test_citizen_reports_and_confirms_by_the_link(client, territory, django_capt
 def test_citizen_flood_is_rate_limited_per_ip_and_per_address(client, territory):
     for i in range(RATE_PER_ADDRESS):
         client.post("/besoins/signaler/", _report_data(territory, email="same@example.test", title=f"T{i}"))
-    response = client.post("/besoins/signaler/", _report_data(territory, email="same@example.test", title="X"))
+    response = client.post(
+        "/besoins/signaler/", _report_data(territory, email="same@example.test", title="X")
+    )
     assert response.status_code == 429 and "Trop de demandes pour cette adresse" in response.content.decode()
     for i in range(RATE_PER_IP - RATE_PER_ADDRESS - 1):
         client.post("/besoins/signaler/", _report_data(territory, email=f"o{i}@example.test"))
     response = client.post("/besoins/signaler/", _report_data(territory, email="new@example.test"))
-    assert response.status_code == 429 and "Trop de signalements depuis votre connexion" in response.content.decode()
+    assert (
+        response.status_code == 429
+        and "Trop de signalements depuis votre connexion" in response.content.decode()
+    )
     assert Need.objects.count() == RATE_PER_ADDRESS + (RATE_PER_IP - RATE_PER_ADDRESS - 1)
 
 
@@ -130,7 +152,8 @@ def test_the_animator_qualifies_and_merges_from_the_pages(client, territory, mem
     bad = client.post(f"/besoins/{b.pk}/statut/", {"to_status": "qualified", "answer": "ok", "synthesis": ""})
     assert "Écrivez la synthèse de qualification" in bad.content.decode()
     ok = client.post(
-        f"/besoins/{b.pk}/statut/", {"to_status": "qualified", "answer": "Retenu.", "synthesis": "Les familles."}
+        f"/besoins/{b.pk}/statut/",
+        {"to_status": "qualified", "answer": "Retenu.", "synthesis": "Les familles."},
     )
     assert ok.status_code == 302
     itself = client.post(f"/besoins/{a.pk}/fusionner/", {"into": a.pk, "answer": "x"})

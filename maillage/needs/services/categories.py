@@ -42,7 +42,11 @@ def update_category(*, actor: Actor, category: NeedCategory, label: str, is_acti
     """Rename a category, or stop offering it (needs already filed under it keep it)."""
     require_animator(actor, category.territory)
     label = clean_text(label, "label", "L'intitulé de la catégorie", limit=80)
-    if NeedCategory.objects.filter(territory=category.territory, label=label).exclude(pk=category.pk).exists():
+    if (
+        NeedCategory.objects.filter(territory=category.territory, label=label)
+        .exclude(pk=category.pk)
+        .exists()
+    ):
         raise ValidationError({"label": f"La catégorie « {label} » existe déjà."})
     category.label = label
     category.is_active = is_active

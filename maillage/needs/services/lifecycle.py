@@ -34,7 +34,10 @@ def move_need(*, actor: Actor, need: Need, to_status: str, answer: str, synthesi
         also["synthesis"] = clean_text(synthesis, "synthesis", "La synthèse", limit=5000, required=False)
     if to_status == NeedStatus.QUALIFIED and not (also.get("synthesis") or need.synthesis):
         raise ValidationError(
-            {"synthesis": "Écrivez la synthèse de qualification : ce que l'on sait du besoin, qui il touche, où."}
+            {
+                "synthesis": "Écrivez la synthèse de qualification : ce que l'on sait du besoin, "
+                "qui il touche, où."
+            }
         )
     transition(need, to_status, actor=actor, note=answer, also=also)
     index_need(need)
@@ -64,15 +67,21 @@ def merge_needs(*, actor: Actor, duplicate: Need, into: Need, answer: str) -> in
         raise ValidationError({"into": "Choisissez un besoin du même territoire."})
     duplicate = lock_row(Need.objects.all(), duplicate.pk)
     into = lock_row(Need.objects.all(), into.pk)
-    seen, step = set(), into
+    seen: set[int] = set()
+    step: Need | None = into
     while step is not None and step.pk not in seen:
         if step.pk == duplicate.pk:
-            raise ValidationError({"into": "Cette fusion créerait un cycle : ce besoin a été fusionné dans l'autre."})
+            raise ValidationError(
+                {"into": "Cette fusion créerait un cycle : ce besoin a été fusionné dans l'autre."}
+            )
         seen.add(step.pk)
         step = step.merged_into
     if into.status in (NeedStatus.DUPLICATE, NeedStatus.UNCONFIRMED, NeedStatus.OUT_OF_SCOPE):
         raise ValidationError(
-            {"into": f"« {into.title} » est {NEED_MACHINE.label(into.status)} : fusionnez dans un besoin ouvert."}
+            {
+                "into": f"« {into.title} » est {NEED_MACHINE.label(into.status)} : fusionnez dans "
+                "un besoin ouvert."
+            }
         )
     NEED_MACHINE.check(duplicate, NeedStatus.DUPLICATE)
     moved = 0
@@ -108,7 +117,9 @@ def merge_needs(*, actor: Actor, duplicate: Need, into: Need, answer: str) -> in
     )
     index_need(duplicate)
     index_need(into)
-    tell_people_of_answer(actor=actor, need=duplicate, status_label="fusionné avec un autre besoin", answer=answer)
+    tell_people_of_answer(
+        actor=actor, need=duplicate, status_label="fusionné avec un autre besoin", answer=answer
+    )
     return moved
 
 

@@ -41,7 +41,13 @@ def tell_people_of_answer(*, actor: Actor, need: Need, status_label: str, answer
     title = f"« {need.title} » : {status_label}"
     url = reverse("needs:detail", kwargs={"pk": need.pk})
     notify(
-        kind=ANSWER, territory=need.territory, recipients=people, title=title, body=answer, url=url, actor=actor
+        kind=ANSWER,
+        territory=need.territory,
+        recipients=people,
+        title=title,
+        body=answer,
+        url=url,
+        actor=actor,
     )
     if need.reporter_id is None and need.reporter_email:
         send_mail_on_commit(

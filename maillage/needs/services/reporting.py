@@ -75,8 +75,10 @@ def _clean(
         errors["communes"] = "Choisissez des communes du territoire."
     if (latitude is None) != (longitude is None):
         errors["latitude"] = "Indiquez la latitude et la longitude du point, ou aucune des deux."
-    elif latitude is not None and longitude is not None and not (
-        -90 <= latitude <= 90 and -180 <= longitude <= 180
+    elif (
+        latitude is not None
+        and longitude is not None
+        and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
     ):
         errors["latitude"] = "Ce point n'existe pas : la latitude va de -90 à 90, la longitude de -180 à 180."
     if not communes and latitude is None and "latitude" not in errors and "communes" not in errors:
@@ -214,7 +216,11 @@ def request_need(
 
 def pending_need(*, territory: Territory, payload: Any) -> Need | None:
     """The unconfirmed need a link designates, or None for a link no longer honoured."""
-    if not isinstance(payload, dict) or payload.get("t") != territory.pk or not isinstance(payload.get("n"), int):
+    if (
+        not isinstance(payload, dict)
+        or payload.get("t") != territory.pk
+        or not isinstance(payload.get("n"), int)
+    ):
         return None
     return Need.objects.filter(
         territory=territory,

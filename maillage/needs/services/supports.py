@@ -83,7 +83,11 @@ def request_support(*, actor: Actor, need: Need, email: str, testimony: str = ""
 
 
 def pending_support(*, territory: Any, payload: Any) -> Support | None:
-    if not isinstance(payload, dict) or payload.get("t") != territory.pk or not isinstance(payload.get("s"), int):
+    if (
+        not isinstance(payload, dict)
+        or payload.get("t") != territory.pk
+        or not isinstance(payload.get("s"), int)
+    ):
         return None
     return (
         Support.objects.filter(

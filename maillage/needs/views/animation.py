@@ -1,4 +1,5 @@
-"""The animation's pages: the register to work on, moves with a public answer, merges, structures, categories."""
+"""The animation's pages: the register to work on, moves with a public answer, merges, structures,
+categories."""
 
 from __future__ import annotations
 
@@ -53,7 +54,9 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, TransitionError) as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Le besoin est maintenant « {NEED_MACHINE.label(data['to_status'])} ».")
+            messages.success(
+                request, f"Le besoin est maintenant « {NEED_MACHINE.label(data['to_status'])} »."
+            )
             return redirect("needs:detail", pk=need.pk)
     return render(
         request,
@@ -81,16 +84,23 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             moved = services.merge_needs(
-                actor=request.user, duplicate=need, into=form.cleaned_data["into"], answer=form.cleaned_data["answer"]
+                actor=request.user,
+                duplicate=need,
+                into=form.cleaned_data["into"],
+                answer=form.cleaned_data["answer"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             into = form.cleaned_data["into"]
-            messages.success(request, f"Besoin fusionné dans « {into.title} » : {moved} soutien(s) reporté(s).")
+            messages.success(
+                request, f"Besoin fusionné dans « {into.title} » : {moved} soutien(s) reporté(s)."
+            )
             return redirect("needs:detail", pk=into.pk)
     return render(
-        request, "needs/merge.html", {"need": need, "form": form, "breadcrumbs": _need_crumbs(need, "Fusionner")}
+        request,
+        "needs/merge.html",
+        {"need": need, "form": form, "breadcrumbs": _need_crumbs(need, "Fusionner")},
     )
 
 
@@ -109,7 +119,9 @@ def structures(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("needs:structures", pk=need.pk)
         if form.is_valid():
             try:
-                services.link_structure(actor=request.user, need=need, structure=form.cleaned_data["structure"])
+                services.link_structure(
+                    actor=request.user, need=need, structure=form.cleaned_data["structure"]
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -137,14 +149,18 @@ def categories(request: HttpRequest) -> HttpResponse:
         if "ajouter" in request.POST:
             if form.is_valid():
                 try:
-                    services.add_category(actor=request.user, territory=request.territory, label=form.cleaned_data["label"])
+                    services.add_category(
+                        actor=request.user, territory=request.territory, label=form.cleaned_data["label"]
+                    )
                 except ValidationError as exc:
                     add_errors(form, exc)
                 else:
                     messages.success(request, "Catégorie ajoutée.")
                     return redirect("needs:categories")
         else:
-            category = get_object_or_404(NeedCategory.objects.filter(territory=request.territory), pk=request.POST.get("categorie"))
+            category = get_object_or_404(
+                NeedCategory.objects.filter(territory=request.territory), pk=request.POST.get("categorie")
+            )
             try:
                 services.update_category(
                     actor=request.user,

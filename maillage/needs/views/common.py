@@ -30,7 +30,8 @@ def animators_only(request: HttpRequest) -> None:
 
 def need_or_404(request: HttpRequest, pk: int) -> Need:
     return get_object_or_404(
-        Need.objects.for_user(request.user, request.territory).select_related("category", "merged_into"), pk=pk
+        Need.objects.for_user(request.user, request.territory).select_related("category", "merged_into"),
+        pk=pk,
     )
 
 

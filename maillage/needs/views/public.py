@@ -29,7 +29,9 @@ TOO_MANY_ADDRESS = "Trop de demandes pour cette adresse : réessayez dans une he
 
 
 def need_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "needs/list.html", selectors.list_context(request.user, request.territory, request.GET))
+    return render(
+        request, "needs/list.html", selectors.list_context(request.user, request.territory, request.GET)
+    )
 
 
 def need_map(request: HttpRequest) -> HttpResponse:
@@ -46,10 +48,14 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _limited(request: HttpRequest, email: str, what: str) -> str:
     """The French refusal when this connection or this address asked too often, else ""."""
     territory = request.territory
-    if over_limit(f"needs:{what}:ip:{territory.pk}:{client_ip(request)}", limit=RATE_PER_IP, window=RATE_WINDOW):
+    if over_limit(
+        f"needs:{what}:ip:{territory.pk}:{client_ip(request)}", limit=RATE_PER_IP, window=RATE_WINDOW
+    ):
         return TOO_MANY
     if email and over_limit(
-        f"needs:{what}:addr:{territory.pk}:{email.strip().lower()}", limit=RATE_PER_ADDRESS, window=RATE_WINDOW
+        f"needs:{what}:addr:{territory.pk}:{email.strip().lower()}",
+        limit=RATE_PER_ADDRESS,
+        window=RATE_WINDOW,
     ):
         return TOO_MANY_ADDRESS
     return ""
@@ -92,8 +98,14 @@ def report(request: HttpRequest) -> HttpResponse:
                 add_errors(form, exc)
             else:
                 if citizen:
-                    return render(request, "needs/report_sent.html", {"breadcrumbs": selectors.crumbs(("Signaler", None))})
-                messages.success(request, "Merci : le besoin est inscrit au registre. L'animation va le qualifier.")
+                    return render(
+                        request,
+                        "needs/report_sent.html",
+                        {"breadcrumbs": selectors.crumbs(("Signaler", None))},
+                    )
+                messages.success(
+                    request, "Merci : le besoin est inscrit au registre. L'animation va le qualifier."
+                )
                 return redirect("needs:detail", pk=need.pk)
         else:
             status = 200
@@ -121,11 +133,15 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 if citizen:
                     supports.request_support(
-                        actor=PUBLIC_FORM, need=need, email=form.cleaned_data["email"],
+                        actor=PUBLIC_FORM,
+                        need=need,
+                        email=form.cleaned_data["email"],
                         testimony=form.cleaned_data["testimony"],
                     )
                 else:
-                    services.support_need(actor=request.user, need=need, testimony=form.cleaned_data["testimony"])
+                    services.support_need(
+                        actor=request.user, need=need, testimony=form.cleaned_data["testimony"]
+                    )
             except ValidationError as exc:
                 add_errors(form, exc)
                 status = 400
@@ -133,7 +149,8 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
                 if citizen:
                     messages.success(
                         request,
-                        "Merci : ouvrez le lien que nous venons d'envoyer à votre adresse pour confirmer votre soutien.",
+                        "Merci : ouvrez le lien que nous venons d'envoyer à votre adresse pour "
+                        "confirmer votre soutien.",
                     )
                 else:
                     messages.success(request, "Merci : votre soutien est compté.")
