@@ -18,7 +18,7 @@ class ReportForm(forms.Form):
     )
     description = forms.CharField(
         label="Description",
-        required=False,
+        error_messages={"required": "La description du besoin est obligatoire."},
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Qui le rencontre, depuis quand, ce qui manque aujourd'hui.",
     )
@@ -81,6 +81,13 @@ class ReportForm(forms.Form):
             self.fields["reporter_name"] = forms.CharField(
                 label="Votre nom ou prénom (facultatif)", max_length=120, required=False
             )
+
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("communes") and data.get("latitude") is None and "communes" not in self.errors:
+            self.add_error("communes", "Indiquez au moins une commune concernée, ou un point sur la carte.")
+        return data
 
 
 class SupportForm(forms.Form):

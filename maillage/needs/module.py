@@ -17,7 +17,7 @@ from maillage.core.registry import (
     StructureBadge,
     registry,
 )
-from maillage.needs import demo, integrations
+from maillage.needs import demo, integrations, my_space
 from maillage.needs.examples import example_needs
 from maillage.needs.selectors import answered_by_structure
 from maillage.needs.services.common import DEFAULT_CATEGORIES
@@ -88,6 +88,7 @@ METRICS = (
 
 def register() -> None:
     registry.add_menu(MenuEntry(key="needs", label="Besoins sociaux", url_name="needs:list", order=45))
+    registry.add_my_space_section(my_space.PROVIDER)
     for page in _pages():
         registry.add_page(page)
     for key, label, compute, description in METRICS:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from maillage.core.machines import history
 from maillage.core.models import Commune, Territory
-from maillage.core.search import search
+from maillage.core.search import matching_ids
 from maillage.needs.models import (
     CLOSED_STATUSES,
     MOVE_LABELS,
@@ -41,7 +41,7 @@ def categories(territory: Territory, *, active_only: bool = True) -> list[NeedCa
 
 def filtered_needs(user: Any, territory: Territory, params: Mapping[str, str]) -> tuple[Any, dict[str, str]]:
     """The register's needs after the list's filters (category, status, commune, words)."""
-    needs = Need.objects.for_user(user, territory).select_related("category").with_support_count()
+    needs = Need.objects.for_user(user, territory).select_related("category")
     chosen = {key: (params.get(key) or "").strip()[:100] for key in ("categorie", "statut", "commune", "q")}
     if chosen["categorie"]:
         needs = needs.filter(category__slug=chosen["categorie"])
@@ -49,17 +49,28 @@ def filtered_needs(user: Any, territory: Territory, params: Mapping[str, str]) -
         needs = needs.filter(status=chosen["statut"])
     elif chosen["statut"] == "ouverts":
         needs = needs.exclude(status__in=CLOSED_STATUSES)
-    if chosen["commune"]:
-        needs = needs.filter(communes__insee_code=chosen["commune"])
+    if chosen["commune"]:  # a subquery, not a join: no duplicate rows, no DISTINCT over the whole list
+        through = Need.communes.through.objects.filter(commune__insee_code=chosen["commune"])
+        needs = needs.filter(pk__in=through.values("need_id"))
     if chosen["q"]:
-        hits = search(territory, chosen["q"], kinds=[SEARCH_KIND], limit=200)
-        needs = needs.filter(pk__in=hits.ids(SEARCH_KIND))
-    return needs.distinct(), chosen
+        matching = matching_ids(territory, chosen["q"], kind=SEARCH_KIND)
+        if matching is not None:
+            needs = needs.filter(pk__in=matching)
+    return needs, chosen
 
 
 def list_context(user: Any, territory: Territory, params: Mapping[str, str]) -> dict[str, Any]:
     needs, chosen = filtered_needs(user, territory, params)
     page = Paginator(needs.order_by("-created_at", "-pk"), PER_PAGE).get_page(params.get("page"))
+    page.object_list = list(page.object_list)
+    counts = dict(
+        Support.objects.filter(need_id__in=[n.pk for n in page.object_list], confirmed=True)
+        .values("need_id")
+        .annotate(n=Count("pk"))
+        .values_list("need_id", "n")
+    )
+    for need in page.object_list:
+        need.support_count = counts.get(need.pk, 0)
     return {
         "page_obj": page,
         "needs": page.object_list,

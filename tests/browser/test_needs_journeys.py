@@ -53,9 +53,11 @@ def test_a_member_supports_a_need(new_context, territory, manager, member):
     page = new_context(user=member).new_page()
     page.goto("/besoins/")
     page.get_by_role("link", name="Pas de bus le dimanche vers l'hôpital").click()
-    assert "0 personne rencontre aussi ce besoin" in main_text(page)
+    assert "Personne d'autre n'a encore dit rencontrer ce besoin." in main_text(page)
     page.get_by_role("link", name="Je rencontre aussi ce besoin").click()
-    page.get_by_label("Votre témoignage (facultatif)").fill("Ma mère est hospitalisée : impossible le dimanche.")
+    page.get_by_label("Votre témoignage (facultatif)").fill(
+        "Ma mère est hospitalisée : impossible le dimanche."
+    )
     page.get_by_role("button", name="Je rencontre aussi ce besoin").click()
     page.get_by_text("Merci : votre soutien est compté.").wait_for()
     text = main_text(page)
@@ -81,7 +83,9 @@ def test_the_animator_qualifies_then_merges_a_duplicate(new_context, territory, 
 
     page.goto(f"/besoins/{duplicate.pk}/")
     page.get_by_role("link", name="Fusionner avec un autre besoin").click()
-    page.get_by_label("Besoin qu'il répète").select_option(label=f"n° {kept.pk} — Pas de bus le dimanche (qualifié)")
+    page.get_by_label("Besoin qu'il répète").select_option(
+        label=f"n° {kept.pk} — Pas de bus le dimanche (qualifié)"
+    )
     page.get_by_role("button", name="Fusionner").click()
     page.get_by_text("Besoin fusionné dans « Pas de bus le dimanche » : 1 soutien(s) reporté(s).").wait_for()
     text = main_text(page)

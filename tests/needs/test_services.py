@@ -299,3 +299,18 @@ def test_erasure_and_export(territory, member, manager_other, animator):
     assert n.reporter is None and n.reporter_name == "" and n.anonymous
     assert not Support.objects.exists()
     assert not NeedTransition.objects.filter(actor__isnull=False).exists()
+
+
+def test_my_space_lists_what_i_reported_and_support(territory, member, manager_other):
+    from maillage.needs.my_space import needs_section
+
+    mine = need(territory, actor=member, title="Mon besoin")
+    theirs = need(territory, actor=manager_other, title="Leur besoin")
+    need(territory, actor=manager_other, title="Autre besoin")
+    services.support_need(actor=member, need=theirs)
+    section = needs_section(member, territory)
+    assert sorted((i.label, i.detail) for i in section.items) == [
+        ("Leur besoin", "soutenu — signalé"),
+        ("Mon besoin", "signalé par vous — signalé"),
+    ]
+    assert mine.pk
