@@ -82,7 +82,6 @@ class ReportForm(forms.Form):
                 label="Votre nom ou prénom (facultatif)", max_length=120, required=False
             )
 
-
     def clean(self):
         data = super().clean()
         if not data.get("communes") and data.get("latitude") is None and "communes" not in self.errors:
