@@ -3,8 +3,8 @@
 Workload: a fresh database without the demo; a territory, 200 structures and 7 jurors; the call, its
 applications (started, filled with a balanced budget, submitted, closed and found eligible) through the
 services; the scores written in bulk (what is measured is the ranking, not the scoring form). Figures:
-`rank()` on the score tuples alone, and `selectors.ranking(call)` as the ranking page runs it (query + weighted
-means + ranks), raw and normalised per juror. Usage: bench_calls.py [N runs]."""
+`rank()` on the score tuples alone, and `selectors.ranking(call)` as the ranking page runs it
+(query + weighted means + ranks), raw and normalised per juror. Usage: bench_calls.py [N runs]."""
 
 from __future__ import annotations
 
@@ -32,8 +32,16 @@ def build():
     territory = Territory.objects.create(name="Banc", slug="banc", canonical_url="https://banc.example.test")
     call = services.create_call(actor=actor, territory=territory, year=2026, title="Appel du banc")
     services.update_call_terms(
-        actor=actor, call=call, title=call.title, summary="", envelope=10**7, ceiling=10**5, opens_on=None,
-        deadline=timezone.now() + dt.timedelta(days=10), jury_on=None, results_on=None,
+        actor=actor,
+        call=call,
+        title=call.title,
+        summary="",
+        envelope=10**7,
+        ceiling=10**5,
+        opens_on=None,
+        deadline=timezone.now() + dt.timedelta(days=10),
+        jury_on=None,
+        results_on=None,
     )
     spec = services.save_specification(actor=actor, call=call, body="Texte")
     services.transition_specification(actor=actor, specification=spec, to="open")
@@ -41,10 +49,18 @@ def build():
     services.transition_call(actor=actor, call=call, to="open")
     apps = []
     for i in range(APPLICATIONS):
-        structure = Structure.objects.create(territory=territory, name=f"S{i}", slug=f"s{i}", status="published")
+        structure = Structure.objects.create(
+            territory=territory, name=f"S{i}", slug=f"s{i}", status="published"
+        )
         app = services.start_application(actor=actor, call=call, structure=structure, title=f"Projet {i}")
         services.save_application(
-            actor=actor, application=app, title=app.title, summary="", requested_amount=1000, answers={}, checklist=[],
+            actor=actor,
+            application=app,
+            title=app.title,
+            summary="",
+            requested_amount=1000,
+            answers={},
+            checklist=[],
             budget=[{"kind": "expense", "label": "Dépenses", "amount": 1000}],
         )
         apps.append(services.submit_application(actor=actor, application=app))
@@ -60,7 +76,10 @@ def build():
     rng = random.Random(18)
     criteria = list(call.criteria.all())
     Score.objects.bulk_create(
-        Score(juror=j, application=a, criterion=c, value=rng.randint(0, 10)) for j in jurors for a in apps for c in criteria
+        Score(juror=j, application=a, criterion=c, value=rng.randint(0, 10))
+        for j in jurors
+        for a in apps
+        for c in criteria
     )
     return call
 
@@ -91,7 +110,11 @@ def main() -> None:
             t = time.perf_counter()
             result = selectors.ranking(call)
             times.append(time.perf_counter() - t)
-        summarise(f"selectors.ranking(call) with its query, normalised={normalised}", times, applications=len(result))
+        summarise(
+            f"selectors.ranking(call) with its query, normalised={normalised}",
+            times,
+            applications=len(result),
+        )
 
 
 if __name__ == "__main__":

@@ -105,14 +105,19 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         _story(territory, today, animator, structures, accounts)
 
 
-def _story(territory: Territory, today: dt.date, animator: Actor, structures: list[Structure], accounts: dict) -> None:
+def _story(
+    territory: Territory, today: dt.date, animator: Actor, structures: list[Structure], accounts: dict
+) -> None:
     year = today.year
     opens = today - dt.timedelta(days=120)
     deadline = dt.datetime.combine(today - dt.timedelta(days=60), dt.time(12, 0), tzinfo=PARIS)
     for source, amount in (("Communauté d'agglomération du Pays de Grasse", 40000), ("Région Sud", 20000)):
         services.add_endowment(actor=animator, territory=territory, year=year, source=source, amount=amount)
     call = services.create_call(
-        actor=animator, territory=territory, year=year, title=f"Entreprendre autrement en Pays de Grasse — {year}"
+        actor=animator,
+        territory=territory,
+        year=year,
+        title=f"Entreprendre autrement en Pays de Grasse — {year}",
     )
     services.update_call_terms(
         actor=animator,
@@ -140,7 +145,10 @@ def _story(territory: Territory, today: dt.date, animator: Actor, structures: li
     spec = services.save_specification(actor=animator, call=call, body=SPECIFICATION.format(year=year))
     services.transition_specification(actor=animator, specification=spec, to="open")
     for key, body in (
-        ("manager_jardins", "Pourrait-on préciser que les projets portés à plusieurs structures sont bienvenus ?"),
+        (
+            "manager_jardins",
+            "Pourrait-on préciser que les projets portés à plusieurs structures sont bienvenus ?",
+        ),
         ("manager_scop", "Le club des entrepreneurs souhaite être représenté au jury."),
     ):
         if key in accounts:
@@ -152,14 +160,16 @@ def _story(territory: Territory, today: dt.date, animator: Actor, structures: li
     apps: list[Application] = []
     for i, (structure, (title, amount, funder, _fate)) in enumerate(zip(structures, PROJECTS, strict=True)):
         manager = _manager_of(structure, DEMO)
-        app = services.start_application(actor=manager, call=call, structure=structure, title=title, now=before)
+        app = services.start_application(
+            actor=manager, call=call, structure=structure, title=title, now=before
+        )
         app = services.save_application(
             actor=manager,
             application=app,
             title=title,
             summary=f"{structure.name} propose : {title.lower()}.",
             requested_amount=amount,
-            answers={q: "Voir le dossier joint et la présentation du projet." for q in call.questions},
+            answers=dict.fromkeys(call.questions, "Voir le dossier joint et la présentation du projet."),
             checklist=list(call.checklist),
             budget=_budget(amount, funder),
         )
@@ -170,10 +180,15 @@ def _story(territory: Territory, today: dt.date, animator: Actor, structures: li
 
     for app, (_t, _a, _f, fate) in zip(apps, PROJECTS, strict=True):
         if fate in ("selected", "rejected"):
-            services.decide_eligibility(actor=animator, application=app, eligible=True, reason="Dossier complet et éligible.")
+            services.decide_eligibility(
+                actor=animator, application=app, eligible=True, reason="Dossier complet et éligible."
+            )
         elif fate == "ineligible":
             services.decide_eligibility(
-                actor=animator, application=app, eligible=False, reason="Le projet se déroule hors du Pays de Grasse."
+                actor=animator,
+                application=app,
+                eligible=False,
+                reason="Le projet se déroule hors du Pays de Grasse.",
             )
         elif fate == "incomplete":
             services.request_piece(
@@ -190,8 +205,9 @@ def _story(territory: Territory, today: dt.date, animator: Actor, structures: li
         actor=animator,
         call=call,
         amounts=amounts,
-        minutes="Le jury s'est réuni à Grasse. Sept candidatures éligibles ont été examinées ; cinq projets sont "
-        "retenus dans la limite de l'enveloppe. Un membre du jury a déclaré un lien avec une structure candidate "
+        minutes="Le jury s'est réuni à Grasse. Sept candidatures éligibles ont été examinées ; "
+        "cinq projets sont retenus dans la limite de l'enveloppe. Un membre du jury a déclaré un lien "
+        "avec une structure candidate "
         "et n'a pas noté son dossier.",
         decided_on=today - dt.timedelta(days=20),
         conditions="Convention signée ; rapport d'activité et comptes à remettre.",
@@ -199,7 +215,11 @@ def _story(territory: Territory, today: dt.date, animator: Actor, structures: li
     for n, grant in enumerate(grants):
         first = grant.instalments.first()
         services.record_payment(
-            actor=animator, grant=grant, amount=first.amount, paid_on=today - dt.timedelta(days=10), reference=f"MDT-{year}-{n + 1:03d}"
+            actor=animator,
+            grant=grant,
+            amount=first.amount,
+            paid_on=today - dt.timedelta(days=10),
+            reference=f"MDT-{year}-{n + 1:03d}",
         )
 
 
@@ -219,7 +239,10 @@ def _jury(call: Call, apps: list[Application], accounts: dict) -> None:
             ties = {reviewable[1].structure_id: "ancienne salariée de la structure"}  # the declared conflict
         services.declare_conflicts(actor=juror.user, juror=juror, ties=ties)
         for rank, app in enumerate(reviewable):
-            if app.structure_id in ties or Membership.objects.filter(user=juror.user, structure=app.structure).exists():
+            if (
+                app.structure_id in ties
+                or Membership.objects.filter(user=juror.user, structure=app.structure).exists()
+            ):
                 continue
             base = CRITERIA_SCORES[rank % len(CRITERIA_SCORES)]
             scores = {

@@ -31,7 +31,7 @@ def _application(call: Call, structure: Any, title: str, amount: int) -> Applica
         title=title,
         summary="Un projet d'exemple.",
         requested_amount=amount,
-        answers={q: "Réponse d'exemple." for q in call.questions},
+        answers=dict.fromkeys(call.questions, "Réponse d'exemple."),
         checklist=list(call.checklist),
         budget=[
             {"kind": "expense", "label": "Salaires", "amount": amount * 2},
@@ -39,7 +39,10 @@ def _application(call: Call, structure: Any, title: str, amount: int) -> Applica
         ],
     )
     services.add_attachment(
-        actor=EXAMPLES, application=app, label="Statuts", file=ContentFile(b"Statuts de la structure.", name="statuts.txt")
+        actor=EXAMPLES,
+        application=app,
+        label="Statuts",
+        file=ContentFile(b"Statuts de la structure.", name="statuts.txt"),
     )
     return services.submit_application(actor=EXAMPLES, application=app)
 
@@ -48,7 +51,9 @@ def example_call(ctx: ExampleContext) -> dict[str, Any]:
     territory = ctx.territory
     call = Call.objects.filter(territory=territory, year=YEAR).first()
     if call is None:
-        call = services.create_call(actor=EXAMPLES, territory=territory, year=YEAR, title="Appel à projets ESS 2026")
+        call = services.create_call(
+            actor=EXAMPLES, territory=territory, year=YEAR, title="Appel à projets ESS 2026"
+        )
         services.update_call_terms(
             actor=EXAMPLES,
             call=call,
@@ -63,7 +68,9 @@ def example_call(ctx: ExampleContext) -> dict[str, Any]:
             checklist=["Le projet se déroule sur le territoire"],
             questions=["À quel besoin social le projet répond-il ?"],
         )
-        spec = services.save_specification(actor=EXAMPLES, call=call, body="# Cahier des charges\n\nLe texte.")
+        spec = services.save_specification(
+            actor=EXAMPLES, call=call, body="# Cahier des charges\n\nLe texte."
+        )
         services.transition_specification(actor=EXAMPLES, specification=spec, to="open")
         services.transition_specification(actor=EXAMPLES, specification=spec, to="adopted")
         services.transition_call(actor=EXAMPLES, call=call, to="open")
@@ -72,13 +79,17 @@ def example_call(ctx: ExampleContext) -> dict[str, Any]:
         theirs = _application(call, other, "Épicerie solidaire itinérante", 6000)
         services.transition_call(actor=EXAMPLES, call=call, to="closed")
         for app in (mine, theirs):
-            services.decide_eligibility(actor=EXAMPLES, application=app, eligible=True, reason="Dossier complet.")
+            services.decide_eligibility(
+                actor=EXAMPLES, application=app, eligible=True, reason="Dossier complet."
+            )
         for role, name in (("member", "Juré lié"), ("manager_other", "Juré sans lien")):
             user = ctx.users[role]
             juror = services.invite_juror(actor=EXAMPLES, call=call, email=user.email, name=name)
             services.answer_invitation(actor=user, juror=juror, accept=True)
         services.invite_juror(actor=EXAMPLES, call=call, email="invite@example.org", name="Juré invité")
-        services.deliberate(actor=EXAMPLES, call=call, amounts={mine.pk: 8000}, minutes="Procès-verbal d'exemple.")
+        services.deliberate(
+            actor=EXAMPLES, call=call, amounts={mine.pk: 8000}, minutes="Procès-verbal d'exemple."
+        )
         call.refresh_from_db()
     mine = Application.objects.get(call=call, structure=ctx.structure)
     theirs = Application.objects.filter(call=call).exclude(pk=mine.pk).get()

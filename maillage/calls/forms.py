@@ -47,9 +47,12 @@ class CallTermsForm(forms.Form):
         required=False,
     )
     communes = forms.CharField(
-        label="Communes admises (codes INSEE séparés par des espaces ; vide : tout le territoire)", required=False
+        label="Communes admises (codes INSEE séparés par des espaces ; vide : tout le territoire)",
+        required=False,
     )
-    min_age_months = forms.IntegerField(label="Ancienneté minimale de la structure (mois)", min_value=0, initial=0)
+    min_age_months = forms.IntegerField(
+        label="Ancienneté minimale de la structure (mois)", min_value=0, initial=0
+    )
     charter_required = forms.BooleanField(label="Réservé aux signataires de la charte", required=False)
     questions = forms.CharField(
         label="Questions du formulaire de candidature",
@@ -57,7 +60,9 @@ class CallTermsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-    normalise_scores = forms.BooleanField(label="Normaliser les notes par juré dans le classement", required=False)
+    normalise_scores = forms.BooleanField(
+        label="Normaliser les notes par juré dans le classement", required=False
+    )
     grantor_name = forms.CharField(label="Nom de l'attribuant (données ouvertes)", required=False)
     grantor_siret = forms.CharField(label="SIRET de l'attribuant", required=False, max_length=17)
 
@@ -112,11 +117,15 @@ class CriteriaForm(forms.Form):
 
 
 class SpecificationForm(forms.Form):
-    body = forms.CharField(label="Texte du cahier des charges (Markdown)", widget=forms.Textarea(attrs={"rows": 18}))
+    body = forms.CharField(
+        label="Texte du cahier des charges (Markdown)", widget=forms.Textarea(attrs={"rows": 18})
+    )
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Votre commentaire", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    body = forms.CharField(
+        label="Votre commentaire", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
 
 
 class StartForm(forms.Form):
@@ -132,9 +141,13 @@ class ApplicationForm(forms.Form):
     """The call's form: fixed fields, one per question, the checklist, and a budget table of rows."""
 
     title = forms.CharField(label="Titre du projet", max_length=200)
-    summary = forms.CharField(label="Résumé du projet", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = forms.CharField(
+        label="Résumé du projet", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     founded_on = forms.DateField(label="Date de création de la structure", required=False, widget=DATE)
-    requested_amount = forms.DecimalField(label="Montant demandé à l'appel (€)", min_value=0, decimal_places=2)
+    requested_amount = forms.DecimalField(
+        label="Montant demandé à l'appel (€)", min_value=0, decimal_places=2
+    )
 
     def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
         call = application.call
@@ -151,12 +164,19 @@ class ApplicationForm(forms.Form):
             initial[f"q{i}"] = application.answers.get(question, "")
         for i, line in enumerate(lines):
             initial.update(
-                {f"b{i}_kind": line.kind, f"b{i}_label": line.label, f"b{i}_funder": line.funder, f"b{i}_amount": line.amount}
+                {
+                    f"b{i}_kind": line.kind,
+                    f"b{i}_label": line.label,
+                    f"b{i}_funder": line.funder,
+                    f"b{i}_amount": line.amount,
+                }
             )
         super().__init__(*args, initial=initial, **kwargs)
         self.questions = list(call.questions)
         for i, question in enumerate(self.questions):
-            self.fields[f"q{i}"] = forms.CharField(label=question, widget=forms.Textarea(attrs={"rows": 4}), required=False)
+            self.fields[f"q{i}"] = forms.CharField(
+                label=question, widget=forms.Textarea(attrs={"rows": 4}), required=False
+            )
         if call.checklist:
             self.fields["checklist"] = forms.MultipleChoiceField(
                 label="Critères d'éligibilité (cochez chacun)",
@@ -168,11 +188,15 @@ class ApplicationForm(forms.Form):
             self.fields[f"b{i}_kind"] = forms.ChoiceField(
                 label=f"Ligne {i + 1} : nature", choices=[("", "—"), *BudgetLine.Kind.choices], required=False
             )
-            self.fields[f"b{i}_label"] = forms.CharField(label=f"Ligne {i + 1} : poste", required=False, max_length=200)
+            self.fields[f"b{i}_label"] = forms.CharField(
+                label=f"Ligne {i + 1} : poste", required=False, max_length=200
+            )
             self.fields[f"b{i}_funder"] = forms.CharField(
                 label=f"Ligne {i + 1} : cofinanceur", required=False, max_length=200
             )
-            self.fields[f"b{i}_amount"] = forms.CharField(label=f"Ligne {i + 1} : montant (€)", required=False, max_length=20)
+            self.fields[f"b{i}_amount"] = forms.CharField(
+                label=f"Ligne {i + 1} : montant (€)", required=False, max_length=20
+            )
 
     def main_fields(self) -> list[Any]:
         names = ["title", "summary", "founded_on", "requested_amount"]
@@ -182,7 +206,9 @@ class ApplicationForm(forms.Form):
         return [self[n] for n in names]
 
     def budget_rows(self) -> list[list[Any]]:
-        return [[self[f"b{i}_{p}"] for p in ("kind", "label", "funder", "amount")] for i in range(self.row_count)]
+        return [
+            [self[f"b{i}_{p}"] for p in ("kind", "label", "funder", "amount")] for i in range(self.row_count)
+        ]
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -208,7 +234,11 @@ class AttachmentForm(forms.Form):
 class EligibilityForm(forms.Form):
     decision = forms.ChoiceField(
         label="Décision",
-        choices=[("eligible", "Éligible"), ("ineligible", "Non éligible"), ("piece", "Demander une pièce manquante")],
+        choices=[
+            ("eligible", "Éligible"),
+            ("ineligible", "Non éligible"),
+            ("piece", "Demander une pièce manquante"),
+        ],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label="Raison, ou pièce demandée", widget=forms.Textarea(attrs={"rows": 3}))
@@ -218,7 +248,9 @@ class EligibilityForm(forms.Form):
 class InviteForm(forms.Form):
     name = forms.CharField(label="Nom", max_length=150)
     email = forms.EmailField(label="Adresse électronique")
-    all_applications = forms.BooleanField(label="Évalue toutes les candidatures", required=False, initial=True)
+    all_applications = forms.BooleanField(
+        label="Évalue toutes les candidatures", required=False, initial=True
+    )
 
 
 class PaymentForm(forms.Form):

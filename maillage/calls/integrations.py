@@ -21,21 +21,29 @@ from maillage.core.registry import ContentBlock, MySpaceItem, MySpaceSection
 
 
 def count_applications(territory: Territory, start: dt.date, end: dt.date) -> int:
-    return Application.objects.of_territory(territory).filter(
-        submitted_at__date__gte=start, submitted_at__date__lte=end
-    ).count()
+    return (
+        Application.objects.of_territory(territory)
+        .filter(submitted_at__date__gte=start, submitted_at__date__lte=end)
+        .count()
+    )
 
 
 def count_laureates(territory: Territory, start: dt.date, end: dt.date) -> int:
-    return Grant.objects.of_territory(territory).exclude(status="cancelled").filter(
-        convention_on__gte=start, convention_on__lte=end
-    ).count()
+    return (
+        Grant.objects.of_territory(territory)
+        .exclude(status="cancelled")
+        .filter(convention_on__gte=start, convention_on__lte=end)
+        .count()
+    )
 
 
 def granted_amount(territory: Territory, start: dt.date, end: dt.date) -> float:
-    total = Grant.objects.of_territory(territory).exclude(status="cancelled").filter(
-        convention_on__gte=start, convention_on__lte=end
-    ).aggregate(s=Sum("amount"))["s"]
+    total = (
+        Grant.objects.of_territory(territory)
+        .exclude(status="cancelled")
+        .filter(convention_on__gte=start, convention_on__lte=end)
+        .aggregate(s=Sum("amount"))["s"]
+    )
     return float(total or 0)
 
 
@@ -50,7 +58,9 @@ def paid_amount(territory: Territory, start: dt.date, end: dt.date) -> float:
 
 
 def call_choices(territory: Territory) -> list[tuple[int, str]]:
-    return [(c.pk, f"Appel à projets {c.year} — {c.title}") for c in Call.objects.of_territory(territory).public()]
+    return [
+        (c.pk, f"Appel à projets {c.year} — {c.title}") for c in Call.objects.of_territory(territory).public()
+    ]
 
 
 def call_url(call: Any) -> str:

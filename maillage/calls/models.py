@@ -44,7 +44,9 @@ class Call(models.Model):
     year = models.PositiveIntegerField(_("année"))
     title = models.CharField(_("titre"), max_length=200)
     summary = models.TextField(_("présentation"), blank=True)
-    status = models.CharField(_("statut"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT
+    )
     envelope = models.DecimalField(_("enveloppe (€)"), **MONEY, default=Decimal("0"))
     ceiling = models.DecimalField(_("plafond par projet (€)"), **MONEY, default=Decimal("0"))
     opens_on = models.DateField(_("ouverture"), null=True, blank=True)
@@ -122,7 +124,9 @@ class Specification(models.Model):
                 fields=["call"], condition=models.Q(status="adopted"), name="calls_one_adopted_spec"
             ),
             models.UniqueConstraint(
-                fields=["call"], condition=models.Q(status__in=["draft", "open"]), name="calls_one_working_spec"
+                fields=["call"],
+                condition=models.Q(status__in=["draft", "open"]),
+                name="calls_one_working_spec",
             ),
         ]
 
@@ -150,12 +154,17 @@ SPEC_MACHINE = register(
 
 class SpecComment(models.Model):
     specification = models.ForeignKey(Specification, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField(_("commentaire"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Commentaire sur {self.specification}"
 
 
 class Criterion(models.Model):
@@ -185,6 +194,9 @@ class TargetedNeed(models.Model):
             models.UniqueConstraint(fields=["call", "target_key", "object_id"], name="calls_need_once")
         ]
 
+    def __str__(self) -> str:
+        return self.label
+
 
 class AppStatus(models.TextChoices):
     DRAFT = "draft", _("brouillon")
@@ -212,7 +224,9 @@ class Application(models.Model):
     piece_requested = models.TextField(blank=True)
     piece_due_on = models.DateField(null=True, blank=True)
     granted_amount = models.DecimalField(**MONEY, null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -268,6 +282,9 @@ class BudgetLine(models.Model):
     class Meta:
         ordering = ["application", "kind", "position", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.label} ({self.amount} €)"
+
 
 class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
@@ -275,6 +292,9 @@ class Attachment(models.Model):
     file = models.FileField(upload_to="calls/attachments/")
     filename = models.CharField(max_length=200)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class JurorStatus(models.TextChoices):
@@ -337,6 +357,9 @@ class Conflict(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["juror", "structure"], name="calls_conflict_once")]
 
+    def __str__(self) -> str:
+        return f"Lien de {self.juror} avec {self.structure}"
+
 
 class Assignment(models.Model):
     juror = models.ForeignKey(Juror, on_delete=models.CASCADE, related_name="assignments")
@@ -344,6 +367,9 @@ class Assignment(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["juror", "application"], name="calls_assign_once")]
+
+    def __str__(self) -> str:
+        return f"{self.application} confiée à {self.juror}"
 
 
 class Score(models.Model):
@@ -361,6 +387,9 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["juror", "application", "criterion"], name="calls_score_once"),
             models.CheckConstraint(condition=models.Q(value__lte=10), name="calls_score_max_10"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} : {self.value}/10"
 
 
 class GrantStatus(models.TextChoices):
@@ -411,6 +440,9 @@ class Instalment(models.Model):
     class Meta:
         ordering = ["grant", "position"]
 
+    def __str__(self) -> str:
+        return f"Échéance {self.position} ({self.share} %)"
+
 
 class Payment(models.Model):
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="payments")
@@ -420,6 +452,9 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["paid_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Versement de {self.amount} € le {self.paid_on}"
 
 
 class ReportStatus(models.TextChoices):
@@ -441,6 +476,9 @@ class ReportDue(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} attendu le {self.due_on}"
 
 
 class ReportTransition(TransitionLog):
@@ -467,3 +505,6 @@ class Endowment(models.Model):
 
     class Meta:
         ordering = ["year", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.year} : {self.amount} €"

@@ -49,14 +49,20 @@ def _pages() -> list[PageSpec]:
     y = f"/appels-a-projets/gestion/{2026}"
     return [
         PageSpec(name="calls:home", example_url=_with(lambda c, o: "/appels-a-projets/"), expected=PUBLIC),
-        PageSpec(name="calls:laureates", example_url=_with(lambda c, o: "/appels-a-projets/laureats/"), expected=PUBLIC),
+        PageSpec(
+            name="calls:laureates",
+            example_url=_with(lambda c, o: "/appels-a-projets/laureats/"),
+            expected=PUBLIC,
+        ),
         PageSpec(
             name="calls:scdl",
             example_url=_with(lambda c, o: "/appels-a-projets/subventions-scdl.csv"),
             expected=PUBLIC,
             kind="file",
         ),
-        PageSpec(name="calls:call", example_url=_with(lambda c, o: "/appels-a-projets/2026/"), expected=PUBLIC),
+        PageSpec(
+            name="calls:call", example_url=_with(lambda c, o: "/appels-a-projets/2026/"), expected=PUBLIC
+        ),
         PageSpec(
             name="calls:specification",
             example_url=_with(lambda c, o: "/appels-a-projets/2026/cahier-des-charges/"),
@@ -88,7 +94,9 @@ def _pages() -> list[PageSpec]:
         PageSpec(
             name="calls:attachment",
             example_url=_with(
-                lambda c, o: f"/appels-a-projets/candidatures/{o['mine'].pk}/pieces/{o['mine'].attachments.first().pk}/"
+                lambda c, o: (
+                    f"/appels-a-projets/candidatures/{o['mine'].pk}/pieces/{o['mine'].attachments.first().pk}/"
+                )
             ),
             expected=READERS,
             kind="file",
@@ -99,7 +107,10 @@ def _pages() -> list[PageSpec]:
             expected=PUBLIC,
         ),
         PageSpec(
-            name="calls:jury", example_url=_with(lambda c, o: "/appels-a-projets/jury/2026/"), expected=JURORS, axe_as="member"
+            name="calls:jury",
+            example_url=_with(lambda c, o: "/appels-a-projets/jury/2026/"),
+            expected=JURORS,
+            axe_as="member",
         ),
         PageSpec(
             name="calls:score",
@@ -108,7 +119,12 @@ def _pages() -> list[PageSpec]:
             axe_as="manager_other",
         ),
         *[
-            PageSpec(name=f"calls:{name}", example_url=_with(lambda c, o, u=url: u), expected=ANIMATOR_ONLY, axe_as="animator")
+            PageSpec(
+                name=f"calls:{name}",
+                example_url=_with(lambda c, o, u=url: u),
+                expected=ANIMATOR_ONLY,
+                axe_as="animator",
+            )
             for name, url in (
                 ("manage", "/appels-a-projets/gestion/"),
                 ("call_edit", f"{y}/"),
@@ -143,7 +159,12 @@ NOTIFICATION_KINDS = (
 )
 
 METRICS = (
-    ("calls_applications", "Candidatures déposées aux appels à projets", "candidatures", integrations.count_applications),
+    (
+        "calls_applications",
+        "Candidatures déposées aux appels à projets",
+        "candidatures",
+        integrations.count_applications,
+    ),
     ("calls_laureates", "Projets lauréats des appels à projets", "projets", integrations.count_laureates),
     ("calls_granted", "Montant des subventions attribuées par le fonds", "€", integrations.granted_amount),
     ("calls_paid", "Montant versé par le fonds de soutien", "€", integrations.paid_amount),
@@ -160,7 +181,11 @@ def register() -> None:
         registry.add_metric(Metric(key=key, label=label, unit=unit, compute=compute))
     registry.add_link_target(
         LinkTarget(
-            key="call", label="Un appel à projets", model="calls.Call", choices=integrations.call_choices, url=integrations.call_url
+            key="call",
+            label="Un appel à projets",
+            model="calls.Call",
+            choices=integrations.call_choices,
+            url=integrations.call_url,
         )
     )
     registry.add_link_target(
@@ -173,7 +198,9 @@ def register() -> None:
         )
     )
     registry.add_content_provider(
-        ContentProvider(key="calls_open_call", label="L'appel à projets en cours", build=integrations.open_call_block)
+        ContentProvider(
+            key="calls_open_call", label="L'appel à projets en cours", build=integrations.open_call_block
+        )
     )
     registry.add_my_space_section(MySpaceProvider(key="calls", build=integrations.my_space_section, order=45))
     registry.add_structure_badge(
@@ -196,6 +223,10 @@ def register() -> None:
         )
     )
     registry.add_periodic_job(
-        PeriodicJob(key="calls.remind_reports", task_path="maillage.calls.tasks.remind_reports_task", every=dt.timedelta(days=1))
+        PeriodicJob(
+            key="calls.remind_reports",
+            task_path="maillage.calls.tasks.remind_reports_task",
+            every=dt.timedelta(days=1),
+        )
     )
     registry.add_demo_loader(DemoLoader(key="calls_demo", load=demo.load, order=70))

@@ -60,9 +60,10 @@ def is_tied(juror: Any, structure_id: int) -> bool:
     """The juror belongs to the structure or declared a conflict of interest with it."""
     if juror.conflicts.filter(structure_id=structure_id).exists():
         return True
-    return juror.user_id is not None and Membership.objects.filter(
-        user_id=juror.user_id, structure_id=structure_id
-    ).exists()
+    return (
+        juror.user_id is not None
+        and Membership.objects.filter(user_id=juror.user_id, structure_id=structure_id).exists()
+    )
 
 
 # --- the checks services make ----------------------------------------------------------------------------
@@ -83,7 +84,9 @@ def require_applicant(actor: Actor, structure: Any) -> None:
 def require_commenter(actor: Actor, territory: Territory) -> None:
     require_actor(actor)
     if not can_comment(actor, territory):
-        raise PermissionDenied("Seuls les membres des structures du territoire et l'animation peuvent commenter.")
+        raise PermissionDenied(
+            "Seuls les membres des structures du territoire et l'animation peuvent commenter."
+        )
 
 
 def require_juror(actor: Actor, juror: Any) -> None:

@@ -119,6 +119,8 @@ class GrantQuerySet(models.QuerySet["Grant"]):
         return self.filter(application__call__territory=territory)
 
     def public(self, territory: Territory) -> GrantQuerySet:
-        return self.of_territory(territory).exclude(status="cancelled").select_related(
-            "application__structure", "application__call"
+        return (
+            self.of_territory(territory)
+            .exclude(status="cancelled")
+            .select_related("application__structure", "application__call")
         )

@@ -64,7 +64,9 @@ def rank(
     per_app: dict[int, list[float]] = defaultdict(list)
     for (_juror, app), mark in marks.items():
         per_app[app].append(mark)
-    means = sorted(((sum(v) / len(v), len(v), app) for app, v in per_app.items()), key=lambda t: (-t[0], t[2]))
+    means = sorted(
+        ((sum(v) / len(v), len(v), app) for app, v in per_app.items()), key=lambda t: (-t[0], t[2])
+    )
     ranked = []
     previous, position = None, 0
     for i, (mark, count, app) in enumerate(means, 1):

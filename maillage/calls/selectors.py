@@ -52,7 +52,9 @@ class RankingRow:
 
 def ranking(call: Call) -> list[RankingRow]:
     weights = dict(call.criteria.values_list("pk", "weight"))
-    rows = Score.objects.filter(application__call=call, application__status__in=("eligible", "selected", "rejected"))
+    rows = Score.objects.filter(
+        application__call=call, application__status__in=("eligible", "selected", "rejected")
+    )
     ranked = rank(
         rows.values_list("juror_id", "application_id", "criterion_id", "value"),
         weights,
@@ -64,7 +66,9 @@ def ranking(call: Call) -> list[RankingRow]:
 
 def unscored(call: Call) -> list[Application]:
     scored = Score.objects.filter(application__call=call).values("application_id")
-    return list(call.applications.filter(status="eligible").exclude(pk__in=scored).select_related("structure"))
+    return list(
+        call.applications.filter(status="eligible").exclude(pk__in=scored).select_related("structure")
+    )
 
 
 @dataclass(frozen=True)
@@ -86,11 +90,16 @@ class FundYear:
 def fund_balance(territory: Territory) -> list[FundYear]:
     """Per year: endowments, commitments (grants of that year's call), payments made on them."""
     endowed = dict(
-        Endowment.objects.filter(territory=territory).values("year").annotate(s=Sum("amount")).values_list("year", "s")
+        Endowment.objects.filter(territory=territory)
+        .values("year")
+        .annotate(s=Sum("amount"))
+        .values_list("year", "s")
     )
     grants = Grant.objects.of_territory(territory).exclude(status=GrantStatus.CANCELLED)
     committed = dict(
-        grants.values("application__call__year").annotate(s=Sum("amount")).values_list("application__call__year", "s")
+        grants.values("application__call__year")
+        .annotate(s=Sum("amount"))
+        .values_list("application__call__year", "s")
     )
     paid = dict(
         Payment.objects.filter(grant__in=grants)
@@ -125,7 +134,9 @@ def my_applications(user: Any, territory: Territory):
 
 
 def applications_to_review(call: Call):
-    return call.applications.exclude(status=AppStatus.DRAFT).select_related("structure").order_by("status", "pk")
+    return (
+        call.applications.exclude(status=AppStatus.DRAFT).select_related("structure").order_by("status", "pk")
+    )
 
 
 def laureate_structure_ids(territory: Territory):

@@ -37,7 +37,9 @@ def test_a_manager_applies_and_receives_the_receipt(new_context, territory, stru
 
     form = page.locator("main form[method=post]").first
     form.get_by_label("Résumé du projet").fill("Réparer et prêter des vélos aux habitants.")
-    form.get_by_label("À quel besoin social le projet répond-il ?").fill("La mobilité des jeunes sans permis.")
+    form.get_by_label("À quel besoin social le projet répond-il ?").fill(
+        "La mobilité des jeunes sans permis."
+    )
     form.get_by_label("Montant demandé à l'appel (€)").fill("5000")
     form.get_by_label("Ligne 1 : nature").select_option(label="dépense")
     form.get_by_label("Ligne 1 : poste").fill("Outillage et pièces")
@@ -73,7 +75,9 @@ def test_a_manager_applies_and_receives_the_receipt(new_context, territory, stru
 
 def test_a_juror_accepts_the_invitation_and_scores(new_context, territory, structure, animator, smtp_inbox):
     call = open_call(territory)
-    app = eligible(call, StructureFactory(territory=territory, name="Épicerie solidaire"), title="Épicerie itinérante")
+    app = eligible(
+        call, StructureFactory(territory=territory, name="Épicerie solidaire"), title="Épicerie itinérante"
+    )
     close_and_check(call, app)
     juror_user = UserFactory(email="jure@example.org", first_name="Nadia")
 

@@ -15,7 +15,9 @@ SYS = system("tests")
 
 
 def open_call(territory, *, year=2026, envelope=20000, ceiling=8000, deadline=None, **terms) -> Call:
-    call = services.create_call(actor=SYS, territory=territory, year=year, title=f"Appel à projets ESS {year}")
+    call = services.create_call(
+        actor=SYS, territory=territory, year=year, title=f"Appel à projets ESS {year}"
+    )
     services.update_call_terms(
         actor=SYS,
         call=call,
@@ -38,11 +40,18 @@ def open_call(territory, *, year=2026, envelope=20000, ceiling=8000, deadline=No
 def balanced_budget(amount) -> list[dict]:
     return [
         {"kind": "expense", "label": "Salaires", "amount": Decimal(amount) * 2},
-        {"kind": "income", "label": "Subvention régionale", "funder": "Région Sud", "amount": Decimal(amount)},
+        {
+            "kind": "income",
+            "label": "Subvention régionale",
+            "funder": "Région Sud",
+            "amount": Decimal(amount),
+        },
     ]
 
 
-def draft(call, structure, *, actor=SYS, amount=5000, budget=None, title="Ressourcerie mobile") -> Application:
+def draft(
+    call, structure, *, actor=SYS, amount=5000, budget=None, title="Ressourcerie mobile"
+) -> Application:
     app = services.start_application(actor=actor, call=call, structure=structure, title=title)
     return services.save_application(
         actor=actor,
@@ -50,14 +59,16 @@ def draft(call, structure, *, actor=SYS, amount=5000, budget=None, title="Ressou
         title=title,
         summary="Collecter et réparer dans les villages.",
         requested_amount=amount,
-        answers={q: "Réponse." for q in call.questions},
+        answers=dict.fromkeys(call.questions, "Réponse."),
         checklist=list(call.checklist),
         budget=balanced_budget(amount) if budget is None else budget,
     )
 
 
 def eligible(call, structure, *, amount=5000, title="Ressourcerie mobile") -> Application:
-    app = services.submit_application(actor=SYS, application=draft(call, structure, amount=amount, title=title))
+    app = services.submit_application(
+        actor=SYS, application=draft(call, structure, amount=amount, title=title)
+    )
     return app
 
 

@@ -59,7 +59,10 @@ def test_an_unbalanced_budget_is_refused(territory, structure, manager):
     app = draft(call, structure, actor=manager, budget=budget)
     with pytest.raises(ValidationError) as exc:
         services.submit_application(actor=manager, application=app)
-    assert "Le budget n'est pas équilibré : 12 000 € de dépenses pour 10 000 € de recettes" in exc.value.messages[0]
+    assert (
+        "Le budget n'est pas équilibré : 12 000 € de dépenses pour 10 000 € de recettes"
+        in exc.value.messages[0]
+    )
     app.refresh_from_db()
     assert app.status == AppStatus.DRAFT
 
@@ -114,7 +117,9 @@ def test_the_animation_asks_for_a_missing_piece_then_decides(territory, structur
     call = open_call(territory)
     app = services.submit_application(actor=manager, application=draft(call, structure, actor=manager))
     due = timezone.localdate() + dt.timedelta(days=10)
-    app = services.request_piece(actor=animator, application=app, piece="Le dernier bilan comptable", due_on=due)
+    app = services.request_piece(
+        actor=animator, application=app, piece="Le dernier bilan comptable", due_on=due
+    )
     assert app.status == AppStatus.INCOMPLETE and app.piece_due_on == due
     note = Notification.objects.get(user=manager, kind="calls_piece_requested")
     assert "Pièce manquante" in note.title
@@ -122,7 +127,9 @@ def test_the_animation_asks_for_a_missing_piece_then_decides(territory, structur
     assert app.status == AppStatus.SUBMITTED
     with pytest.raises(ValidationError, match="La raison est obligatoire"):
         services.decide_eligibility(actor=animator, application=app, eligible=False, reason=" ")
-    app = services.decide_eligibility(actor=animator, application=app, eligible=False, reason="Hors territoire.")
+    app = services.decide_eligibility(
+        actor=animator, application=app, eligible=False, reason="Hors territoire."
+    )
     assert app.status == AppStatus.INELIGIBLE and app.eligibility_reason == "Hors territoire."
 
 
@@ -130,7 +137,9 @@ def test_a_piece_after_its_deadline_is_refused(territory, structure, manager, an
     call = open_call(territory)
     app = services.submit_application(actor=manager, application=draft(call, structure, actor=manager))
     today = timezone.localdate()
-    app = services.request_piece(actor=animator, application=app, piece="Bilan", due_on=today + dt.timedelta(days=1))
+    app = services.request_piece(
+        actor=animator, application=app, piece="Bilan", due_on=today + dt.timedelta(days=1)
+    )
     later = timezone.now() + dt.timedelta(days=3)
     with pytest.raises(ValidationError, match="ce délai est passé"):
         services.submit_application(actor=manager, application=app, now=later)

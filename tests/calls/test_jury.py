@@ -51,13 +51,17 @@ def test_a_tied_juror_can_neither_score_nor_see(jury_setup, member, territory):
 
 def test_a_declared_conflict_hides_the_applicant_and_its_scores(jury_setup, manager_other, territory):
     call, mine, theirs, _tied, free = jury_setup
-    services.score_application(actor=manager_other, juror=free, application=theirs, scores=_all_scores(call, 8))
+    services.score_application(
+        actor=manager_other, juror=free, application=theirs, scores=_all_scores(call, 8)
+    )
     assert Score.objects.for_user(manager_other, territory).count() == 8
     services.declare_conflicts(actor=manager_other, juror=free, ties={theirs.structure_id: "administratrice"})
     assert Score.objects.for_user(manager_other, territory).count() == 0
     assert theirs not in set(Application.objects.for_juror(manager_other, territory))
     with pytest.raises(PermissionDenied):
-        services.score_application(actor=manager_other, juror=free, application=theirs, scores=_all_scores(call, 8))
+        services.score_application(
+            actor=manager_other, juror=free, application=theirs, scores=_all_scores(call, 8)
+        )
 
 
 def test_a_score_out_of_range_is_refused(jury_setup, manager_other):
@@ -69,12 +73,17 @@ def test_a_score_out_of_range_is_refused(jury_setup, manager_other):
     assert not Score.objects.exists()
 
 
-def test_invitation_mail_page_then_post(territory, animator, client, mailoutbox, django_capture_on_commit_callbacks):
+def test_invitation_mail_page_then_post(
+    territory, animator, client, mailoutbox, django_capture_on_commit_callbacks
+):
     call = open_call(territory)
     with django_capture_on_commit_callbacks(execute=True):
         services.invite_juror(actor=animator, call=call, email="jure@example.org", name="Nadia Jurée")
     [message] = mailoutbox
-    assert message.to == ["jure@example.org"] and "Invitation au jury de l'appel à projets 2026" in message.subject
+    assert (
+        message.to == ["jure@example.org"]
+        and "Invitation au jury de l'appel à projets 2026" in message.subject
+    )
     url = re.search(r"https?://[^/]+(/appels-a-projets/jury/invitation/[^/\s]+/)", message.body).group(1)
     juror = Juror.objects.get(email="jure@example.org")
     assert "connectez-vous" in client.get(url).content.decode()
@@ -120,7 +129,9 @@ def test_ranking_weighted_and_normalised():
 def test_deliberation_within_the_envelope_and_grants(jury_setup, manager_other, animator):
     call, mine, theirs, _tied, free = jury_setup
     services.score_application(actor=manager_other, juror=free, application=mine, scores=_all_scores(call, 9))
-    services.score_application(actor=manager_other, juror=free, application=theirs, scores=_all_scores(call, 4))
+    services.score_application(
+        actor=manager_other, juror=free, application=theirs, scores=_all_scores(call, 4)
+    )
     assert [r.application.pk for r in selectors.ranking(call)] == [mine.pk, theirs.pk]
     call.envelope = 6000
     call.save(update_fields=["envelope"])
@@ -130,7 +141,9 @@ def test_deliberation_within_the_envelope_and_grants(jury_setup, manager_other, 
     assert not Grant.objects.exists()
     call.refresh_from_db()
     assert call.status == "closed"
-    grants = services.deliberate(actor=animator, call=call, amounts={mine.pk: 5000, theirs.pk: ""}, minutes="PV du jury")
+    grants = services.deliberate(
+        actor=animator, call=call, amounts={mine.pk: 5000, theirs.pk: ""}, minutes="PV du jury"
+    )
     assert len(grants) == 1
     mine.refresh_from_db(), theirs.refresh_from_db()
     assert mine.status == AppStatus.SELECTED and theirs.status == AppStatus.REJECTED
@@ -159,7 +172,9 @@ def test_payments_never_exceed_the_grant_and_reports_close_it(jury_setup, manage
 
 
 def test_fund_balance_with_endowments(territory, animator):
-    services.add_endowment(actor=animator, territory=territory, year=2026, source="Agglomération", amount="30000")
+    services.add_endowment(
+        actor=animator, territory=territory, year=2026, source="Agglomération", amount="30000"
+    )
     with pytest.raises(ValidationError, match="montant positif"):
         services.add_endowment(actor=animator, territory=territory, year=2026, source="Région", amount="-5")
     [year] = selectors.fund_balance(territory)

@@ -29,7 +29,9 @@ def _validate(data: bytes):
 
 @pytest.fixture
 def decided(territory, structure):
-    call = open_call(territory, grantor_name="Communauté d'agglomération du Pays de Grasse", grantor_siret="20003969800016")
+    call = open_call(
+        territory, grantor_name="Communauté d'agglomération du Pays de Grasse", grantor_siret="20003969800016"
+    )
     structure.siret = "73282932000074"
     structure.save(update_fields=["siret"])
     small = StructureFactory(territory=territory, name="Les Jardins partagés", siret="", rna="W061234567")
@@ -60,7 +62,7 @@ def test_the_validation_catches_a_broken_export(decided):
     decided.save(update_fields=["grantor_siret"])
     report = _validate(scdl_csv(decided.territory))
     assert not report.valid
-    assert ["idAttribuant"] == sorted({e[0] for e in report.flatten(["fieldName"])})
+    assert sorted({e[0] for e in report.flatten(["fieldName"])}) == ["idAttribuant"]
 
 
 def test_laureates_page_and_csv_download(decided, client):

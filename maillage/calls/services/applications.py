@@ -176,7 +176,9 @@ def eligibility_problems(application: Application, today: dt.date) -> list[str]:
         if application.founded_on is None:
             problems.append("Indiquez la date de création de la structure.")
         elif _age_months(application.founded_on, today) < call.min_age_months:
-            problems.append(f"L'appel demande une structure créée depuis au moins {call.min_age_months} mois.")
+            problems.append(
+                f"L'appel demande une structure créée depuis au moins {call.min_age_months} mois."
+            )
     if call.charter_required:
         badge = registry.structure_badges.get("charter")
         signed = badge is not None and badge.structure_ids(call.territory).filter(pk=structure.pk).exists()
@@ -186,7 +188,9 @@ def eligibility_problems(application: Application, today: dt.date) -> list[str]:
 
 
 @transaction.atomic
-def submit_application(*, actor: Actor, application: Application, now: dt.datetime | None = None) -> Application:
+def submit_application(
+    *, actor: Actor, application: Application, now: dt.datetime | None = None
+) -> Application:
     require_applicant(actor, application.structure)
     now = now or timezone.now()
     application = Application.objects.select_related("call", "structure__commune").get(pk=application.pk)
@@ -232,7 +236,9 @@ def decide_eligibility(*, actor: Actor, application: Application, eligible: bool
     reason = clean_text(reason, "reason", "La raison", limit=2000)
     to = AppStatus.ELIGIBLE if eligible else AppStatus.INELIGIBLE
     try:
-        application = transition(application, to, actor=actor, note=reason, also={"eligibility_reason": reason})
+        application = transition(
+            application, to, actor=actor, note=reason, also={"eligibility_reason": reason}
+        )
     except TransitionError as exc:
         raise ValidationError(exc.messages) from None
     notices.eligibility_decided(application, actor=actor)

@@ -135,10 +135,13 @@ def set_criteria(*, actor: Actor, call: Call, criteria: Sequence[tuple[str, int]
     if any(not 1 <= w <= 10 for _, w in cleaned):
         raise ValidationError({"criteria": "Chaque pondération est un entier de 1 à 10."})
     if call.criteria.filter(scores__isnull=False).exists():
-        raise ValidationError({"criteria": "Le jury a commencé à noter : les critères ne peuvent plus changer."})
+        raise ValidationError(
+            {"criteria": "Le jury a commencé à noter : les critères ne peuvent plus changer."}
+        )
     call.criteria.all().delete()
     return Criterion.objects.bulk_create(
-        Criterion(call=call, position=i, label=label[:200], weight=w) for i, (label, w) in enumerate(cleaned, 1)
+        Criterion(call=call, position=i, label=label[:200], weight=w)
+        for i, (label, w) in enumerate(cleaned, 1)
     )
 
 
@@ -169,7 +172,10 @@ def add_targeted_need(*, actor: Actor, call: Call, target_key: str, object_id: i
     if int(object_id) not in choices:
         raise ValidationError({"need": "Ce besoin n'existe pas sur le territoire."})
     need, _created = TargetedNeed.objects.get_or_create(
-        call=call, target_key=target_key, object_id=int(object_id), defaults={"label": choices[int(object_id)][:250]}
+        call=call,
+        target_key=target_key,
+        object_id=int(object_id),
+        defaults={"label": choices[int(object_id)][:250]},
     )
     return need
 
@@ -188,7 +194,9 @@ def save_specification(*, actor: Actor, call: Call, body: str) -> Specification:
     """Write the working version (draft or open for comments); after an adoption, start the next one."""
     require_animator(actor, call.territory)
     body = clean_text(body, "body", "Le texte du cahier des charges", limit=100_000)
-    working = call.specifications.select_for_update().filter(status__in=(SpecStatus.DRAFT, SpecStatus.OPEN)).first()
+    working = (
+        call.specifications.select_for_update().filter(status__in=(SpecStatus.DRAFT, SpecStatus.OPEN)).first()
+    )
     if working is not None:
         Specification.objects.filter(pk=working.pk).update(body=body)
         working.body = body
@@ -209,7 +217,9 @@ def transition_specification(*, actor: Actor, specification: Specification, to: 
         if to == SpecStatus.ADOPTED:
             current = call.specifications.filter(status=SpecStatus.ADOPTED).first()
             if current is not None:
-                transition(current, SpecStatus.SUPERSEDED, actor=actor, note=f"v{specification.number} adoptée")
+                transition(
+                    current, SpecStatus.SUPERSEDED, actor=actor, note=f"v{specification.number} adoptée"
+                )
         return transition(specification, to, actor=actor)
     except TransitionError as exc:
         raise ValidationError(exc.messages) from None

@@ -1,4 +1,5 @@
-"""What the calls' services share: text and amount cleaning with French messages, euros written the French way."""
+"""What the calls' services share: text and amount cleaning with French messages, euros written the
+French way."""
 
 from __future__ import annotations
 

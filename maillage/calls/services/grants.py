@@ -48,7 +48,9 @@ def check_amounts(call: Call, amounts: Mapping[int, Decimal]) -> list[str]:
             problems.append("Seules les candidatures éligibles de cet appel peuvent recevoir un montant.")
             continue
         if amount > call.ceiling:
-            problems.append(f"« {application.title} » : {euros(amount)} dépasse le plafond de {euros(call.ceiling)}.")
+            problems.append(
+                f"« {application.title} » : {euros(amount)} dépasse le plafond de {euros(call.ceiling)}."
+            )
         if amount > application.requested_amount:
             problems.append(
                 f"« {application.title} » : {euros(amount)} dépasse le montant demandé "
@@ -81,7 +83,9 @@ def deliberate(
         raise ValidationError("Le jury délibère une fois l'appel clos, et une seule fois.")
     minutes = clean_text(minutes, "minutes", "Le procès-verbal de la délibération", limit=50_000)
     cleaned = {
-        int(pk): clean_amount(v, "amounts", "Chaque montant") for pk, v in amounts.items() if str(v).strip() not in ("", "0")
+        int(pk): clean_amount(v, "amounts", "Chaque montant")
+        for pk, v in amounts.items()
+        if str(v).strip() not in ("", "0")
     }
     if not cleaned:
         raise ValidationError({"amounts": "Attribuez un montant à au moins un projet lauréat."})
@@ -96,19 +100,42 @@ def deliberate(
             transition(application, AppStatus.REJECTED, actor=actor, note="délibération")
             notices.result_announced(application, actor=actor)
             continue
-        transition(application, AppStatus.SELECTED, actor=actor, note="délibération", also={"granted_amount": amount})
-        grants.append(_create_grant(actor=actor, application=application, amount=amount, on=decided_on, conditions=conditions))
+        transition(
+            application, AppStatus.SELECTED, actor=actor, note="délibération", also={"granted_amount": amount}
+        )
+        grants.append(
+            _create_grant(
+                actor=actor, application=application, amount=amount, on=decided_on, conditions=conditions
+            )
+        )
         notices.result_announced(application, actor=actor)
-    transition(call, CallStatus.DECIDED, actor=actor, note="délibération", also={"minutes": minutes, "decided_on": decided_on})
+    transition(
+        call,
+        CallStatus.DECIDED,
+        actor=actor,
+        note="délibération",
+        also={"minutes": minutes, "decided_on": decided_on},
+    )
     return grants
 
 
-def _create_grant(*, actor: Actor, application: Application, amount: Decimal, on: dt.date, conditions: str) -> Grant:
-    grant = Grant.objects.create(application=application, amount=amount, convention_on=on, conditions=conditions.strip())
+def _create_grant(
+    *, actor: Actor, application: Application, amount: Decimal, on: dt.date, conditions: str
+) -> Grant:
+    grant = Grant.objects.create(
+        application=application, amount=amount, convention_on=on, conditions=conditions.strip()
+    )
     first = (amount * SCHEDULE[0][0] / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     Instalment.objects.bulk_create(
         [
-            Instalment(grant=grant, position=1, share=SCHEDULE[0][0], amount=first, due_on=on, condition=SCHEDULE[0][1]),
+            Instalment(
+                grant=grant,
+                position=1,
+                share=SCHEDULE[0][0],
+                amount=first,
+                due_on=on,
+                condition=SCHEDULE[0][1],
+            ),
             Instalment(
                 grant=grant,
                 position=2,
@@ -120,7 +147,10 @@ def _create_grant(*, actor: Actor, application: Application, amount: Decimal, on
         ]
     )
     report_on = on.replace(year=on.year + 1, day=min(on.day, 28))
-    for kind, due in ((ReportDue.Kind.ACTIVITY, report_on), (ReportDue.Kind.ACCOUNTS, dt.date(on.year + 1, 6, 30))):
+    for kind, due in (
+        (ReportDue.Kind.ACTIVITY, report_on),
+        (ReportDue.Kind.ACCOUNTS, dt.date(on.year + 1, 6, 30)),
+    ):
         report = ReportDue.objects.create(grant=grant, kind=kind, due_on=due)
         log_creation(report, actor=actor)
     log_creation(grant, actor=actor)
@@ -128,7 +158,9 @@ def _create_grant(*, actor: Actor, application: Application, amount: Decimal, on
 
 
 @transaction.atomic
-def record_payment(*, actor: Actor, grant: Grant, amount: Any, paid_on: dt.date, reference: str = "") -> Payment:
+def record_payment(
+    *, actor: Actor, grant: Grant, amount: Any, paid_on: dt.date, reference: str = ""
+) -> Payment:
     require_animator(actor, grant.application.call.territory)
     grant = lock_row(Grant.objects.all(), grant.pk)
     if grant.status != GrantStatus.ACTIVE:
@@ -138,11 +170,14 @@ def record_payment(*, actor: Actor, grant: Grant, amount: Any, paid_on: dt.date,
     if paid + amount_d > grant.amount:
         raise ValidationError(
             {
-                "amount": f"Ce versement de {euros(amount_d)} porterait le total versé à {euros(paid + amount_d)}, "
-                f"au-delà de la subvention ({euros(grant.amount)}). Reste à verser : {euros(grant.amount - paid)}."
+                "amount": f"Ce versement de {euros(amount_d)} porterait le total versé à "
+                f"{euros(paid + amount_d)}, au-delà de la subvention ({euros(grant.amount)}). "
+                f"Reste à verser : {euros(grant.amount - paid)}."
             }
         )
-    payment = Payment.objects.create(grant=grant, amount=amount_d, paid_on=paid_on, reference=reference.strip()[:100])
+    payment = Payment.objects.create(
+        grant=grant, amount=amount_d, paid_on=paid_on, reference=reference.strip()[:100]
+    )
     if paid + amount_d == grant.amount and not grant.reports.filter(status=ReportStatus.DUE).exists():
         transition(grant, GrantStatus.CLOSED, actor=actor, note="soldée")
     return payment
@@ -151,7 +186,9 @@ def record_payment(*, actor: Actor, grant: Grant, amount: Any, paid_on: dt.date,
 @transaction.atomic
 def receive_report(*, actor: Actor, report: ReportDue, received_on: dt.date | None = None) -> ReportDue:
     require_animator(actor, report.grant.application.call.territory)
-    report = transition(report, ReportStatus.RECEIVED, actor=actor, also={"received_on": received_on or timezone.localdate()})
+    report = transition(
+        report, ReportStatus.RECEIVED, actor=actor, also={"received_on": received_on or timezone.localdate()}
+    )
     grant = report.grant
     paid = grant.payments.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     if paid == grant.amount and not grant.reports.filter(status=ReportStatus.DUE).exists():
@@ -164,7 +201,9 @@ def send_report_reminders(*, actor: Actor, today: dt.date | None = None, ahead_d
     """Remind the laureates of reports due within `ahead_days` or late, at most once a week each."""
     today = today or timezone.localdate()
     due = ReportDue.objects.select_for_update().filter(
-        status=ReportStatus.DUE, due_on__lte=today + dt.timedelta(days=ahead_days), grant__status=GrantStatus.ACTIVE
+        status=ReportStatus.DUE,
+        due_on__lte=today + dt.timedelta(days=ahead_days),
+        grant__status=GrantStatus.ACTIVE,
     )
     count = 0
     for report in due.select_related("grant__application__call__territory"):

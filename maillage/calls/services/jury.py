@@ -109,7 +109,8 @@ def score_application(
         raise PermissionDenied("Cette candidature ne relève pas de votre jury.")
     if is_tied(juror, application.structure_id):
         raise PermissionDenied(
-            "Vous avez un lien avec cette structure candidate (conflit d'intérêts) : vous ne pouvez pas la noter."
+            "Vous avez un lien avec cette structure candidate (conflit d'intérêts) : "
+            "vous ne pouvez pas la noter."
         )
     if not juror.all_applications and not juror.assignments.filter(application=application).exists():
         raise PermissionDenied("Cette candidature ne vous a pas été confiée.")

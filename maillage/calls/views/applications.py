@@ -31,12 +31,17 @@ def apply(request: HttpRequest, year: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             application = services.start_application(
-                actor=request.user, call=call, structure=form.cleaned_data["structure"], title=form.cleaned_data["title"]
+                actor=request.user,
+                call=call,
+                structure=form.cleaned_data["structure"],
+                title=form.cleaned_data["title"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Votre candidature est créée en brouillon : complétez-la puis déposez-la.")
+            messages.success(
+                request, "Votre candidature est créée en brouillon : complétez-la puis déposez-la."
+            )
             return redirect("calls:application", pk=application.pk)
     return render(
         request,
@@ -45,7 +50,9 @@ def apply(request: HttpRequest, year: int) -> HttpResponse:
             "call": call,
             "form": form,
             "has_structures": structures.exists(),
-            "breadcrumbs": crumbs((f"Appel {call.year}", reverse("calls:call", args=[year])), ("Candidater", None)),
+            "breadcrumbs": crumbs(
+                (f"Appel {call.year}", reverse("calls:call", args=[year])), ("Candidater", None)
+            ),
         },
     )
 
@@ -78,7 +85,9 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("calls:application", pk=pk)
         elif form is not None and form.is_valid():
             try:
-                services.save_application(actor=request.user, application=application, **form.service_kwargs())
+                services.save_application(
+                    actor=request.user, application=application, **form.service_kwargs()
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -131,7 +140,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "errors": errors,
-            "breadcrumbs": crumbs((application.title, reverse("calls:application", args=[pk])), ("Déposer", None)),
+            "breadcrumbs": crumbs(
+                (application.title, reverse("calls:application", args=[pk])), ("Déposer", None)
+            ),
         },
     )
 
@@ -151,4 +162,3 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
     application = application_or_404(request, pk)
     item = get_object_or_404(application.attachments, pk=attachment_pk)
     return private_file_response(item.file, item.filename)
-

@@ -36,7 +36,8 @@ def managed_call_or_404(request: HttpRequest, year: int) -> Call:
 
 def application_or_404(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(
-        Application.objects.for_user(request.user, request.territory).select_related("call", "structure"), pk=pk
+        Application.objects.for_user(request.user, request.territory).select_related("call", "structure"),
+        pk=pk,
     )
 
 

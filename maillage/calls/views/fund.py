@@ -26,7 +26,9 @@ def deliberation(request: HttpRequest, year: int) -> HttpResponse:
     rows = selectors.ranking(call)
     ranked_ids = {r.application.pk for r in rows}
     others = [a for a in selectors.unscored(call) if a.pk not in ranked_ids]
-    candidates = [(r.application, r.ranked) for r in rows if r.application.status == "eligible"] + [(a, None) for a in others]
+    candidates = [(r.application, r.ranked) for r in rows if r.application.status == "eligible"] + [
+        (a, None) for a in others
+    ]
     amounts = {a.pk: request.POST.get(f"amount_{a.pk}", "") for a, _r in candidates}
     minutes = request.POST.get("minutes", "")
     errors: list[str] = []
@@ -39,17 +41,24 @@ def deliberation(request: HttpRequest, year: int) -> HttpResponse:
             errors.append(f"« {value} » n'est pas un montant.")
     if total > call.envelope:
         warnings.append(
-            f"Attention : le total ({euros(total)}) dépasse l'enveloppe ({euros(call.envelope)}) de {euros(total - call.envelope)}."
+            f"Attention : le total ({euros(total)}) dépasse l'enveloppe ({euros(call.envelope)}) "
+            f"de {euros(total - call.envelope)}."
         )
     if request.method == "POST" and request.POST.get("action") == "decide" and not errors:
         try:
             grants = services.deliberate(
-                actor=request.user, call=call, amounts=amounts, minutes=minutes, conditions=request.POST.get("conditions", "")
+                actor=request.user,
+                call=call,
+                amounts=amounts,
+                minutes=minutes,
+                conditions=request.POST.get("conditions", ""),
             )
         except ValidationError as exc:
             errors = exc.messages
         else:
-            messages.success(request, f"La délibération est enregistrée : {len(grants)} projet(s) lauréat(s).")
+            messages.success(
+                request, f"La délibération est enregistrée : {len(grants)} projet(s) lauréat(s)."
+            )
             return redirect("calls:grants", year=year)
     return render(
         request,
@@ -87,7 +96,12 @@ def grants(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     animators_only(request)
-    grant = get_object_or_404(Grant.objects.of_territory(request.territory).select_related("application__call", "application__structure"), pk=pk)
+    grant = get_object_or_404(
+        Grant.objects.of_territory(request.territory).select_related(
+            "application__call", "application__structure"
+        ),
+        pk=pk,
+    )
     form = PaymentForm(request.POST if request.POST.get("action") == "pay" else None)
     errors: list[str] = []
     if request.method == "POST":
@@ -118,7 +132,10 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reports": grant.reports.all(),
             "breadcrumbs": crumbs(
                 ("Gestion", reverse("calls:manage")),
-                (f"Subventions {grant.application.call.year}", reverse("calls:grants", args=[grant.application.call.year])),
+                (
+                    f"Subventions {grant.application.call.year}",
+                    reverse("calls:grants", args=[grant.application.call.year]),
+                ),
                 (grant.application.structure.name, None),
             ),
         },

@@ -37,7 +37,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows the invitation (and asks to sign in); POST, signed in, accepts or declines it."""
     try:
         payload = read_token(INVITATION_PURPOSE, token, INVITATION_MAX_AGE)
-        juror = get_object_or_404(Juror.objects.select_related("call"), pk=payload["juror"], call__territory=request.territory)
+        juror = get_object_or_404(
+            Juror.objects.select_related("call"), pk=payload["juror"], call__territory=request.territory
+        )
     except TokenError as error:
         return _private(render(request, "calls/invitation_error.html", {"error": str(error)}, status=410))
     if request.method == "POST":
@@ -46,13 +48,19 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             with transaction.atomic():
                 spend_token(INVITATION_PURPOSE, token, INVITATION_MAX_AGE)
-                services.answer_invitation(actor=request.user, juror=juror, accept=request.POST.get("answer") == "accept")
+                services.answer_invitation(
+                    actor=request.user, juror=juror, accept=request.POST.get("answer") == "accept"
+                )
         except TokenError as error:
             return _private(render(request, "calls/invitation_error.html", {"error": str(error)}, status=410))
         except ValidationError as exc:
-            return _private(render(request, "calls/invitation_error.html", {"error": " ".join(exc.messages)}, status=400))
+            return _private(
+                render(request, "calls/invitation_error.html", {"error": " ".join(exc.messages)}, status=400)
+            )
         if juror.status == "accepted":
-            messages.success(request, "Bienvenue dans le jury. Déclarez d'abord vos éventuels conflits d'intérêts.")
+            messages.success(
+                request, "Bienvenue dans le jury. Déclarez d'abord vos éventuels conflits d'intérêts."
+            )
             return redirect("calls:jury", year=juror.call.year)
         messages.info(request, "Vous avez décliné l'invitation. Merci de nous avoir répondu.")
         return redirect("calls:home")
@@ -72,7 +80,9 @@ def _seat_or_404(request: HttpRequest, year: int) -> Juror:
 def jury_home(request: HttpRequest, year: int) -> HttpResponse:
     juror = _seat_or_404(request, year)
     call = juror.call
-    applicants = call.applications.exclude(status="draft").select_related("structure").order_by("structure__name")
+    applicants = (
+        call.applications.exclude(status="draft").select_related("structure").order_by("structure__name")
+    )
     declared = {c.structure_id: c.note for c in juror.conflicts.all()}
     errors: list[str] = []
     if request.method == "POST":
@@ -87,7 +97,11 @@ def jury_home(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.success(request, "Votre déclaration d'intérêts est enregistrée.")
             return redirect("calls:jury", year=year)
-    to_score = Application.objects.for_juror(request.user, request.territory).filter(call=call).select_related("structure")
+    to_score = (
+        Application.objects.for_juror(request.user, request.territory)
+        .filter(call=call)
+        .select_related("structure")
+    )
     scored = set(Score.objects.filter(juror=juror).values_list("application_id", flat=True))
     return render(
         request,
@@ -95,7 +109,9 @@ def jury_home(request: HttpRequest, year: int) -> HttpResponse:
         {
             "juror": juror,
             "call": call,
-            "applicants": [(a, a.structure_id in declared, declared.get(a.structure_id, "")) for a in applicants],
+            "applicants": [
+                (a, a.structure_id in declared, declared.get(a.structure_id, "")) for a in applicants
+            ],
             "to_score": [(a, a.pk in scored) for a in to_score],
             "errors": errors,
             "breadcrumbs": crumbs((f"Jury {call.year}", None)),
@@ -108,15 +124,23 @@ def jury_home(request: HttpRequest, year: int) -> HttpResponse:
 def score(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the applications the person may evaluate: never one they are tied to (404 for them).
     application = get_object_or_404(
-        Application.objects.for_juror(request.user, request.territory).select_related("call", "structure"), pk=pk
+        Application.objects.for_juror(request.user, request.territory).select_related("call", "structure"),
+        pk=pk,
     )
     juror = selectors.seat_of(request.user, application.call)
     if juror is None:
         raise PermissionDenied
     criteria = list(application.call.criteria.all())
-    mine = {s.criterion_id: s for s in Score.objects.for_user(request.user, request.territory).filter(application=application, juror=juror)}
+    mine = {
+        s.criterion_id: s
+        for s in Score.objects.for_user(request.user, request.territory).filter(
+            application=application, juror=juror
+        )
+    }
     errors: list[str] = []
-    values = {c.pk: (getattr(mine.get(c.pk), "value", ""), getattr(mine.get(c.pk), "comment", "")) for c in criteria}
+    values = {
+        c.pk: (getattr(mine.get(c.pk), "value", ""), getattr(mine.get(c.pk), "comment", "")) for c in criteria
+    }
     if request.method == "POST":
         parsed: dict[int, tuple[int, str]] = {}
         for c in criteria:
@@ -129,7 +153,9 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             parsed[c.pk] = (int(raw), comment)
         if not errors:
             try:
-                services.score_application(actor=request.user, juror=juror, application=application, scores=parsed)
+                services.score_application(
+                    actor=request.user, juror=juror, application=application, scores=parsed
+                )
             except ValidationError as exc:
                 errors = exc.messages
             else:
@@ -146,7 +172,10 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": application.budget_lines.all(),
             "expenses": expenses,
             "resources": resources,
-            "breadcrumbs": crumbs((f"Jury {application.call.year}", reverse("calls:jury", args=[application.call.year])), (application.title, None)),
+            "breadcrumbs": crumbs(
+                (f"Jury {application.call.year}", reverse("calls:jury", args=[application.call.year])),
+                (application.title, None),
+            ),
         },
     )
 
@@ -166,7 +195,11 @@ def jury_manage(request: HttpRequest, year: int) -> HttpResponse:
             if request.POST.get("action") == "assign":
                 juror = get_object_or_404(call.jurors, pk=request.POST.get("juror") or 0)
                 picked = request.POST.getlist("applications")
-                chosen = None if request.POST.get("all") else list(call.applications.filter(pk__in=[p for p in picked if p.isdigit()]))
+                chosen = (
+                    None
+                    if request.POST.get("all")
+                    else list(call.applications.filter(pk__in=[p for p in picked if p.isdigit()]))
+                )
                 services.assign_applications(actor=request.user, juror=juror, applications=chosen)
                 messages.success(request, f"Les candidatures confiées à {juror.name} sont enregistrées.")
                 return redirect("calls:jury_manage", year=year)
@@ -181,7 +214,9 @@ def jury_manage(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "errors": errors,
             "jurors": jurors,
-            "eligible": call.applications.filter(status__in=("eligible", "selected", "rejected")).select_related("structure"),
+            "eligible": call.applications.filter(
+                status__in=("eligible", "selected", "rejected")
+            ).select_related("structure"),
             "breadcrumbs": crumbs(("Gestion", reverse("calls:manage")), (f"Jury {call.year}", None)),
         },
     )

@@ -25,7 +25,11 @@ from maillage.calls.views.common import add_errors, animators_only, crumbs, mana
 from maillage.core.registry import registry
 
 CALL_BUTTONS = {"open": "Ouvrir aux candidatures", "closed": "Clore les candidatures"}
-SPEC_BUTTONS = {"open": "Ouvrir aux commentaires", "draft": "Revenir au brouillon", "adopted": "Adopter cette version"}
+SPEC_BUTTONS = {
+    "open": "Ouvrir aux commentaires",
+    "draft": "Revenir au brouillon",
+    "adopted": "Adopter cette version",
+}
 
 
 @login_required
@@ -35,14 +39,22 @@ def manage(request: HttpRequest) -> HttpResponse:
     form = CallCreateForm(request.POST if request.POST.get("action") == "create" else None)
     endowment = EndowmentForm(request.POST if request.POST.get("action") == "endow" else None)
     if request.method == "POST":
-        target, call_service = (form, "create") if request.POST.get("action") == "create" else (endowment, "endow")
+        target, call_service = (
+            (form, "create") if request.POST.get("action") == "create" else (endowment, "endow")
+        )
         if target.is_valid():
             try:
                 if call_service == "create":
-                    call = services.create_call(actor=request.user, territory=request.territory, **form.cleaned_data)
-                    messages.success(request, f"L'appel {call.year} est créé, avec les 8 thèmes du CSESS pour critères.")
+                    call = services.create_call(
+                        actor=request.user, territory=request.territory, **form.cleaned_data
+                    )
+                    messages.success(
+                        request, f"L'appel {call.year} est créé, avec les 8 thèmes du CSESS pour critères."
+                    )
                     return redirect("calls:call_edit", year=call.year)
-                services.add_endowment(actor=request.user, territory=request.territory, **endowment.cleaned_data)
+                services.add_endowment(
+                    actor=request.user, territory=request.territory, **endowment.cleaned_data
+                )
                 messages.success(request, "La dotation du fonds est enregistrée.")
                 return redirect("calls:manage")
             except ValidationError as exc:
@@ -64,7 +76,10 @@ def _need_choices(call: Call) -> list[tuple[str, str]]:
     choices = []
     for target in registry.link_targets.values():
         if target.key.startswith("need"):
-            choices += [(f"{target.key}:{pk}", f"{target.label} — {label}") for pk, label in target.choices(call.territory)]
+            choices += [
+                (f"{target.key}:{pk}", f"{target.label} — {label}")
+                for pk, label in target.choices(call.territory)
+            ]
     return choices
 
 
@@ -73,9 +88,13 @@ def _need_choices(call: Call) -> list[tuple[str, str]]:
 def call_edit(request: HttpRequest, year: int) -> HttpResponse:
     call = managed_call_or_404(request, year)
     action = request.POST.get("action", "")
-    terms = CallTermsForm(request.POST if action == "terms" else None, initial=CallTermsForm.initial_for(call))
+    terms = CallTermsForm(
+        request.POST if action == "terms" else None, initial=CallTermsForm.initial_for(call)
+    )
     criteria_text = "\n".join(f"{c.label} ; {c.weight}" for c in call.criteria.all())
-    criteria = CriteriaForm(request.POST if action == "criteria" else None, initial={"criteria": criteria_text})
+    criteria = CriteriaForm(
+        request.POST if action == "criteria" else None, initial={"criteria": criteria_text}
+    )
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -93,7 +112,9 @@ def call_edit(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect("calls:call_edit", year=year)
             if action == "need":
                 key, _sep, pk = request.POST.get("need", "").partition(":")
-                services.add_targeted_need(actor=request.user, call=call, target_key=key, object_id=int(pk or 0))
+                services.add_targeted_need(
+                    actor=request.user, call=call, target_key=key, object_id=int(pk or 0)
+                )
                 return redirect("calls:call_edit", year=year)
             if action == "unneed":
                 need = get_object_or_404(call.targeted_needs, pk=request.POST.get("need_id") or 0)
@@ -131,17 +152,22 @@ def spec_edit(request: HttpRequest, year: int) -> HttpResponse:
     working = call.specifications.filter(status__in=(SpecStatus.DRAFT, SpecStatus.OPEN)).first()
     latest = working or call.specifications.order_by("-number").first()
     form = SpecificationForm(
-        request.POST if request.POST.get("action") == "save" else None, initial={"body": latest.body if latest else ""}
+        request.POST if request.POST.get("action") == "save" else None,
+        initial={"body": latest.body if latest else ""},
     )
     errors: list[str] = []
     if request.method == "POST":
         try:
             if request.POST.get("action") == "save" and form.is_valid():
-                spec = services.save_specification(actor=request.user, call=call, body=form.cleaned_data["body"])
+                spec = services.save_specification(
+                    actor=request.user, call=call, body=form.cleaned_data["body"]
+                )
                 messages.success(request, f"Version {spec.number} du cahier des charges enregistrée.")
                 return redirect("calls:spec_edit", year=year)
             if request.POST.get("action") == "transition" and working is not None:
-                services.transition_specification(actor=request.user, specification=working, to=request.POST.get("to", ""))
+                services.transition_specification(
+                    actor=request.user, specification=working, to=request.POST.get("to", "")
+                )
                 messages.success(request, f"Version {working.number} : « {working.get_status_display()} ».")
                 return redirect("calls:spec_edit", year=year)
         except ValidationError as exc:
@@ -155,7 +181,11 @@ def spec_edit(request: HttpRequest, year: int) -> HttpResponse:
             "working": working,
             "versions": call.specifications.order_by("-number"),
             "errors": errors,
-            "buttons": [(s, label) for s, label in SPEC_BUTTONS.items() if working and SPEC_MACHINE.can(working.status, s)],
+            "buttons": [
+                (s, label)
+                for s, label in SPEC_BUTTONS.items()
+                if working and SPEC_MACHINE.can(working.status, s)
+            ],
             "breadcrumbs": crumbs(
                 ("Gestion", reverse("calls:manage")),
                 (f"Appel {call.year}", reverse("calls:call_edit", args=[year])),
@@ -195,13 +225,20 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             if data["decision"] == "piece":
                 if not data.get("due_on"):
                     raise ValidationError({"due_on": "Indiquez le délai pour fournir la pièce."})
-                services.request_piece(actor=request.user, application=application, piece=data["reason"], due_on=data["due_on"])
+                services.request_piece(
+                    actor=request.user, application=application, piece=data["reason"], due_on=data["due_on"]
+                )
                 messages.success(request, "La pièce manquante est demandée ; la structure est prévenue.")
             else:
                 services.decide_eligibility(
-                    actor=request.user, application=application, eligible=data["decision"] == "eligible", reason=data["reason"]
+                    actor=request.user,
+                    application=application,
+                    eligible=data["decision"] == "eligible",
+                    reason=data["reason"],
                 )
-                messages.success(request, "La décision d'éligibilité est enregistrée ; la structure est prévenue.")
+                messages.success(
+                    request, "La décision d'éligibilité est enregistrée ; la structure est prévenue."
+                )
             return redirect("calls:review_list", year=application.call.year)
         except ValidationError as exc:
             add_errors(form, exc)
@@ -219,7 +256,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "history": application.transitions.all(),
             "breadcrumbs": crumbs(
                 ("Gestion", reverse("calls:manage")),
-                (f"Candidatures {application.call.year}", reverse("calls:review_list", args=[application.call.year])),
+                (
+                    f"Candidatures {application.call.year}",
+                    reverse("calls:review_list", args=[application.call.year]),
+                ),
                 (application.title, None),
             ),
         },

@@ -27,7 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "calls": calls,
             "current": calls[0] if calls else None,
-            "mine": selectors.my_applications(request.user, request.territory) if request.user.is_authenticated else [],
+            "mine": selectors.my_applications(request.user, request.territory)
+            if request.user.is_authenticated
+            else [],
             "animator": can_animate(request.user, request.territory),
         },
     )
@@ -71,7 +73,9 @@ def specification(request: HttpRequest, year: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.comment_specification(actor=request.user, specification=spec, body=form.cleaned_data["body"])
+                services.comment_specification(
+                    actor=request.user, specification=spec, body=form.cleaned_data["body"]
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -86,7 +90,9 @@ def specification(request: HttpRequest, year: int) -> HttpResponse:
             "comments": spec.comments.select_related("author"),
             "form": form,
             "can_comment": spec.status == SpecStatus.OPEN and can_comment(request.user, request.territory),
-            "breadcrumbs": crumbs((f"Appel {call.year}", reverse("calls:call", args=[year])), ("Cahier des charges", None)),
+            "breadcrumbs": crumbs(
+                (f"Appel {call.year}", reverse("calls:call", args=[year])), ("Cahier des charges", None)
+            ),
         },
     )
 
