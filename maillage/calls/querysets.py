@@ -27,7 +27,7 @@ def _user_id(user: Any) -> int | None:
     return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def tied_q(user_id: int | None) -> Q:
+def tied_q(user_id: int) -> Q:
     """Applications whose structure the person belongs to."""
     return Q(structure__in=Membership.objects.filter(user_id=user_id).values("structure_id"))
 
@@ -56,7 +56,7 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
     def submitted(self) -> ApplicationQuerySet:
         return self.exclude(status="draft")
 
-    def not_tied_to(self, user_id: int | None) -> ApplicationQuerySet:
+    def not_tied_to(self, user_id: int) -> ApplicationQuerySet:
         """Leave out the applications the person is tied to (member of the structure, or a declared
         conflict as a juror of the call)."""
         declared = _model(self, "Conflict").objects.filter(
