@@ -167,7 +167,7 @@ def _story(
             actor=manager,
             application=app,
             title=title,
-            summary=f"{structure.name} propose : {title.lower()}.",
+            summary=f"{structure.name} propose : {title[0].lower()}{title[1:]}.",
             requested_amount=amount,
             answers=dict.fromkeys(call.questions, "Voir le dossier joint et la présentation du projet."),
             checklist=list(call.checklist),
