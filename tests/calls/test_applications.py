@@ -15,6 +15,7 @@ from maillage.calls.pdf import receipt_pdf
 from maillage.core.machines import history
 from maillage.notifications.models import Notification
 from tests.calls.factories import SYS, balanced_budget, draft, open_call
+from tests.charter.factories import SignatureFactory, adopted_version
 from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +168,12 @@ def test_a_structure_of_another_family_is_refused_and_commune_rule(territory, ma
     app = draft(call, other)
     with pytest.raises(ValidationError, match="n'est pas dans une commune couverte"):
         services.submit_application(actor=SYS, application=app)
+
+
+def test_a_call_for_charter_signatories_refuses_the_others(territory, structure, manager):
+    call = open_call(territory, charter_required=True)
+    app = draft(call, structure, actor=manager)
+    with pytest.raises(ValidationError, match="réservé aux structures signataires de la charte"):
+        services.submit_application(actor=manager, application=app)
+    SignatureFactory(version=adopted_version(territory), structure=structure)
+    assert services.submit_application(actor=manager, application=app).status == AppStatus.SUBMITTED

@@ -181,7 +181,10 @@ def eligibility_problems(application: Application, today: dt.date) -> list[str]:
             )
     if call.charter_required:
         badge = registry.structure_badges.get("charter")
-        signed = badge is not None and badge.structure_ids(call.territory).filter(pk=structure.pk).exists()
+        signed = (
+            badge is not None
+            and Structure.objects.filter(pk=structure.pk, pk__in=badge.structure_ids(call.territory)).exists()
+        )
         if not signed:
             problems.append("L'appel est réservé aux structures signataires de la charte en vigueur.")
     return problems
