@@ -32,7 +32,7 @@ from maillage.core.registry import (
 # The example application belongs to the example structure; the member (of that structure) and the other
 # structure's manager both sit on the jury: the member is tied to the applicant, the other is not.
 READERS = statuses(anonymous=302, member=200, manager_other=200, animator_other=404, animator=200)
-APPLICANT_ACTION = statuses(anonymous=302, member=403, manager_other=403, animator_other=404, animator=403)
+APPLICANT_ACTION = statuses(anonymous=302, member=403, manager_other=200, animator_other=404, animator=403)
 JURORS = statuses(anonymous=302, member=200, manager_other=200, animator_other=404, animator=404)
 # The scoring page of the example structure's application: its tied juror (the member) gets nothing.
 SCORERS = statuses(anonymous=302, member=404, manager_other=200, animator_other=404, animator=404)
@@ -82,8 +82,10 @@ def _pages() -> list[PageSpec]:
         ),
         PageSpec(
             name="calls:submit",
-            example_url=_with(lambda c, o: f"/appels-a-projets/candidatures/{o['mine'].pk}/deposer/"),
+            # The other structure's application: its manager (manager_other) reads the page.
+            example_url=_with(lambda c, o: f"/appels-a-projets/candidatures/{o['theirs'].pk}/deposer/"),
             expected=APPLICANT_ACTION,
+            axe_as="manager_other",
         ),
         PageSpec(
             name="calls:receipt",
