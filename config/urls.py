@@ -24,6 +24,7 @@ urlpatterns = [
     path("ateliers/", include("maillage.workspace.urls")),
     path("lettre/", include("maillage.newsletter.urls")),
     path("besoins/", include("maillage.needs.urls")),
+    path("appels-a-projets/", include("maillage.calls.urls")),
     path("api/", include("maillage.api.urls")),
     path("api/docs", RedirectView.as_view(url="/api/", permanent=False)),
     path("api/v1/", api.urls),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "maillage.workspace",
     "maillage.newsletter",
     "maillage.needs",
+    "maillage.calls",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,71 @@
+"""Every write of the calls for projects (re-exported here)."""
+
+from maillage.calls.services.applications import (
+    add_attachment,
+    budget_totals,
+    decide_eligibility,
+    eligibility_problems,
+    request_piece,
+    save_application,
+    start_application,
+    submit_application,
+)
+from maillage.calls.services.calls import (
+    DEFAULT_CRITERIA,
+    add_targeted_need,
+    comment_specification,
+    create_call,
+    remove_targeted_need,
+    save_specification,
+    set_criteria,
+    transition_call,
+    transition_specification,
+    update_call_terms,
+)
+from maillage.calls.services.grants import (
+    add_endowment,
+    check_amounts,
+    deliberate,
+    receive_report,
+    record_payment,
+    send_report_reminders,
+)
+from maillage.calls.services.jury import (
+    answer_invitation,
+    assign_applications,
+    declare_conflicts,
+    invite_juror,
+    score_application,
+)
+
+__all__ = [
+    "DEFAULT_CRITERIA",
+    "add_attachment",
+    "add_endowment",
+    "add_targeted_need",
+    "answer_invitation",
+    "assign_applications",
+    "budget_totals",
+    "check_amounts",
+    "comment_specification",
+    "create_call",
+    "declare_conflicts",
+    "decide_eligibility",
+    "deliberate",
+    "eligibility_problems",
+    "invite_juror",
+    "receive_report",
+    "record_payment",
+    "remove_targeted_need",
+    "request_piece",
+    "save_application",
+    "save_specification",
+    "score_application",
+    "send_report_reminders",
+    "set_criteria",
+    "start_application",
+    "submit_application",
+    "transition_call",
+    "transition_specification",
+    "update_call_terms",
+]

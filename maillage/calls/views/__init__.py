@@ -1,0 +1,31 @@
+from maillage.calls.views.applications import application_detail, apply, attachment, receipt, submit
+from maillage.calls.views.fund import deliberation, grant_detail, grants
+from maillage.calls.views.jury import invitation, jury_home, jury_manage, ranking, score
+from maillage.calls.views.manage import call_edit, manage, review, review_list, spec_edit
+from maillage.calls.views.public import call_detail, home, laureates, scdl, specification
+
+__all__ = [
+    "application_detail",
+    "apply",
+    "attachment",
+    "call_detail",
+    "call_edit",
+    "deliberation",
+    "grant_detail",
+    "grants",
+    "home",
+    "invitation",
+    "jury_home",
+    "jury_manage",
+    "laureates",
+    "manage",
+    "ranking",
+    "receipt",
+    "review",
+    "review_list",
+    "scdl",
+    "score",
+    "spec_edit",
+    "specification",
+    "submit",
+]
