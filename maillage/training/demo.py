@@ -53,12 +53,20 @@ def _census(territory: Territory, today: dt.date, animator: Actor) -> Census:
         deadline=_local(today + dt.timedelta(days=25), 23, 59),
     )
     employees = services.save_question(
-        actor=animator, census=census, label="Votre structure emploie-t-elle des salariés ?", kind="yes_no",
+        actor=animator,
+        census=census,
+        label="Votre structure emploie-t-elle des salariés ?",
+        kind="yes_no",
         required=True,
     )
     services.save_question(
-        actor=animator, census=census, label="Combien de salariés ?", kind="choice",
-        choices=["1 à 4", "5 à 19", "20 et plus"], depends_on=employees, depends_value="oui",
+        actor=animator,
+        census=census,
+        label="Combien de salariés ?",
+        kind="choice",
+        choices=["1 à 4", "5 à 19", "20 et plus"],
+        depends_on=employees,
+        depends_value="oui",
     )
     services.save_question(
         actor=animator, census=census, label="Avez-vous déjà été accompagnés par un DLA ?", kind="yes_no"
@@ -71,7 +79,10 @@ def _answers(census: Census, structures: list[Structure]) -> None:
     rng = random.Random(2013)
     themes = list(census.themes.all())
     questions = {q.label: q for q in census.questions.all()}
-    employees, size = questions["Votre structure emploie-t-elle des salariés ?"], questions["Combien de salariés ?"]
+    employees, size = (
+        questions["Votre structure emploie-t-elle des salariés ?"],
+        questions["Combien de salariés ?"],
+    )
     for structure in structures:
         has_staff = rng.random() < 0.7
         answers = {str(employees.pk): "oui" if has_staff else "non"}
@@ -89,7 +100,11 @@ def _answers(census: Census, structures: list[Structure]) -> None:
         if not interests:
             interests[themes[0].pk] = {"staff": 1, "priority": 2, "periods": ["q1"], "formats": ["in_person"]}
         services.submit_response(
-            actor=DEMO, census=census, structure=structure, answers=answers, interests=interests,
+            actor=DEMO,
+            census=census,
+            structure=structure,
+            answers=answers,
+            interests=interests,
             now=_local(census.opens_on + dt.timedelta(days=rng.randint(0, 15)), 10),
         )
 
@@ -109,47 +124,73 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     _answers(census, structures)
 
     guide_hybrid = services.add_resource(
-        actor=DEMO, territory=territory, title="Guide des financements hybrides",
-        topic="financements hybrides", url="https://www.avise.org/",
+        actor=DEMO,
+        territory=territory,
+        title="Guide des financements hybrides",
+        topic="financements hybrides",
+        url="https://www.avise.org/",
         description="Subventions, recettes d'activité, mécénat, épargne solidaire : combiner ses ressources.",
     )
     guide_europe = services.add_resource(
-        actor=DEMO, territory=territory, title="Mobiliser le FSE+ et le FEDER",
-        topic="fonds européens", url="https://www.europe-en-france.gouv.fr/",
+        actor=DEMO,
+        territory=territory,
+        title="Mobiliser le FSE+ et le FEDER",
+        topic="fonds européens",
+        url="https://www.europe-en-france.gouv.fr/",
         description="Les étapes d'un dossier européen, du montage au contrôle de service fait.",
     )
 
     theme = census.themes.get(name="Financements hybrides")
     session_day = today + dt.timedelta(days=45)
     services.create_collective_session(
-        actor=animator, theme=theme, title="DLA collectif : diversifier ses financements",
-        start=_local(session_day, 9, 30), end=_local(session_day, 17, 0),
-        trainer="Cabinet Tiers-Lieu Conseil", cofunders="Région Sud, Département des Alpes-Maritimes",
-        venue="Maison de l'ESS, Grasse", capacity=16,
-        priority_until=_local(today + dt.timedelta(days=15), 18, 0), resources=[guide_hybrid], now=now,
+        actor=animator,
+        theme=theme,
+        title="DLA collectif : diversifier ses financements",
+        start=_local(session_day, 9, 30),
+        end=_local(session_day, 17, 0),
+        trainer="Cabinet Tiers-Lieu Conseil",
+        cofunders="Région Sud, Département des Alpes-Maritimes",
+        venue="Maison de l'ESS, Grasse",
+        capacity=16,
+        priority_until=_local(today + dt.timedelta(days=15), 18, 0),
+        resources=[guide_hybrid],
+        now=now,
     )
 
     email, first, last, organisation = ADVISER
-    user = accounts.ensure_account(actor=DEMO, email=email, password=DEMO_PASSWORD, first_name=first, last_name=last)
+    user = accounts.ensure_account(
+        actor=DEMO, email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+    )
     people["adviser"] = user
     context.setdefault("logins", []).append(f"Conseillère DLA (permanences) : {email}")
     adviser = services.name_adviser(actor=DEMO, territory=territory, user=user, organisation=organisation)
     next_tuesday = today + dt.timedelta(days=(1 - today.weekday()) % 7 or 7)
     office_hours = services.publish_office_hours(
-        actor=user, adviser=adviser, title="Permanence du DLA : financements et fonds européens",
-        rrule="FREQ=WEEKLY;BYDAY=TU", first_start=_local(next_tuesday, 9, 0), slot_minutes=45,
-        slots_per_occurrence=4, place="Maison de l'ESS, 12 rue de l'Oratoire, Grasse",
+        actor=user,
+        adviser=adviser,
+        title="Permanence du DLA : financements et fonds européens",
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+        first_start=_local(next_tuesday, 9, 0),
+        slot_minutes=45,
+        slots_per_occurrence=4,
+        place="Maison de l'ESS, 12 rue de l'Oratoire, Grasse",
         description="Un rendez-vous de 45 minutes pour faire le point sur vos financements.",
-        resources=[guide_hybrid, guide_europe], now=now,
+        resources=[guide_hybrid, guide_europe],
+        now=now,
     )
     managers = [people.get(k) for k in ("manager_ressourcerie", "manager_scop", "manager_jardins")]
     slots = list(office_hours.slots.order_by("start")[:8])
     for index, manager in enumerate(m for m in managers if m is not None):
         structure = Structure.objects.filter(memberships__user=manager, territory=territory).first()
         if structure is not None and index * 2 < len(slots):
-            services.book_slot(actor=manager, slot=slots[index * 2], structure=structure, topic=TOPICS[index], now=now)
+            services.book_slot(
+                actor=manager, slot=slots[index * 2], structure=structure, topic=TOPICS[index], now=now
+            )
     for index, structure in enumerate(structures[:12]):
         services.record_support(
-            actor=user, structure=structure, kind=["dla", "funding", "europe", "office_hours"][index % 4],
-            date=today - dt.timedelta(days=10 + 9 * index), summary="Rendez-vous de suivi.",
+            actor=user,
+            structure=structure,
+            kind=["dla", "funding", "europe", "office_hours"][index % 4],
+            date=today - dt.timedelta(days=10 + 9 * index),
+            summary="Rendez-vous de suivi.",
         )

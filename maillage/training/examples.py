@@ -24,15 +24,21 @@ def example_training(ctx: ExampleContext) -> dict[str, Any]:
     census = Census.objects.filter(territory=territory).first()
     if census is None:
         census = services.create_census(
-            actor=EXAMPLES, territory=territory, title="Besoins de formation 2027",
-            opens_on=timezone.localdate(), deadline=now + dt.timedelta(days=30),
+            actor=EXAMPLES,
+            territory=territory,
+            title="Besoins de formation 2027",
+            opens_on=timezone.localdate(),
+            deadline=now + dt.timedelta(days=30),
         )
         services.save_question(actor=EXAMPLES, census=census, label="Avez-vous des salariés ?", kind="yes_no")
         services.move_census(actor=EXAMPLES, census=census, to="open")
         theme = census.themes.get(name="Financements hybrides")
         services.save_theme(actor=EXAMPLES, census=census, theme=theme, name=theme.name, threshold=1)
         services.submit_response(
-            actor=EXAMPLES, census=census, structure=ctx.structure, answers={},
+            actor=EXAMPLES,
+            census=census,
+            structure=ctx.structure,
+            answers={},
             interests={theme.pk: {"staff": 2, "priority": 1, "periods": ["q1"], "formats": ["online"]}},
         )
     theme = census.themes.get(name="Financements hybrides")
@@ -40,33 +46,58 @@ def example_training(ctx: ExampleContext) -> dict[str, Any]:
     if session is None:
         start = now + dt.timedelta(days=40)
         session = services.create_collective_session(
-            actor=EXAMPLES, theme=theme, title="DLA collectif : financements hybrides",
-            start=start, end=start + dt.timedelta(hours=3), trainer="Cabinet Coopérer",
-            priority_until=now + dt.timedelta(days=20), capacity=15,
+            actor=EXAMPLES,
+            theme=theme,
+            title="DLA collectif : financements hybrides",
+            start=start,
+            end=start + dt.timedelta(hours=3),
+            trainer="Cabinet Coopérer",
+            priority_until=now + dt.timedelta(days=20),
+            capacity=15,
         )
     office_hours = OfficeHours.objects.filter(territory=territory).first()
     if office_hours is None:
         adviser = services.name_adviser(
             actor=EXAMPLES, territory=territory, user=ctx.users["animator"], organisation="DLA 06"
         )
-        first = timezone.localtime(now + dt.timedelta(days=2)).replace(hour=9, minute=0, second=0, microsecond=0)
+        first = timezone.localtime(now + dt.timedelta(days=2)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
         office_hours = services.publish_office_hours(
-            actor=EXAMPLES, adviser=adviser, title="Permanence financements", rrule="FREQ=WEEKLY",
-            first_start=first, slot_minutes=45, slots_per_occurrence=2, place="Maison de l'ESS, Grasse",
+            actor=EXAMPLES,
+            adviser=adviser,
+            title="Permanence financements",
+            rrule="FREQ=WEEKLY",
+            first_start=first,
+            slot_minutes=45,
+            slots_per_occurrence=2,
+            place="Maison de l'ESS, Grasse",
         )
     booking = Booking.objects.filter(office_hours=office_hours).first()
     if booking is None:
         booking = services.book_slot(
-            actor=ctx.users["member"] or EXAMPLES, slot=office_hours.slots.first(),
-            structure=ctx.structure, topic="Diversifier nos financements",
+            actor=ctx.users["member"] or EXAMPLES,
+            slot=office_hours.slots.first(),
+            structure=ctx.structure,
+            topic="Diversifier nos financements",
         )
     if not SupportRecord.objects.filter(territory=territory).exists():
         services.record_support(
-            actor=EXAMPLES, structure=ctx.structure, kind="dla", date=timezone.localdate(), summary="Diagnostic DLA."
+            actor=EXAMPLES,
+            structure=ctx.structure,
+            kind="dla",
+            date=timezone.localdate(),
+            summary="Diagnostic DLA.",
         )
     free_slot = office_hours.slots.exclude(pk=booking.slot_id).first()
-    return {"census": census, "theme": theme, "session": session, "office_hours": office_hours,
-            "booking": booking, "slot": free_slot}
+    return {
+        "census": census,
+        "theme": theme,
+        "session": session,
+        "office_hours": office_hours,
+        "booking": booking,
+        "slot": free_slot,
+    }
 
 
 def cancel_token_url(ctx: ExampleContext) -> str:

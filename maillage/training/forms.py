@@ -26,7 +26,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class CensusForm(forms.Form):
     title = forms.CharField(label="Titre", max_length=200)
-    description = forms.CharField(label="Présentation", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label="Présentation", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     opens_on = forms.DateField(label="Ouverture", widget=DATE)
     deadline = forms.DateTimeField(label="Date limite des réponses", widget=DATETIME)
 
@@ -35,7 +37,9 @@ class ThemeForm(forms.Form):
     name = forms.CharField(label="Nom du thème", max_length=120)
     description = forms.CharField(label="Précision", max_length=300, required=False)
     threshold = forms.IntegerField(
-        label="Seuil (structures intéressées)", min_value=1, initial=5,
+        label="Seuil (structures intéressées)",
+        min_value=1,
+        initial=5,
         help_text="Au-delà, le thème peut devenir une session collective.",
     )
 
@@ -44,12 +48,16 @@ class QuestionForm(forms.Form):
     label = forms.CharField(label="Question", max_length=300)
     kind = forms.ChoiceField(label="Type de réponse", choices=QuestionKind.choices)
     choices = forms.CharField(
-        label="Choix proposés", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Choix proposés",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Un choix par ligne (questions à choix seulement).",
     )
     required = forms.BooleanField(label="Réponse obligatoire", required=False)
     depends_on = forms.ModelChoiceField(
-        label="Afficher seulement si la question", queryset=Question.objects.none(), required=False,
+        label="Afficher seulement si la question",
+        queryset=Question.objects.none(),
+        required=False,
         empty_label="(toujours afficher)",
     )
     depends_value = forms.CharField(
@@ -68,14 +76,14 @@ class DeadlineForm(forms.Form):
 def _question_field(question: Question) -> forms.Field:
     hint = ""
     if question.depends_on_id:
-        hint = f"Seulement si vous avez répondu « {question.depends_value} » à « {question.depends_on.label} »."
+        hint = (
+            f"Seulement si vous avez répondu « {question.depends_value} » à « {question.depends_on.label} »."
+        )
     common: dict[str, Any] = {"label": question.label, "required": False, "help_text": hint}
     if question.kind == QuestionKind.CHOICE:
         return forms.ChoiceField(choices=[("", "—")] + [(c, c) for c in question.choices], **common)
     if question.kind == QuestionKind.YES_NO:
-        return forms.ChoiceField(
-            choices=[("oui", "Oui"), ("non", "Non")], widget=forms.RadioSelect, **common
-        )
+        return forms.ChoiceField(choices=[("oui", "Oui"), ("non", "Non")], widget=forms.RadioSelect, **common)
     return forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, **common)
 
 
@@ -97,27 +105,42 @@ class AnswerForm(forms.Form):
             interest = existing.get(theme.pk)
             prefix = f"t{theme.pk}"
             self.fields[f"{prefix}_on"] = forms.BooleanField(
-                label=f"Ce thème intéresse notre structure : {theme.name}", required=False,
+                label=f"Ce thème intéresse notre structure : {theme.name}",
+                required=False,
                 initial=interest is not None,
             )
             self.fields[f"{prefix}_staff"] = forms.IntegerField(
-                label="Personnes concernées", min_value=1, max_value=500, required=False,
+                label="Personnes concernées",
+                min_value=1,
+                max_value=500,
+                required=False,
                 initial=interest.staff if interest else 1,
             )
             self.fields[f"{prefix}_priority"] = forms.TypedChoiceField(
-                label="Priorité", choices=Priority.choices, coerce=int, required=False,
+                label="Priorité",
+                choices=Priority.choices,
+                coerce=int,
+                required=False,
                 initial=interest.priority if interest else Priority.MEDIUM,
             )
             self.fields[f"{prefix}_periods"] = forms.MultipleChoiceField(
-                label="Périodes souhaitées", choices=Period.choices, widget=forms.CheckboxSelectMultiple,
-                required=False, initial=interest.periods if interest else [],
+                label="Périodes souhaitées",
+                choices=Period.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=interest.periods if interest else [],
             )
             self.fields[f"{prefix}_formats"] = forms.MultipleChoiceField(
-                label="Formats souhaités", choices=Format.choices, widget=forms.CheckboxSelectMultiple,
-                required=False, initial=interest.formats if interest else [],
+                label="Formats souhaités",
+                choices=Format.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=interest.formats if interest else [],
             )
             self.fields[f"{prefix}_constraints"] = forms.CharField(
-                label="Contraintes (jours, horaires, accessibilité…)", max_length=300, required=False,
+                label="Contraintes (jours, horaires, accessibilité…)",
+                max_length=300,
+                required=False,
                 initial=interest.constraints if interest else "",
             )
 
@@ -155,11 +178,14 @@ class SessionForm(forms.Form):
     venue = forms.CharField(label="Lieu", max_length=200, required=False)
     capacity = forms.IntegerField(label="Nombre de places", min_value=1, required=False)
     priority_until = forms.DateTimeField(
-        label="Inscriptions réservées aux structures intéressées jusqu'au", widget=DATETIME,
+        label="Inscriptions réservées aux structures intéressées jusqu'au",
+        widget=DATETIME,
         help_text="Ensuite, les inscriptions s'ouvrent à tous dans l'agenda.",
     )
     resources = forms.ModelMultipleChoiceField(
-        label="Ressources liées", queryset=Resource.objects.none(), required=False,
+        label="Ressources liées",
+        queryset=Resource.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -178,11 +204,17 @@ class OfficeHoursForm(forms.Form):
     title = forms.CharField(label="Intitulé", max_length=200)
     frequency = forms.ChoiceField(label="Récurrence", choices=FREQUENCIES)
     first_start = forms.DateTimeField(label="Premier créneau", widget=DATETIME)
-    slot_minutes = forms.IntegerField(label="Durée d'un créneau (minutes)", min_value=10, max_value=240, initial=45)
-    slots_per_occurrence = forms.IntegerField(label="Créneaux à la suite", min_value=1, max_value=12, initial=3)
+    slot_minutes = forms.IntegerField(
+        label="Durée d'un créneau (minutes)", min_value=10, max_value=240, initial=45
+    )
+    slots_per_occurrence = forms.IntegerField(
+        label="Créneaux à la suite", min_value=1, max_value=12, initial=3
+    )
     place = forms.CharField(label="Lieu", max_length=300, required=False)
     online_url = forms.URLField(label="Lien de la visioconférence", required=False, assume_scheme="https")
-    description = forms.CharField(label="Présentation", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label="Présentation", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args: Any, advisers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,9 +222,13 @@ class OfficeHoursForm(forms.Form):
 
 
 class BookingForm(forms.Form):
-    structure = forms.ModelChoiceField(label="Pour la structure", queryset=Structure.objects.none(), empty_label=None)
+    structure = forms.ModelChoiceField(
+        label="Pour la structure", queryset=Structure.objects.none(), empty_label=None
+    )
     topic = forms.CharField(
-        label="Sujet à aborder", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Sujet à aborder",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Ex. : monter un dossier FSE+, diversifier nos financements.",
     )
 
@@ -215,11 +251,15 @@ class SupportForm(forms.Form):
 class ResourceForm(forms.Form):
     title = forms.CharField(label="Titre", max_length=200)
     topic = forms.CharField(label="Sujet", max_length=120, required=False, help_text="Ex. : fonds européens.")
-    description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(
+        label="Description", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     file = forms.FileField(label="Fichier", required=False, help_text="PDF, document bureautique ou image.")
     url = forms.URLField(label="Ou un lien", required=False, assume_scheme="https")
 
 
 class AdviserForm(forms.Form):
     email = forms.EmailField(label="Adresse du compte du conseiller")
-    organisation = forms.CharField(label="Organisme", max_length=200, help_text="Ex. : DLA des Alpes-Maritimes.")
+    organisation = forms.CharField(
+        label="Organisme", max_length=200, help_text="Ex. : DLA des Alpes-Maritimes."
+    )

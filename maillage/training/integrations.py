@@ -54,7 +54,10 @@ def census_answers(territory: Territory, start: dt.date, end: dt.date) -> int:
 
 def office_hours_held(territory: Territory, start: dt.date, end: dt.date) -> int:
     return Booking.objects.filter(
-        office_hours__territory=territory, state=BookingState.BOOKED, start__date__gte=start, start__date__lte=end
+        office_hours__territory=territory,
+        state=BookingState.BOOKED,
+        start__date__gte=start,
+        start__date__lte=end,
     ).count()
 
 
@@ -92,7 +95,9 @@ def office_hours_url(office_hours: OfficeHours) -> str:
     return reverse("training:office_hours", args=[office_hours.pk])
 
 
-def sessions_block(*, territory: Territory, since: dt.date, options: Any = None, **_: Any) -> ContentBlock | None:
+def sessions_block(
+    *, territory: Territory, since: dt.date, options: Any = None, **_: Any
+) -> ContentBlock | None:
     """The collective sessions to come (None when there is none)."""
     sessions = list(
         CollectiveSession.objects.filter(
@@ -102,10 +107,18 @@ def sessions_block(*, territory: Territory, since: dt.date, options: Any = None,
     if not sessions:
         return None
     url = territory.absolute_url
-    items = [(s.event.title, when(s.event.start), url(reverse("events:detail", args=[s.event.slug]))) for s in sessions]
-    html = "<ul>" + "".join(
-        f'<li><a href="{escape(link)}">{escape(title)}</a> — {escape(date)}</li>' for title, date, link in items
-    ) + "</ul>"
+    items = [
+        (s.event.title, when(s.event.start), url(reverse("events:detail", args=[s.event.slug])))
+        for s in sessions
+    ]
+    html = (
+        "<ul>"
+        + "".join(
+            f'<li><a href="{escape(link)}">{escape(title)}</a> — {escape(date)}</li>'
+            for title, date, link in items
+        )
+        + "</ul>"
+    )
     text = "\n".join(f"- {title} — {date} : {link}" for title, date, link in items)
     return ContentBlock(title="Sessions collectives à venir", html=html, text=text)
 
@@ -115,7 +128,9 @@ def my_bookings(user: Any, territory: Territory) -> MySpaceSection | None:
         user=user, office_hours__territory=territory, state=BookingState.BOOKED, start__gt=timezone.now()
     ).select_related("office_hours")
     items = [
-        MySpaceItem(label=b.office_hours.title, url=reverse("training:booking", args=[b.pk]), detail=when(b.start))
+        MySpaceItem(
+            label=b.office_hours.title, url=reverse("training:booking", args=[b.pk]), detail=when(b.start)
+        )
         for b in bookings
     ]
     return MySpaceSection(

@@ -157,9 +157,7 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["census", "structure__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["census", "structure"], name="training_response_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["census", "structure"], name="training_response_once")]
 
     def __str__(self) -> str:
         return f"{self.structure} — {self.census}"
@@ -229,9 +227,7 @@ class CollectiveSession(models.Model):
     """A « DLA collectif »: a theme of a census turned into an agenda event."""
 
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="sessions")
-    event = models.OneToOneField(
-        "events.Event", on_delete=models.CASCADE, related_name="training_session"
-    )
+    event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="training_session")
     trainer = models.CharField(_("intervenant"), max_length=200)
     cofunders = models.CharField(_("cofinanceurs"), max_length=300, blank=True)
     priority_until = models.DateTimeField(_("réservé aux structures intéressées jusqu'au"))

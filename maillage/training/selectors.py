@@ -121,11 +121,15 @@ def member_structures(user: Any, territory: Territory) -> QuerySet[Structure]:
 
 def free_slots(office_hours: OfficeHours, now: dt.datetime | None = None) -> QuerySet[Slot]:
     now = now or timezone.now()
-    taken = Booking.objects.filter(state=BookingState.BOOKED, slot__isnull=False).values_list("slot_id", flat=True)
+    taken = Booking.objects.filter(state=BookingState.BOOKED, slot__isnull=False).values_list(
+        "slot_id", flat=True
+    )
     return office_hours.slots.filter(start__gt=now).exclude(pk__in=taken)
 
 
-def slots_with_state(office_hours: OfficeHours, now: dt.datetime | None = None, limit: int = 40) -> list[dict[str, Any]]:
+def slots_with_state(
+    office_hours: OfficeHours, now: dt.datetime | None = None, limit: int = 40
+) -> list[dict[str, Any]]:
     now = now or timezone.now()
     bookings = {
         b.slot_id: b
@@ -133,7 +137,9 @@ def slots_with_state(office_hours: OfficeHours, now: dt.datetime | None = None, 
             "structure"
         )
     }
-    return [{"slot": s, "booking": bookings.get(s.pk)} for s in office_hours.slots.filter(start__gt=now)[:limit]]
+    return [
+        {"slot": s, "booking": bookings.get(s.pk)} for s in office_hours.slots.filter(start__gt=now)[:limit]
+    ]
 
 
 def booking_ics(booking: Booking) -> bytes:

@@ -21,7 +21,9 @@ urlpatterns = [
     path("permanences/creneaux/<int:pk>/supprimer/", office_hours.slot_delete, name="slot_delete"),
     path("reservations/<int:pk>/", office_hours.booking, name="booking"),
     path("reservations/<int:pk>/rendez-vous.ics", office_hours.booking_ics, name="booking_ics"),
-    path("reservations/annuler/<str:token>/", office_hours.CancelBookingView.as_view(), name="booking_cancel"),
+    path(
+        "reservations/annuler/<str:token>/", office_hours.CancelBookingView.as_view(), name="booking_cancel"
+    ),
     path("accompagnements/", support.support, name="support"),
     path("ressources/", support.resources, name="resources"),
     path("ressources/ajouter/", support.resource_add, name="resource_add"),

@@ -39,7 +39,9 @@ def next_local(weekday: int, hour: int, *, weeks: int = 1) -> dt.datetime:
 
 
 def office_hours_of(territory: Any, adviser_user: Any, **extra: Any) -> Any:
-    adviser = services.name_adviser(actor=TESTS, territory=territory, user=adviser_user, organisation="DLA 06")
+    adviser = services.name_adviser(
+        actor=TESTS, territory=territory, user=adviser_user, organisation="DLA 06"
+    )
     fields = {
         "title": "Permanence financements",
         "rrule": "FREQ=WEEKLY",

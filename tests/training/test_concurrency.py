@@ -37,7 +37,9 @@ def test_concurrent_bookings_of_one_slot(territory):
     def worker(user, structure):
         try:
             barrier.wait(timeout=30)
-            booking = services.book_slot(actor=user, slot=Slot(pk=slot_pk), structure=structure, topic="Financements")
+            booking = services.book_slot(
+                actor=user, slot=Slot(pk=slot_pk), structure=structure, topic="Financements"
+            )
             with lock:
                 booked.append(booking.pk)
         except ValidationError as exc:

@@ -15,7 +15,7 @@ from maillage.notifications.models import Notification
 from maillage.training import services
 from maillage.training.models import Booking, BookingTransition, Slot
 from tests.factories import UserFactory
-from tests.training.factories import TESTS, next_local, office_hours_of
+from tests.training.factories import TESTS, office_hours_of
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,9 @@ def test_a_bad_rule_is_refused_in_french(territory, adviser_user):
         office_hours_of(territory, adviser_user, place="", online_url="")
 
 
-def test_booking_confirms_and_a_taken_slot_is_refused(territory, structure, member, manager_other, adviser_user):
+def test_booking_confirms_and_a_taken_slot_is_refused(
+    territory, structure, member, manager_other, adviser_user
+):
     office_hours = office_hours_of(territory, adviser_user)
     slot = office_hours.slots.first()
     booking = services.book_slot(actor=member, slot=slot, structure=structure, topic="Fonds européens")
@@ -68,7 +70,9 @@ def test_a_past_slot_is_refused(territory, structure, member, adviser_user):
     assert not Booking.objects.exists()
 
 
-def test_booking_for_a_structure_one_does_not_belong_to_is_refused(territory, structure, manager_other, adviser_user):
+def test_booking_for_a_structure_one_does_not_belong_to_is_refused(
+    territory, structure, manager_other, adviser_user
+):
     slot = office_hours_of(territory, adviser_user).slots.first()
     with pytest.raises(PermissionDenied, match="Seuls les membres"):
         services.book_slot(actor=manager_other, slot=slot, structure=structure, topic="x")
@@ -82,10 +86,17 @@ def test_the_database_refuses_a_second_active_booking_of_one_slot(territory, str
     booking = services.book_slot(actor=member, slot=slot, structure=structure, topic="x")
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.create(
-            slot=slot, office_hours=slot.office_hours, start=slot.start, end=slot.end, structure=structure, topic="y"
+            slot=slot,
+            office_hours=slot.office_hours,
+            start=slot.start,
+            end=slot.end,
+            structure=structure,
+            topic="y",
         )
     services.cancel_booking(actor=member, booking=booking)
-    again = services.book_slot(actor=member, slot=slot, structure=structure, topic="z")  # freed: bookable again
+    again = services.book_slot(
+        actor=member, slot=slot, structure=structure, topic="z"
+    )  # freed: bookable again
     assert again.pk != booking.pk
 
 
@@ -99,7 +110,9 @@ def test_an_adviser_deleting_a_booked_slot_cancels_the_booking_and_tells_the_boo
     booking.refresh_from_db()
     assert (booking.state, booking.slot_id) == ("cancelled", None)
     assert not Slot.objects.filter(pk=slot.pk).exists()
-    assert BookingTransition.objects.filter(booking=booking, to_state="cancelled", actor=adviser_user).exists()
+    assert BookingTransition.objects.filter(
+        booking=booking, to_state="cancelled", actor=adviser_user
+    ).exists()
     told = Notification.objects.get(kind=services.KIND_BOOKING_CANCELLED)
     assert told.user == member and "annulé" in told.title
 
@@ -143,6 +156,10 @@ def test_booking_page_ics_and_scope(client, territory, structure, member, manage
     ics = client.get(f"/formations/reservations/{booking.pk}/rendez-vous.ics")
     body = ics.content.decode()
     assert ics["Content-Type"].startswith("text/calendar")
-    assert "BEGIN:VEVENT" in body and "Permanence : Permanence financements" in body and "STATUS:CONFIRMED" in body
+    assert (
+        "BEGIN:VEVENT" in body
+        and "Permanence : Permanence financements" in body
+        and "STATUS:CONFIRMED" in body
+    )
     client.force_login(manager_other)
     assert client.get(f"/formations/reservations/{booking.pk}/").status_code == 404

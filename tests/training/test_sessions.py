@@ -55,9 +55,13 @@ def test_aggregation_per_theme(territory):
 def _create(theme, actor=TESTS, **extra):
     now = timezone.now()
     fields = {
-        "title": "DLA collectif : financements", "start": now + dt.timedelta(days=30),
-        "end": now + dt.timedelta(days=30, hours=3), "trainer": "Cabinet Coopérer",
-        "priority_until": now + dt.timedelta(days=10), "capacity": 12, "venue": "Maison de l'ESS",
+        "title": "DLA collectif : financements",
+        "start": now + dt.timedelta(days=30),
+        "end": now + dt.timedelta(days=30, hours=3),
+        "trainer": "Cabinet Coopérer",
+        "priority_until": now + dt.timedelta(days=10),
+        "capacity": 12,
+        "venue": "Maison de l'ESS",
         **extra,
     }
     return services.create_collective_session(actor=actor, theme=theme, **fields)
@@ -67,7 +71,12 @@ def test_a_theme_becomes_an_agenda_event_with_the_interested_invited_first(terri
     census, finance, _, managers = _answered(territory, 5)
     session = _create(finance, animator)
     event = Event.objects.get(pk=session.event_id)
-    assert (event.status, event.kind, event.registration_open, event.capacity) == ("published", "formation", False, 12)
+    assert (event.status, event.kind, event.registration_open, event.capacity) == (
+        "published",
+        "formation",
+        False,
+        12,
+    )
     assert "Cabinet Coopérer" in event.description
     assert session.invited.count() == 5
     assert Notification.objects.filter(kind=services.KIND_SESSION).count() == 5

@@ -37,7 +37,13 @@ def test_support_records_are_seen_by_animation_advisers_and_the_structure_only(
     record = services.record_support(
         actor=adviser, structure=structure, kind="dla", date=timezone.localdate(), summary="Diagnostic"
     )
-    for person, sees in ((animator, True), (adviser, True), (member, True), (manager_other, False), (animator_other, False)):
+    for person, sees in (
+        (animator, True),
+        (adviser, True),
+        (member, True),
+        (manager_other, False),
+        (animator_other, False),
+    ):
         assert list(SupportRecord.objects.for_user(person, territory)) == ([record] if sees else []), person
     from django.contrib.auth.models import AnonymousUser
 
@@ -48,7 +54,9 @@ def test_only_animation_and_advisers_record_support(territory, structure, member
     with pytest.raises(PermissionDenied, match="conseillers"):
         services.record_support(actor=member, structure=structure, kind="dla", date=timezone.localdate())
     with pytest.raises(ValidationError, match="future"):
-        services.record_support(actor=TESTS, structure=structure, kind="dla", date=timezone.localdate() + dt.timedelta(days=2))
+        services.record_support(
+            actor=TESTS, structure=structure, kind="dla", date=timezone.localdate() + dt.timedelta(days=2)
+        )
     assert not SupportRecord.objects.exists()
 
 
@@ -65,14 +73,21 @@ def test_support_metrics_count_structures_once(territory, structure):
 
 def test_a_pdf_guide_is_kept_and_a_disguised_page_refused(territory, animator):
     resource = services.add_resource(
-        actor=animator, territory=territory, title="Guide FSE+", topic="fonds européens",
+        actor=animator,
+        territory=territory,
+        title="Guide FSE+",
+        topic="fonds européens",
         file=SimpleUploadedFile("guide.pdf", _pdf(), content_type="application/pdf"),
     )
     assert resource.file.name.startswith("training/") and resource.file_name == "guide.pdf"
     with pytest.raises(ValidationError):
         services.add_resource(
-            actor=animator, territory=territory, title="Piège",
-            file=SimpleUploadedFile("piege.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"),
+            actor=animator,
+            territory=territory,
+            title="Piège",
+            file=SimpleUploadedFile(
+                "piege.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf"
+            ),
         )
     with pytest.raises(ValidationError, match="fichier ou indiquez un lien"):
         services.add_resource(actor=animator, territory=territory, title="Vide")

@@ -105,7 +105,9 @@ def save_theme(
 def delete_theme(*, actor: Actor, theme: Theme) -> None:
     _require_animator(actor, theme.census.territory)
     if theme.sessions.exists():
-        raise ValidationError("Une session collective a été créée sur ce thème : il ne peut plus être supprimé.")
+        raise ValidationError(
+            "Une session collective a été créée sur ce thème : il ne peut plus être supprimé."
+        )
     theme.delete()
 
 
@@ -135,7 +137,9 @@ def _check_condition(question: Question, depends_on: Question | None, depends_va
             {"depends_value": "Cette réponse ne fait pas partie des choix de la question de condition."}
         )
     if depends_on.kind == QuestionKind.YES_NO and depends_value not in ("oui", "non"):
-        raise ValidationError({"depends_value": "Pour une question oui/non, la réponse est « oui » ou « non »."})
+        raise ValidationError(
+            {"depends_value": "Pour une question oui/non, la réponse est « oui » ou « non »."}
+        )
 
 
 @transaction.atomic
@@ -228,7 +232,9 @@ def _clean_answers(census: Census, answers: Mapping[str, Any]) -> dict[str, str]
     return cleaned
 
 
-def _clean_interests(census: Census, interests: Mapping[int, Mapping[str, Any]]) -> dict[Theme, dict[str, Any]]:
+def _clean_interests(
+    census: Census, interests: Mapping[int, Mapping[str, Any]]
+) -> dict[Theme, dict[str, Any]]:
     themes = {t.pk: t for t in census.themes.all()}
     out: dict[Theme, dict[str, Any]] = {}
     for theme_id, data in interests.items():
@@ -237,7 +243,9 @@ def _clean_interests(census: Census, interests: Mapping[int, Mapping[str, Any]])
             raise ValidationError("Ce thème n'appartient pas au recensement.")
         staff = int(data.get("staff") or 0)
         if staff < 1 or staff > 500:
-            raise ValidationError({f"t{theme.pk}_staff": f"« {theme.name} » : indiquez de 1 à 500 personnes."})
+            raise ValidationError(
+                {f"t{theme.pk}_staff": f"« {theme.name} » : indiquez de 1 à 500 personnes."}
+            )
         priority = int(data.get("priority") or Priority.MEDIUM)
         if priority not in Priority.values:
             raise ValidationError({f"t{theme.pk}_priority": "Priorité inconnue."})
@@ -266,12 +274,17 @@ def submit_response(
     maps a theme's pk to {staff, priority, periods, formats, constraints}."""
     now = now or timezone.now()
     permissions.require(
-        actor, permissions.ANSWER_FOR, structure, "Seuls les gestionnaires de la structure répondent en son nom."
+        actor,
+        permissions.ANSWER_FOR,
+        structure,
+        "Seuls les gestionnaires de la structure répondent en son nom.",
     )
     if structure.territory_id != census.territory_id:
         raise ValidationError("Cette structure n'est pas du territoire du recensement.")
     if not is_answerable(census, now):
-        raise ValidationError("Ce recensement est clos : il n'est plus possible d'y répondre ni de modifier une réponse.")
+        raise ValidationError(
+            "Ce recensement est clos : il n'est plus possible d'y répondre ni de modifier une réponse."
+        )
     cleaned = _clean_answers(census, answers)
     wanted = _clean_interests(census, interests)
     if not wanted:
@@ -281,7 +294,12 @@ def submit_response(
             response, created = Response.objects.select_for_update().get_or_create(
                 census=census,
                 structure=structure,
-                defaults={"respondent": person_of(actor), "submitted_at": now, "updated_at": now, "answers": cleaned},
+                defaults={
+                    "respondent": person_of(actor),
+                    "submitted_at": now,
+                    "updated_at": now,
+                    "answers": cleaned,
+                },
             )
             if not created:
                 response.answers = cleaned
@@ -292,7 +310,9 @@ def submit_response(
             for theme, fields in wanted.items():
                 ThemeInterest.objects.update_or_create(response=response, theme=theme, defaults=fields)
     except IntegrityError as exc:  # two first answers at the same instant: the second one is refused
-        raise ValidationError("Une réponse vient d'être enregistrée pour cette structure : rechargez la page.") from exc
+        raise ValidationError(
+            "Une réponse vient d'être enregistrée pour cette structure : rechargez la page."
+        ) from exc
     return response
 
 
@@ -320,7 +340,8 @@ def send_census_reminders(*, actor: Actor, census: Census, now: dt.datetime | No
             kind=KIND_CENSUS,
             territory=census.territory,
             recipients=managers,
-            title=f"Recensement des besoins de formation : répondez avant le {timezone.localtime(census.deadline):%d/%m/%Y}",
+            title="Recensement des besoins de formation : répondez avant le "
+            f"{timezone.localtime(census.deadline):%d/%m/%Y}",
             body="Votre structure n'a pas encore répondu au recensement des besoins de formation. "
             "Quelques minutes suffisent ; vous pourrez modifier votre réponse jusqu'à la date limite.",
             url=path("training:census", census.pk),
@@ -335,7 +356,10 @@ def remind_due_censuses(*, actor: Actor, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     total = 0
     due = Census.objects.filter(
-        status=CensusStatus.OPEN, deadline__gt=now, deadline__lte=now + dt.timedelta(days=7), reminded_at__isnull=True
+        status=CensusStatus.OPEN,
+        deadline__gt=now,
+        deadline__lte=now + dt.timedelta(days=7),
+        reminded_at__isnull=True,
     )
     for census in due.select_related("territory"):
         total += send_census_reminders(actor=actor, census=census, now=now)

@@ -55,7 +55,10 @@ def _can_run(actor: Actor, office_hours: OfficeHours) -> bool:
     user = person_of(actor)
     return bool(
         user is not None
-        and (office_hours.adviser.user_id == user.pk or permissions.can(user, permissions.ANIMATE, office_hours.territory))
+        and (
+            office_hours.adviser.user_id == user.pk
+            or permissions.can(user, permissions.ANIMATE, office_hours.territory)
+        )
     )
 
 
@@ -77,8 +80,10 @@ def publish_office_hours(
 ) -> OfficeHours:
     """Recurring office hours and their slots for the next twelve weeks."""
     user = person_of(actor)
-    if not is_system(actor) and (user is None or user.pk != adviser.user_id) and not permissions.can(
-        user, permissions.ANIMATE, adviser.territory
+    if (
+        not is_system(actor)
+        and (user is None or user.pk != adviser.user_id)
+        and not permissions.can(user, permissions.ANIMATE, adviser.territory)
     ):
         raise ValidationError("Seul le conseiller (ou l'animation) publie ses permanences.")
     if not title.strip():
@@ -157,7 +162,9 @@ def book_slot(
         raise ValidationError({"topic": "Indiquez le sujet que vous souhaitez aborder."})
     try:
         with transaction.atomic():
-            slot = Slot.objects.select_related("office_hours__adviser__user", "office_hours__territory").get(pk=slot.pk)
+            slot = Slot.objects.select_related("office_hours__adviser__user", "office_hours__territory").get(
+                pk=slot.pk
+            )
             office_hours = slot.office_hours
             if structure.territory_id != office_hours.territory_id:
                 raise ValidationError("Cette structure n'est pas du territoire de la permanence.")
@@ -196,7 +203,9 @@ def book_slot(
                 actor=actor,
             )
     except IntegrityError as exc:
-        raise ValidationError("Ce créneau vient d'être réservé par une autre structure : choisissez-en un autre.") from exc
+        raise ValidationError(
+            "Ce créneau vient d'être réservé par une autre structure : choisissez-en un autre."
+        ) from exc
     return booking
 
 
@@ -267,7 +276,8 @@ def send_booking_reminders(*, actor: Actor, now: dt.datetime | None = None) -> i
                     territory=booking.office_hours.territory,
                     recipients=[booking.user],
                     title=f"Rappel : {booking.office_hours.title}, le {when(booking.start)}",
-                    body=f"Sujet : {booking.topic}. Lieu : {booking.office_hours.place or booking.office_hours.online_url}.",
+                    body=f"Sujet : {booking.topic}. "
+                    f"Lieu : {booking.office_hours.place or booking.office_hours.online_url}.",
                     url=cancel_link(booking),
                     actor=actor,
                 )

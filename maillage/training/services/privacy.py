@@ -24,7 +24,11 @@ def export_person(user: Any) -> dict[str, Any]:
             for b in Booking.objects.filter(user=user).select_related("office_hours", "structure")
         ],
         "reponses_au_recensement": [
-            {"recensement": r.census.title, "structure": r.structure.name, "mise_a_jour": r.updated_at.isoformat()}
+            {
+                "recensement": r.census.title,
+                "structure": r.structure.name,
+                "mise_a_jour": r.updated_at.isoformat(),
+            }
             for r in Response.objects.filter(respondent=user).select_related("census", "structure")
         ],
         "conseiller": [a.organisation for a in Adviser.objects.filter(user=user)],

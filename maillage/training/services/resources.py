@@ -54,7 +54,9 @@ def add_resource(
 
 @transaction.atomic
 def delete_resource(*, actor: Actor, resource: Resource) -> None:
-    permissions.require(actor, permissions.ANIMATE, resource.territory, "Seule l'animation retire une ressource.")
+    permissions.require(
+        actor, permissions.ANIMATE, resource.territory, "Seule l'animation retire une ressource."
+    )
     if resource.file:
         resource.file.delete(save=False)
     resource.delete()

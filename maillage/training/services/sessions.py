@@ -55,7 +55,10 @@ def create_collective_session(
     now = now or timezone.now()
     territory = theme.census.territory
     permissions.require(
-        actor, permissions.ANIMATE, territory, "Seule l'animation du territoire crée les sessions collectives."
+        actor,
+        permissions.ANIMATE,
+        territory,
+        "Seule l'animation du territoire crée les sessions collectives.",
     )
     if not trainer.strip():
         raise ValidationError({"trainer": "Indiquez l'intervenant ou l'organisme de formation."})
@@ -88,7 +91,10 @@ def create_collective_session(
     }
     event = events.create_event(actor=actor, territory=territory, status=Status.PUBLISHED, **fields)
     session = CollectiveSession.objects.create(
-        theme=theme, event=event, trainer=trainer.strip()[:200], cofunders=cofunders.strip()[:300],
+        theme=theme,
+        event=event,
+        trainer=trainer.strip()[:200],
+        cofunders=cofunders.strip()[:300],
         priority_until=priority_until,
     )
     session.invited.set(invited)
@@ -101,7 +107,8 @@ def create_collective_session(
         territory=territory,
         recipients=managers,
         title=f"Session collective « {event.title} » : inscription prioritaire",
-        body=f"Votre structure s'est dite intéressée par le thème « {theme.name} ». Vous pouvez vous inscrire "
+        body=f"Votre structure s'est dite intéressée par le thème « {theme.name} ». "
+        "Vous pouvez vous inscrire "
         f"avant l'ouverture au public, jusqu'au {timezone.localtime(priority_until):%d/%m/%Y à %H:%M}.",
         url=path("training:session", session.pk),
         actor=actor,
@@ -125,7 +132,9 @@ def register_invited(
     if not session.invited.filter(pk=structure.pk).exists():
         raise ValidationError("Cette structure n'est pas invitée en priorité à cette session.")
     if not is_priority_phase(session, now):
-        raise ValidationError("La période d'inscription prioritaire est finie : inscrivez-vous depuis l'agenda.")
+        raise ValidationError(
+            "La période d'inscription prioritaire est finie : inscrivez-vous depuis l'agenda."
+        )
     if session.event.status != Status.PUBLISHED or session.event.start <= now:
         raise ValidationError("Cette session n'accepte plus d'inscriptions.")
     email = getattr(actor, "email", "")
@@ -143,7 +152,9 @@ def register_invited(
 
 
 @transaction.atomic
-def open_public_registration(*, actor: Actor, session: CollectiveSession, now: dt.datetime | None = None) -> None:
+def open_public_registration(
+    *, actor: Actor, session: CollectiveSession, now: dt.datetime | None = None
+) -> None:
     """Open the event's registration to everyone (at `priority_until`, or earlier by the animation)."""
     territory = session.theme.census.territory
     permissions.require(actor, permissions.ANIMATE, territory, "Seule l'animation ouvre les inscriptions.")

@@ -26,7 +26,9 @@ def record_support(
     if kind not in SupportKind.values:
         raise ValidationError({"kind": "Choisissez le type d'accompagnement."})
     if date > timezone.localdate():
-        raise ValidationError({"date": "Un accompagnement se note une fois reçu : la date ne peut pas être future."})
+        raise ValidationError(
+            {"date": "Un accompagnement se note une fois reçu : la date ne peut pas être future."}
+        )
     return SupportRecord.objects.create(
         territory=territory,
         structure=structure,
@@ -40,6 +42,9 @@ def record_support(
 @transaction.atomic
 def delete_support(*, actor: Actor, record: SupportRecord) -> None:
     permissions.require(
-        actor, permissions.ADVISE, record.territory, "Seuls l'animation et les conseillers suppriment une fiche."
+        actor,
+        permissions.ADVISE,
+        record.territory,
+        "Seuls l'animation et les conseillers suppriment une fiche.",
     )
     record.delete()

@@ -29,7 +29,9 @@ def census(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     answered = (
-        set(Response.objects.filter(census=item, structure__in=managed).values_list("structure_id", flat=True))
+        set(
+            Response.objects.filter(census=item, structure__in=managed).values_list("structure_id", flat=True)
+        )
         if managed is not None
         else set()
     )
@@ -56,25 +58,24 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     structure = structure or managed.first()
     response = Response.objects.filter(census=item, structure=structure).first() if structure else None
     form = AnswerForm(request.POST or None, census=item, response=response)
-    if request.method == "POST" and structure is not None:
-        if form.is_valid():
-            try:
-                services.submit_response(
-                    actor=request.user,
-                    census=item,
-                    structure=structure,
-                    answers=form.answers(),
-                    interests=form.interests(),
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"Merci : la réponse de {structure.name} est enregistrée. Vous pourrez la modifier "
-                    "jusqu'à la date limite.",
-                )
-                return redirect("training:census", pk=item.pk)
+    if request.method == "POST" and structure is not None and form.is_valid():
+        try:
+            services.submit_response(
+                actor=request.user,
+                census=item,
+                structure=structure,
+                answers=form.answers(),
+                interests=form.interests(),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Merci : la réponse de {structure.name} est enregistrée. Vous pourrez la modifier "
+                "jusqu'à la date limite.",
+            )
+            return redirect("training:census", pk=item.pk)
     return render(
         request,
         "training/answer.html",
@@ -97,7 +98,9 @@ def manage(request: HttpRequest) -> HttpResponse:
     form = CensusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.create_census(actor=request.user, territory=request.territory, **form.cleaned_data)
+            created = services.create_census(
+                actor=request.user, territory=request.territory, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -167,7 +170,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Relance envoyée à {count} personne(s).")
                 return redirect("training:census_edit", pk=item.pk)
         except ValidationError as exc:
-            target = question_form if action == "question" else theme_form if action == "theme" else deadline_form
+            target = (
+                question_form if action == "question" else theme_form if action == "theme" else deadline_form
+            )
             add_errors(target, exc)
     return render(
         request,

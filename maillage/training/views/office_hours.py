@@ -38,7 +38,9 @@ def office_hours_list(request: HttpRequest) -> HttpResponse:
 
 
 def office_hours(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(OfficeHours.objects.select_related("adviser__user"), pk=pk, territory=request.territory)
+    item = get_object_or_404(
+        OfficeHours.objects.select_related("adviser__user"), pk=pk, territory=request.territory
+    )
     runs = request.user.is_authenticated and (item.adviser.user_id == request.user.pk or is_animator(request))
     return render(
         request,
@@ -56,7 +58,9 @@ def office_hours(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, pk: int) -> HttpResponse:
-    slot = get_object_or_404(Slot.objects.select_related("office_hours"), pk=pk, office_hours__territory=request.territory)
+    slot = get_object_or_404(
+        Slot.objects.select_related("office_hours"), pk=pk, office_hours__territory=request.territory
+    )
     structures = selectors.member_structures(request.user, request.territory)
     form = BookingForm(request.POST or None, structures=structures)
     if request.method == "POST" and form.is_valid():
@@ -87,7 +91,9 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _booking(request: HttpRequest, pk: int) -> Booking:
     return get_object_or_404(
-        Booking.objects.for_user(request.user, request.territory).select_related("office_hours__adviser", "structure"),
+        Booking.objects.for_user(request.user, request.territory).select_related(
+            "office_hours__adviser", "structure"
+        ),
         pk=pk,
     )
 
@@ -111,7 +117,9 @@ def booking(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "booking": item,
             "when": services.when(item.start),
-            "breadcrumbs": crumbs(("Permanences", reverse("training:office_hours_list")), ("Mon rendez-vous", "")),
+            "breadcrumbs": crumbs(
+                ("Permanences", reverse("training:office_hours_list")), ("Mon rendez-vous", "")
+            ),
         },
     )
 
@@ -135,7 +143,8 @@ class CancelBookingView(ConfirmTokenView):
 
     def _item(self, payload: Any) -> Booking:
         return get_object_or_404(
-            Booking.objects.select_related("office_hours"), pk=payload.get("b"),
+            Booking.objects.select_related("office_hours"),
+            pk=payload.get("b"),
             office_hours__territory=self.request.territory,
         )
 
@@ -149,7 +158,12 @@ class CancelBookingView(ConfirmTokenView):
         try:
             services.cancel_booking(actor=BY_MAIL_LINK, booking=item, reason="annulé par le lien du courriel")
         except ValidationError as exc:
-            return render(self.request, "core/confirm_error.html", self.context(error_message=exc.messages[0]), status=409)
+            return render(
+                self.request,
+                "core/confirm_error.html",
+                self.context(error_message=exc.messages[0]),
+                status=409,
+            )
         return None
 
 
@@ -180,7 +194,9 @@ def publish(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"La permanence est publiée : {created.slots.count()} créneaux ouverts.")
+            messages.success(
+                request, f"La permanence est publiée : {created.slots.count()} créneaux ouverts."
+            )
             return redirect("training:office_hours", pk=created.pk)
     return render(
         request,
@@ -199,9 +215,10 @@ def slot_delete(request: HttpRequest, pk: int) -> HttpResponse:
     slot = get_object_or_404(
         Slot.objects.select_related("office_hours__adviser"), pk=pk, office_hours__territory=request.territory
     )
-    if not (slot.office_hours.adviser.user_id == request.user.pk or permissions.can(
-        request.user, permissions.ANIMATE, request.territory
-    )):
+    if not (
+        slot.office_hours.adviser.user_id == request.user.pk
+        or permissions.can(request.user, permissions.ANIMATE, request.territory)
+    ):
         raise PermissionDenied
     booked = Booking.objects.filter(slot=slot, state="booked").select_related("structure").first()
     if request.method == "POST":
@@ -213,7 +230,8 @@ def slot_delete(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Le créneau est supprimé." + (" La réservation est annulée et la structure prévenue." if booked else ""),
+                "Le créneau est supprimé."
+                + (" La réservation est annulée et la structure prévenue." if booked else ""),
             )
         return redirect("training:office_hours", pk=slot.office_hours_id)
     return render(

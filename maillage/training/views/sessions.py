@@ -21,7 +21,9 @@ from maillage.training.views.common import add_errors, animators_only, crumbs
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, pk: int) -> HttpResponse:
     animators_only(request)
-    theme = get_object_or_404(Theme.objects.select_related("census"), pk=pk, census__territory=request.territory)
+    theme = get_object_or_404(
+        Theme.objects.select_related("census"), pk=pk, census__territory=request.territory
+    )
     interested = services.interested_structures(theme)
     form = SessionForm(
         request.POST or None,
@@ -62,9 +64,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         CollectiveSession.objects.select_related("event", "theme").filter(event__territory=request.territory),
         pk=pk,
     )
-    mine = session.invited.filter(
-        pk__in=selectors.member_structures(request.user, request.territory)
-    )
+    mine = session.invited.filter(pk__in=selectors.member_structures(request.user, request.territory))
     priority = services.is_priority_phase(session)
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -78,7 +78,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, f"Vous êtes inscrit à « {session.event.title} » au nom de {structure.name}.")
+            messages.success(
+                request, f"Vous êtes inscrit à « {session.event.title} » au nom de {structure.name}."
+            )
         return redirect("training:session", pk=session.pk)
     return render(
         request,

@@ -15,10 +15,17 @@ from maillage.accounts.models import User
 from maillage.actors.models import Structure
 from maillage.core.uploads import private_file_response
 from maillage.events.models import Status
-from maillage.training import selectors, services
+from maillage.training import services
 from maillage.training.forms import AdviserForm, ResourceForm, SupportForm
 from maillage.training.models import Adviser, Census, CollectiveSession, OfficeHours, Resource, SupportRecord
-from maillage.training.views.common import add_errors, advisers_only, animators_only, crumbs, is_adviser, is_animator
+from maillage.training.views.common import (
+    add_errors,
+    advisers_only,
+    animators_only,
+    crumbs,
+    is_adviser,
+    is_animator,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -43,7 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def support(request: HttpRequest) -> HttpResponse:
-    records = SupportRecord.objects.for_user(request.user, request.territory).select_related("structure", "recorded_by")
+    records = SupportRecord.objects.for_user(request.user, request.territory).select_related(
+        "structure", "recorded_by"
+    )
     can_record = is_adviser(request)
     form = None
     if can_record:
@@ -120,11 +129,15 @@ def advisers(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
         if user is None:
-            form.add_error("email", "Aucun compte n'a cette adresse : la personne doit d'abord créer son compte.")
+            form.add_error(
+                "email", "Aucun compte n'a cette adresse : la personne doit d'abord créer son compte."
+            )
         else:
             try:
                 services.name_adviser(
-                    actor=request.user, territory=request.territory, user=user,
+                    actor=request.user,
+                    territory=request.territory,
+                    user=user,
                     organisation=form.cleaned_data["organisation"],
                 )
             except ValidationError as exc:
