@@ -6,16 +6,27 @@ Idempotent within a test database."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from maillage.core.actors import system
 from maillage.core.registry import ExampleContext
 from maillage.training import services
-from maillage.training.models import Booking, Census, CollectiveSession, OfficeHours, SupportRecord
+from maillage.training.models import Booking, Census, CollectiveSession, OfficeHours, Resource, SupportRecord
 
 EXAMPLES = system("exemples du registre")
+
+
+def _pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def example_training(ctx: ExampleContext) -> dict[str, Any]:
@@ -54,6 +65,7 @@ def example_training(ctx: ExampleContext) -> dict[str, Any]:
             trainer="Cabinet Coopérer",
             priority_until=now + dt.timedelta(days=20),
             capacity=15,
+            venue="Maison de l'ESS, Grasse",
         )
     office_hours = OfficeHours.objects.filter(territory=territory).first()
     if office_hours is None:
@@ -89,6 +101,15 @@ def example_training(ctx: ExampleContext) -> dict[str, Any]:
             date=timezone.localdate(),
             summary="Diagnostic DLA.",
         )
+    resource = Resource.objects.filter(territory=territory).exclude(file="").first()
+    if resource is None:
+        resource = services.add_resource(
+            actor=EXAMPLES,
+            territory=territory,
+            title="Guide des fonds européens",
+            topic="fonds européens",
+            file=SimpleUploadedFile("guide.pdf", _pdf()),
+        )
     free_slot = office_hours.slots.exclude(pk=booking.slot_id).first()
     return {
         "census": census,
@@ -97,6 +118,7 @@ def example_training(ctx: ExampleContext) -> dict[str, Any]:
         "office_hours": office_hours,
         "booking": booking,
         "slot": free_slot,
+        "resource": resource,
     }
 
 

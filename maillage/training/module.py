@@ -146,6 +146,12 @@ def _pages() -> list[PageSpec]:
             expected=PUBLIC,
         ),
         PageSpec(
+            name="training:resource_file",
+            example_url=_with(lambda c, o: f"/formations/ressources/{o['resource'].pk}/fichier/"),
+            expected=PUBLIC,
+            kind="file",
+        ),
+        PageSpec(
             name="training:resource_add",
             example_url=_with(lambda c, o: "/formations/ressources/ajouter/"),
             expected=ADVISERS,

@@ -24,11 +24,7 @@ def _animates(user: Any, territory: Territory) -> bool:
 
 
 def _advises(user: Any, territory: Territory) -> bool:
-    if not _signed_in(user):
-        return False
-    from maillage.training.models import Adviser
-
-    return Adviser.objects.filter(user=user, territory=territory).exists()
+    return _signed_in(user) and territory.training_advisers.filter(user=user).exists()
 
 
 def _structure_ids(user: Any) -> models.QuerySet[Membership, int]:

@@ -129,6 +129,7 @@ def register_invited(
     permissions.require(
         actor, permissions.BOOK_FOR, structure, "Seuls les membres de la structure l'inscrivent."
     )
+    session = CollectiveSession.objects.select_related("event").get(pk=session.pk)
     if not session.invited.filter(pk=structure.pk).exists():
         raise ValidationError("Cette structure n'est pas invitée en priorité à cette session.")
     if not is_priority_phase(session, now):
