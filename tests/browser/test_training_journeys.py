@@ -93,7 +93,7 @@ def test_the_animator_creates_a_collective_session_from_a_theme(new_context, ter
     day = timezone.localdate() + dt.timedelta(days=40)
     page.get_by_label("Intervenant ou organisme de formation").fill("Cabinet Coopérer")
     page.get_by_label("Début").fill(f"{day:%Y-%m-%d}T09:30")
-    page.get_by_label("Fin", exact=True).fill(f"{day:%Y-%m-%d}T17:00")
+    page.get_by_label("Fin (obligatoire)").fill(f"{day:%Y-%m-%d}T17:00")
     page.get_by_label("Lieu").fill("Maison de l'ESS, Grasse")
     page.get_by_label("Nombre de places").fill("16")
     page.get_by_label("Inscriptions réservées aux structures intéressées jusqu'au").fill(
