@@ -1,5 +1,6 @@
-"""Screenshots of the training pages for the guide (docs/guide/img/formations-*.png), at 1280 and 360 px;
-nothing is asserted on them beyond the page answering."""
+"""Screenshots of the training pages for people to look at (var/screenshots/formations-*.png), at 1280 and
+360 px; the guide's images (docs/guide/img/) were copied from them. Nothing is asserted beyond the page
+answering."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from maillage.training.examples import example_training
 
 pytestmark = pytest.mark.browser
 
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
+IMAGES = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.mark.parametrize("width", [1280, 360])
 def test_training_screenshots(new_context, example_ctx, width):
+    IMAGES.mkdir(parents=True, exist_ok=True)
     objects = example_training(example_ctx)
     pages = {
         "manager_other": [("recensement", f"/formations/recensements/{objects['census'].pk}/repondre/")],
