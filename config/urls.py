@@ -25,6 +25,7 @@ urlpatterns = [
     path("lettre/", include("maillage.newsletter.urls")),
     path("besoins/", include("maillage.needs.urls")),
     path("appels-a-projets/", include("maillage.calls.urls")),
+    path("formations/", include("maillage.training.urls")),
     path("api/", include("maillage.api.urls")),
     path("api/docs", RedirectView.as_view(url="/api/", permanent=False)),
     path("api/v1/", api.urls),

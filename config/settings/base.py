@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "maillage.newsletter",
     "maillage.needs",
     "maillage.calls",
+    "maillage.training",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",
