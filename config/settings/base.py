@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "maillage.plan",
     "maillage.workspace",
     "maillage.newsletter",
+    "maillage.assessment",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",
