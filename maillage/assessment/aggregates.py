@@ -2,21 +2,23 @@
 size class and each family within a size class — only for the groups `disclosure.publishable()` lets
 through (at least 5 structures, and no subtraction of two published groups isolating fewer than 5).
 
-Only closed campaigns are published. `release(campaign)` computes the whole consistent release at once; the territory page, a structure's
-comparison with its family and the registry's metrics all read from it. Group keys are pairs
-(family, size class) — frozen on each sheet when it was submitted —, "" meaning « all »: ("", "") is the territory, ("association", "") the associations,
-("", "petite") the structures of 1 to 9 employees, ("association", "petite") both.
+Only closed campaigns are published. `release(campaign)` computes the whole consistent release at once;
+the territory page, a structure's comparison with its family and the registry's metrics all read from it.
+Group keys are pairs (family, size class) — frozen on each sheet when it was submitted —, "" meaning
+« all »: ("", "") is the territory, ("association", "") the associations, ("", "petite") the structures
+of 1 to 9 employees, ("association", "petite") both.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
 from maillage.actors.models import Structure
-from maillage.assessment.disclosure import K, Breakdown, publishable
+from maillage.assessment.disclosure import Breakdown, K, publishable
 from maillage.assessment.models import AnswerSheet, Campaign
 
 SIZE_CLASSES: dict[str, str] = {
@@ -86,28 +88,36 @@ def _breakdowns(families: list[str], sizes: list[str]) -> list[Breakdown]:
     return found
 
 
+def build_groups(rows: Iterable[tuple[int, str, str]]) -> dict[tuple[str, str], frozenset[int]]:
+    """Every group of the lattice (territory, families, size classes, family × size) from
+    (structure id, family, size class) rows, empty groups included."""
+    families = sorted(FAMILIES)
+    members: dict[tuple[str, str], set[int]] = {("", ""): set()}
+    for f in families:
+        members[(f, "")] = set()
+        for s in SIZE_CLASSES:
+            members[(f, s)] = set()
+    for s in SIZE_CLASSES:
+        members[("", s)] = set()
+    for structure_id, family, size in rows:
+        for key in (("", ""), (family, ""), ("", size), (family, size)):
+            members.setdefault(key, set()).add(structure_id)
+    return {key: frozenset(ids) for key, ids in members.items()}
+
+
+def breakdowns() -> list[Breakdown]:
+    return _breakdowns(sorted(FAMILIES), list(SIZE_CLASSES))
+
+
 def compute_release(campaign: Campaign) -> Release:
     rows = list(
         AnswerSheet.objects.filter(campaign=campaign, status="submitted").values_list(
             "structure_id", "family", "size_class", "scores", "overall"
         )
     )
-    families = sorted(FAMILIES)
-    sizes = list(SIZE_CLASSES)
-    members: dict[tuple[str, str], set[int]] = {("", ""): set()}
-    for f in families:
-        members[(f, "")] = set()
-        for s in sizes:
-            members[(f, s)] = set()
-    for s in sizes:
-        members[("", s)] = set()
-    by_structure: dict[int, tuple[dict[str, float], float | None]] = {}
-    for structure_id, family, size, scores, overall in rows:
-        for key in (("", ""), (family, ""), ("", size), (family, size)):
-            members.setdefault(key, set()).add(structure_id)
-        by_structure[structure_id] = (scores or {}, overall)
-    frozen = {key: frozenset(ids) for key, ids in members.items()}
-    shown = publishable(frozen, _breakdowns(families, sizes))
+    by_structure = {row[0]: (row[3] or {}, row[4]) for row in rows}
+    frozen = build_groups((row[0], row[1], row[2]) for row in rows)
+    shown = publishable(frozen, breakdowns())
     groups: dict[tuple[str, str], GroupResult] = {}
     for key, ids in frozen.items():
         result = GroupResult(key=key, label=group_label(key), count=len(ids), published=key in shown)

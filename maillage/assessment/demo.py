@@ -29,12 +29,16 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         return
     animator: Actor = context.get("demo_accounts", {}).get("animator") or DEMO
     services.install_default_grid(actor=animator, territory=territory)
-    structures = list(Structure.objects.filter(territory=territory, status="published").order_by("pk")[:STRUCTURES])
+    structures = list(
+        Structure.objects.filter(territory=territory, status="published").order_by("pk")[:STRUCTURES]
+    )
     rng = random.Random(2014)
     base = {s.pk: rng.uniform(0.3, 0.8) for s in structures}
     for offset in (2, 1):
         year = today.year - offset
-        campaign = services.open_campaign(actor=animator, territory=territory, year=year, notify_managers=False)
+        campaign = services.open_campaign(
+            actor=animator, territory=territory, year=year, notify_managers=False
+        )
         questions = grid_questions(campaign)
         for i, structure in enumerate(structures):
             if offset == 2 and i % 8 == 7:
@@ -46,7 +50,9 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
             if offset == 1 and (i % 4 == 0 or level > 0.75) and structure.slug != KEEP_FOR_JOURNEY:
                 services.set_sharing(actor=DEMO, sheet=sheet, shared=True)
         services.close_campaign(actor=animator, campaign=campaign)
-    current = services.open_campaign(actor=animator, territory=territory, year=today.year, notify_managers=False)
+    current = services.open_campaign(
+        actor=animator, territory=territory, year=today.year, notify_managers=False
+    )
     questions = grid_questions(current)
     for structure in structures[5:12]:
         sheet = services.start_sheet(actor=DEMO, campaign=current, structure=structure)

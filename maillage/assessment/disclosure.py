@@ -44,7 +44,7 @@ def breaches(
     k: int = K,
 ) -> list[tuple[str, tuple[GroupKey, ...]]]:
     """Every broken rule among the published groups: (rule, the groups involved)."""
-    shown = [key for key in published]
+    shown = list(published)
     found: list[tuple[str, tuple[GroupKey, ...]]] = []
     for key in shown:
         if len(groups[key]) < k:
@@ -83,7 +83,7 @@ def publishable(
         elif rule == "difference":
             published.discard(involved[1])  # the inner group: the larger one stays
         else:
-            cells = [c for c in involved[1:]]
+            cells = list(involved[1:])
             if cells:
                 published.discard(min(cells, key=lambda c: (len(groups[c]), str(c))))
             else:  # pragma: no cover - a remainder with no published cell is the parent itself

@@ -20,11 +20,15 @@ def example_assessment(ctx: ExampleContext) -> dict[str, Any]:
     grid = services.install_default_grid(actor=EXAMPLES, territory=territory)
     campaign = Campaign.objects.filter(territory=territory, year=YEAR).first()
     if campaign is None:
-        campaign = services.open_campaign(actor=EXAMPLES, territory=territory, year=YEAR, notify_managers=False)
+        campaign = services.open_campaign(
+            actor=EXAMPLES, territory=territory, year=YEAR, notify_managers=False
+        )
     sheet = services.start_sheet(actor=EXAMPLES, campaign=campaign, structure=ctx.structure)
     if not sheet.is_submitted:
         questions = services.sheets.grid_questions(campaign)
-        sheet = services.submit_sheet(actor=EXAMPLES, sheet=sheet, raw=answers_for(questions, level=0.6, seed=1))
+        sheet = services.submit_sheet(
+            actor=EXAMPLES, sheet=sheet, raw=answers_for(questions, level=0.6, seed=1)
+        )
     sheet = AnswerSheet.objects.get(pk=sheet.pk)
     question = Question.objects.filter(theme__grid=grid).first()
     return {"grid": grid, "campaign": campaign, "sheet": sheet, "question": question}

@@ -51,7 +51,9 @@ class AnswerForm(forms.Form):
             field.label = label
             field.help_text = help_text
             initial = _initial(q, values.get(q.pk))
-            field.initial = str(initial) if isinstance(initial, int) and q.kind == QuestionKind.SCALE else initial
+            field.initial = (
+                str(initial) if isinstance(initial, int) and q.kind == QuestionKind.SCALE else initial
+            )
             self.fields[f"q{q.pk}"] = field
 
     def fields_by_theme(self) -> list[dict[str, Any]]:
@@ -67,12 +69,14 @@ class QuestionForm(forms.Form):
     code = forms.SlugField(
         label="Code",
         max_length=40,
-        help_text="Court et stable d'une version à l'autre : la réponse de l'an dernier pré-remplit la question "
-        "de même code.",
+        help_text="Court et stable d'une version à l'autre : la réponse de l'an dernier pré-remplit "
+        "la question de même code.",
     )
     kind = forms.ChoiceField(label="Type de réponse", choices=QuestionKind.choices)
     label = forms.CharField(label="Question", max_length=300)
-    guidance = forms.CharField(label="Aide (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    guidance = forms.CharField(
+        label="Aide (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     weight = forms.IntegerField(label="Poids", min_value=0, max_value=10, initial=1)
     required = forms.BooleanField(label="Réponse obligatoire", required=False, initial=True)
     levels = forms.CharField(
@@ -126,5 +130,6 @@ class SharingForm(forms.Form):
     shared = forms.BooleanField(
         label="Afficher nos scores par thème sur la fiche publique de la structure",
         required=False,
-        help_text="Seuls les scores par thème sont publiés, jamais les réponses. Vous pouvez les retirer à tout moment.",
+        help_text="Seuls les scores par thème sont publiés, jamais les réponses. "
+        "Vous pouvez les retirer à tout moment.",
     )

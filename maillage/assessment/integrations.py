@@ -49,7 +49,9 @@ def count_shared(territory: Territory, start: dt.date, end: dt.date) -> int:
 
 def _territory_group(territory: Territory, start: dt.date, end: dt.date) -> Any:
     campaign = (
-        Campaign.objects.filter(territory=territory, status="closed", year__gte=start.year, year__lte=end.year)
+        Campaign.objects.filter(
+            territory=territory, status="closed", year__gte=start.year, year__lte=end.year
+        )
         .order_by("-year")
         .first()
     )
@@ -114,7 +116,9 @@ def territory_results_block(
     url = territory.absolute_url(campaign_url(campaign))
     lines = [(PRACTICE_THEMES.get(k, k), v) for k, v in group.medians.items()]
     title = f"Utilité sociale : les résultats {campaign.year} du territoire"
-    intro = f"{group.count} structures ont rempli la grille d'auto-évaluation. Score médian par thème (sur 100) :"
+    intro = (
+        f"{group.count} structures ont rempli la grille d'auto-évaluation. Score médian par thème (sur 100) :"
+    )
     html = (
         f"<p>{escape(intro)}</p><ul>"
         + "".join(f"<li>{escape(label)} : {value:g}</li>" for label, value in lines)
@@ -137,7 +141,10 @@ def my_space_section(user: Any, territory: Territory) -> MySpaceSection | None:
     items = []
     for m in memberships:
         sheet = (
-            AnswerSheet.objects.filter(structure=m.structure).select_related("campaign").order_by("-campaign__year").first()
+            AnswerSheet.objects.filter(structure=m.structure)
+            .select_related("campaign")
+            .order_by("-campaign__year")
+            .first()
         )
         if sheet is None:
             continue

@@ -34,9 +34,13 @@ class GridStatus(models.TextChoices):
 class Grid(models.Model):
     territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="assessment_grids")
     version = models.PositiveIntegerField(_("version"))
-    title = models.CharField(_("titre"), max_length=200, default="Grille d'auto-évaluation de l'utilité sociale")
+    title = models.CharField(
+        _("titre"), max_length=200, default="Grille d'auto-évaluation de l'utilité sociale"
+    )
     introduction = models.TextField(_("introduction"), blank=True)
-    status = models.CharField(_("statut"), max_length=12, choices=GridStatus.choices, default=GridStatus.DRAFT)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=GridStatus.choices, default=GridStatus.DRAFT
+    )
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -192,7 +196,9 @@ class SheetStatus(models.TextChoices):
 class AnswerSheet(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="sheets")
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="assessment_sheets")
-    status = models.CharField(_("statut"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=SheetStatus.choices, default=SheetStatus.DRAFT
+    )
     submitted_at = models.DateTimeField(_("transmise le"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -37,9 +37,15 @@ def _pages() -> list[PageSpec]:
         return example
 
     return [
-        PageSpec(name="assessment:home", example_url=with_examples(lambda c, o: "/utilite-sociale/"), expected=PUBLIC),
         PageSpec(
-            name="assessment:grid", example_url=with_examples(lambda c, o: "/utilite-sociale/grille/"), expected=PUBLIC
+            name="assessment:home",
+            example_url=with_examples(lambda c, o: "/utilite-sociale/"),
+            expected=PUBLIC,
+        ),
+        PageSpec(
+            name="assessment:grid",
+            example_url=with_examples(lambda c, o: "/utilite-sociale/grille/"),
+            expected=PUBLIC,
         ),
         PageSpec(
             name="assessment:territory",
@@ -69,7 +75,9 @@ def _pages() -> list[PageSpec]:
         PageSpec(
             name="assessment:question_edit",
             example_url=with_examples(
-                lambda c, o: f"/utilite-sociale/gestion/grilles/v{o['grid'].version}/questions/{o['question'].pk}/"
+                lambda c, o: (
+                    f"/utilite-sociale/gestion/grilles/v{o['grid'].version}/questions/{o['question'].pk}/"
+                )
             ),
             expected=ANIMATOR_ONLY,
             axe_as="animator",
@@ -94,7 +102,9 @@ def _pages() -> list[PageSpec]:
         ),
         PageSpec(
             name="assessment:results_pdf",
-            example_url=with_examples(lambda c, o: f"/utilite-sociale/{YEAR}/{c.structure.slug}/resultats.pdf"),
+            example_url=with_examples(
+                lambda c, o: f"/utilite-sociale/{YEAR}/{c.structure.slug}/resultats.pdf"
+            ),
             expected=OWN_MEMBERS,
             kind="file",
         ),
@@ -102,7 +112,9 @@ def _pages() -> list[PageSpec]:
 
 
 def register() -> None:
-    registry.add_menu(MenuEntry(key="assessment", label="Utilité sociale", url_name="assessment:home", order=60))
+    registry.add_menu(
+        MenuEntry(key="assessment", label="Utilité sociale", url_name="assessment:home", order=60)
+    )
     for page in _pages():
         registry.add_page(page)
     registry.add_metric(
@@ -111,7 +123,8 @@ def register() -> None:
             label="Structures ayant rempli la grille d'auto-évaluation de l'utilité sociale",
             unit="structures",
             compute=integrations.count_participants,
-            description="Structures dont les réponses à une campagne d'une année de la période ont été transmises.",
+            description="Structures dont les réponses à une campagne d'une année de la période "
+            "ont été transmises.",
         )
     )
     registry.add_metric(
@@ -173,7 +186,9 @@ def register() -> None:
     )
     registry.add_profile_section(ProfileSection(key="assessment", build=integrations.profile_block, order=50))
     registry.add_notification_kind(
-        NotificationKind(key=CAMPAIGN_OPEN, label="Ouverture de la campagne d'auto-évaluation de l'utilité sociale")
+        NotificationKind(
+            key=CAMPAIGN_OPEN, label="Ouverture de la campagne d'auto-évaluation de l'utilité sociale"
+        )
     )
     registry.add_notification_kind(
         NotificationKind(key=RESULTS_READY, label="Résultats de l'auto-évaluation de ma structure")

@@ -61,6 +61,4 @@ class SheetQuerySet(models.QuerySet["AnswerSheet"]):
 
     def shared(self, territory: Territory) -> SheetQuerySet:
         """Submitted sheets whose structure chose to show its results on its public profile."""
-        return (
-            self.of_territory(territory).submitted().filter(shared=True, structure__status="published")
-        )
+        return self.of_territory(territory).submitted().filter(shared=True, structure__status="published")

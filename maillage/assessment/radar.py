@@ -50,10 +50,15 @@ def axes(themes: Sequence[tuple[str, str]]) -> list[Axis]:
 
 def rings(themes: Sequence[tuple[str, str]]) -> list[str]:
     count = len(themes)
-    return [" ".join(f"{x},{y}" for x, y in (_point(i, count, level) for i in range(count))) for level in (25, 50, 75, 100)]
+    return [
+        " ".join(f"{x},{y}" for x, y in (_point(i, count, level) for i in range(count)))
+        for level in (25, 50, 75, 100)
+    ]
 
 
-def series(key: str, label: str, themes: Sequence[tuple[str, str]], scores: Mapping[str, float]) -> Series | None:
+def series(
+    key: str, label: str, themes: Sequence[tuple[str, str]], scores: Mapping[str, float]
+) -> Series | None:
     """A polygon, or None when a theme has no score (a partial polygon would mislead)."""
     if not themes or any(t not in scores for t, _ in themes):
         return None

@@ -43,7 +43,8 @@ def grid_themes(grid: Grid) -> list[dict[str, Any]]:
         {
             "theme": theme,
             "questions": [
-                {"question": q, "range": range_text(q) if q.kind == "number" else ""} for q in theme.questions.all()
+                {"question": q, "range": range_text(q) if q.kind == "number" else ""}
+                for q in theme.questions.all()
             ],
         }
         for theme in grid.themes.prefetch_related("questions")
@@ -63,7 +64,8 @@ def home_context(user: Any, territory: Territory) -> dict[str, Any]:
     rows = []
     for structure, role in my_structures(user, territory):
         sheets = {
-            s.campaign_id: s for s in AnswerSheet.objects.filter(structure=structure).select_related("campaign")
+            s.campaign_id: s
+            for s in AnswerSheet.objects.filter(structure=structure).select_related("campaign")
         }
         rows.append(
             {
@@ -71,7 +73,11 @@ def home_context(user: Any, territory: Territory) -> dict[str, Any]:
                 "is_manager": role == Membership.Role.MANAGER,
                 "current": sheets.get(open_campaign.pk) if open_campaign else None,
                 "past": sorted(
-                    (s for s in sheets.values() if s.is_submitted and (not open_campaign or s.campaign_id != open_campaign.pk)),
+                    (
+                        s
+                        for s in sheets.values()
+                        if s.is_submitted and (not open_campaign or s.campaign_id != open_campaign.pk)
+                    ),
                     key=lambda s: -s.campaign.year,
                 ),
             }
@@ -103,7 +109,9 @@ def suggestions(sheet: AnswerSheet, weak: list[tuple[str, str]]) -> list[dict[st
     their results publicly count as « strong » (a private score is never used to point at a structure);
     failing those, other practice sheets of the territory on the theme."""
     territory = sheet.campaign.territory
-    shared = AnswerSheet.objects.shared(territory).exclude(structure=sheet.structure).order_by("-campaign__year")
+    shared = (
+        AnswerSheet.objects.shared(territory).exclude(structure=sheet.structure).order_by("-campaign__year")
+    )
     found = []
     for key, label in weak:
         strong_ids = [s.structure_id for s in shared if (s.scores or {}).get(key, 0) >= STRONG_THRESHOLD]
@@ -146,12 +154,19 @@ def results_context(sheet: AnswerSheet) -> dict[str, Any]:
         for key, label in themes
     ]
     weak = sorted(
-        (r for r in rows if r["score"] is not None and (r["score"] < WEAK_THRESHOLD or (r["family"] is not None and r["score"] < r["family"]))),
+        (
+            r
+            for r in rows
+            if r["score"] is not None
+            and (r["score"] < WEAK_THRESHOLD or (r["family"] is not None and r["score"] < r["family"]))
+        ),
         key=lambda r: r["score"],
     )[:3]
     series = [
         radar.series("structure", f"{sheet.structure.name} ({sheet.campaign.year})", themes, scores),
-        radar.series("previous", f"Année {previous.campaign.year}" if previous else "", themes, previous_scores),
+        radar.series(
+            "previous", f"Année {previous.campaign.year}" if previous else "", themes, previous_scores
+        ),
         radar.series("family", "Médiane de la famille", themes, family_medians),
     ]
     return {
@@ -163,9 +178,7 @@ def results_context(sheet: AnswerSheet) -> dict[str, Any]:
         "family_group": family_group,
         "family_count": ref.get((family, "")).count if ref and ref.get((family, "")) else 0,
         "suppressed_text": SUPPRESSED,
-        "axes": [
-            {"axis": a, "short": radar.short_label(a.label)} for a in radar.axes(themes)
-        ],
+        "axes": [{"axis": a, "short": radar.short_label(a.label)} for a in radar.axes(themes)],
         "rings": radar.rings(themes),
         "series": [s for s in series if s is not None],
         "radar_size": radar.SIZE,
@@ -185,7 +198,9 @@ def answer_lines(sheet: AnswerSheet) -> list[dict[str, Any]]:
 
 
 def territory_context(territory: Territory, params: Any) -> dict[str, Any]:
-    closed = list(Campaign.objects.filter(territory=territory, status="closed").select_related("grid").order_by("-year"))
+    closed = list(
+        Campaign.objects.filter(territory=territory, status="closed").select_related("grid").order_by("-year")
+    )
     year = params.get("annee")
     campaign = next((c for c in closed if str(c.year) == year), closed[0] if closed else None)
     family = params.get("famille") if params.get("famille") in FAMILIES else ""

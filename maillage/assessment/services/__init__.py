@@ -28,6 +28,7 @@ __all__ = [
     "field_name",
     "install_default_grid",
     "open_campaign",
+    "reopen_sheet",
     "publish_grid",
     "reopen_campaign",
     "save_answers",

@@ -17,7 +17,12 @@ from maillage.core.models import Territory
 
 @transaction.atomic
 def open_campaign(
-    *, actor: Actor, territory: Territory, year: int, closes_on: dt.date | None = None, notify_managers: bool = True
+    *,
+    actor: Actor,
+    territory: Territory,
+    year: int,
+    closes_on: dt.date | None = None,
+    notify_managers: bool = True,
 ) -> Campaign:
     require_animator(actor, territory)
     if not 2000 <= year <= 2100:

@@ -77,7 +77,8 @@ def _copy(grid: Grid, *, actor: Actor, status: str = GridStatus.DRAFT) -> Grid:
             guidance=theme.guidance,
         )
         Question.objects.bulk_create(
-            Question(theme=new_theme, **{f: getattr(q, f) for f in QUESTION_FIELDS}) for q in theme.questions.all()
+            Question(theme=new_theme, **{f: getattr(q, f) for f in QUESTION_FIELDS})
+            for q in theme.questions.all()
         )
     log_creation(copy, actor=actor, note=f"nouvelle version, d'après la version {grid.version}")
     return copy
@@ -124,7 +125,9 @@ def editable_grid(*, actor: Actor, grid: Grid) -> tuple[Grid, bool]:
         return grid, False
     if grid.status == GridStatus.PUBLISHED and not has_answers(grid):
         return grid, False
-    draft = Grid.objects.filter(territory=grid.territory, status=GridStatus.DRAFT).order_by("-version").first()
+    draft = (
+        Grid.objects.filter(territory=grid.territory, status=GridStatus.DRAFT).order_by("-version").first()
+    )
     if draft is not None:
         return draft, False
     return _copy(grid, actor=actor), True

@@ -13,7 +13,11 @@ from maillage.assessment.models import AnswerSheet, CampaignTransition, GridTran
 def export_person(user: Any) -> dict[str, Any]:
     return {
         "feuilles_transmises": [
-            {"structure": s.structure.name, "campagne": s.campaign.year, "transmise_le": s.submitted_at.isoformat()}
+            {
+                "structure": s.structure.name,
+                "campagne": s.campaign.year,
+                "transmise_le": s.submitted_at.isoformat(),
+            }
             for s in AnswerSheet.objects.filter(submitted_by=user).select_related("structure", "campaign")
             if s.submitted_at
         ],

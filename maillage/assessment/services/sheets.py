@@ -65,7 +65,9 @@ def start_sheet(*, actor: Actor, campaign: Campaign, structure: Structure) -> An
     previous = previous_sheet(structure, campaign)
     try:
         with transaction.atomic():
-            sheet = AnswerSheet.objects.create(campaign=campaign, structure=structure, prefilled_from=previous)
+            sheet = AnswerSheet.objects.create(
+                campaign=campaign, structure=structure, prefilled_from=previous
+            )
     except IntegrityError:
         return AnswerSheet.objects.get(campaign=campaign, structure=structure)
     log_creation(sheet, actor=actor, note=f"pré-remplie d'après {previous.campaign.year}" if previous else "")
@@ -89,10 +91,13 @@ def start_sheet(*, actor: Actor, campaign: Campaign, structure: Structure) -> An
 def _check_editable(sheet: AnswerSheet) -> None:
     if sheet.status != SheetStatus.DRAFT:
         raise ValidationError(
-            "Ces réponses ont été transmises : rouvrez-les pour les modifier (tant que la campagne est ouverte)."
+            "Ces réponses ont été transmises : rouvrez-les pour les modifier "
+            "(tant que la campagne est ouverte)."
         )
     if not sheet.campaign.is_open:
-        raise ValidationError(f"La campagne {sheet.campaign.year} est close : les réponses ne peuvent plus changer.")
+        raise ValidationError(
+            f"La campagne {sheet.campaign.year} est close : les réponses ne peuvent plus changer."
+        )
 
 
 def _write_answers(sheet: AnswerSheet, raw: Mapping[str, Any]) -> dict[int, Any]:
@@ -183,7 +188,9 @@ def reopen_sheet(*, actor: Actor, sheet: AnswerSheet) -> AnswerSheet:
     submission (and so do the shared results)."""
     require_filler(actor, sheet.structure)
     if not sheet.campaign.is_open:
-        raise ValidationError(f"La campagne {sheet.campaign.year} est close : les réponses ne peuvent plus changer.")
+        raise ValidationError(
+            f"La campagne {sheet.campaign.year} est close : les réponses ne peuvent plus changer."
+        )
     return transition(sheet, SheetStatus.DRAFT, actor=actor, also={"scores": {}, "overall": None})
 
 

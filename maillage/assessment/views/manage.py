@@ -21,8 +21,9 @@ from maillage.core.machines import history
 def _new_version_message(request: HttpRequest, grid: Grid) -> None:
     messages.info(
         request,
-        f"Cette grille a déjà des réponses : pour ne pas changer les réponses passées, la modification est "
-        f"faite dans une nouvelle version (version {grid.version}, brouillon), à publier quand elle est prête.",
+        "Cette grille a déjà des réponses : pour ne pas changer les réponses passées, la modification est "
+        f"faite dans une nouvelle version (version {grid.version}, brouillon), à publier quand elle est "
+        "prête.",
     )
 
 
@@ -46,7 +47,9 @@ def manage(request: HttpRequest) -> HttpResponse:
                     year=form.cleaned_data["year"],
                     closes_on=form.cleaned_data.get("closes_on"),
                 )
-                messages.success(request, f"La campagne {campaign.year} est ouverte ; les gestionnaires sont prévenus.")
+                messages.success(
+                    request, f"La campagne {campaign.year} est ouverte ; les gestionnaires sont prévenus."
+                )
                 return redirect("assessment:manage")
         except ValidationError as exc:
             add_errors(form, exc)
@@ -151,12 +154,16 @@ def question_edit(request: HttpRequest, version: int, pk: int | None = None) -> 
 @require_http_methods(["GET", "POST"])
 def campaign_page(request: HttpRequest, year: int) -> HttpResponse:
     animators_only(request)
-    campaign = get_object_or_404(Campaign.objects.of_territory(request.territory).select_related("grid"), year=year)
+    campaign = get_object_or_404(
+        Campaign.objects.of_territory(request.territory).select_related("grid"), year=year
+    )
     if request.method == "POST":
         try:
             if request.POST.get("action") == "close":
                 services.close_campaign(actor=request.user, campaign=campaign)
-                messages.success(request, f"La campagne {year} est close : ses résultats agrégés sont publiés.")
+                messages.success(
+                    request, f"La campagne {year} est close : ses résultats agrégés sont publiés."
+                )
             elif request.POST.get("action") == "reopen":
                 services.reopen_campaign(actor=request.user, campaign=campaign)
                 messages.success(request, f"La campagne {year} est rouverte.")
@@ -172,6 +179,8 @@ def campaign_page(request: HttpRequest, year: int) -> HttpResponse:
             "submitted": sheets.filter(status="submitted").count(),
             "drafts": sheets.filter(status="draft").count(),
             "log": history(campaign),
-            "breadcrumbs": selectors.crumbs(("Animation", reverse("assessment:manage")), (f"Campagne {year}", None)),
+            "breadcrumbs": selectors.crumbs(
+                ("Animation", reverse("assessment:manage")), (f"Campagne {year}", None)
+            ),
         },
     )

@@ -24,9 +24,11 @@ from maillage.core.pdf import pdf_response, render_pdf
 def sheet(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     campaign, structure = campaign_and_structure(request, year, slug)
     can_fill = can_fill_for(request.user, structure)
-    current = AnswerSheet.objects.for_user(request.user, request.territory).filter(
-        campaign=campaign, structure=structure
-    ).first()
+    current = (
+        AnswerSheet.objects.for_user(request.user, request.territory)
+        .filter(campaign=campaign, structure=structure)
+        .first()
+    )
     action = request.POST.get("action", "")
     if request.method == "POST" and not can_fill:
         raise PermissionDenied
@@ -45,7 +47,9 @@ def sheet(request: HttpRequest, year: int, slug: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Vos réponses sont rouvertes : modifiez-les puis transmettez-les à nouveau.")
+            messages.success(
+                request, "Vos réponses sont rouvertes : modifiez-les puis transmettez-les à nouveau."
+            )
         return redirect(selectors.sheet_url(current))
     questions = grid_questions(campaign)
     values = selectors.answers_of(current) if current else {}
@@ -111,7 +115,8 @@ def results(request: HttpRequest, year: int, slug: str) -> HttpResponse:
             "can_fill": can_fill_for(request.user, sheet.structure),
             "lines": selectors.answer_lines(sheet),
             "breadcrumbs": selectors.crumbs(
-                (f"{sheet.structure.name} — {sheet.campaign.year}", selectors.sheet_url(sheet)), ("Résultats", None)
+                (f"{sheet.structure.name} — {sheet.campaign.year}", selectors.sheet_url(sheet)),
+                ("Résultats", None),
             ),
         }
     )
@@ -125,6 +130,14 @@ def results_pdf(request: HttpRequest, year: int, slug: str) -> HttpResponse:
         messages.error(request, "Transmettez d'abord vos réponses : le PDF présente des résultats complets.")
         return redirect(selectors.sheet_url(sheet))
     context = selectors.results_context(sheet)
-    context.update({"lines": selectors.answer_lines(sheet), "territory": request.territory, "today": timezone.localdate()})
+    context.update(
+        {
+            "lines": selectors.answer_lines(sheet),
+            "territory": request.territory,
+            "today": timezone.localdate(),
+        }
+    )
     data = render_pdf("assessment/pdf_results.html", context, request=request)
-    return pdf_response(data, f"utilite-sociale-{sheet.structure.slug}-{sheet.campaign.year}.pdf", private=True)
+    return pdf_response(
+        data, f"utilite-sociale-{sheet.structure.slug}-{sheet.campaign.year}.pdf", private=True
+    )
