@@ -91,7 +91,7 @@ def sheet(request: HttpRequest, year: int, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def results(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     sheet = sheet_or_404(request, year, slug)
-    form = SharingForm(request.POST or None, initial={"shared": sheet.shared})
+    form = SharingForm(request.POST if request.method == "POST" else None, initial={"shared": sheet.shared})
     if request.method == "POST":
         if not can_fill_for(request.user, sheet.structure):
             raise PermissionDenied
