@@ -48,7 +48,8 @@ def group_label(key: tuple[str, str]) -> str:
         return "Tout le territoire"
     parts = []
     if family:
-        parts.append(FAMILIES.get(family, family).capitalize())
+        name = FAMILIES.get(family, family)
+        parts.append(name[:1].upper() + name[1:])
     if size:
         parts.append(SIZE_CLASSES.get(size, size).lower() if family else SIZE_CLASSES.get(size, size))
     return ", ".join(parts)

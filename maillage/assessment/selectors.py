@@ -12,6 +12,7 @@ from maillage.assessment import radar
 from maillage.assessment.aggregates import FAMILIES, SIZE_CLASSES, SUPPRESSED, Release, release
 from maillage.assessment.models import AnswerSheet, Campaign, Grid, Question, SheetStatus
 from maillage.assessment.scoring import display_value, range_text
+from maillage.core.machines import history, machine_for
 from maillage.core.models import Territory
 
 WEAK_THRESHOLD = 60.0
@@ -248,3 +249,18 @@ def shared_results(structure: Structure) -> AnswerSheet | None:
         .order_by("-campaign__year")
         .first()
     )
+
+
+def log_lines(obj: Any) -> list[dict[str, Any]]:
+    """An object's state log in words (« brouillon → publiée »), oldest first."""
+    machine = machine_for(obj)
+    return [
+        {
+            "at": line.at,
+            "text": f"{machine.label(line.from_state) if line.from_state else 'création'} → "
+            f"{machine.label(line.to_state)}",
+            "who": line.actor_label or (str(line.actor) if line.actor_id else ""),
+            "note": line.note,
+        }
+        for line in history(obj)
+    ]

@@ -15,7 +15,6 @@ from maillage.assessment.forms import CampaignForm, QuestionForm
 from maillage.assessment.models import AnswerSheet, Campaign, Grid, Question
 from maillage.assessment.services.grids import has_answers
 from maillage.assessment.views.common import add_errors, animators_only
-from maillage.core.machines import history
 
 
 def _new_version_message(request: HttpRequest, grid: Grid) -> None:
@@ -92,7 +91,7 @@ def grid_edit(request: HttpRequest, version: int) -> HttpResponse:
             "themes": selectors.grid_themes(grid),
             "answered": has_answers(grid),
             "errors": errors,
-            "log": history(grid),
+            "log": selectors.log_lines(grid),
             "breadcrumbs": selectors.crumbs(
                 ("Animation", reverse("assessment:manage")), (f"Grille, version {grid.version}", None)
             ),
@@ -178,7 +177,7 @@ def campaign_page(request: HttpRequest, year: int) -> HttpResponse:
             "campaign": campaign,
             "submitted": sheets.filter(status="submitted").count(),
             "drafts": sheets.filter(status="draft").count(),
-            "log": history(campaign),
+            "log": selectors.log_lines(campaign),
             "breadcrumbs": selectors.crumbs(
                 ("Animation", reverse("assessment:manage")), (f"Campagne {year}", None)
             ),
