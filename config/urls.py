@@ -26,6 +26,7 @@ urlpatterns = [
     path("besoins/", include("maillage.needs.urls")),
     path("appels-a-projets/", include("maillage.calls.urls")),
     path("formations/", include("maillage.training.urls")),
+    path("utilite-sociale/", include("maillage.assessment.urls")),
     path("api/", include("maillage.api.urls")),
     path("api/docs", RedirectView.as_view(url="/api/", permanent=False)),
     path("api/v1/", api.urls),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "maillage.needs",
     "maillage.calls",
     "maillage.training",
+    "maillage.assessment",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",

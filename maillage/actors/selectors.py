@@ -27,6 +27,7 @@ from maillage.actors.models import (
     Structure,
 )
 from maillage.core.models import Territory
+from maillage.core.registry import registry
 
 # The labels of a structure's fields, for the moderation's « before / after » of a proposed edit.
 FIELD_LABELS = {
@@ -95,6 +96,8 @@ def structure_page(request: HttpRequest, structure: Structure, **extra: Any) -> 
         "contact_form": extra.pop("contact_form", None) or ContactForm(),
         "can_contact": bool(services.contact_recipients(structure)) and structure.is_published,
         "provenance": exports.provenance_lines(structure),
+        # Blocks other apps add through the registry (e.g. shared self-assessment results).
+        "profile_blocks": registry.profile_blocks(structure) if structure.is_published else [],
         **_map_tiles(),
         "breadcrumbs": [("Annuaire des acteurs", reverse("actors:list")), (structure.name, None)],
         **extra,

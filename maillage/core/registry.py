@@ -198,6 +198,16 @@ class StructureBadge:
 
 
 @dataclass(frozen=True)
+class ProfileSection:
+    """A block an app adds to a structure's public profile in the directory (e.g. the self-assessment's
+    results, when the structure chose to show them). `build(structure)` returns a block or None."""
+
+    key: str
+    build: Callable[[Any], ContentBlock | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class MySpaceItem:
     """One line of a « Mon espace » section: a label, an optional link and a short detail (date, state)."""
 
@@ -254,6 +264,7 @@ class Registry:
     structure_badges: dict[str, StructureBadge] = field(default_factory=dict)
     my_space_sections: dict[str, MySpaceProvider] = field(default_factory=dict)
     objectives_providers: dict[str, ObjectivesProvider] = field(default_factory=dict)
+    profile_sections: dict[str, ProfileSection] = field(default_factory=dict)
 
     # --- registration -------------------------------------------------------------------------------
     @staticmethod
@@ -302,6 +313,14 @@ class Registry:
         self._add(self.objectives_providers, provider.key, provider, "objectives provider")
 
     # --- reading ------------------------------------------------------------------------------------
+    def add_profile_section(self, section: ProfileSection) -> None:
+        self._add(self.profile_sections, section.key, section, "profile section")
+
+    def profile_blocks(self, structure: Any) -> list[ContentBlock]:
+        """The blocks the apps add to a structure's public profile, in order."""
+        sections = sorted(self.profile_sections.values(), key=lambda s: (s.order, s.key))
+        return [block for block in (s.build(structure) for s in sections) if block is not None]
+
     def menu_for(self, request: HttpRequest) -> list[MenuEntry]:
         user = getattr(request, "user", None)
         territory = getattr(request, "territory", None)
