@@ -21,14 +21,18 @@ from maillage.matchmaking.scheduler import SolverSettings, greedy, solve  # noqa
 from maillage.matchmaking.scheduler.generate import random_problem  # noqa: E402
 
 INSTANCES = [
-    ("100 + 100, 12 tours, 30 tables, 20 vœux", dict(n_a=100, n_b=100, rounds=12, tables=30, wishes=20)),
-    ("20 + 20, 6 tours, 8 tables, 6 vœux", dict(n_a=20, n_b=20, rounds=6, tables=8, wishes=6)),
+    (
+        "100 + 100, 12 tours, 30 tables, 20 vœux",
+        {"n_a": 100, "n_b": 100, "rounds": 12, "tables": 30, "wishes": 20},
+    ),
+    ("20 + 20, 6 tours, 8 tables, 6 vœux", {"n_a": 20, "n_b": 20, "rounds": 6, "tables": 8, "wishes": 6}),
 ]
 
 
 def main() -> None:
     limit = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
-    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; time limit {limit} (deterministic)")
+    load = os.getloadavg()[0]
+    print(f"load average: {load:.1f} on {os.cpu_count()} cores; time limit {limit} (deterministic)")
     for title, spec in INSTANCES:
         n_a, n_b = spec.pop("n_a"), spec.pop("n_b")
         problem = random_problem(n_a, n_b, seed=1, **spec)
@@ -43,7 +47,9 @@ def main() -> None:
         g_schedule, g_values, complete = greedy(problem)
         g_seconds = time.perf_counter() - g_started
         print(f"\n{title}  ({first.method})")
-        print("  runs (s): " + ", ".join(f"{seconds:.2f}" for seconds, _ in runs) + f"; identical: {identical}")
+        print(
+            "  runs (s): " + ", ".join(f"{seconds:.2f}" for seconds, _ in runs) + f"; identical: {identical}"
+        )
         for level in first.levels:
             print(
                 f"  {level.name:9} value {level.value:>7}  bound {level.bound:>7}  gap {level.gap:.2%}"
@@ -51,7 +57,8 @@ def main() -> None:
             )
         print(f"  wishes met: {first.wishes_met}/{first.wishes_total} ({first.wishes_share:.1%})")
         print(
-            f"  greedy ({g_seconds:.2f} s): wishes {g_values[0]}, fairness {g_values[1]}, meetings {g_values[2]}; "
+            f"  greedy ({g_seconds:.2f} s): wishes {g_values[0]}, fairness {g_values[1]}, "
+            f"meetings {g_values[2]}; "
             f"wishes met {g_schedule.wishes_met}/{g_schedule.wishes_total}"
             + ("" if complete else " (must-meet pairs missing)")
         )

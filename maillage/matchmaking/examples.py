@@ -24,7 +24,9 @@ def example_meeting(ctx: ExampleContext) -> dict[str, Any]:
     meeting = SpeedMeeting.objects.filter(territory=ctx.territory, title=TITLE).first()
     if meeting is None:
         start = (timezone.now() + dt.timedelta(days=30)).replace(hour=9, minute=0, second=0, microsecond=0)
-        event = Event.objects.filter(territory=ctx.territory, title=TITLE).first() or event_services.create_event(
+        event = Event.objects.filter(
+            territory=ctx.territory, title=TITLE
+        ).first() or event_services.create_event(
             actor=EXAMPLES,
             territory=ctx.territory,
             title=TITLE,
@@ -37,16 +39,24 @@ def example_meeting(ctx: ExampleContext) -> dict[str, Any]:
         if member is not None:
             event_services.register_account(actor=member, event=event)
         event_services.record_registration(
-            actor=EXAMPLES, event=event, email="dirigeante@entreprise.example", name="Sophie Martin",
+            actor=EXAMPLES,
+            event=event,
+            email="dirigeante@entreprise.example",
+            name="Sophie Martin",
             structure_name="Parfumerie des Collines",
         )
         meeting = services.create_speed_meeting(
-            actor=EXAMPLES, event=event, title=TITLE, wishes_deadline=start - dt.timedelta(days=2),
-            rounds=4, tables=3,
+            actor=EXAMPLES,
+            event=event,
+            title=TITLE,
+            wishes_deadline=start - dt.timedelta(days=2),
+            rounds=4,
+            tables=3,
         )
         registrations = list(event.registrations.order_by("pk"))
         services.sync_participants(
-            actor=EXAMPLES, meeting=meeting,
+            actor=EXAMPLES,
+            meeting=meeting,
             sides={r.pk: ("a" if r.user_id else "b") for r in registrations},
         )
         services.transition_meeting(actor=EXAMPLES, meeting=meeting, to="open")

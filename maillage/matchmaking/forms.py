@@ -14,8 +14,17 @@ class MeetingForm(forms.ModelForm):
     class Meta:
         model = SpeedMeeting
         fields = [
-            "event", "title", "side_a", "side_b", "rounds", "round_minutes", "break_minutes", "tables",
-            "table_names", "wishes_deadline", "time_limit",
+            "event",
+            "title",
+            "side_a",
+            "side_b",
+            "rounds",
+            "round_minutes",
+            "break_minutes",
+            "tables",
+            "table_names",
+            "wishes_deadline",
+            "time_limit",
         ]
         widgets = {
             "wishes_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -51,16 +51,24 @@ def meeting_url(meeting: SpeedMeeting) -> str:
     return reverse("matchmaking:detail", kwargs={"pk": meeting.pk})
 
 
-def open_meetings_block(*, territory: Territory, since: Any, options: Any = None, **_: Any) -> ContentBlock | None:
-    meetings = list(SpeedMeeting.objects.of_territory(territory).filter(status="open").select_related("event"))
+def open_meetings_block(
+    *, territory: Territory, since: Any, options: Any = None, **_: Any
+) -> ContentBlock | None:
+    meetings = list(
+        SpeedMeeting.objects.of_territory(territory).filter(status="open").select_related("event")
+    )
     if not meetings:
         return None
     items = [(m, territory.absolute_url(meeting_url(m))) for m in meetings]
-    html = "<ul>" + "".join(
-        f'<li><a href="{escape(url)}">{escape(m.title)}</a> — le {escape(long_date(m.event.start))}, '
-        f"vœux jusqu'au {escape(long_date(m.wishes_deadline))}</li>"
-        for m, url in items
-    ) + "</ul>"
+    html = (
+        "<ul>"
+        + "".join(
+            f'<li><a href="{escape(url)}">{escape(m.title)}</a> — le {escape(long_date(m.event.start))}, '
+            f"vœux jusqu'au {escape(long_date(m.wishes_deadline))}</li>"
+            for m, url in items
+        )
+        + "</ul>"
+    )
     text = "\n".join(f"- {m.title}, le {long_date(m.event.start)} : {url}" for m, url in items)
     return ContentBlock(title="Speed-meetings : dites qui vous voulez rencontrer", html=html, text=text)
 

@@ -36,7 +36,10 @@ class SpeedMeeting(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     side_a = models.CharField(_("premier côté"), max_length=80, default="Structures d'insertion")
     side_b = models.CharField(
-        _("second côté"), max_length=80, blank=True, default="Entreprises",
+        _("second côté"),
+        max_length=80,
+        blank=True,
+        default="Entreprises",
         help_text=_("Laisser vide pour un seul groupe où chacun peut rencontrer chacun."),
     )
     rounds = models.PositiveSmallIntegerField(_("nombre de tours"), default=8)
@@ -106,7 +109,9 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     name = models.CharField(_("nom"), max_length=200)
-    structure = models.ForeignKey(Structure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    structure = models.ForeignKey(
+        Structure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     structure_name = models.CharField(_("structure"), max_length=250, blank=True)
     side = models.CharField(_("côté"), max_length=1, choices=[("a", "a"), ("b", "b"), ("", "—")], blank=True)
     first_round = models.PositiveSmallIntegerField(_("arrive au tour"), default=1)
@@ -142,11 +147,17 @@ class Preference(models.Model):
             models.UniqueConstraint(fields=["participant", "target"], name="matchmaking_one_preference")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.participant_id} → {self.target_id} ({'refus' if self.refused else self.rank})"
+
 
 class MustMeet(models.Model):
     meeting = models.ForeignKey(SpeedMeeting, on_delete=models.CASCADE, related_name="must_meet")
     a = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     b = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.a_id} – {self.b_id}"
 
 
 class Pin(models.Model):
@@ -155,6 +166,9 @@ class Pin(models.Model):
     b = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     round = models.PositiveSmallIntegerField()  # from 1
     table = models.PositiveSmallIntegerField(null=True, blank=True)  # from 1
+
+    def __str__(self) -> str:
+        return f"{self.a_id} – {self.b_id}, tour {self.round}"
 
 
 class RunStatus(models.TextChoices):
@@ -183,6 +197,9 @@ class Run(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} / {self.pk} ({self.status})"
 
     def level(self, name: str) -> dict:
         return next((lv for lv in self.levels if lv["name"] == name), {})
@@ -222,6 +239,9 @@ class Slot(models.Model):
     class Meta:
         ordering = ["round", "table"]
 
+    def __str__(self) -> str:
+        return f"tour {self.round}, table {self.table}"
+
 
 class Outcome(models.TextChoices):
     CONTRACT = "contract", _("un contrat")
@@ -239,3 +259,6 @@ class FollowUp(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["slot", "author"], name="matchmaking_one_follow_up")]
+
+    def __str__(self) -> str:
+        return f"{self.slot_id}: {self.outcome}"

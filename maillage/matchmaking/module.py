@@ -39,32 +39,61 @@ def _pages() -> list[PageSpec]:
         )
 
     pages = [
-        PageSpec(name="matchmaking:home", example_url=with_meeting(lambda c, o: "/rencontres/"), expected=PUBLIC),
+        PageSpec(
+            name="matchmaking:home", example_url=with_meeting(lambda c, o: "/rencontres/"), expected=PUBLIC
+        ),
         PageSpec(name="matchmaking:detail", example_url=url(""), expected=PUBLIC, axe_as="member"),
         PageSpec(name="matchmaking:wishes", example_url=url("voeux/"), expected=PARTICIPANT, axe_as="member"),
         PageSpec(
-            name="matchmaking:availability", example_url=url("disponibilites/"), expected=PARTICIPANT,
+            name="matchmaking:availability",
+            example_url=url("disponibilites/"),
+            expected=PARTICIPANT,
             axe_as="member",
         ),
-        PageSpec(name="matchmaking:agenda", example_url=url("mon-planning/"), expected=PARTICIPANT, axe_as="member"),
-        PageSpec(name="matchmaking:agenda_ics", example_url=url("mon-planning.ics"), expected=PARTICIPANT, kind="file"),
-        PageSpec(name="matchmaking:live", example_url=url("direct/?tour=1"), expected=SIGNED_IN, axe_as="member"),
-        PageSpec(name="matchmaking:live_fragment", example_url=url("direct/tour/"), expected=SIGNED_IN, kind="api"),
         PageSpec(
-            name="matchmaking:create", example_url=with_meeting(lambda c, o: "/rencontres/nouveau/"),
-            expected=ANIMATOR_ONLY, axe_as="animator",
+            name="matchmaking:agenda", example_url=url("mon-planning/"), expected=PARTICIPANT, axe_as="member"
         ),
-        PageSpec(name="matchmaking:manage", example_url=url("organisation/"), expected=ANIMATOR_ONLY, axe_as="animator"),
         PageSpec(
-            name="matchmaking:run", example_url=url("organisation/calculs/{run}/"), expected=ANIMATOR_ONLY,
+            name="matchmaking:agenda_ics",
+            example_url=url("mon-planning.ics"),
+            expected=PARTICIPANT,
+            kind="file",
+        ),
+        PageSpec(
+            name="matchmaking:live", example_url=url("direct/?tour=1"), expected=SIGNED_IN, axe_as="member"
+        ),
+        PageSpec(
+            name="matchmaking:live_fragment", example_url=url("direct/tour/"), expected=SIGNED_IN, kind="api"
+        ),
+        PageSpec(
+            name="matchmaking:create",
+            example_url=with_meeting(lambda c, o: "/rencontres/nouveau/"),
+            expected=ANIMATOR_ONLY,
             axe_as="animator",
         ),
         PageSpec(
-            name="matchmaking:plan", example_url=url("organisation/plan-des-tables/"), expected=ANIMATOR_ONLY,
+            name="matchmaking:manage",
+            example_url=url("organisation/"),
+            expected=ANIMATOR_ONLY,
             axe_as="animator",
         ),
         PageSpec(
-            name="matchmaking:tags", example_url=url("organisation/badges/"), expected=ANIMATOR_ONLY, axe_as="animator"
+            name="matchmaking:run",
+            example_url=url("organisation/calculs/{run}/"),
+            expected=ANIMATOR_ONLY,
+            axe_as="animator",
+        ),
+        PageSpec(
+            name="matchmaking:plan",
+            example_url=url("organisation/plan-des-tables/"),
+            expected=ANIMATOR_ONLY,
+            axe_as="animator",
+        ),
+        PageSpec(
+            name="matchmaking:tags",
+            example_url=url("organisation/badges/"),
+            expected=ANIMATOR_ONLY,
+            axe_as="animator",
         ),
     ]
     for name, path in (
@@ -83,29 +112,51 @@ def register() -> None:
     for page in _pages():
         registry.add_page(page)
     for key, label, compute, description in (
-        ("speed_meetings_meetings", "Rencontres ESS – entreprises planifiées", integrations.count_meetings,
-         "Rencontres des plannings en vigueur des speed-meetings tenus sur la période."),
-        ("speed_meetings_follow_ups", "Rencontres suivies d'effet", integrations.count_follow_ups,
-         "Rencontres dont un participant a noté une suite (contrat, partenariat, visite, « vis ma vie »)."),
-        ("speed_meetings_contracts", "Rencontres ayant abouti à un contrat", integrations.count_contracts,
-         "Rencontres dont un participant a noté un contrat."),
+        (
+            "speed_meetings_meetings",
+            "Rencontres ESS – entreprises planifiées",
+            integrations.count_meetings,
+            "Rencontres des plannings en vigueur des speed-meetings tenus sur la période.",
+        ),
+        (
+            "speed_meetings_follow_ups",
+            "Rencontres suivies d'effet",
+            integrations.count_follow_ups,
+            "Rencontres dont un participant a noté une suite (contrat, partenariat, visite, « vis ma vie »).",
+        ),
+        (
+            "speed_meetings_contracts",
+            "Rencontres ayant abouti à un contrat",
+            integrations.count_contracts,
+            "Rencontres dont un participant a noté un contrat.",
+        ),
     ):
-        registry.add_metric(Metric(key=key, label=label, unit="rencontres", compute=compute, description=description))
+        registry.add_metric(
+            Metric(key=key, label=label, unit="rencontres", compute=compute, description=description)
+        )
     registry.add_link_target(
         LinkTarget(
-            key="speed_meeting", label="Un speed-meeting", model="matchmaking.SpeedMeeting",
-            choices=integrations.meeting_choices, url=integrations.meeting_url,
+            key="speed_meeting",
+            label="Un speed-meeting",
+            model="matchmaking.SpeedMeeting",
+            choices=integrations.meeting_choices,
+            url=integrations.meeting_url,
         )
     )
     registry.add_content_provider(
         ContentProvider(
-            key="speed_meetings_open", label="Speed-meetings ouverts aux vœux", build=integrations.open_meetings_block
+            key="speed_meetings_open",
+            label="Speed-meetings ouverts aux vœux",
+            build=integrations.open_meetings_block,
         )
     )
     registry.add_personal_data(
         PersonalDataHook(
-            key="matchmaking", label="Participations aux speed-meetings (nom, structure, vœux)",
-            export=integrations.export_participations, erase=integrations.erase_participations, order=60,
+            key="matchmaking",
+            label="Participations aux speed-meetings (nom, structure, vœux)",
+            export=integrations.export_participations,
+            erase=integrations.erase_participations,
+            order=60,
         )
     )
     registry.add_demo_loader(DemoLoader(key="matchmaking_demo", load=demo.load, order=60))

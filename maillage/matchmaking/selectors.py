@@ -33,7 +33,9 @@ def side_label(meeting: SpeedMeeting, side: str) -> str:
 
 def wishes_context(participant: Participant) -> dict[str, Any]:
     meeting = participant.meeting
-    others = meeting.participants.filter(withdrawn=False).exclude(pk=participant.pk).select_related("structure")
+    others = (
+        meeting.participants.filter(withdrawn=False).exclude(pk=participant.pk).select_related("structure")
+    )
     if meeting.two_sided:
         others = others.exclude(side=participant.side)
     prefs = {p.target_id: p for p in participant.preferences.all()}
@@ -95,8 +97,10 @@ def current_round(meeting: SpeedMeeting, now: dt.datetime | None = None) -> int 
     """The round under way (from 1), or None before the first and after the last."""
     now = now or timezone.now()
     for index in range(meeting.rounds):
-        if meeting.round_start(index) <= now < meeting.round_start(index) + dt.timedelta(
-            minutes=meeting.round_minutes + meeting.break_minutes
+        if (
+            meeting.round_start(index)
+            <= now
+            < meeting.round_start(index) + dt.timedelta(minutes=meeting.round_minutes + meeting.break_minutes)
         ):
             return index + 1
     return None
@@ -122,10 +126,7 @@ def live_context(meeting: SpeedMeeting, round_param: str | None = None) -> dict[
 def organiser_context(meeting: SpeedMeeting) -> dict[str, Any]:
     participants = list(meeting.participants.select_related("structure"))
     wish_counts: dict[int, int] = defaultdict(int)
-    from_prefs = (
-        meeting.participants.filter(preferences__refused=False)
-        .values_list("pk", flat=True)
-    )
+    from_prefs = meeting.participants.filter(preferences__refused=False).values_list("pk", flat=True)
     for pk in from_prefs:
         wish_counts[pk] += 1
     run = current_run(meeting)

@@ -52,7 +52,9 @@ def assert_valid(problem: Problem, schedule) -> None:
         assert (min(a, b), max(a, b)) in met, "a must-meet pair is missing"
     for pin in problem.pins:
         assert any(
-            {m.a, m.b} == {pin.a, pin.b} and m.round == pin.round and (pin.table is None or m.table == pin.table)
+            {m.a, m.b} == {pin.a, pin.b}
+            and m.round == pin.round
+            and (pin.table is None or m.table == pin.table)
             for m in schedule.meetings
         ), "a pin was not kept"
 
@@ -102,7 +104,9 @@ def small_problem(seed: int) -> Problem:
     rounds = rng.choice([2, 3])
     group = people("a", 3, rounds) + people("b", 3, rounds, offset=10)
     group = [
-        Person(p.key, p.label, p.side, frozenset(r for r in p.rounds if rng.random() > 0.25) or frozenset({0}))
+        Person(
+            p.key, p.label, p.side, frozenset(r for r in p.rounds if rng.random() > 0.25) or frozenset({0})
+        )
         for p in group
     ]
     a_keys = [p.key for p in group if p.side == "a"]
@@ -131,7 +135,9 @@ def test_brute_force_optimum_with_must_meet_and_pin():
     problem = small_problem(3)
     a, b = [p.key for p in problem.people if p.side == "a"], [p.key for p in problem.people if p.side == "b"]
     problem.refusals = set()
-    problem.people = [Person(p.key, p.label, p.side, frozenset(range(problem.rounds))) for p in problem.people]
+    problem.people = [
+        Person(p.key, p.label, p.side, frozenset(range(problem.rounds))) for p in problem.people
+    ]
     problem.must_meet = [(a[2], b[2])]
     problem.pins = [Pin(a=a[0], b=b[1], round=problem.rounds - 1, table=0)]
     schedule = solve(problem, FAST)
@@ -202,9 +208,7 @@ def test_rerun_around_pins_keeps_them():
     problem.pins = [Pin(a=moved.a, b=moved.b, round=target_round, table=3)]
     second = solve(problem, FAST)
     assert_valid(problem, second)
-    assert any(
-        (m.a, m.b, m.round, m.table) == (moved.a, moved.b, target_round, 3) for m in second.meetings
-    )
+    assert any((m.a, m.b, m.round, m.table) == (moved.a, moved.b, target_round, 3) for m in second.meetings)
 
 
 def test_greedy_baseline_is_valid_and_not_better():
@@ -245,7 +249,9 @@ def test_wishes_for_someone_absent_are_set_aside():
             "La rencontre épinglée de a1 et b11 est au tour 6, qui n'existe pas.",
         ),
         (
-            lambda p: setattr(p, "pins", [Pin(a=1, b=11, round=0, table=0), Pin(a=2, b=12, round=0, table=0)]),
+            lambda p: setattr(
+                p, "pins", [Pin(a=1, b=11, round=0, table=0), Pin(a=2, b=12, round=0, table=0)]
+            ),
             "La table 1 porte deux rencontres épinglées au tour 1.",
         ),
         (
@@ -322,7 +328,10 @@ def test_vis_ma_vie_without_dates_is_explained():
 
     with pytest.raises(ScheduleConflict) as caught:
         pair_volunteers(
-            [Volunteer(1, "Directrice SIAE", "a", frozenset()), Volunteer(2, "PDG", "b", frozenset({dt.date.today()}))],
+            [
+                Volunteer(1, "Directrice SIAE", "a", frozenset()),
+                Volunteer(2, "PDG", "b", frozenset({dt.date.today()})),
+            ],
             wishes={},
         )
     assert caught.value.messages == ["Directrice SIAE n'a indiqué aucune date."]

@@ -54,12 +54,16 @@ def test_a_member_cannot_organise(event, member):
 def test_participant_ranks_wishes_and_refusals(meeting, member):
     mine = meeting.participants.get(user=member)
     services.save_wishes(
-        actor=member, participant=mine, wished=[p(meeting, "Driss").pk, p(meeting, "Chloé").pk],
+        actor=member,
+        participant=mine,
+        wished=[p(meeting, "Driss").pk, p(meeting, "Chloé").pk],
         refused=[p(meeting, "Élodie").pk],
     )
     prefs = list(mine.preferences.order_by("refused", "rank"))
     assert [(x.target.name, x.rank, x.refused) for x in prefs] == [
-        ("Driss", 1, False), ("Chloé", 2, False), ("Élodie", None, True)
+        ("Driss", 1, False),
+        ("Chloé", 2, False),
+        ("Élodie", None, True),
     ]
 
 
@@ -78,7 +82,10 @@ def test_wishes_after_the_deadline_or_same_side_are_refused(meeting, member):
     mine = meeting.participants.get(user=member)
     with pytest.raises(ValidationError, match="date limite"):
         services.save_wishes(
-            actor=member, participant=mine, wished=[p(meeting, "Chloé").pk], now=meeting.wishes_deadline + dt.timedelta(1)
+            actor=member,
+            participant=mine,
+            wished=[p(meeting, "Chloé").pk],
+            now=meeting.wishes_deadline + dt.timedelta(1),
         )
     with pytest.raises(ValidationError, match="de votre côté"):
         services.save_wishes(actor=member, participant=mine, wished=[p(meeting, "Alice").pk])
@@ -114,7 +121,10 @@ def test_an_impossible_run_explains_and_keeps_the_previous_schedule(meeting):
     services.set_availability(actor=SYS, participant=alice, first_round=2, last_round=3)
     second = run_now(meeting)
     assert second.status == "failed"
-    assert "Structure Alice (Alice) doit rencontrer 3 personnes mais n'est disponible que pour 2 tours." in second.messages
+    assert (
+        "Structure Alice (Alice) doit rencontrer 3 personnes mais n'est disponible que pour 2 tours."
+        in second.messages
+    )
     first.refresh_from_db()
     assert first.is_current and not second.is_current
     assert Slot.objects.filter(run=second).count() == 0

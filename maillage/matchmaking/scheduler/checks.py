@@ -118,11 +118,13 @@ def _check_must_meet(problem, people, candidates, errors, label, same_side) -> s
             errors.append(f"{label(a)} et {label(b)} doivent se rencontrer mais sont du même côté.")
         elif refuser is not None:
             errors.append(
-                f"{label(a)} et {label(b)} doivent se rencontrer, mais {label(refuser)} a refusé cette rencontre."
+                f"{label(a)} et {label(b)} doivent se rencontrer, "
+                f"mais {label(refuser)} a refusé cette rencontre."
             )
         elif key not in candidates:
             errors.append(
-                f"{label(a)} et {label(b)} doivent se rencontrer mais ne sont présents à aucun tour en même temps."
+                f"{label(a)} et {label(b)} doivent se rencontrer "
+                "mais ne sont présents à aucun tour en même temps."
             )
         must.add(key)
     load: Counter[int] = Counter()
@@ -168,7 +170,9 @@ def _check_pins(problem, people, candidates, errors, label, same_side) -> None:
             errors.append(f"La rencontre épinglée de {who} a été refusée par {label(refuser)}.")
         for key in (pin.a, pin.b):
             if pin.round not in people[key].rounds:
-                errors.append(f"{label(key)} n'est pas présent au tour {shown_round} où sa rencontre est épinglée.")
+                errors.append(
+                    f"{label(key)} n'est pas présent au tour {shown_round} où sa rencontre est épinglée."
+                )
             if (key, pin.round) in seen_person:
                 errors.append(f"{label(key)} a deux rencontres épinglées au tour {shown_round}.")
             seen_person[(key, pin.round)] = who
@@ -178,7 +182,9 @@ def _check_pins(problem, people, candidates, errors, label, same_side) -> None:
         seen_pair.add(key_pair)
         if pin.table is not None:
             if (pin.round, pin.table) in seen_table:
-                errors.append(f"La table {pin.table + 1} porte deux rencontres épinglées au tour {shown_round}.")
+                errors.append(
+                    f"La table {pin.table + 1} porte deux rencontres épinglées au tour {shown_round}."
+                )
             seen_table.add((pin.round, pin.table))
         per_round[pin.round] += 1
     for round_, count in sorted(per_round.items()):

@@ -28,8 +28,11 @@ def random_problem(
             if rng.random() < late_share and rounds > 2:
                 cut = rng.randrange(1, rounds // 2 + 1)
                 attended = set(range(cut, rounds)) if rng.random() < 0.5 else set(range(rounds - cut))
-            people.append(Person(key=offset + i + 1, label=f"{side.upper()}{i + 1}", side=side,
-                                 rounds=frozenset(attended)))
+            people.append(
+                Person(
+                    key=offset + i + 1, label=f"{side.upper()}{i + 1}", side=side, rounds=frozenset(attended)
+                )
+            )
     by_side = {side: [p.key for p in people if p.side == side] for side in ("a", "b")}
     weights = {key: 1.0 / (1 + (i % 17)) for side in by_side.values() for i, key in enumerate(side)}
     ranked: dict[int, list[int]] = {}

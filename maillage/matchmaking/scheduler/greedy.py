@@ -8,9 +8,8 @@ import time
 from collections import defaultdict
 
 from .checks import prepare
-from .problem import Problem, Schedule, pair
+from .problem import Level, Problem, Schedule, pair
 from .solve import build_schedule, evaluate
-from .problem import Level
 
 
 def greedy(problem: Problem) -> tuple[Schedule, tuple[int, int, int], bool]:

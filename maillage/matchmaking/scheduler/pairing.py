@@ -56,7 +56,9 @@ def pair_volunteers(
         raise ScheduleConflict(["Il faut des volontaires des deux côtés pour former des binômes."])
     max_rank = max((len(r) for r in wishes.values()), default=0)
     weight = {
-        (who, whom): max_rank + 1 - rank for who, ranked in wishes.items() for rank, whom in enumerate(ranked, 1)
+        (who, whom): max_rank + 1 - rank
+        for who, ranked in wishes.items()
+        for rank, whom in enumerate(ranked, 1)
     }
     model = cp_model.CpModel()
     m: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -91,7 +93,11 @@ def pair_volunteers(
         [m[k] for k in keys],
     )
     couples = [
-        Couple(a=k[0], b=k[1], first=dates[k][0], second=dates[k][1]) for i, k in enumerate(keys) if solution[i]
+        Couple(a=k[0], b=k[1], first=dates[k][0], second=dates[k][1])
+        for i, k in enumerate(keys)
+        if solution[i]
     ]
     paired = {c.a for c in couples} | {c.b for c in couples}
-    return Pairing(couples=couples, levels=levels, unpaired=[v.key for v in volunteers if v.key not in paired])
+    return Pairing(
+        couples=couples, levels=levels, unpaired=[v.key for v in volunteers if v.key not in paired]
+    )

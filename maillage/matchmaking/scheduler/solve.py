@@ -44,7 +44,9 @@ def _check_forced(problem: Problem, prep: Prepared, settings: SolverSettings) ->
     people = prep.people
     for key in sorted(prep.must):
         lit = model.NewBoolVar("")
-        model.Add(cp_model.LinearExpr.Sum([x[(key, r)] for r in prep.candidates[key]]) == 1).OnlyEnforceIf(lit)
+        model.Add(cp_model.LinearExpr.Sum([x[(key, r)] for r in prep.candidates[key]]) == 1).OnlyEnforceIf(
+            lit
+        )
         assumed.append(lit)
         literals[lit.Index()] = f"la rencontre imposée {people[key[0]].label} – {people[key[1]].label}"
     for pin in problem.pins:
@@ -64,8 +66,10 @@ def _check_forced(problem: Problem, prep: Prepared, settings: SolverSettings) ->
     if status == cp_model.INFEASIBLE:
         core = sorted(literals[i] for i in solver.SufficientAssumptionsForInfeasibility())
         raise ScheduleConflict(
-            ["Les rencontres imposées et épinglées ne tiennent pas ensemble dans les tours et les tables : "
-             + " ; ".join(core) + "."]
+            [
+                "Les rencontres imposées et épinglées ne tiennent pas ensemble "
+                "dans les tours et les tables : " + " ; ".join(core) + "."
+            ]
         )
 
 
@@ -173,7 +177,7 @@ def _aggregated(problem: Problem, prep: Prepared, settings: SolverSettings):
                 for a, b in windows[w]:
                     per_person[a].append(y[(a, b)])
                     per_person[b].append(y[(a, b)])
-        for person, literals in per_person.items():
+        for literals in per_person.values():
             if len(literals) > len(window):
                 model.Add(cp_model.LinearExpr.Sum(literals) <= len(window))
     for key in prep.must | {pair(p.a, p.b) for p in problem.pins}:
@@ -274,7 +278,9 @@ def build_schedule(problem: Problem, prep: Prepared, chosen: list[tuple[tuple[in
     )
 
 
-def evaluate(problem: Problem, prep: Prepared, chosen: list[tuple[tuple[int, int], int]]) -> tuple[int, int, int]:
+def evaluate(
+    problem: Problem, prep: Prepared, chosen: list[tuple[tuple[int, int], int]]
+) -> tuple[int, int, int]:
     """The three objective values of a set of (pair, round) meetings, for comparing methods."""
     keys = {key for key, _ in chosen}
     wishes = sum(prep.values.get(key, 0) for key in keys)

@@ -110,7 +110,9 @@ def sync_participants(*, actor: Actor, meeting: SpeedMeeting, sides: dict[int, s
 
 
 @transaction.atomic
-def set_availability(*, actor: Actor, participant: Participant, first_round: int, last_round: int) -> Participant:
+def set_availability(
+    *, actor: Actor, participant: Participant, first_round: int, last_round: int
+) -> Participant:
     require_participant(actor, participant)
     rounds = participant.meeting.rounds
     if not 1 <= first_round <= last_round <= rounds:
@@ -120,6 +122,17 @@ def set_availability(*, actor: Actor, participant: Participant, first_round: int
     participant.first_round = first_round
     participant.last_round = last_round
     participant.save(update_fields=["first_round", "last_round"])
+    return participant
+
+
+@transaction.atomic
+def save_pitch(*, actor: Actor, participant: Participant, pitch: str) -> Participant:
+    """What the participant offers and looks for, shown to the other side when they rank their wishes."""
+    require_participant(actor, participant)
+    if len(pitch) > 1000:
+        raise ValidationError("Présentez-vous en 1 000 caractères au plus.")
+    participant.pitch = pitch.strip()
+    participant.save(update_fields=["pitch"])
     return participant
 
 
@@ -153,7 +166,13 @@ def add_must_meet(*, actor: Actor, meeting: SpeedMeeting, a: Participant, b: Par
 
 @transaction.atomic
 def add_pin(
-    *, actor: Actor, meeting: SpeedMeeting, a: Participant, b: Participant, round: int, table: int | None = None
+    *,
+    actor: Actor,
+    meeting: SpeedMeeting,
+    a: Participant,
+    b: Participant,
+    round: int,
+    table: int | None = None,
 ) -> Pin:
     """Fix a meeting by hand (the next run keeps it). Whether it fits is the scheduler's to say: a pin that
     breaks a constraint makes the next run fail with a French message, the schedule in force stays."""

@@ -60,7 +60,12 @@ def build_problem(meeting: SpeedMeeting) -> Problem:
         refusals=refusals,
         must_meet=[(m.a_id, m.b_id) for m in meeting.must_meet.all()],
         pins=[
-            Pin(a=pin.a_id, b=pin.b_id, round=pin.round - 1, table=None if pin.table is None else pin.table - 1)
+            Pin(
+                a=pin.a_id,
+                b=pin.b_id,
+                round=pin.round - 1,
+                table=None if pin.table is None else pin.table - 1,
+            )
             for pin in meeting.pins.all()
         ],
     )
@@ -76,7 +81,10 @@ def execute_run(*, actor: Actor, run: Run) -> Run:
     except ScheduleConflict as conflict:
         with transaction.atomic():
             transition(
-                run, RunStatus.FAILED, actor=actor, note="; ".join(conflict.messages)[:500],
+                run,
+                RunStatus.FAILED,
+                actor=actor,
+                note="; ".join(conflict.messages)[:500],
                 also={"messages": conflict.messages, "finished_at": timezone.now()},
             )
         return run
@@ -94,7 +102,13 @@ def execute_run(*, actor: Actor, run: Run) -> Run:
                 "is_current": True,
                 "method": schedule.method,
                 "levels": [
-                    {"name": lv.name, "value": lv.value, "bound": lv.bound, "optimal": lv.optimal, "gap": lv.gap}
+                    {
+                        "name": lv.name,
+                        "value": lv.value,
+                        "bound": lv.bound,
+                        "optimal": lv.optimal,
+                        "gap": lv.gap,
+                    }
                     for lv in schedule.levels
                 ],
                 "greedy": {

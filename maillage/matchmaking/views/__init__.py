@@ -13,7 +13,22 @@ from maillage.matchmaking.views.participant import agenda, agenda_ics, availabil
 from maillage.matchmaking.views.public import detail, home, live, live_fragment
 
 __all__ = [
-    "agenda", "agenda_ics", "availability", "create", "detail", "follow_up", "home", "live", "live_fragment",
-    "manage", "must_meet", "name_tags", "pin", "run_request", "run_status", "table_plan", "unpin",
+    "agenda",
+    "agenda_ics",
+    "availability",
+    "create",
+    "detail",
+    "follow_up",
+    "home",
+    "live",
+    "live_fragment",
+    "manage",
+    "must_meet",
+    "name_tags",
+    "pin",
+    "run_request",
+    "run_status",
+    "table_plan",
+    "unpin",
     "wishes",
 ]

@@ -53,7 +53,9 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
                 added = services.sync_participants(actor=request.user, meeting=meeting, sides=_sides(request))
                 messages.success(request, f"Participants à jour : {added} ajouté(s).")
             elif action == "status":
-                services.transition_meeting(actor=request.user, meeting=meeting, to=request.POST.get("to", ""))
+                services.transition_meeting(
+                    actor=request.user, meeting=meeting, to=request.POST.get("to", "")
+                )
                 messages.success(request, f"Nouvel état : {meeting.get_status_display()}.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -83,7 +85,9 @@ def must_meet(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Rencontre imposée ajoutée.")
             return redirect("matchmaking:manage", pk=meeting.pk)
-    return render(request, "matchmaking/manage.html", {**_manage_context(meeting), "pair_form": form}, status=400)
+    return render(
+        request, "matchmaking/manage.html", {**_manage_context(meeting), "pair_form": form}, status=400
+    )
 
 
 @login_required
@@ -98,9 +102,13 @@ def pin(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Rencontre épinglée : relancez le calcul pour construire le planning autour.")
+            messages.success(
+                request, "Rencontre épinglée : relancez le calcul pour construire le planning autour."
+            )
             return redirect("matchmaking:manage", pk=meeting.pk)
-    return render(request, "matchmaking/manage.html", {**_manage_context(meeting), "pin_form": form}, status=400)
+    return render(
+        request, "matchmaking/manage.html", {**_manage_context(meeting), "pin_form": form}, status=400
+    )
 
 
 @login_required
@@ -145,7 +153,9 @@ def table_plan(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.current_run(meeting)
     plan = selectors.table_plan(meeting, run) if run else []
     return render(
-        request, "matchmaking/plan.html", {"meeting": meeting, "run": run, "plan": plan, "tables": selectors.tables(meeting)}
+        request,
+        "matchmaking/plan.html",
+        {"meeting": meeting, "run": run, "plan": plan, "tables": selectors.tables(meeting)},
     )
 
 
@@ -157,5 +167,8 @@ def name_tags(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "matchmaking/tags.html",
-        {"meeting": meeting, "participants": [(p, selectors.side_label(meeting, p.side)) for p in participants]},
+        {
+            "meeting": meeting,
+            "participants": [(p, selectors.side_label(meeting, p.side)) for p in participants],
+        },
     )

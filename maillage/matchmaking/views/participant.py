@@ -43,14 +43,24 @@ def wishes(request: HttpRequest, pk: int) -> HttpResponse:
             ranked.sort()
             try:
                 services.save_wishes(
-                    actor=request.user, participant=participant, wished=[pk_ for *_, pk_ in ranked], refused=refused
+                    actor=request.user,
+                    participant=participant,
+                    wished=[pk_ for *_, pk_ in ranked],
+                    refused=refused,
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
-                messages.success(request, f"Vos vœux sont enregistrés : {len(ranked)} personne(s) classée(s).")
+                messages.success(
+                    request, f"Vos vœux sont enregistrés : {len(ranked)} personne(s) classée(s)."
+                )
                 return redirect("matchmaking:wishes", pk=meeting.pk)
-    context = {"meeting": meeting, "participant": participant, "error": error, **selectors.wishes_context(participant)}
+    context = {
+        "meeting": meeting,
+        "participant": participant,
+        "error": error,
+        **selectors.wishes_context(participant),
+    }
     return render(request, "matchmaking/wishes.html", context, status=400 if error else 200)
 
 
@@ -59,7 +69,10 @@ def availability(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant(request, pk)
     form = AvailabilityForm(
         request.POST or None,
-        initial={"first_round": participant.first_round, "last_round": min(participant.last_round, participant.meeting.rounds)},
+        initial={
+            "first_round": participant.first_round,
+            "last_round": min(participant.last_round, participant.meeting.rounds),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +123,9 @@ def agenda_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def follow_up(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
     participant = _participant(request, pk)
-    slot = get_object_or_404(Slot.objects.select_related("run__meeting"), pk=slot_pk, run__meeting=participant.meeting)
+    slot = get_object_or_404(
+        Slot.objects.select_related("run__meeting"), pk=slot_pk, run__meeting=participant.meeting
+    )
     form = FollowUpForm(request.POST)
     if not form.is_valid():
         raise Http404
