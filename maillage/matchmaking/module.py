@@ -12,6 +12,7 @@ from maillage.core.registry import (
     LinkTarget,
     MenuEntry,
     Metric,
+    NotificationKind,
     PageSpec,
     PersonalDataHook,
     registry,
@@ -52,6 +53,12 @@ def _pages() -> list[PageSpec]:
         ),
         PageSpec(
             name="matchmaking:agenda", example_url=url("mon-planning/"), expected=PARTICIPANT, axe_as="member"
+        ),
+        PageSpec(
+            name="matchmaking:agenda_pdf",
+            example_url=url("mon-planning.pdf"),
+            expected=PARTICIPANT,
+            kind="file",
         ),
         PageSpec(
             name="matchmaking:agenda_ics",
@@ -134,6 +141,12 @@ def register() -> None:
         registry.add_metric(
             Metric(key=key, label=label, unit="rencontres", compute=compute, description=description)
         )
+    registry.add_notification_kind(
+        NotificationKind(key="matchmaking_wishes_open", label="Speed-meeting : les vœux sont ouverts")
+    )
+    registry.add_notification_kind(
+        NotificationKind(key="matchmaking_schedule_published", label="Speed-meeting : mon planning est prêt")
+    )
     registry.add_link_target(
         LinkTarget(
             key="speed_meeting",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/disponibilites/", views.availability, name="availability"),
     path("<int:pk>/mon-planning/", views.agenda, name="agenda"),
     path("<int:pk>/mon-planning.ics", views.agenda_ics, name="agenda_ics"),
+    path("<int:pk>/mon-planning.pdf", views.agenda_pdf, name="agenda_pdf"),
     path("<int:pk>/suites/<int:slot_pk>/", views.follow_up, name="follow_up"),
     path("<int:pk>/direct/", views.live, name="live"),
     path("<int:pk>/direct/tour/", views.live_fragment, name="live_fragment"),

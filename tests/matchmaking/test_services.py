@@ -196,3 +196,28 @@ def test_cancelled_registration_withdraws_the_participant(meeting, event):
     services.sync_participants(actor=SYS, meeting=meeting)
     assert p(meeting, "Bruno").withdrawn
     assert Run.objects.count() == 0
+
+
+def test_participants_with_an_account_hear_of_open_wishes_and_of_their_agenda(meeting, member):
+    from maillage.notifications.models import Notification
+
+    titles = list(Notification.objects.filter(user=member).values_list("title", flat=True))
+    assert titles == ["Speed-meeting de test : dites qui vous souhaitez rencontrer"]
+    run_now(meeting)
+    services.transition_meeting(actor=SYS, meeting=meeting, to="closed")
+    services.transition_meeting(actor=SYS, meeting=meeting, to="scheduled")
+    assert Notification.objects.filter(
+        user=member, title="Speed-meeting de test : votre planning de rencontres est prêt"
+    ).exists()
+
+
+def test_agenda_pages_for_the_participant(client, meeting, member):
+    run_now(meeting)
+    client.force_login(member)
+    response = client.get(f"/rencontres/{meeting.pk}/mon-planning.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    response = client.get(f"/rencontres/{meeting.pk}/mon-planning.ics")
+    assert response.status_code == 200 and b"BEGIN:VEVENT" in response.content
+    response = client.post(f"/rencontres/{meeting.pk}/voeux/", {"rang_999999": "1"})
+    assert response.status_code == 400
+    assert "Cette personne ne participe pas à ce speed-meeting." in response.content.decode()

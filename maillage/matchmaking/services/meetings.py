@@ -7,12 +7,17 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from maillage.core.actors import Actor
 from maillage.core.machines import log_creation, transition
 from maillage.events.models import Event, Registration
 from maillage.matchmaking.models import MeetingStatus, MustMeet, Participant, Pin, SpeedMeeting
 from maillage.matchmaking.permissions import require_animator, require_participant
+from maillage.notifications.services import notify
+
+WISHES_OPEN = "matchmaking_wishes_open"
+SCHEDULE_PUBLISHED = "matchmaking_schedule_published"
 
 
 @transaction.atomic
@@ -66,7 +71,24 @@ def transition_meeting(*, actor: Actor, meeting: SpeedMeeting, to: str, note: st
     require_animator(actor, meeting.territory)
     if to == MeetingStatus.SCHEDULED and not meeting.runs.filter(is_current=True).exists():
         raise ValidationError("Calculez d'abord un planning avant de le publier.")
-    return transition(meeting, to, actor=actor, note=note)
+    moved = transition(meeting, to, actor=actor, note=note)
+    if to in (MeetingStatus.OPEN, MeetingStatus.SCHEDULED):
+        _tell_participants(meeting, to, actor=actor)
+    return moved
+
+
+def _tell_participants(meeting: SpeedMeeting, to: str, *, actor: Actor) -> None:
+    """Participants with an account hear that wishes are open, or that their agenda is published."""
+    recipients = [p.user for p in meeting.participants.filter(withdrawn=False, user__isnull=False)]
+    if not recipients:
+        return
+    if to == MeetingStatus.OPEN:
+        kind, url = WISHES_OPEN, reverse("matchmaking:wishes", kwargs={"pk": meeting.pk})
+        title = f"{meeting.title} : dites qui vous souhaitez rencontrer"
+    else:
+        kind, url = SCHEDULE_PUBLISHED, reverse("matchmaking:agenda", kwargs={"pk": meeting.pk})
+        title = f"{meeting.title} : votre planning de rencontres est prêt"
+    notify(kind=kind, territory=meeting.territory, recipients=recipients, title=title, url=url, actor=actor)
 
 
 @transaction.atomic

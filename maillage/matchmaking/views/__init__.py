@@ -9,12 +9,20 @@ from maillage.matchmaking.views.organiser import (
     table_plan,
     unpin,
 )
-from maillage.matchmaking.views.participant import agenda, agenda_ics, availability, follow_up, wishes
+from maillage.matchmaking.views.participant import (
+    agenda,
+    agenda_ics,
+    agenda_pdf,
+    availability,
+    follow_up,
+    wishes,
+)
 from maillage.matchmaking.views.public import detail, home, live, live_fragment
 
 __all__ = [
     "agenda",
     "agenda_ics",
+    "agenda_pdf",
     "availability",
     "create",
     "detail",

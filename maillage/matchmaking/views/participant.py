@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from maillage.core.pdf import pdf_response, render_pdf
 from maillage.matchmaking import selectors, services
 from maillage.matchmaking.forms import AvailabilityForm, FollowUpForm
 from maillage.matchmaking.models import Participant, Slot
@@ -93,6 +94,19 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "matchmaking/agenda.html",
         {"meeting": participant.meeting, "participant": participant, "rows": rows, "form": FollowUpForm()},
+    )
+
+
+@login_required
+def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant(request, pk)
+    rows = selectors.agenda(participant)
+    data = render_pdf(
+        "matchmaking/pdf_agenda.html",
+        {"meeting": participant.meeting, "participant": participant, "rows": rows},
+    )
+    return pdf_response(
+        data, f"planning-speed-meeting-{participant.meeting_id}.pdf", inline=True, private=True
     )
 
 
