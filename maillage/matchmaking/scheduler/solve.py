@@ -182,9 +182,6 @@ def _aggregated(problem: Problem, prep: Prepared, settings: SolverSettings):
                 model.Add(cp_model.LinearExpr.Sum(literals) <= len(window))
     for key in prep.must | {pair(p.a, p.b) for p in problem.pins}:
         model.Add(y[key] == 1)
-    pins_per_round: dict[int, int] = defaultdict(int)
-    for pin in problem.pins:
-        pins_per_round[pin.round] += 1
     levels = _objectives(model, problem, prep, {key: [y[key]] for key in keys})
     _solver, reports, solution = solve_levels(model, levels, settings, [y[k] for k in keys])
     return reports, [k for i, k in enumerate(keys) if solution[i]]

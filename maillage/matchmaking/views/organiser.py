@@ -35,7 +35,6 @@ def _manage_context(meeting, **extra):
         "meeting": meeting,
         "pair_form": PairForm(participants=participants, prefix="must"),
         "pin_form": PinForm(participants=participants, prefix="pin"),
-        "moves": meeting.available_moves if hasattr(meeting, "available_moves") else [],
         "statuses": [(s, label) for s, label in MeetingStatus.choices if s != meeting.status],
         **selectors.organiser_context(meeting),
         **extra,
