@@ -221,3 +221,11 @@ def test_agenda_pages_for_the_participant(client, meeting, member):
     response = client.post(f"/rencontres/{meeting.pk}/voeux/", {"rang_999999": "1"})
     assert response.status_code == 400
     assert "Cette personne ne participe pas à ce speed-meeting." in response.content.decode()
+
+
+def test_a_run_executed_twice_is_left_as_it_is(meeting):
+    run = run_now(meeting)
+    count = run.slots.count()
+    services.execute_run(actor=SYS, run=run)
+    run.refresh_from_db()
+    assert run.status == "done" and run.slots.count() == count

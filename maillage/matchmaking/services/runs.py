@@ -72,7 +72,11 @@ def build_problem(meeting: SpeedMeeting) -> Problem:
 
 
 def execute_run(*, actor: Actor, run: Run) -> Run:
-    """Solve outside any transaction, then write the result in one short transaction."""
+    """Solve outside any transaction, then write the result in one short transaction. A run already taken
+    (the task delivered twice, or run at once by the demo) is left as it is."""
+    run.refresh_from_db(fields=["status"])
+    if run.status != RunStatus.QUEUED:
+        return run
     transition(run, RunStatus.RUNNING, actor=actor)
     meeting = run.meeting
     problem = build_problem(meeting)
