@@ -79,7 +79,9 @@ def transition_meeting(*, actor: Actor, meeting: SpeedMeeting, to: str, note: st
 
 def _tell_participants(meeting: SpeedMeeting, to: str, *, actor: Actor) -> None:
     """Participants with an account hear that wishes are open, or that their agenda is published."""
-    recipients = [p.user for p in meeting.participants.filter(withdrawn=False, user__isnull=False)]
+    recipients = [
+        p.user for p in meeting.participants.filter(withdrawn=False, user__isnull=False) if p.user is not None
+    ]
     if not recipients:
         return
     if to == MeetingStatus.OPEN:
