@@ -27,6 +27,7 @@ urlpatterns = [
     path("appels-a-projets/", include("maillage.calls.urls")),
     path("formations/", include("maillage.training.urls")),
     path("utilite-sociale/", include("maillage.assessment.urls")),
+    path("rencontres/", include("maillage.matchmaking.urls")),
     path("api/", include("maillage.api.urls")),
     path("api/docs", RedirectView.as_view(url="/api/", permanent=False)),
     path("api/v1/", api.urls),

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "maillage.calls",
     "maillage.training",
     "maillage.assessment",
+    "maillage.matchmaking",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",

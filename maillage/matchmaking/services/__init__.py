@@ -1,0 +1,35 @@
+"""Every write of the speed-meetings."""
+
+from maillage.matchmaking.services.followups import record_follow_up
+from maillage.matchmaking.services.meetings import (
+    add_must_meet,
+    add_pin,
+    create_speed_meeting,
+    remove_pin,
+    save_pitch,
+    set_availability,
+    sync_participants,
+    transition_meeting,
+    withdraw_participant,
+)
+from maillage.matchmaking.services.privacy import erase_person, export_person
+from maillage.matchmaking.services.runs import execute_run, request_run
+from maillage.matchmaking.services.wishes import save_wishes
+
+__all__ = [
+    "add_must_meet",
+    "add_pin",
+    "create_speed_meeting",
+    "erase_person",
+    "execute_run",
+    "export_person",
+    "record_follow_up",
+    "remove_pin",
+    "request_run",
+    "save_pitch",
+    "save_wishes",
+    "set_availability",
+    "sync_participants",
+    "transition_meeting",
+    "withdraw_participant",
+]
