@@ -9,7 +9,7 @@ SQLite: a fresh temp file as the other benchmarks, or the file given with --sqli
 database is migrated. A database that already holds the N synthetic structures (a previous run with the same
 --sqlite or --postgres) is reused as it is: generating 200,000 structures takes about five minutes.
 
-The directory is served by the database (docs/adr/0012-annuaire-servi-par-la-base.md): « cold » is every
+The directory is served by the database (docs/adr/0014-annuaire-servi-par-la-base.md): « cold » is every
 query computed by the database (the shared cache emptied by a new directory version before each query, as
 any write does), « warm » the same queries answered from the shared cache. The figures of the in-memory index
 this replaced, measured by the same corpus before it was deleted, are printed beside

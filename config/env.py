@@ -72,6 +72,7 @@ VAR_DIR = Path(get_str("MAILLAGE_VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = get_str("MAILLAGE_SECRET_KEY")
 DATABASE_URL = get_str("DATABASE_URL")
+REPLICA_URL = get_str("MAILLAGE_REPLICA_URL")  # a streaming replica of DATABASE_URL (reads that tolerate lag)
 SQLITE_PATH = get_str("MAILLAGE_SQLITE_PATH", str(VAR_DIR / "maillage.sqlite3"))
 REDIS_URL = get_str("REDIS_URL")
 DEBUG = get_bool("MAILLAGE_DEBUG", False)

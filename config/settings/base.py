@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "maillage.core.health.HealthCheckMiddleware",
     # One log line per request, with a request id (X-Request-ID) carried into tasks: maillage/core/logs.py.
     "maillage.core.logs.RequestLogMiddleware",
+    # Lag-tolerant reads to the replica, when one is configured; read-your-writes (maillage/core/replica.py).
+    "maillage.core.replica.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.TerritoryMiddleware",
@@ -130,6 +132,13 @@ else:
     # A fresh clone has no var/ (ignored by git): SQLite cannot create its file in a missing directory.
     env.ensure_dir(Path(env.SQLITE_PATH).parent)
     DATABASES = {"default": sqlite_database(env.SQLITE_PATH)}
+
+# A PostgreSQL streaming replica for the reads that tolerate lag (maillage/core/replica.py); tests read the
+# primary through it (MIRROR).
+if env.REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(env.REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["maillage.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

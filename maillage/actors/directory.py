@@ -1,6 +1,6 @@
 """The directory's search: filters from the query string, full text through the core search index, facets
 with counts, « autour de » a commune or an address with a radius, sorts, and the map's markers by bounding
-box — one engine, the database (docs/adr/0012-annuaire-servi-par-la-base.md).
+box — one engine, the database (docs/adr/0014-annuaire-servi-par-la-base.md).
 
 `base_queryset()` (text and « autour de ») and `filter_conditions()` (the facets) are the only definition of
 what a search finds: the list (`run()`), the map (`markers()`), the exports and the API all use them, so the

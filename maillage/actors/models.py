@@ -106,7 +106,7 @@ class Structure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The directory's narrow columns, kept by `services.index_structure()` in the writing transaction
-    # (docs/adr/0012-annuaire-servi-par-la-base.md): one bit per sector (`taxonomy.sector_bit()`), the name
+    # (docs/adr/0014-annuaire-servi-par-la-base.md): one bit per sector (`taxonomy.sector_bit()`), the name
     # as the sort key shared by both databases, and the name's search terms for the ranking.
     sector_bits = models.BigIntegerField(default=0, editable=False)
     name_key = models.CharField(max_length=250, blank=True, editable=False)

@@ -1,7 +1,7 @@
 """`maillage serve`: the web server, the task worker and the scheduler, as three supervised child processes.
 
 - web: gunicorn (`MAILLAGE_WEB_WORKERS` processes of `MAILLAGE_WEB_THREADS` threads each — the `gthread`
-  worker class; a web process keeps no state of its own, docs/adr/0012-annuaire-servi-par-la-base.md — on
+  worker class; a web process keeps no state of its own, docs/adr/0014-annuaire-servi-par-la-base.md — on
   `MAILLAGE_BIND`), or with `--dev` Django's `runserver --noreload` and the dev settings;
 - worker: `maillage worker` (queues default and mail);
 - scheduler: `maillage scheduler`.
