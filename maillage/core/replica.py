@@ -16,6 +16,7 @@ The health memo is the only thing kept in a process, and it is a few numbers abo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -64,14 +65,12 @@ def _check() -> bool:
                 cursor.execute(LAG_SQL)
                 lag = float(cursor.fetchone()[0] or 0)
             if lag > REPLICA_MAX_LAG_SECONDS:
-                logger.warning("replica unavailable: %.1f s behind the primary; reading from the primary", lag)
+                logger.warning("replica unavailable: %.1f s behind; reading from the primary", lag)
                 return False
     except Exception as exc:  # noqa: BLE001  (whatever the driver raises, the primary answers instead)
         logger.warning("replica unavailable (%s); reading from the primary", str(exc).strip()[:200])
-        try:
+        with contextlib.suppress(DatabaseError):
             connection.close()
-        except DatabaseError:
-            pass
         return False
     return True
 
