@@ -88,6 +88,13 @@ DEFAULT_FROM_EMAIL = get_str("DEFAULT_FROM_EMAIL", "Maillage <ne-pas-repondre@ma
 MAP_TILES_URL = get_str("MAILLAGE_MAP_TILES_URL", "")
 MAP_TILES_ATTRIBUTION = get_str("MAILLAGE_MAP_TILES_ATTRIBUTION", "")
 MEDIA_ROOT = get_str("MAILLAGE_MEDIA_ROOT", str(VAR_DIR / "media"))
+# S3-compatible storage (several web nodes): public files in S3_BUCKET, private ones in S3_PRIVATE_BUCKET.
+S3_BUCKET = get_str("MAILLAGE_S3_BUCKET")
+S3_PRIVATE_BUCKET = get_str("MAILLAGE_S3_PRIVATE_BUCKET")
+S3_ENDPOINT_URL = get_str("MAILLAGE_S3_ENDPOINT_URL")
+S3_REGION = get_str("MAILLAGE_S3_REGION", "fr-par")
+S3_ACCESS_KEY = get_str("MAILLAGE_S3_ACCESS_KEY")
+S3_SECRET_KEY = get_str("MAILLAGE_S3_SECRET_KEY")
 STATIC_ROOT = get_str("MAILLAGE_STATIC_ROOT", str(VAR_DIR / "static"))
 DEMO_TODAY = get_str("MAILLAGE_DEMO_TODAY", "")
 SENTRY_DSN = get_str("SENTRY_DSN")
