@@ -52,7 +52,7 @@ def configured() -> bool:
 
 def forget_health() -> None:
     """Check the replica again at the next read (tests; after a fail-over)."""
-    _health.update(checked=0.0, ok=0.0)
+    _health["checked"] = _health["ok"] = 0.0
 
 
 def _check() -> bool:
@@ -78,7 +78,8 @@ def _check() -> bool:
 def replica_usable() -> bool:
     now = time.monotonic()
     if now - _health["checked"] >= REPLICA_CHECK_SECONDS:
-        _health.update(checked=now, ok=1.0 if _check() else 0.0)
+        _health["ok"] = 1.0 if _check() else 0.0
+        _health["checked"] = now
     return bool(_health["ok"])
 
 
