@@ -25,7 +25,10 @@ UNAVAILABLE = (
 def _storage_errors() -> tuple[type[BaseException], ...]:
     errors: list[type[BaseException]] = [OSError]
     try:
-        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415  (only with S3)
+        from botocore.exceptions import (  # type: ignore[import-untyped]  # noqa: PLC0415  (only with S3)
+            BotoCoreError,
+            ClientError,
+        )
     except ImportError:  # pragma: no cover - boto3 is in the lock files
         return tuple(errors)
     return (*errors, BotoCoreError, ClientError)
