@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "maillage.core.health.HealthCheckMiddleware",
     # One log line per request, with a request id (X-Request-ID) carried into tasks: maillage/core/logs.py.
     "maillage.core.logs.RequestLogMiddleware",
+    # Lag-tolerant reads to the replica, when one is configured; read-your-writes (maillage/core/replica.py).
+    "maillage.core.replica.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.TerritoryMiddleware",
@@ -135,6 +137,13 @@ else:
     # A fresh clone has no var/ (ignored by git): SQLite cannot create its file in a missing directory.
     env.ensure_dir(Path(env.SQLITE_PATH).parent)
     DATABASES = {"default": sqlite_database(env.SQLITE_PATH)}
+
+# A PostgreSQL streaming replica for the reads that tolerate lag (maillage/core/replica.py); tests read the
+# primary through it (MIRROR).
+if env.REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(env.REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["maillage.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -235,6 +244,54 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+
+def s3_storages(
+    *, bucket: str, private_bucket: str, endpoint_url: str, region: str, access_key: str, secret_key: str
+) -> dict:
+    """Uploads and generated files on S3-compatible storage (maillage/core/storage.py): public files (logos,
+    images) by plain URL, private ones (`STORAGES["private"]`) only through the permission-checked views."""
+    from botocore.config import Config as BotoConfig  # noqa: PLC0415  (only when S3 is configured)
+
+    common = {
+        "endpoint_url": endpoint_url or None,
+        "region_name": region,
+        "access_key": access_key or None,
+        "secret_key": secret_key or None,
+        "file_overwrite": False,
+        # a storage that does not answer fails the upload in seconds, with a French message
+        "client_config": BotoConfig(connect_timeout=5, read_timeout=30, retries={"max_attempts": 2}),
+    }
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**common, "bucket_name": bucket, "querystring_auth": False},
+        },
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": private_bucket or bucket,
+                "location": "" if private_bucket else "private",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+            },
+        },
+    }
+
+
+if env.S3_BUCKET:
+    STORAGES.update(
+        s3_storages(
+            bucket=env.S3_BUCKET,
+            private_bucket=env.S3_PRIVATE_BUCKET,
+            endpoint_url=env.S3_ENDPOINT_URL,
+            region=env.S3_REGION,
+            access_key=env.S3_ACCESS_KEY,
+            secret_key=env.S3_SECRET_KEY,
+        )
+    )
 
 # Uploads: small in memory, refused past the cap (see maillage.core.uploads).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,35 +1,45 @@
 """The directory's search: filters from the query string, full text through the core search index, facets
 with counts, « autour de » a commune or an address with a radius, sorts, and the map's markers by bounding
-box.
+box — one engine, the database (docs/adr/0014-annuaire-servi-par-la-base.md).
 
-A search page is answered from the in-memory facet index (`directory_index`): the filters become boolean
-masks, the facet counts are disjunctive (each facet's counts apply every other filter but its own, so ticking
-« ACI » still shows how many « EI » there are), and the page is cut from the masks in name, distance or
-relevance order. The full text is answered by the index's term index (the structures' search texts, as
-`core.search` writes them: same prefix matches as the database's full-text index, BM25 scores as SQLite's
-FTS5); on PostgreSQL, a query that finds nothing then gets the database's typo tolerance (trigrams).
+`base_queryset()` (text and « autour de ») and `filter_conditions()` (the facets) are the only definition of
+what a search finds: the list (`run()`), the map (`markers()`), the exports and the API all use them, so the
+same filters give the same set everywhere. The facet counts are disjunctive (each facet's counts apply every
+other filter but its own, so ticking « ACI » still shows how many « EI » there are) and computed by the
+database in one pass (`COUNT(*) FILTER (WHERE …)` per value) over the covering index
+`actors_struct_directory`.
 
-The map's markers and the exports, which read whole rows, stay SQL querysets (`base_queryset()` and
-`filter_conditions()`) with the same semantics; `tests/actors/test_directory.py` checks that both agree.
+Full text: `core.search` documents (FTS5 / tsvector), every query word matching a term it prefixes; a word
+(4+ letters) that no term of the territory's vocabulary (`DirectoryTerm`) starts with is corrected against
+that vocabulary (the few words of the same initial, optimal-string-alignment distance 1, or 2 from 7
+letters) — on both databases alike. Ranking is defined once, in SQL both databases run identically: the
+number of query words found in the name, then the name's sort key, then the id.
 
-Distance: an equirectangular approximation (same in NumPy and in SQL, exact to well under 1 % within 50 km).
+No search state lives in a process: a page (ids, total, counts) is kept in the shared cache under the
+territory's `DirectoryVersion`, which every write raises in its own transaction.
+
+Distance: an equirectangular approximation, exact to well under 1 % within 50 km.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-from django.db import connection, models
-from django.db.models import F, Q
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Count, F, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import GreaterThan
 from django.http import QueryDict
 
-from maillage.actors import directory_index, geocoding, taxonomy
-from maillage.actors.models import Structure, StructureSector
+from maillage.actors import geocoding, taxonomy
+from maillage.actors.directory_text import corrections, relevance, text_groups
+from maillage.actors.models import DirectoryVersion, Structure
 from maillage.actors.near import (  # « autour de »; re-exported for the directory's callers
     ADDRESS_LOOKUPS_PER_HOUR,
     NearPoint,
@@ -41,7 +51,14 @@ from maillage.core.geo import BBox, bbox_around
 from maillage.core.models import Territory
 from maillage.core.registry import registry
 
-__all__ = ["ADDRESS_LOOKUPS_PER_HOUR", "NearPoint", "locate_address", "territory_communes"]
+__all__ = [
+    "ADDRESS_LOOKUPS_PER_HOUR",
+    "NearPoint",
+    "corrections",
+    "locate_address",
+    "territory_communes",
+    "text_groups",
+]
 
 SEARCH_KIND = "structure"
 SORTS = {"pertinence": "Pertinence", "nom": "Nom", "distance": "Distance"}
@@ -153,16 +170,20 @@ def parse_filters(
 # --- full text ------------------------------------------------------------------------------------------
 
 
+CACHE_SECONDS = 120  # a cached page lives at most this long; a write replaces it at once (new version)
+
+
 def text_subquery(territory: Territory, query: str) -> RawSQL | None:
     """Ids of the territory's public structures matching `query` (None: the query has no word)."""
-    return core_search.matching_ids(territory, query, kind=SEARCH_KIND)
+    groups = text_groups(territory, query)
+    return core_search.terms_subquery(territory, groups, kind=SEARCH_KIND) if groups else None
 
 
 # --- filtering -------------------------------------------------------------------------------------------
 
 
 def _km_per_degree_of_longitude(lat: float) -> float:
-    """The equirectangular scale shared by the SQL distance and the index's."""
+    """The equirectangular scale of the distance."""
     return KM_PER_DEG_LON_EQUATOR * math.cos(math.radians(lat))
 
 
@@ -191,7 +212,7 @@ def filter_conditions(filters: Filters, territory: Territory, *, skip: str = "")
     if filters.inclusion and skip != "inclusion":
         cond &= Q(inclusion_kind__in=_inclusion_codes(filters.inclusion))
     if filters.sector and skip != "sector":
-        cond &= Q(pk__in=StructureSector.objects.filter(sector__in=filters.sector).values("structure_id"))
+        cond &= Q(GreaterThan(F("sector_bits").bitand(taxonomy.sector_bits(filters.sector)), 0))
     if filters.commune and skip != "commune":
         cond &= Q(commune__insee_code__in=filters.commune)
     if filters.workforce and skip != "workforce":
@@ -211,14 +232,19 @@ def filter_conditions(filters: Filters, territory: Territory, *, skip: str = "")
 
 
 def base_queryset(
-    base: models.QuerySet[Structure], filters: Filters, territory: Territory
+    base: models.QuerySet[Structure],
+    filters: Filters,
+    territory: Territory,
+    *,
+    groups: list[list[str]] | None = None,
 ) -> models.QuerySet:
-    """The published structures matching the text and the « autour de » (the facets are applied later)."""
+    """The published structures matching the text and the « autour de » (the facets are applied later).
+    `groups`: the query's `text_groups()`, when the caller has them already."""
     qs = base.filter(territory=territory, status=Structure.Status.PUBLISHED)
     if filters.q:
-        sub = text_subquery(territory, filters.q)
-        if sub is not None:
-            qs = qs.filter(pk__in=sub)
+        groups = text_groups(territory, filters.q) if groups is None else groups
+        if groups:
+            qs = qs.filter(pk__in=core_search.terms_subquery(territory, groups, kind=SEARCH_KIND))
     point = filters.near_point
     if point is not None:
         qs = qs.annotate(distance2=_distance2(point.latitude, point.longitude)).filter(
@@ -261,90 +287,62 @@ class DirectoryPage:
         return self.number < self.num_pages
 
 
-def bump_version(territory_id: int) -> None:
-    """Called after every write of a structure: the territory's facet index is rebuilt at the next search."""
-    directory_index.bump_version(territory_id)
+def current_version(territory: Territory) -> int:
+    """The territory's directory version (raised in the transaction of every write)."""
+    row = DirectoryVersion.objects.filter(territory=territory).values_list("version", flat=True).first()
+    return int(row or 0)
 
 
-def text_scores(territory: Territory, query: str, *, ranked: bool = True) -> list[tuple[int, float]]:
-    """Every public structure of the territory matching `query`, with its relevance (higher is better)."""
-    return core_search.scored_matches(territory, query, kind=SEARCH_KIND, ranked=ranked)
+FACETS = ("family", "inclusion", "sector", "commune", "workforce", "esus", "badge")
 
 
-def _text_search(
-    index: directory_index.DirectoryIndex, territory: Territory, words: list[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(positions, scores) of the structures matching every word: from the index's own term index (same
-    matches as the database's full-text index, BM25 scores); on PostgreSQL, when nothing matches, the
-    database's typo tolerance (trigrams) has its turn."""
-    positions, scores = index.terms.search([core_search.prefixes(w) for w in words])
-    if positions.size or connection.vendor != "postgresql":
-        return positions, scores
-    if not any(len(w) >= core_search.TYPO_MIN_LENGTH for w in words):
-        return positions, scores
-    return index.positions_with_scores(text_scores(territory, " ".join(words)))
+def _value_conditions(
+    territory: Territory, communes: list[tuple[int, str, str]], badge_ids: dict[str, list[int]]
+) -> dict[str, list[tuple[str, Q]]]:
+    """For each facet, (value key, condition) of every value it counts."""
+    sectors = list(taxonomy.SECTORS)
+    return {
+        "family": [(v, Q(family=v)) for v in Structure.Family.values],
+        "inclusion": [(k, Q(inclusion_kind=k)) for k in taxonomy.INCLUSION_KINDS],
+        "sector": [
+            (k, Q(GreaterThan(F("sector_bits").bitand(1 << sectors.index(k)), 0))) for k in taxonomy.SECTORS
+        ],
+        "commune": [(code, Q(commune_id=pk)) for pk, code, _ in communes],
+        "workforce": [(k, Q(workforce_band=k)) for k in taxonomy.WORKFORCE_BANDS],
+        "esus": [("1", Q(esus=True))],
+        "badge": [(key, Q(pk__in=ids)) for key, ids in badge_ids.items()],
+    }
 
 
-def _facet_masks(
-    index: directory_index.DirectoryIndex,
+def _count_facets(
+    qs: models.QuerySet,
     filters: Filters,
-    badge_masks: dict[str, np.ndarray],
+    territory: Territory,
     communes: list[tuple[int, str, str]],
-) -> dict[str, np.ndarray]:
-    """One mask per facet that filters (a facet with nothing ticked filters nothing)."""
-    masks: dict[str, np.ndarray] = {}
-    if filters.family:
-        masks["family"] = index.family.mask(filters.family)
-    if filters.inclusion:
-        masks["inclusion"] = index.inclusion.mask(_inclusion_codes(filters.inclusion))
-    if filters.sector:
-        any_sector = np.zeros(index.size, dtype=bool)
-        for key in filters.sector:
-            if key in index.sectors:
-                any_sector |= index.sectors[key]
-        masks["sector"] = any_sector
-    if filters.commune:
-        masks["commune"] = index.commune.mask([pk for pk, code, _ in communes if code in filters.commune])
-    if filters.workforce:
-        masks["workforce"] = index.workforce.mask(filters.workforce)
-    if filters.esus:
-        masks["esus"] = index.esus
-    if filters.badge:
-        every_badge = np.ones(index.size, dtype=bool)
-        for key in filters.badge:
-            every_badge &= badge_masks[key]
-        masks["badge"] = every_badge
-    return masks
-
-
-def _all_but(base: np.ndarray, masks: dict[str, np.ndarray], skip: str) -> np.ndarray:
-    result = base.copy()
-    for name, mask in masks.items():
-        if name != skip:
-            result &= mask
-    return result
-
-
-def _top(candidates: np.ndarray, keys: np.ndarray, k: int) -> np.ndarray:
-    """The `k` first candidate positions by ascending key, ties by position (= by name)."""
-    if candidates.size > k > 0:
-        threshold = np.partition(keys, k - 1)[k - 1]
-        keep = keys <= threshold  # every tie at the threshold, so the order below is exact
-        candidates, keys = candidates[keep], keys[keep]
-    order = np.lexsort((candidates, keys))
-    return candidates[order][:k]
+    badge_ids: dict[str, list[int]],
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """The total and every facet value's count, disjunctive, in one query: one `COUNT(*) FILTER` per value."""
+    aggregates: dict[str, Any] = {"total": Count("pk", filter=filter_conditions(filters, territory) or None)}
+    names: list[tuple[str, str, str]] = []
+    for facet, values in _value_conditions(territory, communes, badge_ids).items():
+        others = filter_conditions(filters, territory, skip=facet)
+        for key, cond in values:
+            alias = f"c{len(names)}"
+            names.append((alias, facet, key))
+            aggregates[alias] = Count("pk", filter=others & cond)
+    row = qs.order_by().aggregate(**aggregates)
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    for alias, facet, key in names:
+        if row[alias]:
+            counts[facet][key] = int(row[alias])
+    return int(row["total"] or 0), counts
 
 
 def _facets(
-    index: directory_index.DirectoryIndex,
-    base: np.ndarray,
-    masks: dict[str, np.ndarray],
-    filters: Filters,
-    badge_masks: dict[str, np.ndarray],
-    communes: list[tuple[int, str, str]],
+    counts: dict[str, dict[str, int]], filters: Filters, communes: list[tuple[int, str, str]]
 ) -> list[Facet]:
     result: list[Facet] = []
-    family = index.family.counts(_all_but(base, masks, "family"))
+    family = counts["family"]
     result.append(
         Facet(
             "famille",
@@ -355,7 +353,7 @@ def _facets(
             ],
         )
     )
-    inclusion = index.inclusion.counts(_all_but(base, masks, "inclusion"))
+    inclusion = counts["inclusion"]
     values = []
     for group, group_label in taxonomy.INCLUSION_GROUPS.items():
         kinds = [k for k in taxonomy.INCLUSION_KINDS.values() if k.group == group]
@@ -368,36 +366,29 @@ def _facets(
             FacetValue(k.code, k.label, inclusion.get(k.code, 0), k.code in filters.inclusion) for k in kinds
         ]
     result.append(Facet("inclusion", "Structure inclusive", values))
-    scope = _all_but(base, masks, "sector")
     result.append(
         Facet(
             "secteur",
             "Secteur d'activité",
             [
-                FacetValue(
-                    s.key,
-                    s.label,
-                    int(np.count_nonzero(scope & index.sectors[s.key])) if s.key in index.sectors else 0,
-                    s.key in filters.sector,
-                )
+                FacetValue(s.key, s.label, counts["sector"].get(s.key, 0), s.key in filters.sector)
                 for s in taxonomy.SECTORS.values()
             ],
         )
     )
-    by_commune = index.commune.counts(_all_but(base, masks, "commune"))  # by id
     result.append(
         Facet(
             "commune",
             "Commune",
             [
-                FacetValue(code, name, by_commune.get(pk, 0), code in filters.commune)
-                for pk, code, name in communes
+                FacetValue(code, name, counts["commune"].get(code, 0), code in filters.commune)
+                for _, code, name in communes
             ],
         )
     )
-    esus = int(np.count_nonzero(_all_but(base, masks, "esus") & index.esus))
+    esus = counts["esus"].get("1", 0)
     result.append(Facet("esus", "Agrément", [FacetValue("1", "Agréée ESUS", esus, filters.esus)]))
-    workforce = index.workforce.counts(_all_but(base, masks, "workforce"))
+    workforce = counts["workforce"]
     result.append(
         Facet(
             "effectif",
@@ -411,18 +402,12 @@ def _facets(
     )
     badges = sorted(registry.structure_badges.values(), key=lambda b: (b.order, b.key))
     if badges:
-        scope = _all_but(base, masks, "badge")
         result.append(
             Facet(
                 "badge",
                 "Engagements",
                 [
-                    FacetValue(
-                        b.key,
-                        b.label,
-                        int(np.count_nonzero(scope & badge_masks[b.key])),
-                        b.key in filters.badge,
-                    )
+                    FacetValue(b.key, b.label, counts["badge"].get(b.key, 0), b.key in filters.badge)
                     for b in badges
                 ],
             )
@@ -430,6 +415,11 @@ def _facets(
     for facet in result:  # hide empty values, but keep what is selected
         facet.values = [v for v in facet.values if v.count or v.selected]
     return [f for f in result if f.values]
+
+
+def _cache_key(territory: Territory, version: int, parts: Any) -> str:
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return f"actors:directory:{territory.pk}:{version}:{digest}"
 
 
 def run(
@@ -441,68 +431,98 @@ def run(
     page_size: int = PAGE_SIZE,
 ) -> DirectoryPage:
     """One page of the territory's published structures matching `filters`, with the facet counts."""
-    index = directory_index.get(territory)
-    badge_masks = {
-        key: index.mask_of(spec.structure_ids(territory)) for key, spec in registry.structure_badges.items()
+    badge_ids = {
+        key: sorted(set(spec.structure_ids(territory))) for key, spec in registry.structure_badges.items()
     }
-    base = index.everything()
-    scores = None
-    if filters.q:
-        words = core_search.query_words(filters.q)
-        if words:
-            positions, found = index.text_matches(
-                ("q", tuple(words)), lambda: _text_search(index, territory, words)
-            )
-            base = np.zeros(index.size, dtype=bool)
-            base[positions] = True
-            scores = np.full(index.size, -np.inf)
-            scores[positions] = found
-    distance2 = None
-    point = filters.near_point
-    if point is not None:
-        kx = _km_per_degree_of_longitude(point.latitude)
-        with np.errstate(invalid="ignore"):
-            distance2 = ((index.longitude - point.longitude) * kx) ** 2 + (
-                (index.latitude - point.latitude) * KM_PER_DEG_LAT
-            ) ** 2
-            base &= distance2 <= filters.radius**2  # NaN (not located) compares False
     communes = [(pk, code, name) for pk, code, name, _, _ in territory_communes(territory)]
-    masks = _facet_masks(index, filters, badge_masks, communes)
-    matching = _all_but(base, masks, "")
-    candidates = np.flatnonzero(matching)
-    total = int(candidates.size)
-    num_pages = max(1, math.ceil(total / page_size))
-    number = min(max(1, page), num_pages)
-    offset = (number - 1) * page_size
     sort = filters.effective_sort()
-    wanted = offset + page_size
-    if sort == "pertinence" and scores is not None:
-        ordered = _top(candidates, -scores[candidates], wanted)
-    elif sort == "distance" and distance2 is not None:
-        ordered = _top(candidates, distance2[candidates], wanted)
-    else:
-        ordered = candidates[:wanted]  # positions are in name order
-    page_positions = ordered[offset:wanted]
-    ids = [int(pk) for pk in index.pks[page_positions]]
-    by_id = Structure.objects.select_related("commune").prefetch_related("sectors").in_bulk(ids)
+    point = filters.near_point
+    version = current_version(territory)
+    key = _cache_key(
+        territory,
+        version,
+        [
+            filters.q,
+            filters.family,
+            filters.inclusion,
+            filters.sector,
+            filters.commune,
+            filters.workforce,
+            filters.badge,
+            filters.esus,
+            [point.latitude, point.longitude, filters.radius] if point else None,
+            sort,
+            page,
+            page_size,
+            with_facets,
+            badge_ids,
+        ],
+    )
+    answer = cache.get(key)
+    if answer is None:
+        answer = _answer(filters, territory, sort, page, page_size, with_facets, communes, badge_ids)
+        cache.set(key, answer, CACHE_SECONDS)
+    ids: list[int] = answer["ids"]
+    # the rows are re-read as published: a page is never shown with a structure archived since
+    by_id = (
+        Structure.objects.filter(status=Structure.Status.PUBLISHED)
+        .select_related("commune")
+        .prefetch_related("sectors")
+        .in_bulk(ids)
+    )
     structures = [by_id[i] for i in ids if i in by_id]
-    for position, structure in zip(page_positions, structures, strict=False):
-        d2 = distance2[position] if distance2 is not None else None
-        structure.distance_km = math.sqrt(d2) if d2 is not None else None
     specs = sorted(registry.structure_badges.values(), key=lambda b: (b.order, b.key))
-    for position, structure in zip(page_positions, structures, strict=False):
+    carried = {spec.key: set(badge_ids[spec.key]) for spec in specs}
+    for structure in structures:
+        structure.distance_km = None
+        if point is not None and structure.is_located:
+            kx = _km_per_degree_of_longitude(point.latitude)
+            dx = (structure.longitude - point.longitude) * kx
+            dy = (structure.latitude - point.latitude) * KM_PER_DEG_LAT
+            structure.distance_km = math.sqrt(dx * dx + dy * dy)
         for spec in specs:
-            if badge_masks[spec.key][position]:
+            if structure.pk in carried[spec.key]:
                 structure.__dict__.setdefault("badges", []).append((spec.label, spec.kind))
     return DirectoryPage(
         structures=structures,
-        total=total,
-        number=number,
-        num_pages=num_pages,
+        total=answer["total"],
+        number=answer["number"],
+        num_pages=answer["num_pages"],
         sort=sort,
-        facets=_facets(index, base, masks, filters, badge_masks, communes) if with_facets else [],
+        facets=_facets(answer["counts"], filters, communes) if with_facets else [],
         communes=communes,
     )
+
+
+def _answer(
+    filters: Filters,
+    territory: Territory,
+    sort: str,
+    page: int,
+    page_size: int,
+    with_facets: bool,
+    communes: list[tuple[int, str, str]],
+    badge_ids: dict[str, list[int]],
+) -> dict[str, Any]:
+    """The page's ids, the total and the counts, from the database (what the cache keeps)."""
+    groups = text_groups(territory, filters.q) if filters.q else []
+    qs = base_queryset(Structure.objects.all(), filters, territory, groups=groups)
+    if with_facets:
+        total, counts = _count_facets(qs, filters, territory, communes, badge_ids)
+    else:
+        total, counts = qs.filter(filter_conditions(filters, territory)).count(), {}
+    num_pages = max(1, math.ceil(total / page_size))
+    number = min(max(1, page), num_pages)
+    offset = (number - 1) * page_size
+    matching = qs.filter(filter_conditions(filters, territory))
+    if sort == "pertinence" and groups:
+        matching = matching.annotate(score=relevance(groups)).order_by("-score", "name_key", "pk")
+    elif sort == "distance" and filters.near_point is not None:
+        matching = matching.order_by("distance2", "name_key", "pk")
+    else:
+        matching = matching.order_by("name_key", "pk")
+    ids = list(matching.values_list("pk", flat=True)[offset : offset + page_size]) if total else []
+    return {"ids": ids, "total": total, "number": number, "num_pages": num_pages, "counts": counts}
 
 
 def markers(

@@ -105,7 +105,13 @@ class Structure(models.Model):
     refusal_reason = models.TextField(_("motif du refus"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["provenance"])
+    # The directory's narrow columns, kept by `services.index_structure()` in the writing transaction
+    # (docs/adr/0014-annuaire-servi-par-la-base.md): one bit per sector (`taxonomy.sector_bit()`), the name
+    # as the sort key shared by both databases, and the name's search terms for the ranking.
+    sector_bits = models.BigIntegerField(default=0, editable=False)
+    name_key = models.CharField(max_length=250, blank=True, editable=False)
+    name_terms = models.CharField(max_length=600, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["provenance", "sector_bits", "name_key", "name_terms"])
 
     objects = StructureQuerySet.as_manager()
 
@@ -133,6 +139,25 @@ class Structure(models.Model):
             models.Index(fields=["territory", "status", "commune"], name="actors_struct_commune"),
             models.Index(fields=["territory", "status", "workforce_band"], name="actors_struct_workforce"),
             models.Index(fields=["territory", "status", "esus"], name="actors_struct_esus"),
+            # The directory: every facet column in one index (its facet counts read the index only), and the
+            # name order of its pages.
+            models.Index(
+                fields=[
+                    "territory",
+                    "status",
+                    "family",
+                    "inclusion_kind",
+                    "workforce_band",
+                    "commune",
+                    "esus",
+                    "sector_bits",
+                    "latitude",
+                    "longitude",
+                    "id",
+                ],
+                name="actors_struct_directory",
+            ),
+            models.Index(fields=["territory", "status", "name_key", "id"], name="actors_struct_name_key"),
         ]
 
     def __str__(self) -> str:
@@ -506,3 +531,31 @@ class MergeProposalTransition(TransitionLog):
 
     class Meta(TransitionLog.Meta):
         pass
+
+
+class DirectoryVersion(models.Model):
+    """The territory's directory version: raised in the transaction of every write that changes what the
+    directory shows, so a cached page (keyed by it) can never outlive the write that made it wrong."""
+
+    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.territory_id}: {self.version}"
+
+
+class DirectoryTerm(models.Model):
+    """The vocabulary of the territory's public structure documents (the terms `core.search` writes): a
+    misspelled query word is corrected against it (a few thousand words, never the rows). Terms are only
+    added; a term no structure holds any more corrects to a word that finds nothing."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "term"], name="actors_directoryterm_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.term

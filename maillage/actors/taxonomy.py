@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -237,3 +238,15 @@ PRACTICE_THEMES: dict[str, str] = {
     "ethique": "Éthique et déontologie",
 }
 PRACTICE_THEME_CHOICES = list(PRACTICE_THEMES.items())
+
+
+def sector_bits(keys: Iterable[str]) -> int:
+    """The sectors as one integer, a bit per sector in `SECTORS` order (the directory filters and counts
+    sectors with `sector_bits & mask`). New sectors go at the end of `SECTORS`, so the bits already written
+    keep their meaning."""
+    order = list(SECTORS)
+    bits = 0
+    for key in keys:
+        if key in SECTORS:
+            bits |= 1 << order.index(key)
+    return bits

@@ -483,6 +483,34 @@ def scored_matches(
         return cursor.fetchall()
 
 
+# -- matches of chosen terms (callers that correct query words themselves, e.g. against a vocabulary) -----
+
+
+def sort_key(text: str) -> str:
+    """A name as a sort key that both databases order alike whatever their collation: unaccented, lowercase,
+    letters and digits only (« L'Atelier du Vélo » → « latelierduvelo »)."""
+    return "".join(_WORD.findall(unaccent(text)))[:250]
+
+
+def terms_subquery(territory: Territory, groups: Sequence[Sequence[str]], *, kind: str) -> RawSQL:
+    """The object ids of `kind` in `territory` whose public document holds, for every group, a term starting
+    with one of the group's prefixes (groups ANDed, prefixes ORed): the query semantics of `matching_ids()`
+    with prefixes the caller chose. Prefixes must be `[a-z0-9]+` (as `words_of()` and `normalise()` write)."""
+    clean = [[p for p in group if _WORD.fullmatch(p)] for group in groups]
+    clean = [group for group in clean if group]
+    table = SearchDocument._meta.db_table
+    base = f"SELECT d.object_id FROM {table} d WHERE d.territory_id = %s AND d.kind = %s AND d.is_public"  # noqa: S608
+    if not clean:
+        return RawSQL(base + " AND 1 = 0", (territory.pk, kind))  # noqa: S611
+    if connection.vendor == "sqlite":
+        expression = " AND ".join("(" + " OR ".join(f'"{t}"*' for t in sorted(g)) + ")" for g in clean)
+        where, params = f"d.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [expression]  # noqa: S608
+    else:
+        where = " AND ".join([f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)"] * len(clean))
+        params = [" | ".join(f"{t}:*" for t in sorted(g)) for g in clean]
+    return RawSQL(f"{base} AND {where}", (territory.pk, kind, *params))  # noqa: S611
+
+
 # -- maintenance (the index schema itself is in migration core 0002) -----------------------------
 
 

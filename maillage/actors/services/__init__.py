@@ -46,8 +46,10 @@ from maillage.actors.services.imports import (
     write_changes,
 )
 from maillage.actors.services.indexing import (
+    directory_changed,
     index_practice,
     index_structure,
+    rebuild_directory,
     unindex_structure,
 )
 from maillage.actors.services.memberships import (
@@ -95,6 +97,8 @@ __all__ = [
     "ADDRESS_FIELDS",
     "index_structure",
     "unindex_structure",
+    "directory_changed",
+    "rebuild_directory",
     "index_practice",
     "create_structure",
     "delete_structure",

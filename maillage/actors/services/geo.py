@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from maillage.actors import directory_index
 from maillage.actors.models import (
     Structure,
 )
+from maillage.actors.services.indexing import directory_changed
 from maillage.core.tasks import enqueue_on_commit
 
 # Enqueued by path: the tasks module writes through these services, they do not import it.
@@ -37,4 +37,4 @@ def set_position(*, structure_id: int, latitude: float, longitude: float, geocod
         latitude=latitude, longitude=longitude, geocoding=geocoding
     )
     if territory_id is not None:
-        directory_index.structures_changed(territory_id)
+        directory_changed(territory_id)

@@ -25,11 +25,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from maillage.accounts.models import User
-from maillage.actors import directory_index, importers
+from maillage.actors import importers
 from maillage.actors.importers import Action, Changes, ImportReport, ImportRow, MatchIndex, RowPlan
 from maillage.actors.models import Decision, ImportBatch, ImportMapping, MergeProposal, Structure
 from maillage.actors.services.base import _set_sectors, clean_structure_data
-from maillage.actors.services.indexing import index_structure
+from maillage.actors.services.indexing import directory_changed, index_structure
 from maillage.actors.services.structures import create_structure
 from maillage.core.actors import Actor, is_system, user_of
 from maillage.core.db import lock_row
@@ -271,7 +271,7 @@ def _write_chunk(
             if count >= importers.CHUNK or time.monotonic() - started >= importers.CHUNK_SECONDS:
                 break
         if count:
-            directory_index.structures_changed(territory.pk)
+            directory_changed(territory.pk)
     return count
 
 

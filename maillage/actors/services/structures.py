@@ -40,6 +40,7 @@ from maillage.actors.services.memberships import _save_membership
 from maillage.core.actors import Actor, is_system, require_actor, system, user_of
 from maillage.core.machines import TransitionError, log_creation, transition
 from maillage.core.models import Commune, Territory
+from maillage.core.storage import save_file
 
 
 def _stamp_history(structure: Structure, actor: Actor, reason: str) -> None:
@@ -87,8 +88,10 @@ def create_structure(
         _mark_provenance(structure, [f for f in EDITABLE_FIELDS if cleaned.get(f)], source)
     elif not by_system:
         _mark_provenance(structure, [f for f in EDITABLE_FIELDS if cleaned.get(f)], "manager")
-    if logo is not None:
-        structure.logo = logo
+    if logo is not None:  # stored first: a storage that does not answer leaves nothing written
+        structure.logo.name = save_file(
+            structure.logo.storage, structure.logo.field.generate_filename(structure, logo.name), logo
+        )
     if position is not None:
         structure.latitude, structure.longitude = position
         structure.geocoding = Structure.Geocoding.SOURCE
@@ -169,7 +172,7 @@ def update_structure(
         if sorted(keys) != sorted(structure.sector_keys):
             changes["sectors"] = [structure.sector_keys, keys]
     if logo is not None:
-        stored = structure.logo.storage.save(f"structures/logos/{logo.name}", logo)
+        stored = save_file(structure.logo.storage, f"structures/logos/{logo.name}", logo)
         changes["logo"] = [structure.logo.name or None, stored]
     if not changes:
         return structure

@@ -1,9 +1,8 @@
 """`maillage serve`: the web server, the task worker and the scheduler, as three supervised child processes.
 
 - web: gunicorn (`MAILLAGE_WEB_WORKERS` processes of `MAILLAGE_WEB_THREADS` threads each — the `gthread`
-  worker class, which the code assumes: the directory's in-memory index is shared by the threads of a process
-  and rebuilt in a background thread, see maillage/actors/directory_index.py — on `MAILLAGE_BIND`), or with
-  `--dev` Django's `runserver --noreload` and the dev settings;
+  worker class; a web process keeps no state of its own, docs/adr/0014-annuaire-servi-par-la-base.md — on
+  `MAILLAGE_BIND`), or with `--dev` Django's `runserver --noreload` and the dev settings;
 - worker: `maillage worker` (queues default and mail);
 - scheduler: `maillage scheduler`.
 

@@ -1,6 +1,8 @@
-"""The directory's in-memory facet index answers exactly what the SQL querysets answer (total, order, every
-facet count), stays fresh after writes, and « autour de » an address goes through the BAN (fake local
-server) with a cache, a territory check and a rate limit."""
+"""The directory's page (`directory.run`: one aggregate query, a shared cache keyed by the territory's
+version) answers exactly what the plain SQL querysets answer (total, order, every facet count), ranks alike on
+both databases, corrects misspellings against the vocabulary, stays fresh after writes (a rolled-back one
+changes nothing), and « autour de » an address goes through the BAN (fake local server) with a cache, a
+territory check and a rate limit."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db.models import Count
 
-from maillage.actors import directory, directory_index, geocoding, services, taxonomy
-from maillage.actors.models import Structure, StructureSector
+from maillage.actors import directory, geocoding, services, taxonomy
+from maillage.actors.models import DirectoryTerm, Structure, StructureSector
 from maillage.core.registry import StructureBadge, registry
 from tests.factories import CommuneFactory
 
@@ -66,7 +68,7 @@ def many(territory, animator, communes):
             latitude=structure.commune.latitude + rng.uniform(-0.05, 0.05),
             longitude=structure.commune.longitude + rng.uniform(-0.05, 0.05),
         )
-    directory_index.structures_changed(territory.pk)
+    services.directory_changed(territory.pk)
     # one hidden structure, which nothing may show
     hidden = Structure.objects.order_by("pk").first()
     services.transition_structure(actor=animator, structure=hidden, to_status=Structure.Status.ARCHIVED)
@@ -193,12 +195,128 @@ def test_the_index_follows_the_writes(territory, animator, many):
     assert directory.run(directory.parse_filters({}, territory), territory).total == before - 1
 
 
-def test_a_lost_cache_rebuilds_the_index(territory, many):
+def test_a_lost_cache_changes_nothing(territory, many):
     from django.core.cache import cache
 
-    first = directory_index.get(territory)
-    cache.clear()  # a restarted cache server: the version is gone, so is any trust in the index
-    assert directory_index.get(territory) is not first
+    params = {"q": "jardins", "famille": ["association"]}
+    first = index_answer(directory.parse_filters(params, territory), territory)
+    cache.clear()  # a restarted cache server: the database answers again, the same
+    assert index_answer(directory.parse_filters(params, territory), territory) == first
+
+
+def test_a_cached_page_never_outlives_a_write(territory, animator, many, django_assert_max_num_queries):
+    filters = directory.parse_filters({"famille": ["cooperative"]}, territory)
+    first = directory.run(filters, territory)
+    with django_assert_max_num_queries(6):  # the same page again: from the shared cache (no aggregate)
+        again = directory.run(filters, territory)
+    assert [s.pk for s in again.structures] == [s.pk for s in first.structures]
+    version = directory.current_version(territory)
+    gone = first.structures[0]
+    services.transition_structure(actor=animator, structure=gone, to_status=Structure.Status.ARCHIVED)
+    assert directory.current_version(territory) > version
+    after = directory.run(filters, territory)
+    assert after.total == first.total - 1 and gone.pk not in [s.pk for s in after.structures]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_keeps_the_version(territory, animator, communes):
+    from django.db import transaction
+
+    services.create_structure(
+        actor=animator,
+        territory=territory,
+        data={"name": "Première", "family": "association", "commune": "06069"},
+        sectors=[],
+    )
+    version = directory.current_version(territory)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.directory_changed(territory.pk)
+        raise RuntimeError
+    assert directory.current_version(territory) == version
+
+
+def test_ranking_is_defined_once(territory, animator, communes):
+    """Name matches first (more query words in the name first), then the name's sort key, then the id —
+    the same order on SQLite and PostgreSQL (this test runs on both)."""
+
+    def create(name, description):
+        return services.create_structure(
+            actor=animator,
+            territory=territory,
+            data={"name": name, "family": "association", "commune": "06069", "description": description},
+            sectors=[],
+        )
+
+    create("Ébénisterie solidaire", "Jardins partagés et atelier vélo.")
+    create("Atelier vélo des jardins", "Réparation.")
+    create("Les Jardins du Loup", "Maraîchage.")
+    create("jardins d'Éole", "Maraîchage bio.")
+    create("Zèbre", "Un atelier au fond des jardins.")
+    create("Atelier Bois", "Menuiserie.")
+    page = directory.run(directory.parse_filters({"q": "jardins atelier"}, territory), territory)
+    assert page.sort == "pertinence"
+    assert [s.name for s in page.structures] == [
+        "Atelier vélo des jardins",  # both words in the name
+        "Ébénisterie solidaire",  # none in the name, name order (accents ignored: « ebenisterie »)
+        "Zèbre",
+    ]
+    page = directory.run(directory.parse_filters({"q": "jardins"}, territory), territory)
+    assert [s.name for s in page.structures] == [
+        "Atelier vélo des jardins",
+        "jardins d'Éole",  # « jardinsdeole » < « lesjardinsduloup »: case and accents ignored
+        "Les Jardins du Loup",
+        "Ébénisterie solidaire",
+        "Zèbre",
+    ]
+    by_name = directory.run(directory.parse_filters({"q": "jardins", "tri": "nom"}, territory), territory)
+    assert [s.name for s in by_name.structures] == [
+        "Atelier vélo des jardins",
+        "Ébénisterie solidaire",
+        "jardins d'Éole",
+        "Les Jardins du Loup",
+        "Zèbre",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("resourcerie", ["La Ressourcerie"]),
+        ("jardinn", ["Jardins de Cocagne"]),
+        ("insertoin", ["Tremplin insertion"]),
+        ("jardinn insertoin", []),
+        ("ressourcerie", ["La Ressourcerie"]),  # spelt right: no correction
+        ("xylophone", []),  # nothing near in the vocabulary: nothing found
+    ],
+)
+def test_misspellings_are_corrected_against_the_vocabulary(territory, animator, communes, query, expected):
+    for name in ["La Ressourcerie", "Jardins de Cocagne", "Tremplin insertion"]:
+        services.create_structure(
+            actor=animator,
+            territory=territory,
+            data={"name": name, "family": "association", "commune": "06069"},
+            sectors=[],
+        )
+    assert DirectoryTerm.objects.filter(territory=territory, term="ressourcerie").exists()
+    page = directory.run(directory.parse_filters({"q": query}, territory), territory)
+    assert [s.name for s in page.structures] == expected
+    # the map and the exports read the same engine: the same set
+    filters = directory.parse_filters({"q": query}, territory)
+    names = directory.base_queryset(Structure.objects.all(), filters, territory).values_list(
+        "name", flat=True
+    )
+    assert sorted(names) == sorted(expected)
+
+
+def test_sector_bits_follow_the_sectors(territory, animator, many):
+    for structure in Structure.objects.prefetch_related("sectors"):
+        assert structure.sector_bits == taxonomy.sector_bits(structure.sector_keys)
+    structure = many[5]
+    services.update_structure(
+        actor=animator, structure=structure, data={"name": structure.name}, sectors=["energie"]
+    )
+    structure.refresh_from_db()
+    assert structure.sector_bits == taxonomy.sector_bits(["energie"])
 
 
 def test_badges_filter_and_count(territory, many):
@@ -318,7 +436,7 @@ def test_geocoder_down_is_not_remembered(territory, many, ban, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_large_index_answers_while_a_thread_rebuilds_it(territory, animator, communes, monkeypatch):
+def test_the_first_search_after_a_write_sees_it(territory, animator, communes):
     def create(name):
         return services.create_structure(
             actor=animator,
@@ -328,13 +446,8 @@ def test_a_large_index_answers_while_a_thread_rebuilds_it(territory, animator, c
         )
 
     create("Première")
-    first = directory_index.get(territory)
-    monkeypatch.setattr(directory_index, "SYNC_REBUILD_MAX", 0)  # « large »: every index, here
-    create("Deuxième")
-    assert directory_index.get(territory) is first  # answered at once, one write behind
-    directory_index.wait_for_rebuilds()
-    fresh = directory_index.get(territory)
-    assert fresh is not first and fresh.size == first.size + 1
+    assert directory.run(directory.parse_filters({}, territory), territory).total == 1
+    create("Deuxième")  # committed: the next search, in any process, reads the new version
     names = [s.name for s in directory.run(directory.parse_filters({}, territory), territory).structures]
     assert names == ["Deuxième", "Première"]
 
