@@ -1,0 +1,52 @@
+"""What the dashboard brings to the registry: its menu entry, its pages (the figures, their CSV tables and
+PDF, the site search), and the periodic job that recomputes the figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from maillage.core.registry import (
+    ANIMATOR_ONLY,
+    PUBLIC,
+    MenuEntry,
+    PageSpec,
+    PeriodicJob,
+    fixed_url,
+    registry,
+)
+
+
+def _pages() -> list[PageSpec]:
+    return [
+        PageSpec(name="dashboard:figures", example_url=fixed_url("/chiffres/"), expected=PUBLIC),
+        PageSpec(name="dashboard:figures_year", example_url=fixed_url("/chiffres/?annee=2025"), expected=PUBLIC),
+        PageSpec(
+            name="dashboard:animation",
+            example_url=fixed_url("/chiffres/animation/"),
+            expected=ANIMATOR_ONLY,
+            axe_as="animator",
+        ),
+        PageSpec(
+            name="dashboard:csv", example_url=fixed_url("/chiffres/familles.csv"), expected=PUBLIC, kind="file"
+        ),
+        PageSpec(
+            name="dashboard:pdf",
+            example_url=fixed_url("/chiffres/ess-du-territoire-en-chiffres.pdf"),
+            expected=PUBLIC,
+            kind="file",
+        ),
+        PageSpec(name="dashboard:search", example_url=fixed_url("/recherche/?q=structure"), expected=PUBLIC),
+    ]
+
+
+def register() -> None:
+    registry.add_menu(MenuEntry(key="dashboard", label="Chiffres", url_name="dashboard:figures", order=80))
+    for page in _pages():
+        registry.add_page(page)
+    registry.add_periodic_job(
+        PeriodicJob(
+            key="dashboard.refresh_figures",
+            task_path="maillage.dashboard.tasks.refresh_figures_task",
+            every=dt.timedelta(hours=1),
+        )
+    )

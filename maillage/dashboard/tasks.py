@@ -1,0 +1,13 @@
+"""Periodic work of the dashboard (enqueued by the scheduler from `registry.periodic_jobs`)."""
+
+from __future__ import annotations
+
+from maillage.core.actors import system
+from maillage.core.tasks import maillage_task
+from maillage.dashboard import services
+
+
+@maillage_task(idempotent=True)
+def refresh_figures_task() -> int:
+    """Recompute the figures of every territory (to date, the current year and every year kept)."""
+    return services.refresh_all(actor=system("calcul périodique des chiffres"))
