@@ -50,9 +50,13 @@ def bar_chart(section: dict) -> SafeString:
     headers = section["headers"]
     unit = headers[section.get("value_column", 1)] if headers else ""
     biggest = sorted(bars, key=lambda b: -b[1])[:3]
-    desc = "Diagramme en barres, " + escape(unit.lower()) + " : " + "; ".join(
-        f"{escape(label)} {number(value)}" for label, value in biggest
-    ) + (" (les plus grandes valeurs ; le tableau donne toutes les données)." if len(bars) > 3 else ".")
+    desc = (
+        "Diagramme en barres, "
+        + escape(unit.lower())
+        + " : "
+        + "; ".join(f"{escape(label)} {number(value)}" for label, value in biggest)
+        + (" (les plus grandes valeurs ; le tableau donne toutes les données)." if len(bars) > 3 else ".")
+    )
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-labelledby="chart-{key}-title chart-{key}-desc" xmlns="http://www.w3.org/2000/svg" '

@@ -10,6 +10,7 @@ imported here.
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from csp.decorators import csp_replace
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render

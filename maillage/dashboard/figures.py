@@ -131,8 +131,12 @@ def structures_sections(territory: Territory, year: int, today: dt.date) -> list
             "inclusion",
             "Structures inclusives par type",
             ["Type de structure inclusive", "Structures"],
-            _counted([(taxonomy.INCLUSION_KINDS[k].label if k in taxonomy.INCLUSION_KINDS else k, n)
-                      for k, n in inclusion]),
+            _counted(
+                [
+                    (taxonomy.INCLUSION_KINDS[k].label if k in taxonomy.INCLUSION_KINDS else k, n)
+                    for k, n in inclusion
+                ]
+            ),
             method=f"Structures publiées {when} qui déclarent un type de structure inclusive.",
         ),
         _section(

@@ -9,7 +9,9 @@ class YearForm(forms.Form):
     annee = forms.ChoiceField(
         label="Année",
         required=False,
-        error_messages={"invalid_choice": "L'année « %(value)s » n'est pas proposée : choisissez-en une dans la liste."},
+        error_messages={
+            "invalid_choice": "L'année « %(value)s » n'est pas proposée : choisissez-en une dans la liste."
+        },
     )
 
     def __init__(self, *args, **kwargs):

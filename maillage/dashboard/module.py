@@ -19,7 +19,9 @@ from maillage.core.registry import (
 def _pages() -> list[PageSpec]:
     return [
         PageSpec(name="dashboard:figures", example_url=fixed_url("/chiffres/"), expected=PUBLIC),
-        PageSpec(name="dashboard:figures_year", example_url=fixed_url("/chiffres/?annee=2025"), expected=PUBLIC),
+        PageSpec(
+            name="dashboard:figures_year", example_url=fixed_url("/chiffres/?annee=2025"), expected=PUBLIC
+        ),
         PageSpec(
             name="dashboard:animation",
             example_url=fixed_url("/chiffres/animation/"),
@@ -27,7 +29,10 @@ def _pages() -> list[PageSpec]:
             axe_as="animator",
         ),
         PageSpec(
-            name="dashboard:csv", example_url=fixed_url("/chiffres/familles.csv"), expected=PUBLIC, kind="file"
+            name="dashboard:csv",
+            example_url=fixed_url("/chiffres/familles.csv"),
+            expected=PUBLIC,
+            kind="file",
         ),
         PageSpec(
             name="dashboard:pdf",
@@ -36,6 +41,14 @@ def _pages() -> list[PageSpec]:
             kind="file",
         ),
         PageSpec(name="dashboard:search", example_url=fixed_url("/recherche/?q=structure"), expected=PUBLIC),
+        PageSpec(name="dashboard:embeds", example_url=fixed_url("/integrer/"), expected=PUBLIC),
+        PageSpec(name="dashboard:embed_map", example_url=fixed_url("/integrer/carte/"), expected=PUBLIC),
+        PageSpec(name="dashboard:embed_agenda", example_url=fixed_url("/integrer/agenda/"), expected=PUBLIC),
+        PageSpec(
+            name="dashboard:embed_signatories",
+            example_url=fixed_url("/integrer/signataires/"),
+            expected=PUBLIC,
+        ),
     ]
 
 

@@ -86,7 +86,8 @@ def _indexed(territory: Territory, query: str) -> dict[str, Group]:
         else:
             news = _url("workspace:news")
             group.results = [
-                Result(hit.title, f"{news}?{urlencode({'q': hit.title[:80]})}" if news else "") for hit in results
+                Result(hit.title, f"{news}?{urlencode({'q': hit.title[:80]})}" if news else "")
+                for hit in results
             ]
     return groups
 
@@ -112,7 +113,9 @@ def _plan_pages(territory: Territory, words: list[str]) -> Group:
         matched = [(pk, label) for pk, label in target.choices(territory) if _matches(words, label)]
         group.total += len(matched)
         objects = model.objects.in_bulk([pk for pk, _ in matched[:PER_KIND]])
-        group.results += [Result(label, target.url(objects[pk])) for pk, label in matched[:PER_KIND] if pk in objects]
+        group.results += [
+            Result(label, target.url(objects[pk])) for pk, label in matched[:PER_KIND] if pk in objects
+        ]
     return group
 
 

@@ -48,7 +48,11 @@ def refresh_all(*, actor: Actor, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     written = 0
     for territory in Territory.objects.filter(is_active=True):
-        years = {0, today.year, *FigureSnapshot.objects.of_territory(territory).values_list("year", flat=True)}
+        years = {
+            0,
+            today.year,
+            *FigureSnapshot.objects.of_territory(territory).values_list("year", flat=True),
+        }
         for year in sorted(years):
             refresh_figures(actor=actor, territory=territory, year=year, today=today)
             written += 1

@@ -88,9 +88,7 @@ def figures_pdf(request: HttpRequest) -> HttpResponse:
     data = cache.get(key)
     if data is None:
         context["territory"] = request.territory
-        data = render_pdf(
-            "dashboard/pdf.html", context, base_url=request.territory.absolute_url("/")
-        )
+        data = render_pdf("dashboard/pdf.html", context, base_url=request.territory.absolute_url("/"))
         cache.set(key, data, 3600)
     suffix = f"-{year}" if year else ""
     return pdf_response(data, f"ess-du-territoire-en-chiffres{suffix}.pdf", private=False)

@@ -32,9 +32,15 @@ def directory(territory, other_territory):
         StructureFactory(territory=territory, family="association", commune=grasse, workforce_band="02"),
         StructureFactory(territory=territory, family="association", commune=grasse, workforce_band="11"),
         StructureFactory(
-            territory=territory, family="cooperative", commune=mouans, workforce_band="NN", inclusion_kind="EI"
+            territory=territory,
+            family="cooperative",
+            commune=mouans,
+            workforce_band="NN",
+            inclusion_kind="EI",
         ),
-        StructureFactory(territory=territory, family="cooperative", inclusion_kind="ACI", workforce_band="02"),
+        StructureFactory(
+            territory=territory, family="cooperative", inclusion_kind="ACI", workforce_band="02"
+        ),
         # not counted: pending, or of another territory
         StructureFactory(territory=territory, family="mutuelle", status=Structure.Status.PENDING),
         StructureFactory(territory=other_territory, family="mutuelle", workforce_band="53"),
@@ -81,7 +87,9 @@ def test_the_year_filter_counts_structures_present_at_the_end_of_the_year(territ
     old = directory[0]
     Structure.objects.filter(pk=old.pk).update(created_at=timezone.make_aware(dt.datetime(2023, 3, 1)))
     Structure.objects.exclude(pk=old.pk).update(created_at=timezone.make_aware(dt.datetime(2025, 5, 1)))
-    assert section(figures.compute_sections(territory, 2023, TODAY), "familles")["rows"] == [["Association", 1]]
+    assert section(figures.compute_sections(territory, 2023, TODAY), "familles")["rows"] == [
+        ["Association", 1]
+    ]
     assert section(figures.compute_sections(territory, 2025, TODAY), "familles")["total"] == 4
 
 
@@ -96,7 +104,9 @@ def test_every_registered_metric_is_drawn_and_a_failing_one_shows_unavailable(te
         return 12
 
     fresh = Registry()
-    fresh.add_metric(Metric(key="procurement.spend", label="Achats responsables", unit="€", compute=purchases))
+    fresh.add_metric(
+        Metric(key="procurement.spend", label="Achats responsables", unit="€", compute=purchases)
+    )
     fresh.add_metric(Metric(key="needs.open", label="Besoins ouverts", unit="besoins", compute=broken))
     with registry.override(fresh):
         sections = figures.compute_sections(territory, 2025, TODAY)
@@ -121,7 +131,9 @@ def test_charter_and_agenda_per_year_come_through_their_metrics(territory):
     ]
 
 
-def test_refresh_keeps_one_snapshot_per_year_and_only_the_animation_may_ask(territory, directory, member, animator):
+def test_refresh_keeps_one_snapshot_per_year_and_only_the_animation_may_ask(
+    territory, directory, member, animator
+):
     first = services.refresh_figures(actor=SYSTEM, territory=territory, today=TODAY)
     again = services.refresh_figures(actor=animator, territory=territory, today=TODAY)
     assert first.pk == again.pk and again.computed_at >= first.computed_at
@@ -132,7 +144,9 @@ def test_refresh_keeps_one_snapshot_per_year_and_only_the_animation_may_ask(terr
     assert FigureSnapshot.objects.filter(territory=territory).count() == 1
 
 
-def test_the_periodic_job_recomputes_every_territory_and_every_kept_year(territory, other_territory, directory):
+def test_the_periodic_job_recomputes_every_territory_and_every_kept_year(
+    territory, other_territory, directory
+):
     services.refresh_figures(actor=SYSTEM, territory=territory, year=2024, today=TODAY)
     written = services.refresh_all(actor=SYSTEM, today=TODAY)
     assert written == 5  # territory: 0, 2024, 2026 ; other: 0, 2026

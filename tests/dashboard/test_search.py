@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from maillage.actors.models import Structure
 from maillage.actors.services import index_structure, save_practice
@@ -18,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def content(territory, other_territory):
-    ressourcerie = StructureFactory(territory=territory, name="Ressourcerie des collines", description="réemploi")
+    ressourcerie = StructureFactory(
+        territory=territory, name="Ressourcerie des collines", description="réemploi"
+    )
     index_structure(ressourcerie)
     save_practice(
         actor=SYSTEM,
@@ -26,7 +25,9 @@ def content(territory, other_territory):
         title="Réemploi des meubles avec les habitants",
         themes=["ancrage"],
     )
-    hidden = StructureFactory(territory=territory, name="Ressourcerie en attente", status=Structure.Status.PENDING)
+    hidden = StructureFactory(
+        territory=territory, name="Ressourcerie en attente", status=Structure.Status.PENDING
+    )
     index_structure(hidden)
     elsewhere = StructureFactory(territory=other_territory, name="Ressourcerie voisine")
     index_structure(elsewhere)
@@ -41,7 +42,9 @@ def test_results_grouped_by_kind(client, content):
     assert "Structures" in html and "Ressourcerie des collines" in html
     assert "Bonnes pratiques" in html and "Réemploi des meubles avec les habitants" in html
     assert "Rendez-vous" in html and "Forum du réemploi solidaire" in html
-    assert html.index("resultats-structure") < html.index("resultats-practice") < html.index("resultats-event")
+    assert (
+        html.index("resultats-structure") < html.index("resultats-practice") < html.index("resultats-event")
+    )
     assert f'href="/structures/{content.slug}/"' in html
 
 
