@@ -30,3 +30,26 @@ class FigureSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.territory} — {self.year or 'toutes années'}"
+
+
+class OpenDataFile(models.Model):
+    """A bulk download of a dataset, regenerated nightly (`services.build_open_data`); the file is in the
+    default storage at `path`."""
+
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    dataset = models.CharField(_("jeu de données"), max_length=40)
+    fmt = models.CharField(_("format"), max_length=10)
+    path = models.CharField(_("fichier"), max_length=300)
+    rows = models.PositiveIntegerField(_("lignes"), default=0)
+    size = models.PositiveBigIntegerField(_("taille"), default=0)
+    generated_at = models.DateTimeField(_("généré le"))
+
+    class Meta:
+        verbose_name = _("fichier de données ouvertes")
+        verbose_name_plural = _("fichiers de données ouvertes")
+        constraints = [
+            models.UniqueConstraint(fields=["territory", "dataset", "fmt"], name="dashboard_opendata_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.territory} — {self.dataset}.{self.fmt}"
