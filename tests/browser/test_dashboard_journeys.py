@@ -66,3 +66,25 @@ def test_a_visitor_searches_from_the_header_box(new_context, territory):
     page.get_by_role("link", name="Ressourcerie des collines").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Ressourcerie des collines"
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_dashboard_screenshots(new_context, territory, width):
+    """Screenshots for people to look at (var/screenshots/); nothing is asserted on the pictures."""
+    from pathlib import Path
+
+    shots = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    grasse = territory.communes.get()
+    for k, family in enumerate(["association"] * 5 + ["cooperative"] * 3 + ["mutuelle", "fondation"]):
+        s = StructureFactory(territory=territory, family=family, commune=grasse, workforce_band="02")
+        index_structure(s)
+    page = new_context(viewport={"width": width, "height": 900}).new_page()
+    for name, url in [
+        ("chiffres", "/chiffres/"),
+        ("recherche", "/recherche/?q=structure"),
+        ("integrer", "/integrer/"),
+        ("donnees-ouvertes", "/donnees-ouvertes/"),
+    ]:
+        assert page.goto(url).status == 200
+        page.screenshot(path=str(shots / f"dashboard-{name}-{width}.png"), full_page=True)
