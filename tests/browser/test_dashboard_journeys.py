@@ -38,7 +38,7 @@ def test_a_citizen_reads_the_figures_and_downloads_a_csv(new_context, territory)
     assert "Chiffres calculés le" in main_text(page)
 
     # The year filter, then the download.
-    page.get_by_label("Année").select_option(index=1)
+    page.get_by_label("Année", exact=True).select_option(index=1)
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_load_state()
     assert re.search(
