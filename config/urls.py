@@ -28,6 +28,7 @@ urlpatterns = [
     path("formations/", include("maillage.training.urls")),
     path("utilite-sociale/", include("maillage.assessment.urls")),
     path("rencontres/", include("maillage.matchmaking.urls")),
+    path("", include("maillage.dashboard.urls")),
     path("api/", include("maillage.api.urls")),
     path("api/docs", RedirectView.as_view(url="/api/", permanent=False)),
     path("api/v1/", api.urls),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "maillage.training",
     "maillage.assessment",
     "maillage.matchmaking",
+    "maillage.dashboard",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -12,7 +12,7 @@ from typing import Any
 from ninja import NinjaAPI, Schema
 
 from maillage.actors.api import router as actors_router
-from maillage.api import problems
+from maillage.api import access, problems
 from maillage.charter.api import router as charter_router
 from maillage.core import health as core_health
 from maillage.events.api import router as events_router
@@ -74,4 +74,5 @@ for router in (
     plan_router,
 ):
     router.add_decorator(problems.require_territory, mode="view")
+    router.add_decorator(access.read_access, mode="view")
     api.add_router("/", router)
