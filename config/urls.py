@@ -23,6 +23,7 @@ urlpatterns = [
     path("ateliers/notifications/", include((legacy_notification_urls, "notifications_legacy"))),
     path("ateliers/", include("maillage.workspace.urls")),
     path("lettre/", include("maillage.newsletter.urls")),
+    path("achats/", include("maillage.procurement.urls")),
     path("api/", include("maillage.api.urls")),
     path("api/docs", RedirectView.as_view(url="/api/", permanent=False)),
     path("api/v1/", api.urls),

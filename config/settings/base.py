@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "maillage.plan",
     "maillage.workspace",
     "maillage.newsletter",
+    "maillage.procurement",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",
