@@ -35,7 +35,11 @@ def marche(award: Award) -> dict[str, Any]:
     need = award.need
     supplier = award.supplier
     assert supplier is not None and award.amount is not None and award.notified_on is not None
-    place = need.commune.insee_code if need.commune else (need.buyer.commune.insee_code if need.buyer.commune else "")
+    place = (
+        need.commune.insee_code
+        if need.commune
+        else (need.buyer.commune.insee_code if need.buyer.commune else "")
+    )
     data: dict[str, Any] = {
         "id": award.reference,
         "acheteur": {"id": need.buyer.siret},

@@ -23,10 +23,15 @@ def _need(buyer: Any, title: str, **extra: Any) -> Need:
     need = Need.objects.filter(buyer=buyer, title=title).first()
     if need is None:
         need = services.create_need(
-            actor=EXAMPLES, buyer=buyer, kind="quote", offer_type="services", title=title,
+            actor=EXAMPLES,
+            buyer=buyer,
+            kind="quote",
+            offer_type="services",
+            title=title,
             description="Entretien des espaces verts de trois écoles.",
-            deadline=timezone.localdate() + dt.timedelta(days=30), **extra,
-        )  # fmt: skip
+            deadline=timezone.localdate() + dt.timedelta(days=30),
+            **extra,
+        )
     return need
 
 
@@ -36,7 +41,9 @@ def example_procurement(ctx: ExampleContext) -> dict[str, Any]:
     assert other_manager is not None
     other = other_manager.memberships.get().structure
     if not SupplierOffer.objects.filter(structure=structure).exists():
-        services.save_offer(actor=EXAMPLES, structure=structure, offer_types=["services"], perimeter="france", staff=4)
+        services.save_offer(
+            actor=EXAMPLES, structure=structure, offer_types=["services"], perimeter="france", staff=4
+        )
     need_a = _need(structure, "Besoin A")
     if need_a.status == "draft":
         services.submit_need(actor=EXAMPLES, need=need_a)
@@ -44,9 +51,10 @@ def example_procurement(ctx: ExampleContext) -> dict[str, Any]:
     need_c = _need(structure, "Besoin C")
     if not need_c.attachments.exists():
         services.add_attachment(
-            actor=EXAMPLES, need=need_c,
-            file=SimpleUploadedFile("cahier.txt", "Cahier des charges : tonte, taille.".encode(), "text/plain"),
-        )  # fmt: skip
+            actor=EXAMPLES,
+            need=need_c,
+            file=SimpleUploadedFile("cahier.txt", b"Cahier des charges : tonte, taille.", "text/plain"),
+        )
     need_b = _need(other, "Besoin B")
     if need_b.status == "draft":
         services.submit_need(actor=EXAMPLES, need=need_b)
@@ -55,7 +63,11 @@ def example_procurement(ctx: ExampleContext) -> dict[str, Any]:
     received = Recipient.objects.get(need=need_b, structure=structure)
     if not structure.purchase_lines.exists():
         services.add_purchase(
-            actor=EXAMPLES, buyer=structure, year=timezone.localdate().year - 1, siret="73282932000074",
-            amount=Decimal("1200.00"), supplier_name="Fournisseur exemple",
-        )  # fmt: skip
+            actor=EXAMPLES,
+            buyer=structure,
+            year=timezone.localdate().year - 1,
+            siret="73282932000074",
+            amount=Decimal("1200.00"),
+            supplier_name="Fournisseur exemple",
+        )
     return {"need_a": need_a, "need_b": need_b, "need_c": need_c, "received": received}

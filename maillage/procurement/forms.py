@@ -27,18 +27,26 @@ class OfferForm(forms.Form):
         label="Ce que la structure vend", choices=OfferType.choices, widget=forms.CheckboxSelectMultiple
     )
     summary = forms.CharField(
-        label="Présentation de l'offre", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Présentation de l'offre",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Ce que vous proposez aux acheteurs, en quelques lignes.",
-    )  # fmt: skip
+    )
     perimeter = forms.ChoiceField(label="Périmètre servi", choices=Perimeter.choices)
     radius_km = forms.IntegerField(
-        label="Rayon (km)", required=False, min_value=1, max_value=1000,
+        label="Rayon (km)",
+        required=False,
+        min_value=1,
+        max_value=1000,
         help_text="Seulement pour « un rayon autour de la structure ».",
-    )  # fmt: skip
+    )
     communes = forms.ModelMultipleChoiceField(
-        label="Communes servies", queryset=Commune.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple, help_text="Seulement pour « des communes du territoire ».",
-    )  # fmt: skip
+        label="Communes servies",
+        queryset=Commune.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Seulement pour « des communes du territoire ».",
+    )
     staff = forms.IntegerField(label="Effectif (personnes)", required=False, min_value=0)
     turnover_band = forms.ChoiceField(
         label="Chiffre d'affaires annuel", choices=TurnoverBand.choices, required=False
@@ -65,7 +73,10 @@ class NeedForm(forms.Form):
     title = forms.CharField(label="Titre du besoin", max_length=200)
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 6}))
     sectors = forms.MultipleChoiceField(
-        label="Secteurs d'activité", choices=SECTOR_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label="Secteurs d'activité",
+        choices=SECTOR_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     commune = forms.ModelChoiceField(
         label="Lieu d'exécution", queryset=Commune.objects.none(), required=False, empty_label="(non précisé)"
@@ -108,17 +119,20 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect,
     )
     message = forms.CharField(
-        label="Votre message à l'acheteur (si intéressé)", required=False,
+        label="Votre message à l'acheteur (si intéressé)",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-    )  # fmt: skip
+    )
     reason = forms.CharField(label="Pourquoi pas (si pas intéressé)", required=False, max_length=300)
 
 
 class OutcomeForm(forms.Form):
     contract_followed = forms.TypedChoiceField(
-        label="Un contrat a-t-il suivi ?", choices=[("1", "Oui"), ("0", "Non")], coerce=lambda v: v == "1",
+        label="Un contrat a-t-il suivi ?",
+        choices=[("1", "Oui"), ("0", "Non")],
+        coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
     supplier = forms.ModelChoiceField(label="Fournisseur retenu", queryset=None, required=False)
     amount = forms.DecimalField(label="Montant (€ HT)", required=False, decimal_places=2)
     clause_hours = forms.IntegerField(label="Heures d'insertion prévues", required=False, min_value=0)
@@ -138,7 +152,8 @@ class LedgerImportForm(forms.Form):
     year = forms.IntegerField(label="Année des achats", min_value=2000, max_value=2100)
     file = forms.FileField(
         label="Fichier CSV du grand livre des achats",
-        help_text="Encodé en UTF-8, avec une ligne d'en-tête : siret, fournisseur, montant, date (JJ/MM/AAAA), "
+        help_text="Encodé en UTF-8, avec une ligne d'en-tête : siret, fournisseur, montant, "
+        "date (JJ/MM/AAAA), "
         "objet, heures_insertion, code_commune.",
     )
 
@@ -153,9 +168,10 @@ class SupplierSearchForm(forms.Form):
         label="Intervient à", queryset=Commune.objects.none(), required=False, empty_label="(toutes communes)"
     )
     reserved = forms.ChoiceField(
-        label="Éligible au marché réservé", required=False,
+        label="Éligible au marché réservé",
+        required=False,
         choices=[("", "Indifférent"), *[(k, v) for k, v in Reserved.choices if k]],
-    )  # fmt: skip
+    )
     min_staff = forms.IntegerField(label="Effectif minimum", required=False, min_value=0)
 
     def __init__(self, *args: Any, territory: Any, **kwargs: Any) -> None:

@@ -77,7 +77,9 @@ def open_needs_block(*, territory: Territory, since: Any, options: Any = None) -
     """Needs sent to suppliers and still open (titles only; buyers stay anonymous if they chose to)."""
     today = since.date() if hasattr(since, "date") else since
     needs = list(
-        Need.objects.of_territory(territory).filter(status=NeedStatus.SENT, deadline__gte=today).order_by("deadline")[:5]
+        Need.objects.of_territory(territory)
+        .filter(status=NeedStatus.SENT, deadline__gte=today)
+        .order_by("deadline")[:5]
     )
     if not needs:
         return None
@@ -94,13 +96,17 @@ def my_space_section(user: Any, territory: Territory) -> MySpaceSection | None:
     needs = Need.objects.of_territory(territory).filter(mine).distinct().order_by("-pk")[:10]
     received = Recipient.objects.for_supplier(user, territory).order_by("-sent_at")[:10]
     items = [
-        MySpaceItem(label=n.title, url=reverse("procurement:need", args=[n.pk]), detail=n.get_status_display())
+        MySpaceItem(
+            label=n.title, url=reverse("procurement:need", args=[n.pk]), detail=n.get_status_display()
+        )
         for n in needs
     ] + [
         MySpaceItem(
             label=f"{r.need.title} (reçu par {r.structure.name})",
             url=reverse("procurement:answer", args=[r.pk]),
-            detail=r.get_answer_display() if r.answer else f"à répondre avant le {long_date(r.need.deadline)}",
+            detail=r.get_answer_display()
+            if r.answer
+            else f"à répondre avant le {long_date(r.need.deadline)}",
         )
         for r in received
     ]

@@ -146,7 +146,9 @@ def _scored(qs: QuerySet[Structure], need: Need) -> QuerySet[Structure]:
     sector = (
         Case(
             When(
-                Exists(StructureSector.objects.filter(structure=OuterRef("pk"), sector__in=list(need.sectors))),
+                Exists(
+                    StructureSector.objects.filter(structure=OuterRef("pk"), sector__in=list(need.sectors))
+                ),
                 then=Value(35),
             ),
             default=Value(0),
@@ -204,7 +206,11 @@ def _scored(qs: QuerySet[Structure], need: Need) -> QuerySet[Structure]:
         p_references=references,
         p_charter=charter,
     ).annotate(
-        score=F("p_sector") + F("p_distance") + F("p_offer_type") + F("p_capacity") + F("p_references")
+        score=F("p_sector")
+        + F("p_distance")
+        + F("p_offer_type")
+        + F("p_capacity")
+        + F("p_references")
         + F("p_charter")
     )
 

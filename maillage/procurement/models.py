@@ -4,9 +4,9 @@ outcomes (awarded contracts) and the buyers' purchase ledgers.
 - `SupplierOffer`: what a structure of the directory sells, where and at what scale (one per structure, edited
   by its managers). Reserved-contract eligibility is *not* a field: it is read from the structure's inclusion
   kind (`taxonomy.reservations_of`).
-- `Need`: a buyer structure's « dépôt de besoin ». Its status: draft → submitted → validated (animation) → sent
-  → closed (`NEED_MACHINE`, logged in `NeedTransition`).
-- `Recipient`: one supplier a need was matched to, with its score and the score's parts (the explanation), when
+- `Need`: a buyer structure's « dépôt de besoin ». Its status: draft → submitted → validated (animation)
+  → sent → closed (`NEED_MACHINE`, logged in `NeedTransition`).
+- `Recipient`: one supplier a need was matched to, with its score and the score's parts (explained), when
   it was mailed (once: `sent_at`), opened and answered (« intéressé » / « pas intéressé »).
 - `Award`: what followed a need (a contract or none), exported as DECP 2.0.3.
 - `PurchaseLine`: one line of a buyer's purchase ledger (typed or imported from a CSV).
@@ -38,7 +38,9 @@ class SupplierOffer(models.Model):
         _("périmètre servi"), max_length=12, choices=Perimeter.choices, default=Perimeter.DEPARTMENT
     )
     radius_km = models.PositiveIntegerField(_("rayon (km)"), null=True, blank=True)
-    communes = models.ManyToManyField(Commune, blank=True, related_name="+", verbose_name=_("communes servies"))
+    communes = models.ManyToManyField(
+        Commune, blank=True, related_name="+", verbose_name=_("communes servies")
+    )
     staff = models.PositiveIntegerField(_("effectif (personnes)"), null=True, blank=True)
     turnover_band = models.CharField(
         _("chiffre d'affaires annuel"), max_length=8, choices=TurnoverBand.choices, default="", blank=True
@@ -109,7 +111,9 @@ class Need(models.Model):
     anonymous = models.BooleanField(_("rester anonyme jusqu'au contact"), default=True)
     batch_size = models.PositiveIntegerField(_("fournisseurs par envoi"), default=10)
     wanted_answers = models.PositiveIntegerField(_("réponses attendues"), default=5)
-    status = models.CharField(_("statut"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.DRAFT)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.DRAFT
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NeedQuerySet.as_manager()

@@ -43,7 +43,9 @@ def _pages() -> list[PageSpec]:
         return example
 
     def page(name: str, url, expected, axe_as: str | None = None, kind: str = "page") -> PageSpec:  # noqa: ANN001
-        return PageSpec(name=f"procurement:{name}", example_url=ex(url), expected=expected, axe_as=axe_as, kind=kind)  # type: ignore[arg-type]
+        return PageSpec(
+            name=f"procurement:{name}", example_url=ex(url), expected=expected, axe_as=axe_as, kind=kind
+        )  # type: ignore[arg-type]
 
     return [
         page("home", lambda c, o: "/achats/", PUBLIC, axe_as="member"),
@@ -61,7 +63,9 @@ def _pages() -> list[PageSpec]:
             BUYER_READERS,
             kind="file",
         ),
-        page("answer", lambda c, o: f"/achats/reponses/{o['received'].pk}/", SUPPLIER_READERS, axe_as="member"),
+        page(
+            "answer", lambda c, o: f"/achats/reponses/{o['received'].pk}/", SUPPLIER_READERS, axe_as="member"
+        ),
         page("dashboard", lambda c, o: f"/achats/acheteurs/{c.structure.slug}/", DASHBOARD, axe_as="member"),
         page("ledger_import", lambda c, o: f"/achats/acheteurs/{c.structure.slug}/import/", LEDGER_WRITERS),
         page("decp", lambda c, o: f"/achats/acheteurs/{c.structure.slug}/decp.json", DASHBOARD, kind="file"),
@@ -69,50 +73,110 @@ def _pages() -> list[PageSpec]:
 
 
 METRICS = [
-    ("procurement_total", "Achats déclarés par les acheteurs du territoire", "€ HT", integrations.total_purchases),
-    ("procurement_share_ess", "Part des achats auprès de structures de l'ESS", "%", integrations._share("Structures de l'ESS")),
-    ("procurement_share_siae", "Part des achats auprès de structures d'insertion (SIAE)", "%", integrations._share("Structures d'insertion")),
-    ("procurement_share_disability", "Part des achats auprès d'entreprises adaptées et d'ESAT", "%", integrations._share("Entreprises adaptées")),
-    ("procurement_share_local", "Part des achats auprès de fournisseurs du territoire", "%", integrations._share("Fournisseurs du territoire")),
-    ("procurement_clause_hours", "Heures d'insertion des clauses sociales", "heures", integrations.clause_hours),
-    ("procurement_needs_sent", "Besoins d'achat envoyés aux fournisseurs", "besoins", integrations.needs_sent),
-    ("procurement_contracts", "Contrats attribués après un besoin déposé", "contrats", integrations.contracts_awarded),
-]  # fmt: skip
+    (
+        "procurement_total",
+        "Achats déclarés par les acheteurs du territoire",
+        "€ HT",
+        integrations.total_purchases,
+    ),
+    (
+        "procurement_share_ess",
+        "Part des achats auprès de structures de l'ESS",
+        "%",
+        integrations._share("Structures de l'ESS"),
+    ),
+    (
+        "procurement_share_siae",
+        "Part des achats auprès de structures d'insertion (SIAE)",
+        "%",
+        integrations._share("Structures d'insertion"),
+    ),
+    (
+        "procurement_share_disability",
+        "Part des achats auprès d'entreprises adaptées et d'ESAT",
+        "%",
+        integrations._share("Entreprises adaptées"),
+    ),
+    (
+        "procurement_share_local",
+        "Part des achats auprès de fournisseurs du territoire",
+        "%",
+        integrations._share("Fournisseurs du territoire"),
+    ),
+    (
+        "procurement_clause_hours",
+        "Heures d'insertion des clauses sociales",
+        "heures",
+        integrations.clause_hours,
+    ),
+    (
+        "procurement_needs_sent",
+        "Besoins d'achat envoyés aux fournisseurs",
+        "besoins",
+        integrations.needs_sent,
+    ),
+    (
+        "procurement_contracts",
+        "Contrats attribués après un besoin déposé",
+        "contrats",
+        integrations.contracts_awarded,
+    ),
+]
 
 
 def register() -> None:
-    registry.add_menu(MenuEntry(key="procurement", label="Achats responsables", url_name="procurement:home", order=45))
+    registry.add_menu(
+        MenuEntry(key="procurement", label="Achats responsables", url_name="procurement:home", order=45)
+    )
     for spec in _pages():
         registry.add_page(spec)
     for key, label, unit, compute in METRICS:
         registry.add_metric(Metric(key=key, label=label, unit=unit, compute=compute))
     registry.add_notification_kind(
-        NotificationKind(key="procurement_need_received", label="Besoin d'achat reçu par une de mes structures")
+        NotificationKind(
+            key="procurement_need_received", label="Besoin d'achat reçu par une de mes structures"
+        )
     )
     registry.add_notification_kind(
-        NotificationKind(key="procurement_answer_received", label="Réponse d'un fournisseur à un de mes besoins")
+        NotificationKind(
+            key="procurement_answer_received", label="Réponse d'un fournisseur à un de mes besoins"
+        )
     )
     registry.add_notification_kind(
         NotificationKind(key="procurement_need_submitted", label="Besoin d'achat à valider (animation)")
     )
     registry.add_notification_kind(
-        NotificationKind(key="procurement_need_decided", label="Décision de l'animation sur un de mes besoins")
+        NotificationKind(
+            key="procurement_need_decided", label="Décision de l'animation sur un de mes besoins"
+        )
     )
     registry.add_link_target(
         LinkTarget(
-            key="procurement_need", label="Un besoin d'achat", model="procurement.Need",
-            choices=integrations.need_choices, url=integrations.need_url,
-        )  # fmt: skip
+            key="procurement_need",
+            label="Un besoin d'achat",
+            model="procurement.Need",
+            choices=integrations.need_choices,
+            url=integrations.need_url,
+        )
     )
     registry.add_content_provider(
-        ContentProvider(key="procurement_open_needs", label="Besoins d'achat en cours", build=integrations.open_needs_block)
+        ContentProvider(
+            key="procurement_open_needs",
+            label="Besoins d'achat en cours",
+            build=integrations.open_needs_block,
+        )
     )
-    registry.add_my_space_section(MySpaceProvider(key="procurement", build=integrations.my_space_section, order=60))
+    registry.add_my_space_section(
+        MySpaceProvider(key="procurement", build=integrations.my_space_section, order=60)
+    )
     registry.add_personal_data(
         PersonalDataHook(
-            key="procurement", label="Besoins d'achat rédigés et réponses des fournisseurs",
-            export=privacy.export_person, erase=privacy.erase_person, order=65,
-        )  # fmt: skip
+            key="procurement",
+            label="Besoins d'achat rédigés et réponses des fournisseurs",
+            export=privacy.export_person,
+            erase=privacy.erase_person,
+            order=65,
+        )
     )
     registry.add_periodic_job(
         PeriodicJob(

@@ -18,9 +18,7 @@ def _managed_ids(user: Any) -> list[int]:
 
 def _animates(user: Any, territory: Territory) -> bool:
     return bool(
-        user is not None
-        and user.is_authenticated
-        and (user.is_superuser or user.is_animator_of(territory))
+        user is not None and user.is_authenticated and (user.is_superuser or user.is_animator_of(territory))
     )
 
 
@@ -56,9 +54,11 @@ class RecipientQuerySet(models.QuerySet):
 
     def for_supplier(self, user: Any, territory: Territory) -> RecipientQuerySet:
         """What the person's structures received (sent only)."""
-        return self.sent().filter(
-            structure_id__in=_managed_ids(user), need__territory=territory
-        ).select_related("need", "structure")
+        return (
+            self.sent()
+            .filter(structure_id__in=_managed_ids(user), need__territory=territory)
+            .select_related("need", "structure")
+        )
 
 
 class PurchaseLineQuerySet(models.QuerySet):

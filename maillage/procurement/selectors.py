@@ -49,12 +49,20 @@ def ledger_figures(lines: Any) -> dict[str, Any]:
     figures = lines.aggregate(
         total=zero,
         count=Count("pk"),
-        ess=Coalesce(Sum("amount", filter=Q(is_ess=True)), 0, output_field=PurchaseLine._meta.get_field("amount")),
-        siae=Coalesce(Sum("amount", filter=Q(is_siae=True)), 0, output_field=PurchaseLine._meta.get_field("amount")),
-        disability=Coalesce(
-            Sum("amount", filter=Q(is_disability=True)), 0, output_field=PurchaseLine._meta.get_field("amount")
+        ess=Coalesce(
+            Sum("amount", filter=Q(is_ess=True)), 0, output_field=PurchaseLine._meta.get_field("amount")
         ),
-        local=Coalesce(Sum("amount", filter=Q(is_local=True)), 0, output_field=PurchaseLine._meta.get_field("amount")),
+        siae=Coalesce(
+            Sum("amount", filter=Q(is_siae=True)), 0, output_field=PurchaseLine._meta.get_field("amount")
+        ),
+        disability=Coalesce(
+            Sum("amount", filter=Q(is_disability=True)),
+            0,
+            output_field=PurchaseLine._meta.get_field("amount"),
+        ),
+        local=Coalesce(
+            Sum("amount", filter=Q(is_local=True)), 0, output_field=PurchaseLine._meta.get_field("amount")
+        ),
         hours=Coalesce(Sum("clause_hours"), 0),
     )
     total = figures["total"]
@@ -70,12 +78,12 @@ def ledger_figures(lines: Any) -> dict[str, Any]:
 def dashboard_context(buyer: Structure, year: int) -> dict[str, Any]:
     lines = PurchaseLine.objects.of_buyer(buyer, year)
     figures = ledger_figures(lines)
-    awarded_hours = (
-        Need.objects.filter(buyer=buyer, award__contract_followed=True, award__notified_on__year=year).aggregate(
-            h=Coalesce(Sum("award__clause_hours"), 0)
-        )["h"]
+    awarded_hours = Need.objects.filter(
+        buyer=buyer, award__contract_followed=True, award__notified_on__year=year
+    ).aggregate(h=Coalesce(Sum("award__clause_hours"), 0))["h"]
+    years = sorted(
+        set(PurchaseLine.objects.filter(buyer=buyer).values_list("year", flat=True).distinct()) | {year}
     )
-    years = sorted(set(PurchaseLine.objects.filter(buyer=buyer).values_list("year", flat=True).distinct()) | {year})
     return {
         "buyer": buyer,
         "year": year,
@@ -92,7 +100,7 @@ def dashboard_context(buyer: Structure, year: int) -> dict[str, Any]:
 def potential(
     *, territory: Territory, sectors: list[str], offer_type: str, commune: Any, reserved: str
 ) -> dict[str, Any]:
-    """How many eligible suppliers of each kind exist for sectors and a place, their staff, the signatories."""
+    """How many eligible suppliers of each kind exist for sectors and a place, their staff, signatories."""
     qs = candidates(
         territory=territory, sectors=sectors, offer_type=offer_type, commune=commune, reserved=reserved
     )
@@ -105,9 +113,9 @@ def potential(
         disability=Count("pk", filter=Q(inclusion_kind__in=sorted(DISABILITY_KINDS)), distinct=True),
         charter=Count("pk", filter=Q(pk__in=signatories), distinct=True),
     )
-    row["staff"] = (
-        Structure.objects.filter(pk__in=qs.values("pk")).aggregate(s=Coalesce(Sum("supplier_offer__staff"), 0))["s"]
-    )
+    row["staff"] = Structure.objects.filter(pk__in=qs.values("pk")).aggregate(
+        s=Coalesce(Sum("supplier_offer__staff"), 0)
+    )["s"]
     return row
 
 

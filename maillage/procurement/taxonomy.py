@@ -58,7 +58,9 @@ _EXCLUDED_FROM_L2113_12 = {"EATT"}
 
 RESERVED_KINDS: dict[str, frozenset[str]] = {
     Reserved.L2113_12: frozenset(
-        k.code for k in INCLUSION_KINDS.values() if k.group == "handicap" and k.code not in _EXCLUDED_FROM_L2113_12
+        k.code
+        for k in INCLUSION_KINDS.values()
+        if k.group == "handicap" and k.code not in _EXCLUDED_FROM_L2113_12
     ),
     Reserved.L2113_13: frozenset(k.code for k in INCLUSION_KINDS.values() if k.group == "iae"),
 }

@@ -1,4 +1,4 @@
-"""Procurement objects for tests, made through the services (the system actor passes the permission checks)."""
+"""Procurement objects for tests, made through the services (the system actor passes the checks)."""
 
 from __future__ import annotations
 
@@ -15,19 +15,36 @@ from tests.factories import CommuneFactory, StructureFactory
 GRASSE = {"insee_code": "06069"}
 
 
-def supplier(territory: Any, *, name: str, sectors: tuple[str, ...] = ("environnement",), offer_types=("services",),
-             perimeter: str = "department", commune: Any = None, inclusion_kind: str = "", staff: int | None = 5,
-             radius_km: int | None = None, **extra: Any) -> Any:  # fmt: skip
+def supplier(
+    territory: Any,
+    *,
+    name: str,
+    sectors: tuple[str, ...] = ("environnement",),
+    offer_types=("services",),
+    perimeter: str = "department",
+    commune: Any = None,
+    inclusion_kind: str = "",
+    staff: int | None = 5,
+    radius_km: int | None = None,
+    **extra: Any,
+) -> Any:
     structure = StructureFactory(
-        territory=territory, name=name, inclusion_kind=inclusion_kind,
-        commune=commune or territory.communes.first(), **extra,
-    )  # fmt: skip
+        territory=territory,
+        name=name,
+        inclusion_kind=inclusion_kind,
+        commune=commune or territory.communes.first(),
+        **extra,
+    )
     for sector in sectors:
         StructureSector.objects.create(structure=structure, sector=sector)
     services.save_offer(
-        actor=SYSTEM, structure=structure, offer_types=list(offer_types), perimeter=perimeter, staff=staff,
+        actor=SYSTEM,
+        structure=structure,
+        offer_types=list(offer_types),
+        perimeter=perimeter,
+        staff=staff,
         radius_km=radius_km,
-    )  # fmt: skip
+    )
     return structure
 
 

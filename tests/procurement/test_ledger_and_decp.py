@@ -49,9 +49,11 @@ def test_an_import_classifies_each_line_and_the_dashboard_counts_the_shares(stru
     assert figures["total"] == Decimal("5000.00") and figures["hours"] == 120
     shares = {label: share for label, _amount, share in figures["shares"]}
     assert shares == {
-        "Structures de l'ESS": 20.0, "Structures d'insertion (SIAE)": 20.0, "Entreprises adaptées et ESAT": 0.0,
+        "Structures de l'ESS": 20.0,
+        "Structures d'insertion (SIAE)": 20.0,
+        "Entreprises adaptées et ESAT": 0.0,
         "Fournisseurs du territoire": 40.0,
-    }  # fmt: skip
+    }
     # Importing the same year again replaces the lines, no duplicate.
     services.import_ledger(actor=manager, buyer=structure, year=2025, data=data)
     assert PurchaseLine.objects.count() == 3
@@ -94,10 +96,23 @@ def test_only_the_buyer_s_managers_import(structure, member):
 
 
 def test_territory_metrics_read_the_ledgers(structure, manager, siae, territory):
-    services.add_purchase(actor=manager, buyer=structure, year=2025, siret=SIAE_SIRET, amount=Decimal(300),
-                          date=dt.date(2025, 4, 1), clause_hours=35)  # fmt: skip
-    services.add_purchase(actor=manager, buyer=structure, year=2025, siret=OTHER_SIRET, amount=Decimal(700),
-                          date=dt.date(2025, 5, 1))  # fmt: skip
+    services.add_purchase(
+        actor=manager,
+        buyer=structure,
+        year=2025,
+        siret=SIAE_SIRET,
+        amount=Decimal(300),
+        date=dt.date(2025, 4, 1),
+        clause_hours=35,
+    )
+    services.add_purchase(
+        actor=manager,
+        buyer=structure,
+        year=2025,
+        siret=OTHER_SIRET,
+        amount=Decimal(700),
+        date=dt.date(2025, 5, 1),
+    )
     start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
     assert registry.metrics["procurement_share_siae"].compute(territory, start, end) == 30.0
     assert registry.metrics["procurement_total"].compute(territory, start, end) == 1000.0
@@ -111,9 +126,16 @@ def _awarded(structure, manager, **need_kwargs):
     structure.save(update_fields=["siret"])
     item = need(structure, status="sent", commune=structure.territory.communes.first(), **need_kwargs)
     services.record_outcome(
-        actor=manager, need=item, contract_followed=True, supplier=seller, amount=Decimal("38000"),
-        clause_hours=400, notified_on=timezone.localdate(), duration_months=24, cpv="77310000-6",
-    )  # fmt: skip
+        actor=manager,
+        need=item,
+        contract_followed=True,
+        supplier=seller,
+        amount=Decimal("38000"),
+        clause_hours=400,
+        notified_on=timezone.localdate(),
+        duration_months=24,
+        cpv="77310000-6",
+    )
     return item
 
 
@@ -140,13 +162,21 @@ def test_awarded_contracts_export_as_valid_decp(structure, manager, need_kwargs,
 
 def test_a_bad_outcome_is_refused_and_nothing_is_written(structure, manager):
     supplier(structure.territory, name="Jardins")
-    stranger = supplier(structure.territory, name="Pas contacté", sectors=("culture",), offer_types=("goods",))
+    stranger = supplier(
+        structure.territory, name="Pas contacté", sectors=("culture",), offer_types=("goods",)
+    )
     item = need(structure, status="sent")
     with pytest.raises(ValidationError) as exc:
         services.record_outcome(
-            actor=manager, need=item, contract_followed=True, supplier=stranger, amount=Decimal(0),
-            notified_on=timezone.localdate() + dt.timedelta(days=5), duration_months=0, cpv="7731",
-        )  # fmt: skip
+            actor=manager,
+            need=item,
+            contract_followed=True,
+            supplier=stranger,
+            amount=Decimal(0),
+            notified_on=timezone.localdate() + dt.timedelta(days=5),
+            duration_months=0,
+            cpv="7731",
+        )
     errors = exc.value.message_dict
     assert set(errors) == {"supplier", "amount", "notified_on", "duration_months", "cpv"}
     assert not Award.objects.exists()

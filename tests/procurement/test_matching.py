@@ -54,13 +54,18 @@ def test_the_score_is_explained_part_by_part(structure):
     territory = structure.territory
     best = supplier(territory, name="Jardins du Loup", staff=15)
     services.add_reference(actor=SYSTEM, structure=best, client="Grasse", year=2023, text="Tonte")
-    weaker = supplier(territory, name="Atelier bois", sectors=("batiment",), offer_types=("services",), staff=None)
+    weaker = supplier(
+        territory, name="Atelier bois", sectors=("batiment",), offer_types=("services",), staff=None
+    )
     item = need(structure, status="validated", commune=territory.communes.first())
     matches = ranked_matches(item)
     assert [m.structure for m in matches] == [best, weaker]
     top = {p["key"]: p for p in matches[0].parts}
     assert set(top) == set(PART_MAX) and matches[0].score == sum(p["points"] for p in top.values())
-    assert top["sector"]["points"] == 35 and top["sector"]["why"] == "Secteur commun : Espaces verts et environnement."
+    assert (
+        top["sector"]["points"] == 35
+        and top["sector"]["why"] == "Secteur commun : Espaces verts et environnement."
+    )
     assert top["distance"]["points"] == 20 and "À 0 km" in top["distance"]["why"]
     assert top["capacity"]["points"] == 10 and top["references"]["points"] == 3
     low = {p["key"]: p for p in matches[1].parts}
@@ -98,7 +103,9 @@ def test_batches_never_mail_a_supplier_twice(structure):
     assert item.status == "sent"
 
 
-def test_a_structure_without_a_manager_is_mailed_at_its_public_address(structure, django_capture_on_commit_callbacks):
+def test_a_structure_without_a_manager_is_mailed_at_its_public_address(
+    structure, django_capture_on_commit_callbacks
+):
     supplier(structure.territory, name="Sans compte", public_email="contact@sans-compte.example")
     item = need(structure, status="validated")
     with django_capture_on_commit_callbacks(execute=True):
@@ -140,7 +147,9 @@ def test_a_supplier_answering_a_need_not_sent_to_it_is_refused(structure):
     item = need(structure, status="sent")
     assert list(Recipient.objects.filter(need=item).values_list("structure", flat=True)) == [sent_to.pk]
     with pytest.raises(PermissionDenied, match="n'a pas été envoyé à cette structure"):
-        services.answer_need(actor=boss, need=item, structure=other, answer="interested", message="Nous aussi !")
+        services.answer_need(
+            actor=boss, need=item, structure=other, answer="interested", message="Nous aussi !"
+        )
     assert not Recipient.objects.filter(structure=other).exists()
 
 
@@ -149,5 +158,7 @@ def test_a_member_who_is_not_a_manager_cannot_answer(structure, member):
     services.save_offer(actor=SYSTEM, structure=structure, offer_types=["services"], perimeter="france")
     item = need(buyer, status="sent", sectors=[])
     with pytest.raises(PermissionDenied):
-        services.answer_need(actor=member, need=item, structure=structure, answer="not_interested", reason="Non")
+        services.answer_need(
+            actor=member, need=item, structure=structure, answer="not_interested", reason="Non"
+        )
     assert Recipient.objects.get(need=item, structure=structure).answer == ""

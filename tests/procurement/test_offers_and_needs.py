@@ -22,11 +22,22 @@ pytestmark = pytest.mark.django_db
 
 def test_a_manager_saves_the_offer_and_a_reference(structure, manager):
     offer = services.save_offer(
-        actor=manager, structure=structure, offer_types=["goods", "services"], perimeter="radius", radius_km=30,
-        staff=12, labels=["Ecocert", " "],
-    )  # fmt: skip
-    assert offer.offer_type_list == ["goods", "services"] and offer.radius_km == 30 and offer.labels == ["Ecocert"]
-    services.add_reference(actor=manager, structure=structure, client="Ville de Grasse", year=2024, text="Tonte")
+        actor=manager,
+        structure=structure,
+        offer_types=["goods", "services"],
+        perimeter="radius",
+        radius_km=30,
+        staff=12,
+        labels=["Ecocert", " "],
+    )
+    assert (
+        offer.offer_type_list == ["goods", "services"]
+        and offer.radius_km == 30
+        and offer.labels == ["Ecocert"]
+    )
+    services.add_reference(
+        actor=manager, structure=structure, client="Ville de Grasse", year=2024, text="Tonte"
+    )
     assert ClientReference.objects.filter(offer=offer).count() == 1
 
 
@@ -70,8 +81,12 @@ def test_a_need_goes_through_its_statuses_with_a_log(structure, manager, animato
     services.send_next_batch(actor=manager, need=item)
     services.close_need(actor=manager, need=item)
     assert [(log.from_state, log.to_state) for log in history(item)] == [
-        ("", "draft"), ("draft", "submitted"), ("submitted", "validated"), ("validated", "sent"), ("sent", "closed"),
-    ]  # fmt: skip
+        ("", "draft"),
+        ("draft", "submitted"),
+        ("submitted", "validated"),
+        ("validated", "sent"),
+        ("sent", "closed"),
+    ]
     assert NeedTransition.objects.filter(need=item, to_state="validated").get().actor == animator
 
 
@@ -103,15 +118,21 @@ def test_a_move_the_machine_does_not_allow_is_refused(structure, animator):
     ("overrides", "field", "message"),
     [
         ({"deadline": dt.date(2020, 1, 1)}, "deadline", "déjà passée"),
-        ({"amount_min": Decimal(5000), "amount_max": Decimal(1000)}, "amount_max", "supérieur ou égal au montant minimum"),
+        (
+            {"amount_min": Decimal(5000), "amount_max": Decimal(1000)},
+            "amount_max",
+            "supérieur ou égal au montant minimum",
+        ),
         ({"amount_min": Decimal(-1)}, "amount_min", "négatif"),
         ({"title": " "}, "title", "Donnez un titre"),
         ({"sectors": ["inconnu"]}, "sectors", "secteurs parmi la liste"),
         ({"reserved": "L9999"}, "reserved", "marché réservé"),
         ({"kind": "enchere"}, "kind", "type de besoin"),
     ],
-)  # fmt: skip
-def test_a_bad_need_is_refused_in_french_and_nothing_is_written(structure, manager, overrides, field, message):
+)
+def test_a_bad_need_is_refused_in_french_and_nothing_is_written(
+    structure, manager, overrides, field, message
+):
     with pytest.raises(ValidationError) as exc:
         services.create_need(actor=manager, buyer=structure, **need_data(**overrides))
     assert message in " ".join(exc.value.message_dict[field])
@@ -122,7 +143,9 @@ def test_a_start_before_the_deadline_is_refused(structure, manager):
     deadline = timezone.localdate() + dt.timedelta(days=10)
     with pytest.raises(ValidationError, match="commencer avant la date limite"):
         services.create_need(
-            actor=manager, buyer=structure, **need_data(deadline=deadline, start_date=deadline - dt.timedelta(days=1))
+            actor=manager,
+            buyer=structure,
+            **need_data(deadline=deadline, start_date=deadline - dt.timedelta(days=1)),
         )
 
 
@@ -134,7 +157,9 @@ def test_a_member_who_is_not_a_manager_cannot_post_a_need(structure, member):
 
 def test_an_attachment_goes_through_the_upload_checks(structure, manager, settings):
     item = need(structure)
-    services.add_attachment(actor=manager, need=item, file=SimpleUploadedFile("cdc.txt", b"Cahier des charges"))
+    services.add_attachment(
+        actor=manager, need=item, file=SimpleUploadedFile("cdc.txt", b"Cahier des charges")
+    )
     forged = SimpleUploadedFile("cdc.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
     with pytest.raises(ValidationError):
         services.add_attachment(actor=manager, need=item, file=forged)

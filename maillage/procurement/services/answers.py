@@ -40,7 +40,9 @@ def answer_need(
 ) -> Recipient:
     require_answerer(actor, structure)
     recipient: Any = (
-        Recipient.objects.select_for_update().filter(need=need, structure=structure, sent_at__isnull=False).first()
+        Recipient.objects.select_for_update()
+        .filter(need=need, structure=structure, sent_at__isnull=False)
+        .first()
     )
     if recipient is None:
         raise PermissionDenied(NOT_SENT)
@@ -50,10 +52,14 @@ def answer_need(
         raise ValidationError("La date limite de réponse est passée.")
     if answer == Answer.INTERESTED:
         if not message.strip():
-            raise ValidationError({"message": "Présentez en quelques lignes ce que vous proposez à l'acheteur."})
+            raise ValidationError(
+                {"message": "Présentez en quelques lignes ce que vous proposez à l'acheteur."}
+            )
     elif answer == Answer.NOT_INTERESTED:
         if not reason.strip():
-            raise ValidationError({"reason": "Dites en quelques mots pourquoi ce besoin ne vous intéresse pas."})
+            raise ValidationError(
+                {"reason": "Dites en quelques mots pourquoi ce besoin ne vous intéresse pas."}
+            )
     else:
         raise ValidationError({"answer": "Choisissez « intéressé » ou « pas intéressé »."})
     recipient.answer = answer

@@ -43,7 +43,9 @@ class ImportReport:
 
 
 def _amount(text: str) -> Decimal:
-    cleaned = text.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    cleaned = (
+        text.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    )
     value = Decimal(cleaned)
     if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
         raise InvalidOperation
@@ -120,9 +122,16 @@ def add_purchase(
     flags = _Classifier(buyer).flags(siret, commune_code)
     name = supplier_name or (flags["supplier"].name if flags["supplier"] is not None else "")
     return PurchaseLine.objects.create(
-        buyer=buyer, year=year, date=date, supplier_siret=siret, supplier_name=name[:250], amount=amount,
-        clause_hours=max(0, clause_hours), label=label[:300], **flags,
-    )  # fmt: skip
+        buyer=buyer,
+        year=year,
+        date=date,
+        supplier_siret=siret,
+        supplier_name=name[:250],
+        amount=amount,
+        clause_hours=max(0, clause_hours),
+        label=label[:300],
+        **flags,
+    )
 
 
 def _rows(data: bytes) -> tuple[list[dict[str, str]], list[str]]:
@@ -141,7 +150,8 @@ def _rows(data: bytes) -> tuple[list[dict[str, str]], list[str]]:
     if missing:
         raise ValidationError(
             f"Colonnes manquantes : {', '.join(missing)}. Le fichier doit avoir une ligne d'en-tête avec au "
-            f"moins « siret » et « montant » (colonnes possibles : {', '.join(COLUMNS)}). Rien n'a été importé."
+            f"moins « siret » et « montant » (colonnes possibles : {', '.join(COLUMNS)}). "
+            "Rien n'a été importé."
         )
     rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
     return rows, headers
@@ -168,7 +178,9 @@ def import_ledger(*, actor: Actor, buyer: Structure, year: int, data: bytes) -> 
                 problems.append("le SIRET du fournisseur manque")
         except ValidationError:
             siret = ""
-            problems.append(f"le SIRET « {row.get('siret', '')} » n'existe pas (14 chiffres, clé de contrôle)")
+            problems.append(
+                f"le SIRET « {row.get('siret', '')} » n'existe pas (14 chiffres, clé de contrôle)"
+            )
         try:
             amount = _amount(row.get("montant", ""))
         except (InvalidOperation, ValueError):
@@ -192,9 +204,17 @@ def import_ledger(*, actor: Actor, buyer: Structure, year: int, data: bytes) -> 
         name = row.get("fournisseur") or (flags["supplier"].name if flags["supplier"] is not None else "")
         lines.append(
             PurchaseLine(
-                buyer=buyer, year=year, date=date, supplier_siret=siret, supplier_name=name[:250],
-                amount=amount, clause_hours=hours, label=row.get("objet", "")[:300], imported=True, **flags,
-            )  # fmt: skip
+                buyer=buyer,
+                year=year,
+                date=date,
+                supplier_siret=siret,
+                supplier_name=name[:250],
+                amount=amount,
+                clause_hours=hours,
+                label=row.get("objet", "")[:300],
+                imported=True,
+                **flags,
+            )
         )
     if errors:
         raise ValidationError([*errors[:200], "Rien n'a été importé : corrigez ces lignes et recommencez."])

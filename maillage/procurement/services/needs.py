@@ -130,7 +130,9 @@ def add_attachment(*, actor: Actor, need: Need, file: Any) -> NeedAttachment:
 def submit_need(*, actor: Actor, need: Need, today: dt.date | None = None) -> Need:
     require_buyer(actor, need.buyer)
     if need.deadline < _today(today):
-        raise ValidationError("La date limite de réponse est passée : modifiez-la avant de soumettre le besoin.")
+        raise ValidationError(
+            "La date limite de réponse est passée : modifiez-la avant de soumettre le besoin."
+        )
     transition(need, NeedStatus.SUBMITTED, actor=actor)
     notices.need_submitted(need, actor=actor)
     return need

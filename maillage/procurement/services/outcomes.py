@@ -41,7 +41,9 @@ def record_outcome(
     if hasattr(need, "award"):
         errors.add("__all__", "La suite de ce besoin est déjà enregistrée.")
     if need.status not in (NeedStatus.SENT, NeedStatus.CLOSED):
-        errors.add("__all__", "On enregistre la suite d'un besoin une fois qu'il a été envoyé aux fournisseurs.")
+        errors.add(
+            "__all__", "On enregistre la suite d'un besoin une fois qu'il a été envoyé aux fournisseurs."
+        )
     if contract_followed:
         if supplier is None:
             errors.add("supplier", "Choisissez le fournisseur retenu.")
@@ -54,7 +56,9 @@ def record_outcome(
         if not duration_months or duration_months < 1:
             errors.add("duration_months", "Indiquez la durée du contrat en mois (au moins 1).")
         if not CPV_RE.match(cpv or ""):
-            errors.add("cpv", "Le code CPV compte 8 chiffres, suivis ou non d'un tiret et d'un chiffre (45000000-7).")
+            errors.add(
+                "cpv", "Le code CPV compte 8 chiffres, suivis ou non d'un tiret et d'un chiffre (45000000-7)."
+            )
         if clause_hours < 0:
             errors.add("clause_hours", "Le nombre d'heures ne peut pas être négatif.")
         if reference and not re.fullmatch(r"[A-Za-z0-9_\-/.]{1,16}", reference):
@@ -76,5 +80,3 @@ def record_outcome(
     if need.status != NeedStatus.CLOSED:
         transition(need, NeedStatus.CLOSED, actor=actor, note="suite enregistrée")
     return award
-
-

@@ -1,4 +1,4 @@
-"""Personal data kept by procurement: who wrote a need and who answered one (the rest belongs to structures)."""
+"""Personal data kept by procurement: who wrote a need and who answered one (the rest is the structures')."""
 
 from __future__ import annotations
 

@@ -30,17 +30,22 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     may_answer = can_answer_for(request.user, recipient.structure)
     if may_answer and request.method == "GET":
         services.mark_opened(actor=request.user, recipient=recipient)
-    form = AnswerForm(request.POST or None, initial={"answer": recipient.answer or None, "message": recipient.message})
+    form = AnswerForm(
+        request.POST or None, initial={"answer": recipient.answer or None, "message": recipient.message}
+    )
     if request.method == "POST":
         if not may_answer:
             raise PermissionDenied
         if form.is_valid():
             try:
                 services.answer_need(
-                    actor=request.user, need=recipient.need, structure=recipient.structure,
-                    answer=form.cleaned_data["answer"], message=form.cleaned_data["message"],
+                    actor=request.user,
+                    need=recipient.need,
+                    structure=recipient.structure,
+                    answer=form.cleaned_data["answer"],
+                    message=form.cleaned_data["message"],
                     reason=form.cleaned_data["reason"],
-                )  # fmt: skip
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
@@ -50,10 +55,15 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "procurement/answer.html",
-        {"recipient": recipient, "need": need, "form": form, "may_answer": may_answer,
-         "open": need.status == "sent" and need.deadline >= timezone.localdate(),
-         "breadcrumbs": crumbs(("Besoin reçu", None))},
-    )  # fmt: skip
+        {
+            "recipient": recipient,
+            "need": need,
+            "form": form,
+            "may_answer": may_answer,
+            "open": need.status == "sent" and need.deadline >= timezone.localdate(),
+            "breadcrumbs": crumbs(("Besoin reçu", None)),
+        },
+    )
 
 
 def _buyer(request: HttpRequest, slug: str) -> Structure:
@@ -87,7 +97,10 @@ def ledger_import(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = services.import_ledger(
-                actor=request.user, buyer=buyer, year=form.cleaned_data["year"], data=form.cleaned_data["file"].read()
+                actor=request.user,
+                buyer=buyer,
+                year=form.cleaned_data["year"],
+                data=form.cleaned_data["file"].read(),
             )
         except ValidationError as exc:
             add_errors(form, exc)

@@ -27,11 +27,13 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "managed": selectors.managed_structures(user, request.territory),
         "buyer_needs": Need.objects.of_buyers(user, request.territory).select_related("buyer")[:20]
-        if user.is_authenticated else [],
+        if user.is_authenticated
+        else [],
         "received": Recipient.objects.for_supplier(user, request.territory).order_by("-sent_at")[:20]
-        if user.is_authenticated else [],
+        if user.is_authenticated
+        else [],
         "animates": can_animate(user, request.territory),
-    }  # fmt: skip
+    }
     return render(request, "procurement/home.html", context)
 
 
@@ -46,7 +48,9 @@ def animation(request: HttpRequest) -> HttpResponse:
         {
             "to_validate": needs.filter(status=NeedStatus.SUBMITTED),
             "needs": needs.exclude(status=NeedStatus.DRAFT)[:100],
-            "figures": selectors.ledger_figures(selectors.territory_ledger(request.territory, "1900-01-01", "2999-12-31")),
+            "figures": selectors.ledger_figures(
+                selectors.territory_ledger(request.territory, "1900-01-01", "2999-12-31")
+            ),
             "breadcrumbs": crumbs(("Animation", None)),
         },
     )
@@ -66,19 +70,27 @@ def need_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                need = services.create_need(actor=request.user, buyer=form.cleaned_data["buyer"], **form.need_data())
+                need = services.create_need(
+                    actor=request.user, buyer=form.cleaned_data["buyer"], **form.need_data()
+                )
                 _save_attachment(request, form, need)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Votre besoin est enregistré en brouillon. Relisez-le, puis soumettez-le.")
+            messages.success(
+                request, "Votre besoin est enregistré en brouillon. Relisez-le, puis soumettez-le."
+            )
             return redirect("procurement:need", pk=need.pk)
     return render(
         request,
         "procurement/need_form.html",
-        {"form": form, "need": None, "has_buyers": buyers.exists(),
-         "breadcrumbs": crumbs(("Déposer un besoin", None))},
-    )  # fmt: skip
+        {
+            "form": form,
+            "need": None,
+            "has_buyers": buyers.exists(),
+            "breadcrumbs": crumbs(("Déposer un besoin", None)),
+        },
+    )
 
 
 @login_required
@@ -90,7 +102,11 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     buyers = Structure.objects.filter(pk=need.buyer_id)
     initial = {name: getattr(need, name) for name in services.needs.NEED_FIELDS} | {"buyer": need.buyer}
     form = NeedForm(
-        request.POST or None, request.FILES or None, territory=request.territory, buyers=buyers, initial=initial
+        request.POST or None,
+        request.FILES or None,
+        territory=request.territory,
+        buyers=buyers,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,9 +121,13 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "procurement/need_form.html",
-        {"form": form, "need": need, "has_buyers": True,
-         "breadcrumbs": crumbs((need.title, reverse("procurement:need", args=[pk])), ("Modifier", None))},
-    )  # fmt: skip
+        {
+            "form": form,
+            "need": need,
+            "has_buyers": True,
+            "breadcrumbs": crumbs((need.title, reverse("procurement:need", args=[pk])), ("Modifier", None)),
+        },
+    )
 
 
 def _act(request: HttpRequest, need: Need, action: str, return_form: ReturnForm) -> str | None:
@@ -156,18 +176,26 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("procurement:need", pk=pk)
         need.refresh_from_db()
     recipients = need.recipients.select_related("structure").order_by("rank")
-    preview = ranked_matches(need, limit=10) if need.status in (NeedStatus.SUBMITTED, NeedStatus.VALIDATED) else []
+    preview = (
+        ranked_matches(need, limit=10) if need.status in (NeedStatus.SUBMITTED, NeedStatus.VALIDATED) else []
+    )
     return render(
         request,
         "procurement/need.html",
         {
-            "need": need, "error": error, "return_form": return_form, "recipients": recipients,
-            "summary": selectors.recipients_summary(need), "preview": preview, "history": history(need),
-            "is_buyer": can_buy_for(request.user, need.buyer), "animates": can_animate(request.user, need.territory),
+            "need": need,
+            "error": error,
+            "return_form": return_form,
+            "recipients": recipients,
+            "summary": selectors.recipients_summary(need),
+            "preview": preview,
+            "history": history(need),
+            "is_buyer": can_buy_for(request.user, need.buyer),
+            "animates": can_animate(request.user, need.territory),
             "award": getattr(need, "award", None),
             "breadcrumbs": crumbs((need.title, None)),
         },
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -183,17 +211,25 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
     need = need_or_404(request, pk)
     if not can_buy_for(request.user, need.buyer):
         raise PermissionDenied
-    suppliers = Structure.objects.filter(pk__in=need.recipients.sent().values("structure_id")).order_by("name")
+    suppliers = Structure.objects.filter(pk__in=need.recipients.sent().values("structure_id")).order_by(
+        "name"
+    )
     form = OutcomeForm(request.POST or None, suppliers=suppliers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.record_outcome(
-                actor=request.user, need=need, contract_followed=data["contract_followed"],
-                supplier=data.get("supplier"), amount=data.get("amount"), clause_hours=data.get("clause_hours") or 0,
-                notified_on=data.get("notified_on"), duration_months=data.get("duration_months"),
-                cpv=data.get("cpv") or "", reference=data.get("reference") or "",
-            )  # fmt: skip
+                actor=request.user,
+                need=need,
+                contract_followed=data["contract_followed"],
+                supplier=data.get("supplier"),
+                amount=data.get("amount"),
+                clause_hours=data.get("clause_hours") or 0,
+                notified_on=data.get("notified_on"),
+                duration_months=data.get("duration_months"),
+                cpv=data.get("cpv") or "",
+                reference=data.get("reference") or "",
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -202,6 +238,12 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "procurement/outcome.html",
-        {"need": need, "form": form, "award": getattr(need, "award", None),
-         "breadcrumbs": crumbs((need.title, reverse("procurement:need", args=[pk])), ("Suite donnée", None))},
-    )  # fmt: skip
+        {
+            "need": need,
+            "form": form,
+            "award": getattr(need, "award", None),
+            "breadcrumbs": crumbs(
+                (need.title, reverse("procurement:need", args=[pk])), ("Suite donnée", None)
+            ),
+        },
+    )

@@ -31,26 +31,38 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {}
     if offer is not None:
         initial = {
-            "offer_types": offer.offer_type_list, "summary": offer.summary, "perimeter": offer.perimeter,
-            "radius_km": offer.radius_km, "communes": list(offer.communes.all()), "staff": offer.staff,
-            "turnover_band": offer.turnover_band, "labels": ", ".join(offer.labels),
-        }  # fmt: skip
+            "offer_types": offer.offer_type_list,
+            "summary": offer.summary,
+            "perimeter": offer.perimeter,
+            "radius_km": offer.radius_km,
+            "communes": list(offer.communes.all()),
+            "staff": offer.staff,
+            "turnover_band": offer.turnover_band,
+            "labels": ", ".join(offer.labels),
+        }
     which = request.POST.get("form", "offer")
     form = OfferForm(
         request.POST if which == "offer" and request.method == "POST" else None,
-        territory=request.territory, initial=initial,
-    )  # fmt: skip
+        territory=request.territory,
+        initial=initial,
+    )
     ref_form = ReferenceForm(request.POST if which == "reference" else None)
     if request.method == "POST":
         try:
             if which == "offer" and form.is_valid():
                 data = form.cleaned_data
                 services.save_offer(
-                    actor=request.user, structure=structure, offer_types=data["offer_types"],
-                    summary=data["summary"], perimeter=data["perimeter"], radius_km=data["radius_km"],
-                    communes=list(data["communes"]), staff=data["staff"],
-                    turnover_band=data["turnover_band"] or "", labels=data["labels"].split(","),
-                )  # fmt: skip
+                    actor=request.user,
+                    structure=structure,
+                    offer_types=data["offer_types"],
+                    summary=data["summary"],
+                    perimeter=data["perimeter"],
+                    radius_km=data["radius_km"],
+                    communes=list(data["communes"]),
+                    staff=data["staff"],
+                    turnover_band=data["turnover_band"] or "",
+                    labels=data["labels"].split(","),
+                )
                 messages.success(request, "L'offre de la structure est enregistrée.")
                 return redirect("procurement:offer", slug=slug)
             if which == "reference" and ref_form.is_valid():
@@ -70,12 +82,15 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "procurement/offer_edit.html",
         {
-            "structure": structure, "offer": offer, "form": form, "ref_form": ref_form,
+            "structure": structure,
+            "offer": offer,
+            "form": form,
+            "ref_form": ref_form,
             "references": offer.references.all() if offer else [],
             "reservations": reservation_labels(structure.inclusion_kind),
             "breadcrumbs": crumbs((f"Offre de {structure.name}", None)),
         },
-    )  # fmt: skip
+    )
 
 
 def _search(request: HttpRequest, form: SupplierSearchForm):  # noqa: ANN202
@@ -102,24 +117,47 @@ def supplier_search(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx", "ods"):
         rows = (
-            (s.name, s.siret, s.commune.name if s.commune else "", ", ".join(s.supplier_offer.offer_type_labels()),
-             s.supplier_offer.get_perimeter_display(), s.supplier_offer.staff or "",
-             ", ".join(reservation_labels(s.inclusion_kind)), s.public_email)
+            (
+                s.name,
+                s.siret,
+                s.commune.name if s.commune else "",
+                ", ".join(s.supplier_offer.offer_type_labels()),
+                s.supplier_offer.get_perimeter_display(),
+                s.supplier_offer.staff or "",
+                ", ".join(reservation_labels(s.inclusion_kind)),
+                s.public_email,
+            )
             for s in qs[:5000]
-        )  # fmt: skip
+        )
         return export_response(
-            headers=["Structure", "SIRET", "Commune", "Offre", "Périmètre", "Effectif", "Marchés réservés",
-                     "Adresse de contact"],
-            rows=rows, filename="fournisseurs", fmt=fmt, delimiter=";" if fmt == "csv" else ",",
-        )  # fmt: skip
+            headers=[
+                "Structure",
+                "SIRET",
+                "Commune",
+                "Offre",
+                "Périmètre",
+                "Effectif",
+                "Marchés réservés",
+                "Adresse de contact",
+            ],
+            rows=rows,
+            filename="fournisseurs",
+            fmt=fmt,
+            delimiter=";" if fmt == "csv" else ",",
+        )
     total = qs.count()
     results = [(s, reservation_labels(s.inclusion_kind)) for s in qs[:100]]
     return render(
         request,
         "procurement/suppliers.html",
-        {"form": form, "results": results, "total": total, "query": request.GET.urlencode(),
-         "breadcrumbs": crumbs(("Trouver des fournisseurs", None))},
-    )  # fmt: skip
+        {
+            "form": form,
+            "results": results,
+            "total": total,
+            "query": request.GET.urlencode(),
+            "breadcrumbs": crumbs(("Trouver des fournisseurs", None)),
+        },
+    )
 
 
 def potential(request: HttpRequest) -> HttpResponse:
@@ -128,10 +166,14 @@ def potential(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         figures = selectors.potential(
-            territory=request.territory, sectors=[data["sector"]] if data.get("sector") else [],
-            offer_type=data.get("offer_type") or "", commune=data.get("commune"), reserved=data.get("reserved") or "",
-        )  # fmt: skip
+            territory=request.territory,
+            sectors=[data["sector"]] if data.get("sector") else [],
+            offer_type=data.get("offer_type") or "",
+            commune=data.get("commune"),
+            reserved=data.get("reserved") or "",
+        )
     return render(
-        request, "procurement/potential.html",
+        request,
+        "procurement/potential.html",
         {"form": form, "figures": figures, "breadcrumbs": crumbs(("Potentiel", None))},
-    )  # fmt: skip
+    )
