@@ -219,7 +219,7 @@ def _town(territory: Territory, context: dict[str, Any]) -> tuple[Structure, Any
                 "name": "Ville de Mouans-Sartoux — commande publique",
                 "family": "hors_ess",
                 "legal_form": "7210",
-                "siret": fictitious_siret(8001),
+                "siret": fictitious_siret(1200),
                 "commune": commune,
                 "description": "Service de la commande publique de la commune : cantine, écoles, bâtiments.",
             },
@@ -284,7 +284,7 @@ def _ledger(agglo: Structure, year: int, rng: random.Random) -> None:
         else:
             writer.writerow(
                 [
-                    fictitious_siret(9000 + n),
+                    fictitious_siret(1000 + n),
                     f"Entreprise {n + 1}",
                     f"{rng.randrange(200, 90000)},00",
                     f"{day:%d/%m/%Y}",

@@ -59,7 +59,7 @@ def test_a_buyer_posts_a_need_the_animation_validates_and_the_buyer_sends_it(
 
     animator_page = new_context(user=animator).new_page()
     animator_page.goto("/achats/animation/")
-    animator_page.get_by_role("link", name="Entretien des espaces verts des écoles").click()
+    animator_page.get_by_role("link", name="Entretien des espaces verts des écoles").first.click()
     animator_page.wait_for_load_state()
     assert "Les Jardins de la Siagne" in main_text(animator_page)  # the preview of the matches, with scores
     press(animator_page, "Valider le besoin")

@@ -96,7 +96,7 @@ def test_the_animation_sends_a_need_back_with_a_reason(structure, manager, anima
         services.return_need(actor=animator, need=item, note=" ")
     services.return_need(actor=animator, need=item, note="Précisez le lieu.")
     item.refresh_from_db()
-    assert item.status == "draft" and history(item)[-1].note == "Précisez le lieu."
+    assert item.status == "draft" and list(history(item))[-1].note == "Précisez le lieu."
 
 
 def test_a_buyer_cannot_validate_its_own_need(structure, manager):

@@ -39,6 +39,7 @@ def answer_need(
     today: dt.date | None = None,
 ) -> Recipient:
     require_answerer(actor, structure)
+    need = Need.objects.get(pk=need.pk)  # its current status (a batch may have moved it meanwhile)
     recipient: Any = (
         Recipient.objects.select_for_update()
         .filter(need=need, structure=structure, sent_at__isnull=False)
