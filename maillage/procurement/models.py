@@ -114,6 +114,7 @@ class Need(models.Model):
     status = models.CharField(
         _("statut"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.DRAFT
     )
+    outcome_asked_at = models.DateTimeField(null=True, blank=True)  # the buyer was asked what followed
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NeedQuerySet.as_manager()

@@ -150,6 +150,16 @@ def register() -> None:
             key="procurement_need_decided", label="Décision de l'animation sur un de mes besoins"
         )
     )
+    registry.add_notification_kind(
+        NotificationKind(key="procurement_outcome_asked", label="Un contrat a-t-il suivi mon besoin ?")
+    )
+    registry.add_periodic_job(
+        PeriodicJob(
+            key="procurement.ask_outcomes",
+            task_path="maillage.procurement.tasks.ask_outcomes_task",
+            every=timedelta(days=1),
+        )
+    )
     registry.add_link_target(
         LinkTarget(
             key="procurement_need",

@@ -12,3 +12,9 @@ def send_daily_batches_task() -> int:
     """One more batch for each sent need that has fewer « intéressé » answers than wanted (never twice to the
     same supplier: see `services.sending`)."""
     return services.send_daily_batches(actor=system("envoi quotidien des besoins"))
+
+
+@maillage_task(idempotent=True)
+def ask_outcomes_task() -> int:
+    """Ask the buyers of needs past their deadline whether a contract followed (once per need)."""
+    return services.ask_outcomes(actor=system("suite des besoins"))

@@ -190,3 +190,15 @@ def test_no_contract_closes_the_need(structure, manager):
     services.record_outcome(actor=SYSTEM, need=item, contract_followed=False)
     item.refresh_from_db()
     assert item.status == "closed" and decp.document(Award.objects.all()) == {"marches": {"marche": []}}
+
+
+def test_after_the_deadline_the_buyer_is_asked_once_what_followed(structure, manager):
+    from maillage.notifications.models import Notification
+
+    supplier(structure.territory, name="Jardins")
+    item = need(structure, status="sent")
+    assert services.ask_outcomes(actor=SYSTEM, today=item.deadline) == 0
+    assert services.ask_outcomes(actor=SYSTEM, today=item.deadline + dt.timedelta(days=1)) == 1
+    assert services.ask_outcomes(actor=SYSTEM, today=item.deadline + dt.timedelta(days=2)) == 0
+    asked = Notification.objects.get(kind="procurement_outcome_asked")
+    assert asked.user == manager and asked.url == f"/achats/besoins/{item.pk}/suite/"

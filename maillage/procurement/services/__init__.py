@@ -12,7 +12,7 @@ from maillage.procurement.services.needs import (
     validate_need,
 )
 from maillage.procurement.services.offers import add_reference, remove_reference, save_offer
-from maillage.procurement.services.outcomes import record_outcome
+from maillage.procurement.services.outcomes import ask_outcomes, record_outcome
 from maillage.procurement.services.sending import send_daily_batches, send_next_batch
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "add_purchase",
     "add_reference",
     "answer_need",
+    "ask_outcomes",
     "close_need",
     "create_need",
     "import_ledger",

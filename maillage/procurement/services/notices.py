@@ -92,6 +92,18 @@ def need_sent_to(recipient: Recipient, *, actor: Actor) -> None:
         )
 
 
+def outcome_asked(need: Need, *, actor: Actor) -> None:
+    notify(
+        kind="procurement_outcome_asked",
+        territory=need.territory,
+        recipients=_managers(need.buyer),
+        title=f"La date limite de « {need.title} » est passée : un contrat a-t-il suivi ?",
+        url=reverse("procurement:outcome", args=[need.pk]),
+        actor=actor,
+        body="Dites-le en une minute : le fournisseur retenu, le montant, les heures d'insertion.",
+    )
+
+
 def answer_received(recipient: Recipient, *, actor: Actor) -> None:
     need = recipient.need
     notify(

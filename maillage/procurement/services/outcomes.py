@@ -15,9 +15,27 @@ from maillage.core.actors import Actor
 from maillage.core.machines import transition
 from maillage.procurement.models import Award, Need, NeedStatus
 from maillage.procurement.permissions import require_buyer
+from maillage.procurement.services import notices
 from maillage.procurement.services.common import Errors
 
 CPV_RE = re.compile(r"^[0-9]{8}(-[0-9])?$")
+
+
+def ask_outcomes(*, actor: Actor, today: dt.date | None = None) -> int:
+    """After the deadline, ask each sent need's buyer (once) whether a contract followed."""
+    today = today or timezone.localdate()
+    asked = 0
+    pending = Need.objects.filter(
+        status=NeedStatus.SENT, deadline__lt=today, outcome_asked_at__isnull=True, award__isnull=True
+    )
+    for need in pending.select_related("buyer", "territory"):
+        with transaction.atomic():
+            if Need.objects.filter(pk=need.pk, outcome_asked_at__isnull=True).update(
+                outcome_asked_at=timezone.now()
+            ):
+                notices.outcome_asked(need, actor=actor)
+                asked += 1
+    return asked
 
 
 @transaction.atomic
