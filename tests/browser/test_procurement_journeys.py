@@ -70,7 +70,7 @@ def test_a_buyer_posts_a_need_the_animation_validates_and_the_buyer_sends_it(
     text = main_text(page)
     assert "Le besoin est envoyé à 1 fournisseur(s)." in page.inner_text("body")
     assert "1 envoyé(s), 0 ouvert(s), 0 intéressé(s)" in text
-    page.get_by_text("Score", exact=False).first.click()
+    page.locator("details.score summary").first.click()
     assert "Secteur commun : Espaces verts et environnement." in main_text(page)
 
 

@@ -54,6 +54,7 @@ def record_outcome(
     today: dt.date | None = None,
 ) -> Award:
     require_buyer(actor, need.buyer)
+    need = Need.objects.select_for_update().get(pk=need.pk)  # its current status
     today = today or timezone.localdate()
     errors = Errors()
     if hasattr(need, "award"):

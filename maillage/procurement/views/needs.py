@@ -189,7 +189,14 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recipients": recipients,
             "summary": selectors.recipients_summary(need),
             "preview": preview,
-            "history": history(need),
+            "history": [
+                (
+                    line,
+                    NeedStatus(line.from_state).label if line.from_state else "∅",
+                    NeedStatus(line.to_state).label,
+                )
+                for line in history(need)
+            ],
             "is_buyer": can_buy_for(request.user, need.buyer),
             "animates": can_animate(request.user, need.territory),
             "award": getattr(need, "award", None),
