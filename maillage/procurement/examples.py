@@ -1,6 +1,6 @@
 """Objects the registry's example-URL builders need, made through the services and idempotent within a test
-database: the example structure is a buyer (a validated need « A », a draft need « C » with a document and a
-ledger line) and a supplier (its offer; a need « B » of the other manager's structure sent to it)."""
+database: the other manager's structure is a buyer (a validated need « A », a draft need « C » with a document,
+a ledger line, a need « B » sent to the example structure); the example structure is a supplier (its offer)."""
 
 from __future__ import annotations
 
@@ -44,11 +44,11 @@ def example_procurement(ctx: ExampleContext) -> dict[str, Any]:
         services.save_offer(
             actor=EXAMPLES, structure=structure, offer_types=["services"], perimeter="france", staff=4
         )
-    need_a = _need(structure, "Besoin A")
+    need_a = _need(other, "Besoin A")
     if need_a.status == "draft":
         services.submit_need(actor=EXAMPLES, need=need_a)
         services.validate_need(actor=EXAMPLES, need=need_a)
-    need_c = _need(structure, "Besoin C")
+    need_c = _need(other, "Besoin C")
     if not need_c.attachments.exists():
         services.add_attachment(
             actor=EXAMPLES,
@@ -61,13 +61,13 @@ def example_procurement(ctx: ExampleContext) -> dict[str, Any]:
         services.validate_need(actor=EXAMPLES, need=need_b)
         services.send_next_batch(actor=EXAMPLES, need=need_b)
     received = Recipient.objects.get(need=need_b, structure=structure)
-    if not structure.purchase_lines.exists():
+    if not other.purchase_lines.exists():
         services.add_purchase(
             actor=EXAMPLES,
-            buyer=structure,
+            buyer=other,
             year=timezone.localdate().year - 1,
             siret="73282932000074",
             amount=Decimal("1200.00"),
             supplier_name="Fournisseur exemple",
         )
-    return {"need_a": need_a, "need_b": need_b, "need_c": need_c, "received": received}
+    return {"need_a": need_a, "need_b": need_b, "need_c": need_c, "received": received, "buyer": other}

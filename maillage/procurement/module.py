@@ -27,11 +27,12 @@ from maillage.procurement import demo, integrations
 from maillage.procurement.examples import example_procurement
 from maillage.procurement.services import privacy
 
-BUYER_READERS = statuses(anonymous=302, member=200, manager_other=404, animator_other=404, animator=200)
-BUYER_WRITERS = statuses(anonymous=302, member=403, manager_other=404, animator_other=404, animator=403)
-DASHBOARD = statuses(anonymous=302, member=200, manager_other=403, animator_other=403, animator=200)
+# The buyer of the examples is the structure that « manager_other » manages (see examples.py).
+BUYER_READERS = statuses(anonymous=302, member=404, manager_other=200, animator_other=404, animator=200)
+BUYER_WRITERS = statuses(anonymous=302, member=404, manager_other=200, animator_other=404, animator=403)
+DASHBOARD = statuses(anonymous=302, member=403, manager_other=200, animator_other=403, animator=200)
 OFFER_EDITORS = statuses(anonymous=302, member=403, manager_other=403, animator_other=403, animator=200)
-LEDGER_WRITERS = statuses(anonymous=302, member=403, manager_other=403, animator_other=403, animator=403)
+LEDGER_WRITERS = statuses(anonymous=302, member=403, manager_other=200, animator_other=403, animator=403)
 SUPPLIER_READERS = statuses(anonymous=302, member=200, manager_other=404, animator_other=404, animator=404)
 
 
@@ -55,8 +56,18 @@ def _pages() -> list[PageSpec]:
         page("animation", lambda c, o: "/achats/animation/", ANIMATOR_ONLY, axe_as="animator"),
         page("need_create", lambda c, o: "/achats/besoins/nouveau/", SIGNED_IN, axe_as="member"),
         page("need", lambda c, o: f"/achats/besoins/{o['need_a'].pk}/", BUYER_READERS, axe_as="animator"),
-        page("need_edit", lambda c, o: f"/achats/besoins/{o['need_a'].pk}/modifier/", BUYER_WRITERS),
-        page("outcome", lambda c, o: f"/achats/besoins/{o['need_a'].pk}/suite/", BUYER_WRITERS),
+        page(
+            "need_edit",
+            lambda c, o: f"/achats/besoins/{o['need_a'].pk}/modifier/",
+            BUYER_WRITERS,
+            axe_as="manager_other",
+        ),
+        page(
+            "outcome",
+            lambda c, o: f"/achats/besoins/{o['need_a'].pk}/suite/",
+            BUYER_WRITERS,
+            axe_as="manager_other",
+        ),
         page(
             "attachment",
             lambda c, o: f"/achats/besoins/{o['need_c'].pk}/documents/{o['need_c'].attachments.get().pk}/",
@@ -66,9 +77,19 @@ def _pages() -> list[PageSpec]:
         page(
             "answer", lambda c, o: f"/achats/reponses/{o['received'].pk}/", SUPPLIER_READERS, axe_as="member"
         ),
-        page("dashboard", lambda c, o: f"/achats/acheteurs/{c.structure.slug}/", DASHBOARD, axe_as="member"),
-        page("ledger_import", lambda c, o: f"/achats/acheteurs/{c.structure.slug}/import/", LEDGER_WRITERS),
-        page("decp", lambda c, o: f"/achats/acheteurs/{c.structure.slug}/decp.json", DASHBOARD, kind="file"),
+        page(
+            "dashboard",
+            lambda c, o: f"/achats/acheteurs/{o['buyer'].slug}/",
+            DASHBOARD,
+            axe_as="manager_other",
+        ),
+        page(
+            "ledger_import",
+            lambda c, o: f"/achats/acheteurs/{o['buyer'].slug}/import/",
+            LEDGER_WRITERS,
+            axe_as="manager_other",
+        ),
+        page("decp", lambda c, o: f"/achats/acheteurs/{o['buyer'].slug}/decp.json", DASHBOARD, kind="file"),
     ]
 
 
