@@ -1,6 +1,7 @@
-"""Objects the registry's example-URL builders need, made through the services and idempotent within a test
-database: the other manager's structure is a buyer (a validated need « A », a draft need « C » with a document,
-a ledger line, a need « B » sent to the example structure); the example structure is a supplier (its offer)."""
+"""Objects the registry's example-URL builders need, made through the services and idempotent
+within a test database: the other manager's structure is a buyer (a validated need « A », a draft need « C »
+with a document, a ledger line, a need « B » sent to the example structure); the example structure is a
+supplier (its offer)."""
 
 from __future__ import annotations
 
