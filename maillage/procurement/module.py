@@ -147,7 +147,7 @@ METRICS = [
 
 def register() -> None:
     registry.add_menu(
-        MenuEntry(key="procurement", label="Achats responsables", url_name="procurement:home", order=45)
+        MenuEntry(key="procurement", label="Achats responsables", url_name="procurement:home", order=58)
     )
     for spec in _pages():
         registry.add_page(spec)
