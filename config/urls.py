@@ -29,6 +29,7 @@ urlpatterns = [
     path("utilite-sociale/", include("maillage.assessment.urls")),
     path("rencontres/", include("maillage.matchmaking.urls")),
     path("", include("maillage.dashboard.urls")),
+    path("achats/", include("maillage.procurement.urls")),
     path("api/", include("maillage.api.urls")),
     path("api/docs", RedirectView.as_view(url="/api/", permanent=False)),
     path("api/v1/", api.urls),

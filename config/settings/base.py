@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "maillage.assessment",
     "maillage.matchmaking",
     "maillage.dashboard",
+    "maillage.procurement",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",

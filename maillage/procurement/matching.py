@@ -1,0 +1,266 @@
+"""Matching a need with the directory's suppliers, by database queries, with an explainable score.
+
+`eligible_suppliers(need)` is the queryset of the structures a need may reach: published structures of the
+need's territory with a supplier offer, whose perimeter covers the need's place, that sell what the need
+buys or work in one of its sectors — and, for a reserved need, **only** the structures whose inclusion kind
+the reserved contract is open to (`taxonomy.RESERVED_KINDS`): the filter is in the query itself, so no later
+step can let a non-eligible structure through.
+
+`ranked_matches(need, limit)` annotates each candidate with the points of every part of the score, orders
+by the total in the database, and explains the first `limit` in words. The parts (100 points in all):
+
+| part | points |
+| --- | --- |
+| secteur | 35 when one of the need's sectors is the structure's |
+| périmètre ou distance | 20 within 10 km of the need's place, 15 within 25 km, 10 within 50 km, 5 beyond |
+| type d'offre | 15 when the structure sells what the need buys (goods, services, works, staffing) |
+| capacité | 10 from 10 people, 6 from 3, 3 from 1 |
+| références | 10 from 3 client references, 6 for 2, 3 for 1 |
+| charte | 10 for a signatory of the charter in force (read through the registry's badge) |
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from maillage.actors.models import Structure, StructureSector
+from maillage.actors.taxonomy import SECTORS
+from maillage.core.models import Territory
+from maillage.core.registry import registry
+from maillage.procurement.models import ClientReference, Need
+from maillage.procurement.taxonomy import OfferType, Perimeter, eligible_kinds
+
+KM_PER_DEGREE_LAT = 110.57
+PART_LABELS = {
+    "sector": "Secteur d'activité",
+    "distance": "Périmètre et distance",
+    "offer_type": "Type d'offre",
+    "capacity": "Capacité",
+    "references": "Références clients",
+    "charter": "Signataire de la charte",
+}
+PART_MAX = {"sector": 35, "distance": 20, "offer_type": 15, "capacity": 10, "references": 10, "charter": 10}
+
+
+@dataclass
+class Match:
+    structure: Structure
+    score: int
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    distance_km: float | None = None
+
+
+def _department(insee_code: str) -> str:
+    return insee_code[:3] if insee_code.startswith("97") else insee_code[:2]
+
+
+def _squared_km(lat0: float, lon0: float) -> Any:
+    """The squared distance (km²) from (lat0, lon0) to the structure (its position, else its commune's)."""
+    lat = Coalesce(F("latitude"), F("commune__latitude"), output_field=FloatField())
+    lon = Coalesce(F("longitude"), F("commune__longitude"), output_field=FloatField())
+    k_lon = KM_PER_DEGREE_LAT * math.cos(math.radians(lat0))
+    dy = (lat - Value(lat0)) * Value(KM_PER_DEGREE_LAT)
+    dx = (lon - Value(lon0)) * Value(k_lon)
+    return dy * dy + dx * dx
+
+
+def _charter_ids(territory: Territory) -> Any:
+    badge = registry.structure_badges.get("charter")
+    return badge.structure_ids(territory) if badge is not None else []
+
+
+def candidates(
+    *,
+    territory: Territory,
+    sectors: list[str],
+    offer_type: str,
+    commune: Any,
+    reserved: str,
+    exclude_id: int | None = None,
+) -> QuerySet[Structure]:
+    """The eligible structures, annotated with `d2` (km², or None without a place). Shared by the matching
+    of a need and by « potentiel »."""
+    qs = Structure.objects.filter(territory=territory, status=Structure.Status.PUBLISHED).filter(
+        supplier_offer__isnull=False
+    )
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    kinds = eligible_kinds(reserved)
+    if kinds is not None:
+        qs = qs.filter(inclusion_kind__in=sorted(kinds))
+    fit = Q(supplier_offer__offer_types__contains=f",{offer_type},") if offer_type else Q()
+    if sectors:
+        in_sector = Exists(StructureSector.objects.filter(structure=OuterRef("pk"), sector__in=sectors))
+        fit = (fit | Q(in_sector)) if offer_type else Q(in_sector)
+    if fit:
+        qs = qs.filter(fit)
+    if commune is None:
+        return qs.annotate(d2=Value(None, output_field=FloatField()))
+    qs = qs.annotate(d2=_squared_km(commune.latitude, commune.longitude))
+    covers = (
+        Q(supplier_offer__perimeter=Perimeter.FRANCE)
+        | Q(
+            supplier_offer__perimeter=Perimeter.DEPARTMENT,
+            commune__insee_code__startswith=_department(commune.insee_code),
+        )
+        | Q(supplier_offer__perimeter=Perimeter.COMMUNES, supplier_offer__communes=commune)
+        | Q(
+            supplier_offer__perimeter=Perimeter.RADIUS,
+            d2__lte=F("supplier_offer__radius_km") * F("supplier_offer__radius_km"),
+        )
+    )
+    return qs.filter(covers)
+
+
+def eligible_suppliers(need: Need) -> QuerySet[Structure]:
+    return candidates(
+        territory=need.territory,
+        sectors=list(need.sectors),
+        offer_type=need.offer_type,
+        commune=need.commune,
+        reserved=need.reserved,
+        exclude_id=need.buyer_id,
+    )
+
+
+def _scored(qs: QuerySet[Structure], need: Need) -> QuerySet[Structure]:
+    int_ = IntegerField()
+    sector = (
+        Case(
+            When(
+                Exists(
+                    StructureSector.objects.filter(structure=OuterRef("pk"), sector__in=list(need.sectors))
+                ),
+                then=Value(35),
+            ),
+            default=Value(0),
+            output_field=int_,
+        )
+        if need.sectors
+        else Value(0, output_field=int_)
+    )
+    if need.commune is not None:
+        distance = Case(
+            When(d2__lte=100, then=Value(20)),
+            When(d2__lte=625, then=Value(15)),
+            When(d2__lte=2500, then=Value(10)),
+            default=Value(5),
+            output_field=int_,
+        )
+    else:
+        distance = Value(0, output_field=int_)
+    offer_type = Case(
+        When(supplier_offer__offer_types__contains=f",{need.offer_type},", then=Value(15)),
+        default=Value(0),
+        output_field=int_,
+    )
+    capacity = Case(
+        When(supplier_offer__staff__gte=10, then=Value(10)),
+        When(supplier_offer__staff__gte=3, then=Value(6)),
+        When(supplier_offer__staff__gte=1, then=Value(3)),
+        default=Value(0),
+        output_field=int_,
+    )
+    ref_count = Subquery(
+        ClientReference.objects.filter(offer__structure_id=OuterRef("pk"))
+        .order_by()
+        .values("offer__structure_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=int_,
+    )
+    qs = qs.annotate(p_refs_n=Coalesce(ref_count, Value(0), output_field=int_))
+    references = Case(
+        When(p_refs_n__gte=3, then=Value(10)),
+        When(p_refs_n=2, then=Value(6)),
+        When(p_refs_n=1, then=Value(3)),
+        default=Value(0),
+        output_field=int_,
+    )
+    charter = Case(
+        When(pk__in=_charter_ids(need.territory), then=Value(10)), default=Value(0), output_field=int_
+    )
+    return qs.annotate(
+        p_sector=sector,
+        p_distance=distance,
+        p_offer_type=offer_type,
+        p_capacity=capacity,
+        p_references=references,
+        p_charter=charter,
+    ).annotate(
+        score=F("p_sector")
+        + F("p_distance")
+        + F("p_offer_type")
+        + F("p_capacity")
+        + F("p_references")
+        + F("p_charter")
+    )
+
+
+def _why(key: str, row: Structure, need: Need, distance: float | None) -> str:
+    points = getattr(row, f"p_{key}")
+    if key == "sector":
+        mine = {s.sector for s in row.sectors.all()}
+        common = [SECTORS[s].label for s in need.sectors if s in mine and s in SECTORS]
+        return f"Secteur commun : {', '.join(common)}." if common else "Aucun secteur commun."
+    if key == "distance":
+        if distance is None:
+            return "Besoin sans lieu précisé."
+        offer = row.supplier_offer
+        return f"À {distance:.0f} km du lieu du besoin ; périmètre servi : {offer.get_perimeter_display()}."
+    if key == "offer_type":
+        wanted = OfferType(need.offer_type).label
+        return f"Propose des {wanted}." if points else f"Ne déclare pas proposer des {wanted}."
+    if key == "capacity":
+        staff = row.supplier_offer.staff
+        return f"Effectif déclaré : {staff} personnes." if staff else "Effectif non renseigné."
+    if key == "references":
+        n = row.p_refs_n
+        return f"{n} référence(s) client déclarée(s)." if n else "Aucune référence client déclarée."
+    return "Signataire de la charte en vigueur." if points else "N'a pas signé la charte en vigueur."
+
+
+def explain(row: Structure, need: Need) -> Match:
+    distance = math.sqrt(row.d2) if getattr(row, "d2", None) is not None else None
+    parts = [
+        {
+            "key": key,
+            "label": PART_LABELS[key],
+            "points": int(getattr(row, f"p_{key}")),
+            "max": PART_MAX[key],
+            "why": _why(key, row, need, distance),
+        }
+        for key in PART_LABELS
+    ]
+    return Match(structure=row, score=int(row.score), parts=parts, distance_km=distance)
+
+
+def ranked_matches(need: Need, *, limit: int = 50, exclude_ids: Any = None) -> list[Match]:
+    """The `limit` best eligible suppliers of a need, best first, each with its explained score."""
+    qs = _scored(eligible_suppliers(need), need)
+    if exclude_ids is not None:
+        qs = qs.exclude(pk__in=exclude_ids)
+    rows = (
+        qs.select_related("supplier_offer", "commune")
+        .prefetch_related("sectors")
+        .order_by("-score", "name", "pk")[:limit]
+    )
+    return [explain(row, need) for row in rows]

@@ -1,0 +1,262 @@
+"""Responsible procurement: suppliers' offers, buyers' needs, the matching and its sending, the answers, the
+outcomes (awarded contracts) and the buyers' purchase ledgers.
+
+- `SupplierOffer`: what a structure of the directory sells, where and at what scale (one per structure, edited
+  by its managers). Reserved-contract eligibility is *not* a field: it is read from the structure's inclusion
+  kind (`taxonomy.reservations_of`).
+- `Need`: a buyer structure's « dépôt de besoin ». Its status: draft → submitted → validated (animation)
+  → sent → closed (`NEED_MACHINE`, logged in `NeedTransition`).
+- `Recipient`: one supplier a need was matched to, with its score and the score's parts (explained), when
+  it was mailed (once: `sent_at`), opened and answered (« intéressé » / « pas intéressé »).
+- `Award`: what followed a need (a contract or none), exported as DECP 2.0.3.
+- `PurchaseLine`: one line of a buyer's purchase ledger (typed or imported from a CSV).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillage.actors.models import Structure
+from maillage.actors.taxonomy import SECTOR_CHOICES
+from maillage.core.machines import Machine, TransitionLog, register
+from maillage.core.models import Commune, Territory
+from maillage.procurement.querysets import NeedQuerySet, PurchaseLineQuerySet, RecipientQuerySet
+from maillage.procurement.taxonomy import NeedKind, OfferType, Perimeter, Reserved, TurnoverBand
+
+
+class SupplierOffer(models.Model):
+    structure = models.OneToOneField(Structure, on_delete=models.CASCADE, related_name="supplier_offer")
+    # What it sells, as ",goods,services," (a plain text field: one `contains` lookup on every database).
+    offer_types = models.CharField(_("ce que la structure vend"), max_length=60, default="", blank=True)
+    summary = models.TextField(_("présentation de l'offre"), blank=True)
+    perimeter = models.CharField(
+        _("périmètre servi"), max_length=12, choices=Perimeter.choices, default=Perimeter.DEPARTMENT
+    )
+    radius_km = models.PositiveIntegerField(_("rayon (km)"), null=True, blank=True)
+    communes = models.ManyToManyField(
+        Commune, blank=True, related_name="+", verbose_name=_("communes servies")
+    )
+    staff = models.PositiveIntegerField(_("effectif (personnes)"), null=True, blank=True)
+    turnover_band = models.CharField(
+        _("chiffre d'affaires annuel"), max_length=8, choices=TurnoverBand.choices, default="", blank=True
+    )
+    labels = models.JSONField(_("labels et certifications"), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("offre de fournisseur")
+        verbose_name_plural = _("offres de fournisseurs")
+
+    def __str__(self) -> str:
+        return f"Offre de {self.structure}"
+
+    @property
+    def offer_type_list(self) -> list[str]:
+        return [t for t in self.offer_types.split(",") if t in OfferType.values]
+
+    def offer_type_labels(self) -> list[str]:
+        return [str(OfferType(t).label) for t in self.offer_type_list]
+
+
+class ClientReference(models.Model):
+    offer = models.ForeignKey(SupplierOffer, on_delete=models.CASCADE, related_name="references")
+    client = models.CharField(_("client"), max_length=200)
+    year = models.PositiveIntegerField(_("année"))
+    text = models.CharField(_("prestation"), max_length=300)
+
+    class Meta:
+        ordering = ["-year", "pk"]
+        verbose_name = _("référence client")
+        verbose_name_plural = _("références clients")
+
+    def __str__(self) -> str:
+        return f"{self.client} ({self.year})"
+
+
+class NeedStatus(models.TextChoices):
+    DRAFT = "draft", _("brouillon")
+    SUBMITTED = "submitted", _("soumis à l'animation")
+    VALIDATED = "validated", _("validé")
+    SENT = "sent", _("envoyé aux fournisseurs")
+    CLOSED = "closed", _("clos")
+
+
+class Need(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="procurement_needs")
+    buyer = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="procurement_needs")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("type de besoin"), max_length=10, choices=NeedKind.choices)
+    offer_type = models.CharField(_("nature de l'achat"), max_length=10, choices=OfferType.choices)
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("description"))
+    sectors = models.JSONField(_("secteurs"), default=list)
+    commune = models.ForeignKey(
+        Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("lieu")
+    )
+    amount_min = models.DecimalField(_("montant minimum (€ HT)"), max_digits=12, decimal_places=2, null=True)
+    amount_max = models.DecimalField(_("montant maximum (€ HT)"), max_digits=12, decimal_places=2, null=True)
+    deadline = models.DateField(_("date limite de réponse"))
+    start_date = models.DateField(_("début de la prestation"), null=True, blank=True)
+    reserved = models.CharField(
+        _("marché réservé"), max_length=10, choices=Reserved.choices, default=Reserved.NONE, blank=True
+    )
+    clause_hours = models.PositiveIntegerField(_("heures d'insertion demandées (clause sociale)"), default=0)
+    anonymous = models.BooleanField(_("rester anonyme jusqu'au contact"), default=True)
+    batch_size = models.PositiveIntegerField(_("fournisseurs par envoi"), default=10)
+    wanted_answers = models.PositiveIntegerField(_("réponses attendues"), default=5)
+    status = models.CharField(
+        _("statut"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.DRAFT
+    )
+    outcome_asked_at = models.DateTimeField(null=True, blank=True)  # the buyer was asked what followed
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("besoin d'achat")
+        verbose_name_plural = _("besoins d'achat")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def buyer_label(self) -> str:
+        return "Acheteur anonyme" if self.anonymous else self.buyer.name
+
+
+NEED_MACHINE = register(
+    Machine(
+        model="procurement.Need",
+        moves={
+            NeedStatus.DRAFT: {NeedStatus.SUBMITTED},
+            NeedStatus.SUBMITTED: {NeedStatus.VALIDATED, NeedStatus.DRAFT},
+            NeedStatus.VALIDATED: {NeedStatus.SENT, NeedStatus.CLOSED},
+            NeedStatus.SENT: {NeedStatus.CLOSED},
+            NeedStatus.CLOSED: set(),
+        },
+        log="procurement.NeedTransition",
+    )
+)
+
+
+class NeedTransition(TransitionLog):
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'un besoin")
+
+
+def private_storage() -> FileSystemStorage:
+    """Need attachments are private (served by a view that checks permissions), like atelier documents."""
+    if "private" in settings.STORAGES:
+        return storages["private"]  # type: ignore[return-value]
+    return FileSystemStorage(location=str(settings.MEDIA_ROOT).rstrip("/") + "-private", base_url=None)
+
+
+def _attachment_path(instance: NeedAttachment, filename: str) -> str:
+    return f"achats/{instance.need_id}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+class NeedAttachment(models.Model):
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=private_storage, upload_to=_attachment_path, max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Answer(models.TextChoices):
+    NONE = "", _("pas de réponse")
+    INTERESTED = "interested", _("intéressé")
+    NOT_INTERESTED = "not_interested", _("pas intéressé")
+
+
+class Recipient(models.Model):
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="recipients")
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="procurement_matches")
+    score = models.PositiveIntegerField(default=0)
+    parts = models.JSONField(default=list)  # [{"key", "label", "points", "max", "why"}]
+    rank = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=16, choices=Answer.choices, default=Answer.NONE, blank=True)
+    message = models.TextField(blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RecipientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rank", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "structure"], name="procurement_recipient_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} → {self.structure}"
+
+
+class Award(models.Model):
+    need = models.OneToOneField(Need, on_delete=models.CASCADE, related_name="award")
+    contract_followed = models.BooleanField(_("un contrat a suivi"))
+    supplier = models.ForeignKey(
+        Structure, null=True, blank=True, on_delete=models.SET_NULL, related_name="procurement_awards"
+    )
+    reference = models.CharField(_("numéro du marché"), max_length=16, blank=True)
+    amount = models.DecimalField(_("montant (€ HT)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    clause_hours = models.PositiveIntegerField(_("heures d'insertion réalisées"), default=0)
+    notified_on = models.DateField(_("date de notification"), null=True, blank=True)
+    duration_months = models.PositiveIntegerField(_("durée (mois)"), null=True, blank=True)
+    cpv = models.CharField(_("code CPV"), max_length=10, blank=True)
+    offers_received = models.PositiveIntegerField(_("offres reçues"), default=1)
+    published_on = models.DateField(null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Suite de {self.need}"
+
+
+class PurchaseLine(models.Model):
+    buyer = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="purchase_lines")
+    year = models.PositiveIntegerField(_("année"), db_index=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    supplier_siret = models.CharField(_("SIRET du fournisseur"), max_length=14)
+    supplier_name = models.CharField(_("fournisseur"), max_length=250, blank=True)
+    supplier = models.ForeignKey(
+        Structure, null=True, blank=True, on_delete=models.SET_NULL, related_name="purchases_received"
+    )
+    amount = models.DecimalField(_("montant (€ HT)"), max_digits=12, decimal_places=2)
+    clause_hours = models.PositiveIntegerField(_("heures d'insertion"), default=0)
+    label = models.CharField(_("objet"), max_length=300, blank=True)
+    # Read from the supplier's structure (or the ledger's commune column) when the line is written.
+    is_ess = models.BooleanField(default=False)
+    is_siae = models.BooleanField(default=False)
+    is_disability = models.BooleanField(default=False)
+    is_local = models.BooleanField(default=False)
+    imported = models.BooleanField(default=False)  # from a ledger file (a new import of the year replaces it)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PurchaseLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "date", "pk"]
+        indexes = [models.Index(fields=["buyer", "year"], name="procurement_ledger_buyer_year")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_name or self.supplier_siret} : {self.amount} €"
+
+
+SECTORS = dict(SECTOR_CHOICES)
