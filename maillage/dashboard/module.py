@@ -14,7 +14,11 @@ from maillage.core.registry import (
     PeriodicJob,
     fixed_url,
     registry,
+    statuses,
 )
+
+# A form's target (POST only): a GET is refused once signed in, and sends the anonymous to log in.
+POST_ONLY = statuses(anonymous=302, member=405, manager_other=405, animator_other=405, animator=405)
 
 
 def _pages() -> list[PageSpec]:
@@ -40,6 +44,12 @@ def _pages() -> list[PageSpec]:
             example_url=fixed_url("/chiffres/ess-du-territoire-en-chiffres.pdf"),
             expected=PUBLIC,
             kind="file",
+        ),
+        PageSpec(
+            name="dashboard:refresh",
+            example_url=fixed_url("/chiffres/animation/recalculer/"),
+            expected=POST_ONLY,
+            kind="api",
         ),
         PageSpec(name="dashboard:search", example_url=fixed_url("/recherche/?q=structure"), expected=PUBLIC),
         PageSpec(name="dashboard:open_data", example_url=fixed_url("/donnees-ouvertes/"), expected=PUBLIC),

@@ -85,7 +85,7 @@ def test_the_form_offers_the_territorys_ceremonies_only(
     page = client.get("/charte/v1/signer/").content.decode()
     assert "Cérémonie de signature (facultatif)" in page
     assert f'<option value="{ceremony.pk}">Rendez-vous de la charte — samedi 10 janvier 2026</option>' in page
-    assert elsewhere.title not in page and "Formation" not in page and "réservée" not in page
+    assert elsewhere.title not in page and "Formation comptabilité" not in page and "réservée" not in page
 
 
 def test_without_any_ceremony_the_form_does_not_ask(client, territory, structure, manager):
