@@ -48,7 +48,8 @@ def read_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 )
             bucket, limit = f"api:key:{hashlib.sha256(key.encode()).hexdigest()}", KEY_LIMIT
         else:
-            bucket, limit = f"api:ip:{client_ip(request)}", ANONYMOUS_LIMIT
+            anonymous_limit = getattr(settings, "MAILLAGE_API_ANONYMOUS_LIMIT", ANONYMOUS_LIMIT)
+            bucket, limit = f"api:ip:{client_ip(request)}", anonymous_limit
         if over_limit(bucket, limit=limit, window=WINDOW):
             response = problem_response(
                 request,

@@ -216,4 +216,4 @@ def register() -> None:
             every=timedelta(days=1),
         )
     )
-    registry.add_demo_loader(DemoLoader(key="procurement_demo", load=demo.load, order=60))
+    registry.add_demo_loader(DemoLoader(key="procurement_demo", load=demo.load, order=55))
