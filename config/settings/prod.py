@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES, LOG_FORMATS, LOGGING, env
+from config.settings.base import CACHES, LOG_FORMATS, LOGGING, STORAGES, env
 from maillage.core.logs import init_sentry
 
 DEBUG = False
@@ -22,10 +22,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# Only the static files change here: uploads keep what base.py chose (the local disk, or S3-compatible storage
+# with its « private » store when MAILLAGE_S3_BUCKET is set — several web nodes need it).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 
 # A Redis that does not answer fails a request (and /healthz) in 3 s instead of hanging a worker.
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
