@@ -14,9 +14,10 @@ from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 
 from maillage.accounts.models import User
-from maillage.actors import directory, exports, services, taxonomy
+from maillage.actors import directory, exports, permissions, services, taxonomy
 from maillage.actors.forms import ContactForm, RefuseForm
 from maillage.actors.models import (
+    STRUCTURE_MACHINE,
     Decision,
     EditProposal,
     ErrorReport,
@@ -90,6 +91,16 @@ def structure_page(request: HttpRequest, structure: Structure, **extra: Any) -> 
         ).count()
         if user.is_authenticated and user.has_perm("actors.decide_management_request", structure)
         else 0,
+        # The moderation acts from the profile too: archive a published structure (closed, merged elsewhere),
+        # or publish an archived one again.
+        "moderation_moves": sorted(
+            STRUCTURE_MACHINE.allowed(structure.status)
+            & {Structure.Status.ARCHIVED, Structure.Status.PUBLISHED}
+        )
+        if structure.status in (Structure.Status.PUBLISHED, Structure.Status.ARCHIVED)
+        and user.is_authenticated
+        and permissions.can_moderate(user, structure.territory)
+        else [],
         "is_manager": user.is_authenticated
         and Membership.objects.filter(user=user, structure=structure, role=Membership.Role.MANAGER).exists(),
         "json_ld": json_ld,

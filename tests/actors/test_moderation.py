@@ -205,3 +205,29 @@ def test_the_moderation_decisions_share_one_view(territory, moderator, member, c
     assert "« En attente » : archivée." in response.content.decode()
     response = client.post(f"/structures/moderation/fiche/{pending.pk}/", {"to": "refused"}, follow=True)
     assert "Cette action n&#x27;est pas possible pour cette fiche." in response.content.decode()
+
+
+def test_moderator_archives_a_published_structure_from_its_profile_and_publishes_it_again(
+    moderator, manager, structure, client
+):
+    """The profile carries the moderation's archive form (a closed structure leaves the directory at once),
+    shown to the moderation only; an archived record can be published again from the same place."""
+    assert structure.status == Structure.Status.PUBLISHED
+    client.force_login(manager)
+    assert "Archiver la fiche" not in client.get(f"/structures/{structure.slug}/").content.decode()
+    client.force_login(moderator)
+    page = client.get(f"/structures/{structure.slug}/").content.decode()
+    assert "Archiver la fiche" in page and "Publier à nouveau" not in page
+    response = client.post(
+        f"/structures/moderation/fiche/{structure.pk}/", {"to": "archived", "reason": "Structure fermée."}
+    )
+    assert response.status_code == 302
+    structure.refresh_from_db()
+    assert structure.status == Structure.Status.ARCHIVED
+    assert structure.transitions.last().note == "Structure fermée."
+    assert structure.slug not in client.get("/structures/").content.decode()
+    page = client.get(f"/structures/{structure.slug}/").content.decode()
+    assert "Publier à nouveau la fiche" in page and "Archiver la fiche" not in page
+    client.post(f"/structures/moderation/fiche/{structure.pk}/", {"to": "published"})
+    structure.refresh_from_db()
+    assert structure.status == Structure.Status.PUBLISHED
