@@ -83,20 +83,26 @@ def tail(path: Path, size: int = 4000) -> str:
 
 
 def render_site(
-    *, http_port: int, https_port: int, upstream: str, static_root: Path, cert: Path, key: Path
+    *, http_port: int, https_port: int, upstreams: list[str], static_root: Path, cert: Path, key: Path
 ) -> str:
-    """deploy/nginx.conf with its @…@ values set; refuses a placeholder left unset."""
+    """deploy/nginx.conf with its @…@ values set (the `server @UPSTREAM@;` line once per web node); refuses a
+    placeholder left unset."""
     values = {
         "SERVER_NAME": f"{HOST} 127.0.0.1",
         "HTTP_PORT": f"127.0.0.1:{http_port}",
         "HTTPS_PORT": f"127.0.0.1:{https_port}",
         "CERTIFICATE": str(cert),
         "CERTIFICATE_KEY": str(key),
-        "UPSTREAM": upstream,
         "STATIC_ROOT": f"{static_root}/",
     }
     text = "\n".join(
         line for line in NGINX_SITE.read_text().splitlines() if not line.lstrip().startswith("#")
+    )
+    text = re.sub(
+        r"^(\s*)server @UPSTREAM@;$",
+        lambda line: "\n".join(f"{line.group(1)}server {upstream};" for upstream in upstreams),
+        text,
+        flags=re.M,
     )
     for name, value in values.items():
         text = text.replace(f"@{name}@", value)
@@ -190,14 +196,14 @@ def running(
 
 
 @contextlib.contextmanager
-def nginx_in_front(workdir: Path, *, upstream: str, static_root: Path) -> Iterator[int]:
-    """nginx from deploy/nginx.conf on loopback; yields its HTTPS port."""
+def nginx_in_front(workdir: Path, *, upstreams: list[str], static_root: Path) -> Iterator[int]:
+    """nginx from deploy/nginx.conf on loopback, in front of one or more web nodes; yields its HTTPS port."""
     http_port, https_port = free_port(), free_port()
     cert, key = self_signed_certificate(workdir)
     site = render_site(
         http_port=http_port,
         https_port=https_port,
-        upstream=upstream,
+        upstreams=upstreams,
         static_root=static_root,
         cert=cert,
         key=key,
@@ -387,7 +393,7 @@ def serve_and_check(workdir: Path, env: dict[str, str], *, pages: bool) -> list[
             wait_port(port, serve, serve_log)
             say(f"maillage serve (gunicorn + worker + planificateur) écoute sur {upstream}")
             static_root = Path(env["MAILLAGE_STATIC_ROOT"])
-            with nginx_in_front(workdir, upstream=upstream, static_root=static_root) as https:
+            with nginx_in_front(workdir, upstreams=[upstream], static_root=static_root) as https:
                 wait_answer(https)
                 if pages:
                     failures += check_pages(https)
@@ -399,20 +405,115 @@ def serve_and_check(workdir: Path, env: dict[str, str], *, pages: bool) -> list[
     return failures
 
 
+def s3_server(workdir: Path) -> contextlib.AbstractContextManager[subprocess.Popen]:
+    """moto's S3 server on loopback (the S3 emulator of the tests), serving on `workdir`'s port file."""
+    port = free_port()
+    (workdir / "s3.port").write_text(str(port))
+    return running(
+        [venv_bin("moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        env=None,
+        log=workdir / "s3.log",
+        name="S3",
+    )
+
+
+def s3_settings(port: int) -> dict[str, str]:
+    values = {
+        "MAILLAGE_S3_BUCKET": "maillage-public",
+        "MAILLAGE_S3_PRIVATE_BUCKET": "maillage-private",
+        "MAILLAGE_S3_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "MAILLAGE_S3_REGION": "us-east-1",
+        "MAILLAGE_S3_ACCESS_KEY": "maillage",
+        "MAILLAGE_S3_SECRET_KEY": "maillage-secret",
+    }
+    client = s3_client(values)
+    for bucket in (values["MAILLAGE_S3_BUCKET"], values["MAILLAGE_S3_PRIVATE_BUCKET"]):
+        client.create_bucket(Bucket=bucket)
+    return values
+
+
+def s3_client(values: dict[str, str]):
+    import boto3  # a dependency of django-storages[s3]
+
+    return boto3.client(
+        "s3",
+        endpoint_url=values["MAILLAGE_S3_ENDPOINT_URL"],
+        region_name=values["MAILLAGE_S3_REGION"],
+        aws_access_key_id=values["MAILLAGE_S3_ACCESS_KEY"],
+        aws_secret_access_key=values["MAILLAGE_S3_SECRET_KEY"],
+    )
+
+
 def check_full(workdir: Path) -> list[str]:
-    env = base_env(workdir, f"127.0.0.1:{free_port()}")
+    """docs/deployment.md with two web nodes: PostgreSQL, Redis, S3 (moto on loopback), nginx in front."""
+    ports = [free_port(), free_port()]
+    env = base_env(workdir, f"127.0.0.1:{ports[0]}")
     base = os.environ.get("MAILLAGE_DEPLOY_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     env["DATABASE_URL"] = fresh_postgres_database(base, "maillage_deploy")
     redis = redis_url()
     if redis:
         env["REDIS_URL"] = redis
     say(f"DATABASE_URL={env['DATABASE_URL']} REDIS_URL={redis or '(aucun Redis : cache en base)'}")
-    maillage(env, "migrate", "--noinput")
-    maillage(env, "createcachetable")
-    maillage(env, "collectstatic", "--noinput")
-    maillage(env, "check", "--deploy", "--fail-level", "WARNING")
-    maillage(env, "demo")
-    return serve_and_check(workdir, env, pages=True)
+    with s3_server(workdir) as s3:
+        s3_port = int((workdir / "s3.port").read_text())
+        wait_port(s3_port, s3, workdir / "s3.log")
+        env.update(s3_settings(s3_port))
+        say(f"S3 (moto) sur http://127.0.0.1:{s3_port}/, seaux maillage-public et maillage-private")
+        maillage(env, "migrate", "--noinput")
+        maillage(env, "createcachetable")
+        maillage(env, "collectstatic", "--noinput")
+        maillage(env, "check", "--deploy", "--fail-level", "WARNING")
+        maillage(env, "demo")
+        return serve_two_nodes_and_check(workdir, env, ports)
+
+
+def serve_two_nodes_and_check(workdir: Path, env: dict[str, str], ports: list[int]) -> list[str]:
+    from two_nodes import check_two_nodes  # scripts/two_nodes.py, beside this file
+
+    failures: list[str] = []
+    logs = [workdir / f"serve-{name}.log" for name in "ab"]
+    client = s3_client(env)
+
+    def bucket_objects() -> list[str]:
+        return [
+            f"{bucket}/{item['Key']}"
+            for bucket in (env["MAILLAGE_S3_BUCKET"], env["MAILLAGE_S3_PRIVATE_BUCKET"])
+            for item in client.list_objects_v2(Bucket=bucket).get("Contents", [])
+        ]
+
+    try:
+        with contextlib.ExitStack() as stack:
+            nodes = []
+            for port, log in zip(ports, logs, strict=True):
+                node_env = {**env, "MAILLAGE_BIND": f"127.0.0.1:{port}"}
+                serve = stack.enter_context(
+                    running([venv_bin("maillage"), "serve"], env=node_env, log=log, name=f"nœud {port}")
+                )
+                nodes.append((port, serve))
+            for port, serve in nodes:
+                wait_port(port, serve, logs[nodes.index((port, serve))])
+            say(f"deux nœuds `maillage serve` écoutent sur {ports[0]} et {ports[1]}")
+            upstreams = [f"127.0.0.1:{port}" for port in ports]
+            static_root = Path(env["MAILLAGE_STATIC_ROOT"])
+            with nginx_in_front(workdir, upstreams=upstreams, static_root=static_root) as https:
+                wait_answer(https)
+                failures += check_pages(https)
+                failures += check_client_addresses(https)
+                failures += check_two_nodes(
+                    nodes=[(port, serve.pid) for port, serve in nodes],
+                    https_port=https,
+                    env=env,
+                    maillage_bin=venv_bin("maillage"),
+                    bucket_objects=bucket_objects,
+                    fetch=fetch,
+                    media_root=Path(env["MAILLAGE_MEDIA_ROOT"]),
+                )
+            if nodes[1][1].poll() is not None:
+                failures.append(f"le nœud B s'est arrêté (code {nodes[1][1].returncode})")
+    finally:
+        for log in logs:
+            say(f"{log.name} : fin du journal\n" + tail(log, 2000))
+    return failures
 
 
 def check_proxy(workdir: Path) -> list[str]:

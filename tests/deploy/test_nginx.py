@@ -45,10 +45,23 @@ def test_the_site_configuration_is_complete_once_templated(script, tmp_path):
     text = script.render_site(
         http_port=8080,
         https_port=8443,
-        upstream="127.0.0.1:8000",
+        upstreams=["127.0.0.1:8000"],
         static_root=tmp_path,
         cert=tmp_path / "c.pem",
         key=tmp_path / "k.pem",
     )
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in text
     assert "@" not in text.replace("$", "")
+
+
+def test_two_web_nodes_get_one_server_line_each(script, tmp_path):
+    text = script.render_site(
+        http_port=8080,
+        https_port=8443,
+        upstreams=["127.0.0.1:8001", "127.0.0.1:8002"],
+        static_root=tmp_path,
+        cert=tmp_path / "c.pem",
+        key=tmp_path / "k.pem",
+    )
+    assert "server 127.0.0.1:8001;" in text and "server 127.0.0.1:8002;" in text
+    assert "@UPSTREAM@" not in text
