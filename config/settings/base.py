@@ -300,6 +300,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 MAILLAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# `maillage backup` writes its dated folders here unless given --dossier (maillage/core/backup.py).
+MAILLAGE_BACKUP_DIR = env.VAR_DIR / "sauvegardes"
 MAILLAGE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 MAILLAGE_IMAGE_MAX_PIXELS = 4096 * 4096
 
