@@ -72,15 +72,17 @@ test-browser: $(DEV_STAMP) | var
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) scripts/run_tests.py sqlite -m browser $(PYTEST_ARGS)
 
 # Every check runs, even after a failure, so one run shows everything to fix; the target fails if any did.
-lint: $(DEV_STAMP)
+# mypy (the longest) runs beside the other checks; its output is printed after theirs.
+lint: $(DEV_STAMP) | var
 	@rc=0; \
+	$(VENV)/bin/mypy > var/mypy.out 2>&1 & mypy_pid=$$!; \
 	echo "$$ ruff check ."; $(VENV)/bin/ruff check . || rc=1; \
 	echo "$$ ruff format --check ."; $(VENV)/bin/ruff format --check . || rc=1; \
 	echo "$$ djlint --lint maillage/"; $(VENV)/bin/djlint --lint maillage/ || rc=1; \
 	echo "$$ maillage makemigrations --check --dry-run"; \
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MAILLAGE) makemigrations --check --dry-run || rc=1; \
 	echo "$$ lint-imports"; $(VENV)/bin/lint-imports --no-cache || rc=1; \
-	echo "$$ mypy"; $(VENV)/bin/mypy || rc=1; \
+	echo "$$ mypy"; wait $$mypy_pid || rc=1; cat var/mypy.out; \
 	if [ $$rc -ne 0 ]; then echo "make lint : ÉCHEC (voir ci-dessus)"; fi; \
 	exit $$rc
 

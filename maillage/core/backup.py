@@ -182,8 +182,8 @@ def _pg_dump(dsn: str, dump: Path) -> dict[str, dict[str, Any]]:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
         cursor = conn.cursor()
-        cursor.execute("SELECT pg_export_snapshot()")
-        snapshot = cursor.fetchone()[0]
+        row = cursor.execute("SELECT pg_export_snapshot()").fetchone()
+        snapshot = row[0] if row else ""
         tables = digests_with(cursor, "postgresql")
         _run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", "--file", str(dump),
               f"--dbname={dsn}"])  # fmt: skip
