@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import re
 import secrets
@@ -429,6 +430,17 @@ def s3_settings(port: int) -> dict[str, str]:
     client = s3_client(values)
     for bucket in (values["MAILLAGE_S3_BUCKET"], values["MAILLAGE_S3_PRIVATE_BUCKET"]):
         client.create_bucket(Bucket=bucket)
+    # As docs/deployment.md asks: the public bucket readable by anyone (logos by plain URL), the private not.
+    public = values["MAILLAGE_S3_BUCKET"]
+    statement = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{public}/*",
+    }
+    client.put_bucket_policy(
+        Bucket=public, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    )
     return values
 
 
