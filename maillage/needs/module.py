@@ -14,6 +14,7 @@ from maillage.core.registry import (
     NotificationKind,
     PageSpec,
     PersonalDataHook,
+    ProfileSection,
     StructureBadge,
     registry,
 )
@@ -139,6 +140,7 @@ def register() -> None:
             order=40,
         )
     )
+    registry.add_profile_section(ProfileSection(key="needs", build=integrations.profile_block, order=40))
     registry.add_notification_kind(
         NotificationKind(
             key="needs_reported", label="Nouveau besoin social signalé (animation)", default_delivery="daily"
@@ -162,4 +164,4 @@ def register() -> None:
             order=65,
         )
     )
-    registry.add_demo_loader(DemoLoader(key="needs_demo", load=demo.load, order=70))
+    registry.add_demo_loader(DemoLoader(key="needs_demo", load=demo.load, order=72))
