@@ -3,8 +3,9 @@
 Each app registers, from its `AppConfig.ready()`, what it brings: menu entries, pages (with a builder of an
 example URL and the HTTP status each role gets, so the accessibility and permission checks reach them),
 demo-data loaders, metrics for the plan and the dashboard, content providers for the lettre, link targets,
-notification kinds, roles, personal-data hooks (export, erase, retention), and the sections of « Mon
-espace » (my registrations, my ateliers, my signatures…).
+notification kinds, roles, personal-data hooks (export, erase, retention), the sections of « Mon
+espace » (my registrations, my ateliers, my signatures…), blocks of a structure's profile, and the groups
+of people a module keeps (ateliers), so others can give a right to their members.
 
 Readers of everything (plan indicators, the lettre's blocks, the dashboard, account erasure) go through
 `registry` and import no feature app. Tests swap in a fresh `Registry` with `registry.override()`.

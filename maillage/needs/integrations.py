@@ -1,6 +1,7 @@
 """What the needs register offers the rest of the house through the registry: metrics for the plan and the
 dashboard, link targets (a need, for plan actions and calls for projects), the lettre's block, the
-directory's badge (« répond à un besoin social »), and the personal-data hook."""
+directory's badge (« répond à un besoin social »), the list of the needs a structure answers on its profile
+(a `ProfileSection`), and the personal-data hook."""
 
 from __future__ import annotations
 

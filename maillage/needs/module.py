@@ -1,5 +1,6 @@
 """What the needs register brings to the registry: pages, menu, metrics, link targets, the lettre's block,
-the directory's badge, notification kinds, the personal-data hook, the retention job and the demo."""
+the directory's badge and the structure profile's section, notification kinds, the personal-data hook, the
+retention job and the demo."""
 
 from __future__ import annotations
 
