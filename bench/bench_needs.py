@@ -6,16 +6,18 @@ supports. Server time with Django's test client (no network) on a freshly migrat
 - `support_need()` and `merge_needs()` (one transaction each).
 
     .venv/bin/python bench/bench_needs.py [N]        (default N = 50 requests per page, after 5 warm-up)
+    BENCH_NEEDS=300 …                               (a smaller workload; the figures are not comparable)
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
 from _setup import setup_django, summarise
 
-NEEDS = 2000
+NEEDS = int(os.environ.get("BENCH_NEEDS", "2000"))  # a smaller workload when the machine is overloaded
 SUPPORTERS = 30
 WARM_UP = 5
 PROFILE_NEEDS = 40  # the needs one structure answers, listed on its profile in the directory
