@@ -354,7 +354,7 @@ AGES: dict[str, tuple[int, int]] = {
     NeedStatus.ADDRESSING: (240, 20),
     NeedStatus.OUT_OF_SCOPE: (200, 150),
     NeedStatus.QUALIFIED: (150, 25),
-    "duplicate": (120, 40),
+    "duplicate": (30, 8),
     NeedStatus.REPORTED: (50, 3),
     NeedStatus.UNCONFIRMED: (2, 2),
 }
@@ -364,8 +364,10 @@ def _backdate(made: dict[str, Need], now: dt.datetime) -> None:
     for index, (key, *_rest) in enumerate(NEEDS):
         final = _rest[6].split(":", 1)[0]
         reported_days, last_days = AGES[final]
-        reported_at = now - dt.timedelta(days=reported_days - 3 * (index % 7), hours=2 * (index % 5))
-        last_at = now - dt.timedelta(days=last_days - (index % 4))
+        # A few days' jitter, never so much that a date would fall in the future.
+        jitter = min(3 * (index % 7), reported_days // 4)
+        reported_at = now - dt.timedelta(days=reported_days - jitter, hours=2 * (index % 5))
+        last_at = now - dt.timedelta(days=max(1, last_days - (index % 4)))
         services.backdate_need(actor=DEMO, need=made[key], reported_at=reported_at, last_at=last_at)
 
 
