@@ -2,22 +2,25 @@
 supports. Server time with Django's test client (no network) on a freshly migrated file SQLite, DEBUG off:
 
 - the list (first page, then a search, then filters), the map by commune (counts for 23 communes), a need's
-  page, the animation's page;
+  page, a structure's profile listing the 40 needs it answers;
 - `support_need()` and `merge_needs()` (one transaction each).
 
     .venv/bin/python bench/bench_needs.py [N]        (default N = 50 requests per page, after 5 warm-up)
+    BENCH_NEEDS=300 …                               (a smaller workload; the figures are not comparable)
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
 from _setup import setup_django, summarise
 
-NEEDS = 2000
+NEEDS = int(os.environ.get("BENCH_NEEDS", "2000"))  # a smaller workload when the machine is overloaded
 SUPPORTERS = 30
 WARM_UP = 5
+PROFILE_NEEDS = 40  # the needs one structure answers, listed on its profile in the directory
 
 
 def build_workload():
@@ -87,6 +90,8 @@ def main(n: int) -> None:
     setup_django(demo=False)
     from django.test import Client
 
+    from tests.factories import StructureFactory
+
     start = time.perf_counter()
     territory, needs, people, services, sys_actor, Need = build_workload()
     print(f"workload: {NEEDS} needs built through the services in {time.perf_counter() - start:.1f} s")
@@ -96,6 +101,10 @@ def main(n: int) -> None:
     time_page(client, "/besoins/?categorie=mobilite&statut=ouverts&commune=06905", n, "needs list, 3 filters")
     time_page(client, "/besoins/carte/", n, "needs map by commune (23 communes)")
     time_page(client, f"/besoins/{needs[3].pk}/", n, "a need's page")
+    structure = StructureFactory(territory=territory, name="Structure du banc", status="published")
+    for need in needs[:: NEEDS // PROFILE_NEEDS][:PROFILE_NEEDS]:
+        services.link_structure(actor=sys_actor, need=need, structure=structure)
+    time_page(client, f"/structures/{structure.slug}/", n, f"a structure's profile ({PROFILE_NEEDS} needs)")
     timings = []
     outsider = people[-1]
     for need in needs[100 : 100 + n]:

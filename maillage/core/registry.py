@@ -3,8 +3,9 @@
 Each app registers, from its `AppConfig.ready()`, what it brings: menu entries, pages (with a builder of an
 example URL and the HTTP status each role gets, so the accessibility and permission checks reach them),
 demo-data loaders, metrics for the plan and the dashboard, content providers for the lettre, link targets,
-notification kinds, roles, personal-data hooks (export, erase, retention), and the sections of « Mon
-espace » (my registrations, my ateliers, my signatures…).
+notification kinds, roles, personal-data hooks (export, erase, retention), the sections of « Mon
+espace » (my registrations, my ateliers, my signatures…), blocks of a structure's profile, and the groups
+of people a module keeps (ateliers), so others can give a right to their members.
 
 Readers of everything (plan indicators, the lettre's blocks, the dashboard, account erasure) go through
 `registry` and import no feature app. Tests swap in a fresh `Registry` with `registry.override()`.
@@ -208,6 +209,20 @@ class ProfileSection:
 
 
 @dataclass(frozen=True)
+class GroupMembership:
+    """Working groups a person may belong to, brought by the module that keeps them (the workspace's
+    ateliers), so that another module can give a right to « the members of group X » without importing it
+    (the needs register lets the members of its atelier qualify needs). `groups(territory)` lists the current
+    groups as (slug, name); `is_member(user, territory, slug)` says whether the person is an active member of
+    that group of that territory."""
+
+    key: str
+    label: str
+    groups: Callable[[Territory], Sequence[tuple[str, str]]]
+    is_member: Callable[[_User, Territory, str], bool]
+
+
+@dataclass(frozen=True)
 class MySpaceItem:
     """One line of a « Mon espace » section: a label, an optional link and a short detail (date, state)."""
 
@@ -265,6 +280,7 @@ class Registry:
     my_space_sections: dict[str, MySpaceProvider] = field(default_factory=dict)
     objectives_providers: dict[str, ObjectivesProvider] = field(default_factory=dict)
     profile_sections: dict[str, ProfileSection] = field(default_factory=dict)
+    group_memberships: dict[str, GroupMembership] = field(default_factory=dict)
 
     # --- registration -------------------------------------------------------------------------------
     @staticmethod
@@ -320,6 +336,23 @@ class Registry:
         """The blocks the apps add to a structure's public profile, in order."""
         sections = sorted(self.profile_sections.values(), key=lambda s: (s.order, s.key))
         return [block for block in (s.build(structure) for s in sections) if block is not None]
+
+    def add_group_membership(self, provider: GroupMembership) -> None:
+        self._add(self.group_memberships, provider.key, provider, "group membership")
+
+    def groups(self, kind: str, territory: Territory) -> list[tuple[str, str]]:
+        """The current groups of this kind in the territory, as (slug, name); none if no module keeps them."""
+        provider = self.group_memberships.get(kind)
+        return list(provider.groups(territory)) if provider else []
+
+    def is_group_member(self, kind: str, user: Any, territory: Territory | None, slug: str) -> bool:
+        """Whether the person is an active member of that group; False when no module keeps such groups."""
+        provider = self.group_memberships.get(kind)
+        if provider is None or territory is None or not slug:
+            return False
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        return bool(provider.is_member(user, territory, slug))
 
     def menu_for(self, request: HttpRequest) -> list[MenuEntry]:
         user = getattr(request, "user", None)

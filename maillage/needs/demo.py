@@ -1,21 +1,28 @@
-"""The needs register's demo (loader order 70, after the plan): about 25 needs across the Pays de Grasse,
-in every state, with supports, testimonies, merges, structures that answer them, and plan actions pointing at
-some of them — the story of objective 4 and of its atelier « Besoins sociaux non ou insuffisamment
-satisfaits ». Written through the services; idempotent (nothing happens once the territory has needs)."""
+"""The needs register's demo (loader order 72, after the plan and the workspace's ateliers): about 25 needs
+across the Pays de Grasse, in every state, with supports, testimonies, merges, structures answering them, and
+plan actions pointing at some of them — the story of objective 4 and of its atelier « Besoins sociaux non ou
+insuffisamment satisfaits », whose member qualifies some needs. Written through the services, then spread over
+the months before (`backdate_need`); idempotent (nothing happens once the territory has needs)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from django.utils import timezone
 
 from maillage.actors.models import Structure
 from maillage.core.actors import Actor, system
 from maillage.core.models import Commune, Territory
+from maillage.core.registry import registry
 from maillage.needs import services
 from maillage.needs.models import Need, NeedCategory, NeedStatus
+from maillage.needs.permissions import ATELIER_GROUP, can_qualify
 from maillage.plan import services as plan_services
 from maillage.plan.models import Node
 
 DEMO = system("données de démonstration")
+NEEDS_ATELIER = "besoins-sociaux"
 CITIZEN_FORM = system("formulaire public")
 
 # (key, category, title, description, communes (INSEE), public, evidence, final state, supporters)
@@ -339,6 +346,31 @@ TESTIMONIES = [
 ]
 
 
+# How long ago (days) a need in each final state was reported, and how long ago its last move was: met needs
+# are the oldest stories, fresh reports the newest (the row's index adds a few days, so dates differ).
+AGES: dict[str, tuple[int, int]] = {
+    NeedStatus.MET: (330, 45),
+    NeedStatus.PARTLY_MET: (300, 30),
+    NeedStatus.ADDRESSING: (240, 20),
+    NeedStatus.OUT_OF_SCOPE: (200, 150),
+    NeedStatus.QUALIFIED: (150, 25),
+    "duplicate": (30, 8),
+    NeedStatus.REPORTED: (50, 3),
+    NeedStatus.UNCONFIRMED: (2, 2),
+}
+
+
+def _backdate(made: dict[str, Need], now: dt.datetime) -> None:
+    for index, (key, *_rest) in enumerate(NEEDS):
+        final = _rest[6].split(":", 1)[0]
+        reported_days, last_days = AGES[final]
+        # A few days' jitter, never so much that a date would fall in the future.
+        jitter = min(3 * (index % 7), reported_days // 4)
+        reported_at = now - dt.timedelta(days=reported_days - jitter, hours=2 * (index % 5))
+        last_at = now - dt.timedelta(days=max(1, last_days - (index % 4)))
+        services.backdate_need(actor=DEMO, need=made[key], reported_at=reported_at, last_at=last_at)
+
+
 def _supporters(people: dict[str, Any]) -> list[Any]:
     return [user for key, user in sorted(people.items()) if key not in ("animator", "animator_other")]
 
@@ -362,6 +394,11 @@ def load(*, territory: Territory | None = None, today: Any = None, context: dict
     people: dict[str, Any] = context.get("demo_accounts", {})
     animator: Actor = people.get("animator") or DEMO
     services.ensure_categories(actor=DEMO, territory=territory)
+    # The workspace's demo (order 70) made the atelier « Besoins sociaux… »: its members qualify needs too.
+    if NEEDS_ATELIER in dict(registry.groups(ATELIER_GROUP, territory)):
+        services.set_needs_atelier(actor=DEMO, territory=territory, slug=NEEDS_ATELIER)
+    atelier_person = people.get("manager_jardins")
+    qualifier = atelier_person if atelier_person and can_qualify(atelier_person, territory) else animator
     categories = {c.slug: c for c in NeedCategory.objects.filter(territory=territory)}
     communes = {c.insee_code: c for c in Commune.objects.filter(territories=territory)}
     structures = list(Structure.objects.filter(territory=territory, status="published").order_by("name")[:12])
@@ -414,8 +451,13 @@ def load(*, territory: Territory | None = None, today: Any = None, context: dict
                             need=need,
                             structure=structures[(index + offset) % len(structures)],
                         )
+                by_atelier = step == NeedStatus.QUALIFIED and index % 2 == 1
                 services.move_need(
-                    actor=animator, need=need, to_status=step, answer=ANSWERS[step], synthesis=synthesis
+                    actor=qualifier if by_atelier else animator,
+                    need=need,
+                    to_status=step,
+                    answer=ANSWERS[step],
+                    synthesis=synthesis,
                 )
     for key, need in made.items():
         final = next(row[7] for row in NEEDS if row[0] == key)
@@ -427,3 +469,5 @@ def load(*, territory: Territory | None = None, today: Any = None, context: dict
                 answer="Ce besoin rejoint un besoin déjà signalé : les soutiens y sont reportés.",
             )
     _link_plan(territory, animator, [made[k] for k in ("bus-dimanche", "logement-jeunes", "garde-horaires")])
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(10))) if isinstance(today, dt.date) else None
+    _backdate(made, now or timezone.now())

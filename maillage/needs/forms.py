@@ -186,3 +186,29 @@ class CategoryForm(forms.Form):
         max_length=80,
         error_messages={"required": "L'intitulé de la catégorie est obligatoire."},
     )
+
+
+class CategoryRenameForm(forms.Form):
+    """One row of the categories' table (its inputs are drawn in the table; the form carries its errors to
+    the page's error summary and beside the field)."""
+
+    label = forms.CharField(max_length=80, required=False)
+    is_active = forms.BooleanField(required=False)
+
+    def __init__(self, *args, category: NeedCategory, **kwargs):
+        super().__init__(*args, auto_id=f"categorie-{category.pk}-%s", **kwargs)
+        self.category = category
+        self.fields["label"].label = f"Intitulé de la catégorie « {category.label} »"
+
+
+class AtelierForm(forms.Form):
+    atelier = forms.ChoiceField(
+        label="Atelier qui qualifie les besoins",
+        required=False,
+        help_text="Ses membres peuvent qualifier un besoin signalé (écrire sa synthèse et la réponse "
+        "publique), comme l'animation. La suite (réponse, clôture, fusion) reste à l'animation.",
+    )
+
+    def __init__(self, *args, groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["atelier"].choices = [("", "Aucun atelier : l'animation seule qualifie"), *groups]

@@ -1,6 +1,7 @@
 """What the needs register offers the rest of the house through the registry: metrics for the plan and the
 dashboard, link targets (a need, for plan actions and calls for projects), the lettre's block, the
-directory's badge (« répond à un besoin social »), and the personal-data hook."""
+directory's badge (« répond à un besoin social »), the list of the needs a structure answers on its profile
+(a `ProfileSection`), and the personal-data hook."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
 from maillage.core.models import Territory
 from maillage.core.registry import ContentBlock
 from maillage.needs.models import CLOSED_STATUSES, Need, NeedCategory, NeedStatus, NeedTransition, Support
+from maillage.needs.selectors import needs_answered_by
 from maillage.needs.services import erase_person, expire_pending
 
 # --- metrics ------------------------------------------------------------------------------------------
@@ -141,6 +144,21 @@ def latest_needs_block(
         html=html,
         text=f"{text}\nTous les besoins : {base}",
     )
+
+
+# --- the structure's profile in the directory ---------------------------------------------------------
+
+PROFILE_TITLE = "Besoins sociaux auxquels la structure répond"
+
+
+def profile_block(structure: Any) -> ContentBlock | None:
+    """The needs of the register linked to the structure, each with its status (None when there is none)."""
+    needs = needs_answered_by(structure)
+    if not needs:
+        return None
+    html = render_to_string("needs/_profile_block.html", {"needs": needs, "title": PROFILE_TITLE})
+    text = "\n".join(f"- {n.title} — {n.get_status_display()} : {need_url(n)}" for n in needs)
+    return ContentBlock(title=PROFILE_TITLE, html=html, text=text)
 
 
 # --- personal data ------------------------------------------------------------------------------------

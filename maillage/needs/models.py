@@ -6,6 +6,7 @@
   its communes or a point, its evidence and its public answers. Its status moves along `NEED_MACHINE`
   (logged in `NeedTransition`, whose note is the public answer): unconfirmed → reported → qualified →
   addressing → met | partly met | duplicate | out of scope.
+- `RegisterSettings`: per territory, the atelier whose members may qualify needs (besides the animation).
 - `Support`: « je rencontre aussi ce besoin » — once per person (an account or a confirmed address); a
   merge moves the duplicate's supports to the need it is merged into without counting anybody twice.
 """
@@ -41,6 +42,21 @@ class NeedCategory(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class RegisterSettings(models.Model):
+    """A territory's settings of the register: the atelier whose members may qualify needs, named by its slug
+    and read through core's registry (`GroupMembership` « atelier »): needs import no workspace code."""
+
+    territory = models.OneToOneField(Territory, on_delete=models.CASCADE, related_name="needs_settings")
+    atelier_slug = models.SlugField(_("atelier qui qualifie les besoins"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("réglages du registre des besoins")
+        verbose_name_plural = _("réglages du registre des besoins")
+
+    def __str__(self) -> str:
+        return f"Registre des besoins — {self.territory}"
 
 
 class NeedStatus(models.TextChoices):

@@ -1,5 +1,6 @@
 """What the needs register brings to the registry: pages, menu, metrics, link targets, the lettre's block,
-the directory's badge, notification kinds, the personal-data hook, the retention job and the demo."""
+the directory's badge and the structure profile's section, notification kinds, the personal-data hook, the
+retention job and the demo."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from maillage.core.registry import (
     NotificationKind,
     PageSpec,
     PersonalDataHook,
+    ProfileSection,
     StructureBadge,
     registry,
 )
@@ -139,6 +141,7 @@ def register() -> None:
             order=40,
         )
     )
+    registry.add_profile_section(ProfileSection(key="needs", build=integrations.profile_block, order=40))
     registry.add_notification_kind(
         NotificationKind(
             key="needs_reported", label="Nouveau besoin social signalé (animation)", default_delivery="daily"
@@ -162,4 +165,4 @@ def register() -> None:
             order=65,
         )
     )
-    registry.add_demo_loader(DemoLoader(key="needs_demo", load=demo.load, order=70))
+    registry.add_demo_loader(DemoLoader(key="needs_demo", load=demo.load, order=72))

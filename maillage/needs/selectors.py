@@ -22,7 +22,7 @@ from maillage.needs.models import (
     NeedStatus,
     Support,
 )
-from maillage.needs.permissions import can_animate, can_take_part
+from maillage.needs.permissions import can_animate, can_qualify, can_take_part
 from maillage.needs.services.common import SEARCH_KIND
 from maillage.plan.querysets import links_to
 
@@ -141,6 +141,7 @@ def need_context(user: Any, territory: Territory, need: Need) -> dict[str, Any]:
         "can_support": need.status in (NeedStatus.REPORTED, NeedStatus.QUALIFIED, NeedStatus.ADDRESSING),
         "can_take_part": can_take_part(user, territory),
         "can_animate": animate,
+        "can_qualify": not animate and need.status == NeedStatus.REPORTED and can_qualify(user, territory),
         "moves": [(s, MOVE_LABELS[s]) for s in sorted(NEED_MACHINE.allowed(need.status)) if s in MOVE_LABELS],
         "structures": need.structures.filter(status="published").order_by("name"),
         "plan_links": links_to(content_type, need.pk, territory),
@@ -177,4 +178,17 @@ def answered_by_structure(territory: Territory) -> Any:
         .filter(structures__status="published")
         .values_list("structures__id", flat=True)
         .distinct()
+    )
+
+
+def needs_answered_by(structure: Any) -> list[Need]:
+    """The needs a structure answers, as the public reads them (confirmed, not merged away), open first."""
+    closed = list(CLOSED_STATUSES)
+    return sorted(
+        Need.objects.of_territory(structure.territory)
+        .public()
+        .exclude(status=NeedStatus.DUPLICATE)
+        .filter(structures=structure)
+        .select_related("category"),
+        key=lambda n: (n.status in closed, n.title.lower()),
     )

@@ -241,6 +241,7 @@ def register() -> None:
         registry.add_page(page)
     registry.add_content_provider(providers.SELECTED_NEWS)
     registry.add_link_target(providers.ATELIER_TARGET)
+    registry.add_group_membership(providers.ATELIER_MEMBERSHIP)
     for kind in (
         NotificationKind(
             key=notify.KIND_MENTION, label="Quelqu'un vous mentionne", default_delivery="immediate"

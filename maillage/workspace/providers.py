@@ -8,8 +8,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from maillage.core.registry import ContentBlock, ContentProvider, LinkTarget
-from maillage.workspace.models import Atelier, NewsItem
+from maillage.core.registry import ContentBlock, ContentProvider, GroupMembership, LinkTarget
+from maillage.workspace.models import Atelier, AtelierMember, NewsItem
 
 MAX_NEWS = 8
 
@@ -67,4 +67,29 @@ ATELIER_TARGET = LinkTarget(
     model="workspace.Atelier",
     choices=_atelier_choices,
     url=_atelier_url,
+)
+
+
+def _atelier_slugs(territory: Any) -> list[tuple[str, str]]:
+    return list(
+        Atelier.objects.filter(territory=territory, is_archived=False)
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
+def _is_atelier_member(user: Any, territory: Any, slug: str) -> bool:
+    """An active member (or coordinator) of the territory's current atelier `slug`."""
+    return AtelierMember.objects.filter(
+        atelier__territory=territory,
+        atelier__slug=slug,
+        atelier__is_archived=False,
+        user=user,
+        status=AtelierMember.Status.ACTIVE,
+    ).exists()
+
+
+# Lets another module give a right to the members of an atelier without importing the workspace.
+ATELIER_MEMBERSHIP = GroupMembership(
+    key="atelier", label="Membres d'un atelier", groups=_atelier_slugs, is_member=_is_atelier_member
 )

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
+from maillage.needs import services
 from maillage.needs.models import Need, NeedStatus, Support
 from tests.conftest import with_totp
-from tests.needs.factories import category, need
+from tests.needs.factories import SYS, category, join, need, needs_atelier
 
 pytestmark = pytest.mark.browser
 EMAIL = "lea.habitante@example.org"
@@ -93,3 +94,66 @@ def test_the_animator_qualifies_then_merges_a_duplicate(new_context, territory, 
     assert "Le bus du dimanche" in text  # listed among the needs merged into this one
     duplicate.refresh_from_db()
     assert duplicate.status == NeedStatus.DUPLICATE and duplicate.merged_into == kept
+
+
+def test_a_visitor_opens_a_structure_from_a_need_and_reads_the_needs_it_answers(
+    new_context, territory, structure
+):
+    bus = need(territory, title="Pas de bus le dimanche vers l'hôpital")
+    services.move_need(
+        actor=SYS, need=bus, to_status=NeedStatus.QUALIFIED, answer="Retenu.", synthesis="Trois lignes."
+    )
+    food = need(territory, title="Pas d'épicerie solidaire à Peymeinade", slug="alimentation")
+    for n in (bus, food):
+        services.link_structure(actor=SYS, need=n, structure=structure)
+    page = new_context().new_page()
+    page.goto(f"/besoins/{bus.pk}/")
+    page.get_by_role("link", name=structure.name).click()
+    page.get_by_role("heading", name="Besoins sociaux auxquels la structure répond").wait_for()
+    section = re.sub(
+        r"\s+",
+        " ",
+        page.get_by_role("region", name="Besoins sociaux auxquels la structure répond").inner_text(),
+    )
+    assert "Pas de bus le dimanche vers l'hôpital qualifié" in section
+    assert "Pas d'épicerie solidaire à Peymeinade signalé" in section
+    page.get_by_role("link", name="Pas d'épicerie solidaire à Peymeinade").click()
+    page.get_by_role("heading", name="Pas d'épicerie solidaire à Peymeinade").wait_for()
+
+
+def test_an_atelier_member_qualifies_and_the_reporter_reads_the_answer_from_the_mail(
+    new_context, smtp_inbox, territory, member
+):
+    reported = services.request_need(
+        actor=SYS,
+        territory=territory,
+        email=EMAIL,
+        title="Pas de crèche avant 7 h 30 à Grasse",
+        description="Je commence à 6 h à l'hôpital : aucune solution de garde.",
+        category=category(territory, "garde-enfants"),
+        communes=list(territory.communes.all()),
+        anonymous=True,
+    )
+    services.confirm_need(territory=territory, payload={"t": territory.pk, "n": reported.pk})
+    join(needs_atelier(territory), member)
+
+    page = new_context(user=member).new_page()
+    page.goto("/besoins/")
+    page.get_by_role("link", name="Pas de crèche avant 7 h 30 à Grasse").click()
+    page.get_by_role("link", name="Qualifier le besoin").click()
+    page.get_by_label("Synthèse de qualification").fill(
+        "Trois familles sur dix du quartier de la gare travaillent en horaires décalés."
+    )
+    page.get_by_label("Réponse publique").fill("L'atelier retient ce besoin pour l'appel à projets.")
+    page.get_by_role("button", name="Enregistrer et publier la réponse").click()
+    page.get_by_text("Le besoin est maintenant « qualifié ».").wait_for()
+    assert "Trois familles sur dix du quartier de la gare" in main_text(page)
+
+    mail = smtp_inbox.wait_for(to=EMAIL, subject="Votre signalement « Pas de crèche", seconds=60)
+    path = smtp_inbox.link_path(mail, r"^/besoins/\d+/$")
+    reader = new_context().new_page()
+    reader.goto(path)
+    text = main_text(reader)
+    assert "Synthèse de qualification" in text
+    assert "L'atelier retient ce besoin pour l'appel à projets." in text
+    assert "Trois familles sur dix du quartier de la gare travaillent en horaires décalés." in text

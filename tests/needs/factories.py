@@ -5,6 +5,7 @@ from __future__ import annotations
 from maillage.core.actors import system
 from maillage.needs import services
 from maillage.needs.models import NeedCategory
+from maillage.workspace.services import add_member, create_atelier
 from tests.factories import CommuneFactory
 
 SYS = system("tests")
@@ -33,3 +34,16 @@ def need(territory, *, actor=SYS, title="Pas de bus le dimanche", slug="mobilite
         communes=communes if communes is not None else list(territory.communes.all()[:1]),
         **extra,
     )
+
+
+def needs_atelier(
+    territory, *, slug="besoins-sociaux", name="Besoins sociaux non ou insuffisamment satisfaits"
+):
+    """The territory's atelier (made through the workspace's services), named as the needs atelier."""
+    atelier = create_atelier(actor=SYS, territory=territory, name=name, slug=slug)
+    services.set_needs_atelier(actor=SYS, territory=territory, slug=atelier.slug)
+    return atelier
+
+
+def join(atelier, user):
+    return add_member(actor=SYS, atelier=atelier, user=user)

@@ -1,4 +1,5 @@
-"""The categories of needs of a territory: seeded with defaults, edited by the animation."""
+"""The categories of needs of a territory (seeded with defaults, edited by the animation), and the register's
+settings (the atelier whose members may qualify needs)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from django.utils.text import slugify
 
 from maillage.core.actors import Actor
 from maillage.core.models import Territory
-from maillage.needs.models import NeedCategory
-from maillage.needs.permissions import require_animator
+from maillage.core.registry import registry
+from maillage.needs.models import NeedCategory, RegisterSettings
+from maillage.needs.permissions import ATELIER_GROUP, require_animator
 from maillage.needs.services.common import clean_text, seed_categories
 
 
@@ -52,3 +54,17 @@ def update_category(*, actor: Actor, category: NeedCategory, label: str, is_acti
     category.is_active = is_active
     category.save(update_fields=["label", "is_active"])
     return category
+
+
+@transaction.atomic
+def set_needs_atelier(*, actor: Actor, territory: Territory, slug: str) -> RegisterSettings:
+    """Name the atelier whose members may qualify needs ("" to name none): a current atelier of the
+    territory, among those core's registry lists."""
+    require_animator(actor, territory)
+    slug = (slug or "").strip()
+    if slug and slug not in dict(registry.groups(ATELIER_GROUP, territory)):
+        raise ValidationError({"atelier": "Choisissez un atelier en cours du territoire."})
+    settings, _ = RegisterSettings.objects.update_or_create(
+        territory=territory, defaults={"atelier_slug": slug}
+    )
+    return settings

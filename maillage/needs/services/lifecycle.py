@@ -12,7 +12,7 @@ from maillage.core.actors import Actor, actor_label, user_of
 from maillage.core.db import lock_row
 from maillage.core.machines import transition
 from maillage.needs.models import NEED_MACHINE, Need, NeedStatus, NeedTransition, Support
-from maillage.needs.permissions import require_animator
+from maillage.needs.permissions import require_animator, require_qualifier
 from maillage.needs.services.common import clean_text, index_need
 from maillage.needs.services.notices import tell_people_of_answer
 
@@ -22,8 +22,11 @@ ANSWER_LABEL = "La réponse publique"
 @transaction.atomic
 def move_need(*, actor: Actor, need: Need, to_status: str, answer: str, synthesis: str | None = None) -> Need:
     """Move a need to `to_status` with its public answer (shown on its page, sent to the people concerned).
-    Qualifying needs a synthesis; a duplicate is classed by merging it, not here."""
-    require_animator(actor, need.territory)
+    Qualifying needs a synthesis; a duplicate is classed by merging it, not here. The members of the needs
+    atelier may qualify a need (only that move); every other move is the animation's."""
+    require_qualifier(actor, need.territory)
+    if to_status != NeedStatus.QUALIFIED or need.status != NeedStatus.REPORTED:
+        require_animator(actor, need.territory)
     answer = clean_text(answer, "answer", ANSWER_LABEL, limit=300)
     if to_status == NeedStatus.DUPLICATE:
         raise ValidationError(

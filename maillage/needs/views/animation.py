@@ -13,10 +13,25 @@ from django.views.decorators.http import require_http_methods
 
 from maillage.actors.models import Structure
 from maillage.core.machines import TransitionError
+from maillage.core.registry import registry
 from maillage.needs import selectors, services
-from maillage.needs.forms import CategoryForm, MergeForm, MoveForm, StructureLinkForm
+from maillage.needs.forms import (
+    AtelierForm,
+    CategoryForm,
+    CategoryRenameForm,
+    MergeForm,
+    MoveForm,
+    StructureLinkForm,
+)
 from maillage.needs.models import MOVE_LABELS, NEED_MACHINE, Need, NeedCategory, NeedStatus
-from maillage.needs.views.common import add_errors, animators_only, ensure_categories, need_or_404
+from maillage.needs.permissions import ATELIER_GROUP, atelier_slug
+from maillage.needs.views.common import (
+    add_errors,
+    animators_only,
+    ensure_categories,
+    need_or_404,
+    qualifiers_only,
+)
 
 
 def _need_crumbs(need: Need, label: str) -> list[tuple[str, str | None]]:
@@ -32,9 +47,11 @@ def manage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def move(request: HttpRequest, pk: int) -> HttpResponse:
-    animators_only(request)
+    animates = qualifiers_only(request)
     need = need_or_404(request, pk)
     moves = [s for s in sorted(NEED_MACHINE.allowed(need.status)) if s in MOVE_LABELS]
+    if not animates:  # the needs atelier qualifies a reported need; the other moves are the animation's
+        moves = [s for s in moves if s == NeedStatus.QUALIFIED and need.status == NeedStatus.REPORTED]
     wanted = request.GET.get("vers")
     form = MoveForm(
         request.POST or None,
@@ -61,7 +78,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "needs/move.html",
-        {"need": need, "form": form, "moves": moves, "breadcrumbs": _need_crumbs(need, "Changer le statut")},
+        {
+            "need": need,
+            "form": form,
+            "moves": moves,
+            "animates": animates,
+            "breadcrumbs": _need_crumbs(need, "Changer le statut"),
+        },
     )
 
 
@@ -144,41 +167,70 @@ def structures(request: HttpRequest, pk: int) -> HttpResponse:
 def categories(request: HttpRequest) -> HttpResponse:
     animators_only(request)
     ensure_categories(request)
-    form = CategoryForm(request.POST or None if "ajouter" in request.POST else None)
-    if request.method == "POST":
-        if "ajouter" in request.POST:
-            if form.is_valid():
-                try:
-                    services.add_category(
-                        actor=request.user, territory=request.territory, label=form.cleaned_data["label"]
-                    )
-                except ValidationError as exc:
-                    add_errors(form, exc)
-                else:
-                    messages.success(request, "Catégorie ajoutée.")
-                    return redirect("needs:categories")
-        else:
-            category = get_object_or_404(
-                NeedCategory.objects.filter(territory=request.territory), pk=request.POST.get("categorie")
-            )
+    territory = request.territory
+    post = request.POST if request.method == "POST" else None
+    form = CategoryForm(post if post and "ajouter" in post else None)
+    groups = registry.groups(ATELIER_GROUP, territory)
+    atelier_form = AtelierForm(
+        post if post and "atelier_du_registre" in post else None,
+        groups=groups,
+        initial={"atelier": atelier_slug(territory)},
+    )
+    rename: CategoryRenameForm | None = None
+    if post and "ajouter" in post:
+        if form.is_valid():
             try:
-                services.update_category(
-                    actor=request.user,
-                    category=category,
-                    label=request.POST.get("label", ""),
-                    is_active=request.POST.get("is_active") == "1",
+                services.add_category(
+                    actor=request.user, territory=territory, label=form.cleaned_data["label"]
                 )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                add_errors(form, exc)
             else:
-                messages.success(request, f"Catégorie « {category.label} » enregistrée.")
+                messages.success(request, "Catégorie ajoutée.")
                 return redirect("needs:categories")
+    elif post and "atelier_du_registre" in post:
+        if atelier_form.is_valid():
+            try:
+                services.set_needs_atelier(
+                    actor=request.user, territory=territory, slug=atelier_form.cleaned_data["atelier"]
+                )
+            except ValidationError as exc:
+                add_errors(atelier_form, exc)
+            else:
+                name = dict(groups).get(atelier_form.cleaned_data["atelier"])
+                messages.success(
+                    request,
+                    f"Les membres de l'atelier « {name} » peuvent qualifier les besoins."
+                    if name
+                    else "Seule l'animation qualifie désormais les besoins.",
+                )
+                return redirect("needs:categories")
+    elif post:
+        category = get_object_or_404(
+            NeedCategory.objects.filter(territory=territory), pk=post.get("categorie")
+        )
+        rename = CategoryRenameForm(post, category=category)
+        rename.is_valid()
+        try:
+            services.update_category(
+                actor=request.user,
+                category=category,
+                label=post.get("label", ""),
+                is_active=post.get("is_active") == "1",
+            )
+        except ValidationError as exc:
+            add_errors(rename, exc)
+        else:
+            messages.success(request, f"Catégorie « {category.label} » enregistrée.")
+            return redirect("needs:categories")
     return render(
         request,
         "needs/categories.html",
         {
             "form": form,
-            "categories": selectors.categories(request.territory, active_only=False),
+            "atelier_form": atelier_form,
+            "rename": rename,
+            "categories": selectors.categories(territory, active_only=False),
             "breadcrumbs": selectors.crumbs(("Catégories", None)),
         },
     )

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from maillage.core.actors import system
 from maillage.needs import services
 from maillage.needs.models import Need
-from maillage.needs.permissions import can_animate
+from maillage.needs.permissions import can_animate, can_qualify
 
 DEFAULTS = system("catégories par défaut")
 
@@ -26,6 +26,13 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
 def animators_only(request: HttpRequest) -> None:
     if not can_animate(request.user, request.territory):
         raise PermissionDenied
+
+
+def qualifiers_only(request: HttpRequest) -> bool:
+    """Refuse who may not qualify needs; True for the animation (every move), False for the atelier."""
+    if not can_qualify(request.user, request.territory):
+        raise PermissionDenied
+    return can_animate(request.user, request.territory)
 
 
 def need_or_404(request: HttpRequest, pk: int) -> Need:
