@@ -124,6 +124,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _census(request, pk)
     theme_form = ThemeForm(prefix="theme")
     question_form = QuestionForm(prefix="question", census=item)
+    if request.method == "GET" and request.GET.get("question", "").isdigit():
+        changed = get_object_or_404(Question, census=item, pk=request.GET["question"])
+        question_form = QuestionForm(
+            prefix="question", census=item, initial=QuestionForm.initial_for(changed)
+        )
     deadline_form = DeadlineForm(prefix="deadline")
     action = request.POST.get("action", "")
     if request.method == "POST":
@@ -143,13 +148,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 question_form = QuestionForm(request.POST, prefix="question", census=item)
                 if question_form.is_valid():
                     data = question_form.cleaned_data
-                    existing = None
-                    if request.POST.get("question"):
-                        existing = get_object_or_404(Question, census=item, pk=request.POST["question"])
                     services.save_question(
                         actor=request.user,
                         census=item,
-                        question=existing,
+                        question=data["question"],
                         label=data["label"],
                         kind=data["kind"],
                         choices=data["choices"].splitlines(),
@@ -183,6 +185,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": item.questions.select_related("depends_on"),
             "theme_form": theme_form,
             "question_form": question_form,
+            "editing": question_form.editing(),
             "deadline_form": deadline_form,
             "missing": len(services.structures_without_answer(item)),
             "breadcrumbs": crumbs(("Animation", reverse("training:manage")), (item.title, "")),
