@@ -3,12 +3,15 @@ table and accessible chart, the support page's scope."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
 from maillage.training import services
-from maillage.training.models import Response
-from tests.training.factories import TESTS, interest, open_census
+from maillage.training.models import Question, Response
+from tests.factories import UserFactory
+from tests.training.factories import TESTS, interest, next_local, open_census
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +87,6 @@ def test_the_support_page_shows_a_member_only_their_structure(
 
 
 def test_the_animator_changes_a_question_and_cannot_make_it_depend_on_itself(client, territory, animator):
-    from maillage.training.models import Question
-
     census = open_census(territory)
     staff = services.save_question(
         actor=TESTS, census=census, label="Avez-vous des salariés ?", kind="yes_no"
@@ -118,9 +119,6 @@ def test_the_animator_changes_a_question_and_cannot_make_it_depend_on_itself(cli
 
 
 def test_an_adviser_links_guides_when_publishing_office_hours(client, territory):
-    from tests.factories import UserFactory
-    from tests.training.factories import next_local
-
     adviser = UserFactory(email="conseil@example.org")
     named = services.name_adviser(actor=TESTS, territory=territory, user=adviser, organisation="DLA 06")
     guide = services.add_resource(
@@ -159,3 +157,19 @@ def test_my_space_lists_the_support_my_structure_received(
     client.force_login(manager_other)
     html = client.get("/compte/mon-espace/").content.decode()
     assert "Aucun accompagnement noté pour votre structure." in html and "Diagnostic partagé" not in html
+
+
+def test_opening_a_census_from_its_page_says_it_is_open(client, territory, animator):
+    census = services.create_census(
+        actor=TESTS,
+        territory=territory,
+        title="Besoins 2028",
+        opens_on=timezone.localdate(),
+        deadline=timezone.now() + dt.timedelta(days=30),
+    )
+    client.force_login(animator)
+    url = f"/formations/gestion/recensements/{census.pk}/"
+    page = client.post(url, {"action": "open"}, follow=True).content.decode()
+    assert "Le recensement est ouvert." in page
+    page = client.post(url, {"action": "closed"}, follow=True).content.decode()
+    assert "Le recensement est clos." in page

@@ -164,8 +164,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             elif action in (CensusStatus.OPEN, CensusStatus.CLOSED):
                 deadline_form = DeadlineForm(request.POST, prefix="deadline")
                 deadline = deadline_form.cleaned_data.get("deadline") if deadline_form.is_valid() else None
-                services.move_census(actor=request.user, census=item, to=action, deadline=deadline)
-                messages.success(request, f"Le recensement est {item.get_status_display()}.")
+                moved = services.move_census(actor=request.user, census=item, to=action, deadline=deadline)
+                # « recensement » is masculine; the status labels read « ouverte », « close ».
+                said = "ouvert" if moved.status == CensusStatus.OPEN else "clos"
+                messages.success(request, f"Le recensement est {said}.")
                 return redirect("training:census_edit", pk=item.pk)
             elif action == "remind":
                 count = services.send_census_reminders(actor=request.user, census=item)
