@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +51,7 @@ class ThemeRow:
         return _label(self.formats, Format.choices)
 
 
-def _label(counts: Counter[str], choices: list[tuple[str, str]]) -> str:
+def _label(counts: Counter[str], choices: Sequence[tuple[str, Any]]) -> str:
     """« janvier à mars (5), avril à juin (2) »: most wished first, ties in the choices' order."""
     order = {value: i for i, (value, _label) in enumerate(choices)}
     labels = dict(choices)
