@@ -63,10 +63,32 @@ class QuestionForm(forms.Form):
     depends_value = forms.CharField(
         label="a pour réponse", max_length=200, required=False, help_text="Ex. : oui, ou l'un des choix."
     )
+    # The question being changed (empty: a new question).
+    question = forms.ModelChoiceField(
+        queryset=Question.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, census: Census, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["depends_on"].queryset = census.questions.all()
+        self.fields["question"].queryset = census.questions.all()
+
+    @staticmethod
+    def initial_for(question: Question) -> dict[str, Any]:
+        return {
+            "label": question.label,
+            "kind": question.kind,
+            "choices": "\n".join(question.choices),
+            "required": question.required,
+            "depends_on": question.depends_on_id,
+            "depends_value": question.depends_value,
+            "question": question.pk,
+        }
+
+    def editing(self) -> Question | None:
+        """The question this form changes (from its initial data or the posted hidden field)."""
+        raw = str(self["question"].value() or "")
+        return self.fields["question"].queryset.filter(pk=int(raw)).first() if raw.isdigit() else None
 
 
 class DeadlineForm(forms.Form):
@@ -215,10 +237,18 @@ class OfficeHoursForm(forms.Form):
     description = forms.CharField(
         label="Présentation", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    resources = forms.ModelMultipleChoiceField(
+        label="Ressources liées",
+        queryset=Resource.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les guides de la bibliothèque à télécharger depuis la page de la permanence.",
+    )
 
-    def __init__(self, *args: Any, advisers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, advisers: Any, territory: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["adviser"].queryset = advisers
+        self.fields["resources"].queryset = Resource.objects.filter(territory=territory)
 
 
 class BookingForm(forms.Form):

@@ -1,5 +1,6 @@
 """What the training module offers the house through the registry: metrics for the plan, link targets,
-the lettre's block (upcoming collective sessions), « Mon espace » (my bookings), the personal-data hook."""
+the lettre's block (upcoming collective sessions), « Mon espace » (my bookings, the support my structures
+received), the personal-data hook."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from maillage.actors.models import Structure
 from maillage.core.models import Territory
 from maillage.core.registry import ContentBlock, MySpaceItem, MySpaceSection
 from maillage.events.models import Status
@@ -139,4 +141,32 @@ def my_bookings(user: Any, territory: Territory) -> MySpaceSection | None:
         empty="Aucun rendez-vous de permanence à venir.",
         link_url=reverse("training:office_hours_list"),
         link_label="Voir les permanences",
+    )
+
+
+def my_structures_support(user: Any, territory: Territory) -> MySpaceSection | None:
+    """The support the person's structures received (nothing shown to someone in no structure)."""
+    structures = Structure.objects.filter(territory=territory, memberships__user=user)
+    if not structures.exists():
+        return None
+    records = (
+        SupportRecord.objects.for_user(user, territory)
+        .filter(structure__in=structures)
+        .select_related("structure")[:10]
+    )
+    url = reverse("training:support")
+    items = [
+        MySpaceItem(
+            label=f"{r.get_kind_display()} — {r.structure.name}",
+            url=url,
+            detail=f"le {r.date:%d/%m/%Y}" + (f" : {r.summary[:140]}" if r.summary else ""),
+        )
+        for r in records
+    ]
+    return MySpaceSection(
+        title="Accompagnements reçus par ma structure",
+        items=items,
+        empty="Aucun accompagnement noté pour votre structure.",
+        link_url=url,
+        link_label="Voir le suivi des accompagnements",
     )

@@ -246,6 +246,9 @@ def register() -> None:
     registry.add_my_space_section(
         MySpaceProvider(key="training_bookings", build=integrations.my_bookings, order=70)
     )
+    registry.add_my_space_section(
+        MySpaceProvider(key="training_support", build=integrations.my_structures_support, order=71)
+    )
     registry.add_personal_data(
         PersonalDataHook(
             key="training",

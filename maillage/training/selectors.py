@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as VEvent
@@ -36,7 +37,6 @@ class ThemeRow:
     high: int = 0
     periods: Counter[str] = field(default_factory=Counter)
     formats: Counter[str] = field(default_factory=Counter)
-    structure_names: list[str] = field(default_factory=list)
 
     @property
     def over_threshold(self) -> bool:
@@ -44,28 +44,58 @@ class ThemeRow:
 
     @property
     def periods_label(self) -> str:
-        labels = dict(Period.choices)
-        return ", ".join(f"{labels[p]} ({n})" for p, n in self.periods.most_common())
+        return _label(self.periods, Period.choices)
 
     @property
     def formats_label(self) -> str:
-        labels = dict(Format.choices)
-        return ", ".join(f"{labels[f]} ({n})" for f, n in self.formats.most_common())
+        return _label(self.formats, Format.choices)
+
+
+def _label(counts: Counter[str], choices: Sequence[tuple[str, Any]]) -> str:
+    """« janvier à mars (5), avril à juin (2) »: most wished first, ties in the choices' order."""
+    order = {value: i for i, (value, _label) in enumerate(choices)}
+    labels = dict(choices)
+    wished = sorted((v for v, n in counts.items() if n), key=lambda v: (-counts[v], order.get(v, len(order))))
+    return ", ".join(f"{labels.get(v, v)} ({counts[v]})" for v in wished)
+
+
+def _wishes(name: str, values: list[str]) -> dict[str, Count]:
+    """One conditional count per choice of a JSON list field (`periods`, `formats`): the structures whose
+    list holds it. The list is matched as JSON text (`"q1"` with its quotes), the same on SQLite and
+    PostgreSQL; the values are fixed codes, checked on the way in."""
+    return {
+        f"{name}_{value}": Count("pk", filter=Q(**{f"{name}__icontains": f'"{value}"'})) for value in values
+    }
 
 
 def aggregate(census: Census) -> list[ThemeRow]:
     """Per theme: the structures and people interested, how many say « prioritaire », the periods and
-    formats wished (counted by structure)."""
+    formats wished (counted by structure). One grouped query over the theme interests, whatever the
+    number of answers."""
     rows = {t.pk: ThemeRow(theme=t) for t in census.themes.all()}
-    interests = ThemeInterest.objects.filter(response__census=census).select_related("response__structure")
-    for interest in interests.order_by("response__structure__name"):
-        row = rows[interest.theme_id]
-        row.structures += 1
-        row.people += interest.staff
-        row.high += interest.priority == Priority.HIGH
-        row.periods.update(interest.periods)
-        row.formats.update(interest.formats)
-        row.structure_names.append(interest.response.structure.name)
+    if not rows:
+        return []
+    figures = (
+        ThemeInterest.objects.filter(theme_id__in=list(rows))
+        .order_by()
+        .values("theme_id")
+        .annotate(
+            n_structures=Count("pk"),
+            n_people=Sum("staff"),
+            n_high=Count("pk", filter=Q(priority=Priority.HIGH)),
+            **_wishes("periods", Period.values),
+            **_wishes("formats", Format.values),
+        )
+    )
+    for figure in figures:
+        row = rows[figure["theme_id"]]
+        row.structures, row.people, row.high = (
+            figure["n_structures"],
+            figure["n_people"] or 0,
+            figure["n_high"],
+        )
+        row.periods = Counter({p: figure[f"periods_{p}"] for p in Period.values if figure[f"periods_{p}"]})
+        row.formats = Counter({f: figure[f"formats_{f}"] for f in Format.values if figure[f"formats_{f}"]})
     return list(rows.values())
 
 

@@ -101,7 +101,7 @@ def test_the_database_refuses_a_second_active_booking_of_one_slot(territory, str
 
 
 def test_an_adviser_deleting_a_booked_slot_cancels_the_booking_and_tells_the_booker(
-    territory, structure, member, adviser_user
+    client, territory, structure, member, adviser_user
 ):
     office_hours = office_hours_of(territory, adviser_user)
     slot = office_hours.slots.first()
@@ -115,6 +115,12 @@ def test_an_adviser_deleting_a_booked_slot_cancels_the_booking_and_tells_the_boo
     ).exists()
     told = Notification.objects.get(kind=services.KIND_BOOKING_CANCELLED)
     assert told.user == member and "annulé" in told.title
+    # The mail's link opens the booking's page, which says it is cancelled and why.
+    assert told.url == f"/formations/reservations/{booking.pk}/"
+    client.force_login(member)
+    page = client.get(told.url).content.decode()
+    assert "Ce rendez-vous est annulé. Le conseiller a supprimé ce créneau." in page
+    assert "Annuler ce rendez-vous" not in page
 
 
 def test_someone_else_cannot_delete_a_slot(territory, structure, member, adviser_user):

@@ -117,3 +117,87 @@ def test_bad_sessions_are_refused_and_nothing_is_created(territory, manager, ani
         _create(census.themes.get(name="Gouvernance"), animator)
     assert not Event.objects.exists() and not CollectiveSession.objects.exists()
     assert not Notification.objects.filter(kind=services.KIND_SESSION).exists()
+
+
+def _aggregate_in_python(census):
+    """The results as the page first computed them, row by row in Python: the reference the grouped
+    query must match."""
+    from collections import Counter
+
+    from maillage.training.models import Priority, ThemeInterest
+
+    rows = {t.pk: {"structures": 0, "people": 0, "high": 0, "periods": Counter(), "formats": Counter()}
+            for t in census.themes.all()}  # fmt: skip
+    for item in ThemeInterest.objects.filter(response__census=census):
+        row = rows[item.theme_id]
+        row["structures"] += 1
+        row["people"] += item.staff
+        row["high"] += item.priority == Priority.HIGH
+        row["periods"].update(item.periods)
+        row["formats"].update(item.formats)
+    return rows
+
+
+@pytest.mark.parametrize("seed", [1, 2013])
+def test_the_grouped_query_gives_the_figures_of_the_row_by_row_count(
+    territory, seed, django_assert_num_queries
+):
+    import random
+
+    from maillage.training.models import Format, Period
+
+    rng = random.Random(seed)
+    census = open_census(territory)
+    services.save_theme(actor=TESTS, census=census, name="Thème sans réponse")
+    themes = list(census.themes.exclude(name="Thème sans réponse"))
+    other = open_census(territory, title="Un autre recensement")  # its answers must not count
+    for i in range(40):
+        structure = StructureFactory(territory=territory, name=f"Structure {i:02d}")
+        user = UserFactory(email=f"gestion{i}@example.org")
+        MembershipFactory(user=user, structure=structure, role="manager")
+        wanted = {
+            theme.pk: interest(
+                rng.choice([1, 2, 3]),
+                staff=rng.randint(1, 40),
+                periods=rng.sample(Period.values, rng.randint(0, 4)),
+                formats=rng.sample(Format.values, rng.randint(0, 3)),
+            )
+            for theme in rng.sample(themes, rng.randint(1, 5))
+        }
+        services.submit_response(actor=user, census=census, structure=structure, answers={}, interests=wanted)
+        if i % 3 == 0:
+            services.submit_response(
+                actor=user,
+                census=other,
+                structure=structure,
+                answers={},
+                interests={t.pk: interest(1, staff=99, periods=["q4"]) for t in other.themes.all()},
+            )
+    expected = _aggregate_in_python(census)
+    with django_assert_num_queries(2):  # the themes, then one grouped query
+        rows = selectors.aggregate(census)
+    assert len(rows) == len(expected) == 9
+    for row in rows:
+        want = expected[row.theme.pk]
+        got = {"structures": row.structures, "people": row.people, "high": row.high,
+               "periods": row.periods, "formats": row.formats}  # fmt: skip
+        assert got == want, row.theme.name
+    assert sum(r.structures for r in rows) > 40  # the random answers did spread over several themes
+    empty = next(r for r in rows if r.theme.name == "Thème sans réponse")
+    assert (empty.structures, empty.people, empty.periods_label) == (0, 0, "")
+
+
+def test_a_period_listed_twice_counts_once_and_labels_read_most_wished_first(territory, structure, manager):
+    census = open_census(territory)
+    theme = census.themes.get(name="Numérique")
+    services.submit_response(
+        actor=manager,
+        census=census,
+        structure=structure,
+        answers={},
+        interests={theme.pk: interest(periods=["q3", "q3", "q1"], formats=["short", "online"])},
+    )
+    row = next(r for r in selectors.aggregate(census) if r.theme == theme)
+    assert row.periods == {"q1": 1, "q3": 1}
+    assert row.periods_label == "janvier à mars (1), juillet à septembre (1)"  # ties: the calendar's order
+    assert row.formats_label == "à distance (1), demi-journées (1)"

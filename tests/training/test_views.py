@@ -3,12 +3,15 @@ table and accessible chart, the support page's scope."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
 from maillage.training import services
-from maillage.training.models import Response
-from tests.training.factories import TESTS, interest, open_census
+from maillage.training.models import Question, Response
+from tests.factories import UserFactory
+from tests.training.factories import TESTS, interest, next_local, open_census
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +84,92 @@ def test_the_support_page_shows_a_member_only_their_structure(
         client.post("/formations/accompagnements/", {"structure": structure.pk, "kind": "dla"}).status_code
         == 403
     )
+
+
+def test_the_animator_changes_a_question_and_cannot_make_it_depend_on_itself(client, territory, animator):
+    census = open_census(territory)
+    staff = services.save_question(
+        actor=TESTS, census=census, label="Avez-vous des salariés ?", kind="yes_no"
+    )
+    client.force_login(animator)
+    url = f"/formations/gestion/recensements/{census.pk}/"
+    form = client.get(f"{url}?question={staff.pk}").content.decode()
+    assert "Modifier la question « Avez-vous des salariés ? »" in form
+    assert f'name="question-question" value="{staff.pk}"' in form
+    fields = {
+        "action": "question",
+        "question-question": staff.pk,
+        "question-label": "Avez-vous des salariés ?",
+        "question-kind": "yes_no",
+        "question-depends_on": staff.pk,
+        "question-depends_value": "oui",
+    }
+    page = client.post(url, fields)
+    assert page.status_code == 200
+    assert "Une question ne peut pas dépendre d&#x27;elle-même." in page.content.decode()
+    assert "Modifier la question « Avez-vous des salariés ? »" in page.content.decode()  # still changing it
+    staff.refresh_from_db()
+    assert (staff.depends_on_id, staff.depends_value) == (None, "")
+
+    fields.update({"question-label": "Votre structure a-t-elle des salariés ?", "question-depends_on": ""})
+    assert client.post(url, fields).status_code == 302
+    staff.refresh_from_db()
+    assert staff.label == "Votre structure a-t-elle des salariés ?"
+    assert Question.objects.filter(census=census).count() == 1  # changed, not added
+
+
+def test_an_adviser_links_guides_when_publishing_office_hours(client, territory):
+    adviser = UserFactory(email="conseil@example.org")
+    named = services.name_adviser(actor=TESTS, territory=territory, user=adviser, organisation="DLA 06")
+    guide = services.add_resource(
+        actor=TESTS, territory=territory, title="Guide des fonds européens", url="https://example.org/guide"
+    )
+    client.force_login(adviser)
+    start = next_local(2, 14)
+    page = client.post(
+        "/formations/permanences/publier/",
+        {
+            "adviser": named.pk,
+            "title": "Permanence fonds européens",
+            "frequency": "FREQ=WEEKLY",
+            "first_start": f"{start:%Y-%m-%dT%H:%M}",
+            "slot_minutes": "45",
+            "slots_per_occurrence": "2",
+            "place": "Maison de l'ESS, Grasse",
+            "resources": [guide.pk],
+        },
+        follow=True,
+    )
+    html = page.content.decode()
+    assert "La permanence est publiée" in html
+    assert "Guide des fonds européens" in html and "Consulter en ligne" in html
+
+
+def test_my_space_lists_the_support_my_structure_received(
+    client, territory, structure, member, manager_other
+):
+    services.record_support(
+        actor=TESTS, structure=structure, kind="dla", date=timezone.localdate(), summary="Diagnostic partagé"
+    )
+    client.force_login(member)
+    html = client.get("/compte/mon-espace/").content.decode()
+    assert "Accompagnements reçus par ma structure" in html and "Diagnostic partagé" in html
+    client.force_login(manager_other)
+    html = client.get("/compte/mon-espace/").content.decode()
+    assert "Aucun accompagnement noté pour votre structure." in html and "Diagnostic partagé" not in html
+
+
+def test_opening_a_census_from_its_page_says_it_is_open(client, territory, animator):
+    census = services.create_census(
+        actor=TESTS,
+        territory=territory,
+        title="Besoins 2028",
+        opens_on=timezone.localdate(),
+        deadline=timezone.now() + dt.timedelta(days=30),
+    )
+    client.force_login(animator)
+    url = f"/formations/gestion/recensements/{census.pk}/"
+    page = client.post(url, {"action": "open"}, follow=True).content.decode()
+    assert "Le recensement est ouvert." in page
+    page = client.post(url, {"action": "closed"}, follow=True).content.decode()
+    assert "Le recensement est clos." in page

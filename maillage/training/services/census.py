@@ -249,8 +249,9 @@ def _clean_interests(
         priority = int(data.get("priority") or Priority.MEDIUM)
         if priority not in Priority.values:
             raise ValidationError({f"t{theme.pk}_priority": "Priorité inconnue."})
-        periods = [p for p in data.get("periods", []) if p in Period.values]
-        formats = [f for f in data.get("formats", []) if f in Format.values]
+        # Known codes only, each once: the results count structures per period and format.
+        periods = list(dict.fromkeys(p for p in data.get("periods", []) if p in Period.values))
+        formats = list(dict.fromkeys(f for f in data.get("formats", []) if f in Format.values))
         out[theme] = {
             "staff": staff,
             "priority": priority,

@@ -218,7 +218,7 @@ def _tell_cancelled(booking: Booking, *, actor: Actor, reason: str) -> None:
         recipients=recipients,
         title=f"Rendez-vous annulé : {office_hours.title}, le {when(booking.start)}",
         body=reason,
-        url=path("training:office_hours_list"),
+        url=path("training:booking", booking.pk),  # the booking's page says it is cancelled
         actor=actor,
         exclude=person_of(actor),
     )

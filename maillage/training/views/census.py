@@ -124,6 +124,11 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _census(request, pk)
     theme_form = ThemeForm(prefix="theme")
     question_form = QuestionForm(prefix="question", census=item)
+    if request.method == "GET" and request.GET.get("question", "").isdigit():
+        changed = get_object_or_404(Question, census=item, pk=request.GET["question"])
+        question_form = QuestionForm(
+            prefix="question", census=item, initial=QuestionForm.initial_for(changed)
+        )
     deadline_form = DeadlineForm(prefix="deadline")
     action = request.POST.get("action", "")
     if request.method == "POST":
@@ -143,13 +148,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 question_form = QuestionForm(request.POST, prefix="question", census=item)
                 if question_form.is_valid():
                     data = question_form.cleaned_data
-                    existing = None
-                    if request.POST.get("question"):
-                        existing = get_object_or_404(Question, census=item, pk=request.POST["question"])
                     services.save_question(
                         actor=request.user,
                         census=item,
-                        question=existing,
+                        question=data["question"],
                         label=data["label"],
                         kind=data["kind"],
                         choices=data["choices"].splitlines(),
@@ -162,8 +164,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             elif action in (CensusStatus.OPEN, CensusStatus.CLOSED):
                 deadline_form = DeadlineForm(request.POST, prefix="deadline")
                 deadline = deadline_form.cleaned_data.get("deadline") if deadline_form.is_valid() else None
-                services.move_census(actor=request.user, census=item, to=action, deadline=deadline)
-                messages.success(request, f"Le recensement est {item.get_status_display()}.")
+                moved = services.move_census(actor=request.user, census=item, to=action, deadline=deadline)
+                # « recensement » is masculine; the status labels read « ouverte », « close ».
+                said = "ouvert" if moved.status == CensusStatus.OPEN else "clos"
+                messages.success(request, f"Le recensement est {said}.")
                 return redirect("training:census_edit", pk=item.pk)
             elif action == "remind":
                 count = services.send_census_reminders(actor=request.user, census=item)
@@ -183,6 +187,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": item.questions.select_related("depends_on"),
             "theme_form": theme_form,
             "question_form": question_form,
+            "editing": question_form.editing(),
             "deadline_form": deadline_form,
             "missing": len(services.structures_without_answer(item)),
             "breadcrumbs": crumbs(("Animation", reverse("training:manage")), (item.title, "")),

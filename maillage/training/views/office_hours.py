@@ -175,7 +175,7 @@ def publish(request: HttpRequest) -> HttpResponse:
     advisers = Adviser.objects.filter(territory=request.territory).select_related("user")
     if not is_animator(request):
         advisers = advisers.filter(user=request.user)
-    form = OfficeHoursForm(request.POST or None, advisers=advisers)
+    form = OfficeHoursForm(request.POST or None, advisers=advisers, territory=request.territory)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -190,6 +190,7 @@ def publish(request: HttpRequest) -> HttpResponse:
                 place=data["place"],
                 online_url=data["online_url"],
                 description=data["description"],
+                resources=list(data["resources"]),
             )
         except ValidationError as exc:
             add_errors(form, exc)
