@@ -12,8 +12,9 @@ of 1 to 9 employees, ("association", "petite") both.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.core.cache import cache
 
@@ -118,7 +119,7 @@ def compute_release(campaign: Campaign) -> Release:
     )
     by_structure = {row[0]: (row[3] or {}, row[4]) for row in rows}
     frozen = build_groups((row[0], row[1], row[2]) for row in rows)
-    shown = publishable(frozen, breakdowns())
+    shown = publishable(cast("Mapping[Hashable, frozenset[int]]", frozen), breakdowns())
     groups: dict[tuple[str, str], GroupResult] = {}
     for key, ids in frozen.items():
         result = GroupResult(key=key, label=group_label(key), count=len(ids), published=key in shown)
@@ -128,7 +129,7 @@ def compute_release(campaign: Campaign) -> Release:
                 values = [by_structure[i][0][theme] for i in ids if theme in by_structure[i][0]]
                 if len(values) >= K:
                     result.medians[theme] = round(statistics.median(values), 1)
-            overalls = [by_structure[i][1] for i in ids if by_structure[i][1] is not None]
+            overalls: list[float] = [o for i in ids if (o := by_structure[i][1]) is not None]
             result.overall = round(statistics.median(overalls), 1) if len(overalls) >= K else None
         groups[key] = result
     return Release(campaign_id=campaign.pk, groups=groups)

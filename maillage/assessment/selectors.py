@@ -123,7 +123,9 @@ def suggestions(sheet: AnswerSheet, weak: list[tuple[str, str]]) -> list[dict[st
     return found
 
 
-def results_context(sheet: AnswerSheet) -> dict[str, Any]:
+def results_context(sheet: AnswerSheet, *, with_suggestions: bool = True) -> dict[str, Any]:
+    """The results page's context; the PDF, which prints no suggestion, skips them (`with_suggestions`:
+    they read every shared sheet and public practice sheet of the territory)."""
     themes = _theme_pairs(sheet)
     scores = sheet.scores or {}
     previous = (
@@ -184,7 +186,7 @@ def results_context(sheet: AnswerSheet) -> dict[str, Any]:
         "series": [s for s in series if s is not None],
         "radar_size": radar.SIZE,
         "center": radar.CENTER,
-        "suggestions": suggestions(sheet, [(r["key"], r["label"]) for r in weak]),
+        "suggestions": suggestions(sheet, [(r["key"], r["label"]) for r in weak]) if with_suggestions else [],
     }
 
 

@@ -1,4 +1,5 @@
-"""Writes of the yearly campaigns: open one (on the published grid), close it, reopen it."""
+"""Writes of the yearly campaigns: open one (on the published grid), close it, reopen it (only while its
+closing published no figure: see `reopen_campaign`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from maillage.assessment.aggregates import release
 from maillage.assessment.models import Campaign, CampaignStatus, Grid
 from maillage.assessment.permissions import require_animator
 from maillage.assessment.services.notices import tell_managers_campaign_opened
 from maillage.core.actors import Actor
+from maillage.core.db import lock_row
 from maillage.core.machines import log_creation, transition
 from maillage.core.models import Territory
 
@@ -48,6 +51,26 @@ def close_campaign(*, actor: Actor, campaign: Campaign) -> Campaign:
     return transition(campaign, CampaignStatus.CLOSED, actor=actor)
 
 
+def has_published_figures(campaign: Campaign) -> bool:
+    """Whether the closing of the campaign published at least one group's figures (5 structures or more)."""
+    found = release(campaign)
+    return found is not None and any(group.published for group in found.groups.values())
+
+
+REOPEN_REFUSED = (
+    "La campagne {year} ne peut pas être rouverte : ses résultats agrégés sont publiés. Des réponses "
+    "ajoutées ou corrigées après coup changeraient des médianes déjà lues, et la comparaison des deux "
+    "publications permettrait de retrouver les scores d'une structure. Les structures qui n'ont pas "
+    "répondu le pourront à la campagne suivante."
+)
+
+
+@transaction.atomic
 def reopen_campaign(*, actor: Actor, campaign: Campaign) -> Campaign:
+    """Back to open, only when its closing published nothing (no group of 5 structures or more): once a
+    release is read, a second one after late answers would single out the structures that changed."""
     require_animator(actor, campaign.territory)
+    locked = lock_row(Campaign.objects.all(), campaign.pk)
+    if has_published_figures(locked):
+        raise ValidationError(REOPEN_REFUSED.format(year=locked.year))
     return transition(campaign, CampaignStatus.OPEN, actor=actor)

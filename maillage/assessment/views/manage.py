@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from maillage.assessment import selectors, services
 from maillage.assessment.forms import CampaignForm, QuestionForm
 from maillage.assessment.models import AnswerSheet, Campaign, Grid, Question
+from maillage.assessment.services.campaigns import has_published_figures
 from maillage.assessment.services.grids import has_answers
 from maillage.assessment.views.common import add_errors, animators_only
 
@@ -177,6 +178,7 @@ def campaign_page(request: HttpRequest, year: int) -> HttpResponse:
             "campaign": campaign,
             "submitted": sheets.filter(status="submitted").count(),
             "drafts": sheets.filter(status="draft").count(),
+            "figures_published": has_published_figures(campaign),
             "log": selectors.log_lines(campaign),
             "breadcrumbs": selectors.crumbs(
                 ("Animation", reverse("assessment:manage")), (f"Campagne {year}", None)

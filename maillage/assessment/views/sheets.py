@@ -129,7 +129,7 @@ def results_pdf(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     if not sheet.is_submitted:
         messages.error(request, "Transmettez d'abord vos réponses : le PDF présente des résultats complets.")
         return redirect(selectors.sheet_url(sheet))
-    context = selectors.results_context(sheet)
+    context = selectors.results_context(sheet, with_suggestions=False)
     context.update(
         {
             "lines": selectors.answer_lines(sheet),
