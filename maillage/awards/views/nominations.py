@@ -24,13 +24,17 @@ from maillage.core.tokens import TokenError, read_token
 CONSENT_MAX_AGE = timedelta(days=60)
 
 
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def nominate(request: HttpRequest, year: int) -> HttpResponse:
     edition = edition_or_404(request, year)
     structures = Structure.objects.filter(territory=request.territory, status="published").order_by("name")
     errors: list[str] = []
-    data = request.POST if request.method == "POST" else {}
+    data = {k: request.POST.get(k, "") for k in ("category", "structure", "initiative", "pitch")}
     if request.method == "POST":
         category = edition.categories.filter(
             pk=(data.get("category") or "0") if str(data.get("category", "")).isdigit() else 0
@@ -46,8 +50,8 @@ def nominate(request: HttpRequest, year: int) -> HttpResponse:
                     actor=request.user,
                     category=category,
                     structure=structure,
-                    initiative=data.get("initiative", ""),
-                    pitch=data.get("pitch", ""),
+                    initiative=data["initiative"],
+                    pitch=data["pitch"],
                 )
             except ValidationError as exc:
                 errors = exc.messages
