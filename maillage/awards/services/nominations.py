@@ -4,7 +4,7 @@ counts only once they accept."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from maillage.actors.models import Structure
@@ -74,8 +74,3 @@ def answer_consent(*, actor: Actor, nomination: Nomination, accept: bool) -> Nom
         raise ValidationError("Votre structure a déjà répondu à cette proposition.") from None
     notices.consent_answered(nomination, actor=actor)
     return nomination
-
-
-def check_can_answer(actor: Actor, nomination: Nomination) -> None:
-    if not manages(actor, nomination.structure):
-        raise PermissionDenied("Seuls les gestionnaires de la structure proposée peuvent répondre.")
