@@ -14,6 +14,8 @@ Needs a PostgreSQL server; the database named below is dropped and re-created:
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/maillage_awards_bench \\
         .venv/bin/python bench/bench_awards.py [VOTERS] [--kill]
+
+BENCH_REUSE_DB=1 keeps a database this script migrated before (the territory « banc » is deleted and rebuilt).
 """
 
 from __future__ import annotations
@@ -72,8 +74,12 @@ def workers_of(master: int) -> list[int]:
 
 def main(voters: int, kill: bool) -> None:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    reuse = (
+        os.environ.get("BENCH_REUSE_DB") == "1"
+    )  # a database this script migrated before: skip the migration
     try:
-        recreate_database(url)
+        if not reuse:
+            recreate_database(url)
     except Exception as exc:  # noqa: BLE001
         print(f"PostgreSQL unavailable ({exc}): skipped")
         return
@@ -102,9 +108,12 @@ def main(voters: int, kill: bool) -> None:
     from maillage.core.models import Domain, Territory
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    with redirect_stdout(io.StringIO()):
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
+    if reuse:
+        Territory.objects.filter(slug="banc").delete()
+    else:
+        with redirect_stdout(io.StringIO()):
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("createcachetable", verbosity=0)
     bench = system("banc d'essai")
     territory = Territory.objects.create(name="Banc d'essai", slug="banc", canonical_url="http://127.0.0.1")
     Domain.objects.create(territory=territory, name="127.0.0.1")
