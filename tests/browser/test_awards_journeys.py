@@ -84,7 +84,7 @@ def test_the_animator_closes_the_vote_and_publishes_the_winners(new_context, ter
     edition = edition_with_nominees(
         territory, [structure, StructureFactory(territory=territory, name="Épicerie")]
     )
-    mine, theirs = Nomination.objects.filter(category__edition=edition).order_by("pk")
+    theirs = Nomination.objects.get(category__edition=edition, structure__name="Épicerie")
     for i in range(2):
         services.confirm_vote(actor=SYS, token=vote_token(theirs, f"v{i}@example.org"))
     admin = new_context(user=animator).new_page()
@@ -94,7 +94,7 @@ def test_the_animator_closes_the_vote_and_publishes_the_winners(new_context, ter
     assert "L'édition est maintenant « vote clos, délibération »" in admin.inner_text("body")
     admin.get_by_role("link", name="Résultats et palmarès").click()
     admin.wait_for_load_state()
-    admin.get_by_role("radio").nth(1).check()  # the jury's laureate: the second row
+    admin.get_by_label(f"Prix du jury pour {structure.name}").check()
     admin.get_by_role("button", name="Publier le palmarès").click()
     admin.wait_for_load_state()
     assert "Le palmarès est publié." in admin.inner_text("body")
@@ -105,5 +105,5 @@ def test_the_animator_closes_the_vote_and_publishes_the_winners(new_context, ter
     visitor.wait_for_load_state()
     text = main_text(visitor)
     assert "Palmarès du Trophée 2026" in text
-    assert "Prix du public : Projet de Épicerie" in text and "(2 votes du public)" in text
-    assert mine.structure.name in text or theirs.structure.name in text
+    assert f"Prix du jury : Projet de {structure.name}" in text
+    assert "Prix du public : Projet de Épicerie — Épicerie (2 votes du public)" in text
