@@ -102,28 +102,31 @@ def main(voters: int, kill: bool) -> None:
 
     from maillage.actors.models import Structure
     from maillage.awards import services
-    from maillage.awards.models import Nomination, Vote
+    from maillage.awards.models import Edition, Nomination, Vote
     from maillage.awards.services.votes import vote_token
     from maillage.core.actors import system
     from maillage.core.models import Domain, Territory
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    if reuse:
-        Territory.objects.filter(slug="banc").delete()
+    if reuse:  # keep the territory and its structures, start the edition again
+        Edition.objects.filter(territory__slug="banc").delete()
     else:
         with redirect_stdout(io.StringIO()):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("createcachetable", verbosity=0)
     bench = system("banc d'essai")
-    territory = Territory.objects.create(name="Banc d'essai", slug="banc", canonical_url="http://127.0.0.1")
-    Domain.objects.create(territory=territory, name="127.0.0.1")
+    territory, created = Territory.objects.get_or_create(
+        slug="banc", defaults={"name": "Banc d'essai", "canonical_url": "http://127.0.0.1"}
+    )
+    if created:
+        Domain.objects.create(territory=territory, name="127.0.0.1")
     edition = services.create_edition(
         actor=bench, territory=territory, year=2026, title="Trophée du banc", categories=[("Catégorie", "")]
     )
     services.transition_edition(actor=bench, edition=edition, to="nominations")
     category = edition.categories.get()
     for i in range(6):
-        structure = Structure.objects.create(
+        structure, _ = Structure.objects.get_or_create(
             territory=territory, name=f"Structure {i}", slug=f"s{i}", status="published"
         )
         services.nominate(actor=bench, category=category, structure=structure, initiative=f"Initiative {i}")
