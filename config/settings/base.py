@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "maillage.matchmaking",
     "maillage.dashboard",
     "maillage.procurement",
+    "maillage.awards",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -186,3 +186,19 @@ def test_membership_ties_are_found_without_declaring(jury_setup, territory, stru
     MembershipFactory(user=free.user, structure=structure, role="member")
     with pytest.raises(PermissionDenied):
         services.score_application(actor=free.user, juror=free, application=mine, scores=_all_scores(call, 5))
+
+
+def test_after_the_deliberation_the_scoring_page_only_reads(jury_setup, manager_other, animator, client):
+    call, mine, _theirs, _tied, free = jury_setup
+    services.score_application(actor=manager_other, juror=free, application=mine, scores=_all_scores(call, 7))
+    client.force_login(manager_other)
+    url = f"/appels-a-projets/jury/candidatures/{mine.pk}/"
+    assert 'name="score_' in client.get(url).content.decode()  # still open: the form
+    services.deliberate(actor=animator, call=call, amounts={mine.pk: 5000}, minutes="PV")
+    page = unescape(client.get(url).content.decode())
+    assert 'name="score_' not in page and "Enregistrer mes notes" not in page
+    assert "présentées en lecture seule" in page
+    posted = {f"score_{c.pk}": "2" for c in call.criteria.all()}
+    answer = unescape(client.post(url, posted).content.decode())
+    assert "ne peuvent plus être modifiées" in answer
+    assert set(Score.objects.filter(juror=free, application=mine).values_list("value", flat=True)) == {7}

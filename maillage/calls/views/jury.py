@@ -17,12 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from maillage.calls import selectors, services
 from maillage.calls.forms import InviteForm
-from maillage.calls.models import Application, Juror, Score
+from maillage.calls.models import Application, AppStatus, CallStatus, Juror, Score
 from maillage.calls.services.notices import INVITATION_PURPOSE
 from maillage.calls.views.common import add_errors, call_or_404, crumbs, managed_call_or_404
 from maillage.core.tokens import TokenError, read_token, spend_token
 
 INVITATION_MAX_AGE = timedelta(days=30)
+READ_ONLY = "Cette candidature n'est plus en cours d'évaluation : vos notes ne peuvent plus être modifiées."
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -138,10 +139,14 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         )
     }
     errors: list[str] = []
+    # After the deliberation (or once the application left evaluation) the page only reads the scores.
+    scoring_open = application.status == AppStatus.ELIGIBLE and application.call.status == CallStatus.CLOSED
     values = {
         c.pk: (getattr(mine.get(c.pk), "value", ""), getattr(mine.get(c.pk), "comment", "")) for c in criteria
     }
-    if request.method == "POST":
+    if request.method == "POST" and not scoring_open:
+        errors.append(READ_ONLY)
+    elif request.method == "POST":
         parsed: dict[int, tuple[int, str]] = {}
         for c in criteria:
             raw = request.POST.get(f"score_{c.pk}", "").strip()
@@ -169,6 +174,7 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "rows": [(c, values[c.pk][0], values[c.pk][1]) for c in criteria],
             "errors": errors,
+            "scoring_open": scoring_open,
             "lines": application.budget_lines.all(),
             "expenses": expenses,
             "resources": resources,
