@@ -9,7 +9,7 @@ from django.test import Client
 
 from maillage.core.actors import SYSTEM
 from maillage.procurement import services
-from maillage.procurement.models import Need, Recipient
+from maillage.procurement.models import Need, OfferProposal, Recipient, SupplierOffer
 from maillage.procurement.services import privacy
 from tests.factories import MembershipFactory, UserFactory
 from tests.procurement.factories import need, need_data, supplier
@@ -74,7 +74,10 @@ def test_the_offer_form_saves_and_refuses_in_french(structure, manager):
         url, {"form": "offer", "offer_types": ["goods"], "perimeter": "department", "staff": "4"}
     )
     assert good.status_code == 302
-    assert structure.supplier_offer.staff == 4
+    assert not SupplierOffer.objects.filter(structure=structure).exists()  # waits for the moderation
+    page = client.get(url).content.decode()
+    assert "attend la relecture de l'animation" in page
+    assert OfferProposal.objects.get(structure=structure).data["staff"] == 4
 
 
 def test_personal_data_is_exported_and_unlinked(structure, manager):
