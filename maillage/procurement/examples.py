@@ -78,8 +78,11 @@ def example_procurement(ctx: ExampleContext) -> dict[str, Any]:
         )
     proposal = OfferProposal.objects.filter(structure=structure).first()
     if proposal is None:
-        proposal = OfferProposal.objects.create(
-            structure=structure, data={"offer_types": ",goods,", "perimeter": "france", "summary": "Nouveau"}
+        proposal = services.record_offer_proposal(
+            actor=EXAMPLES,
+            structure=structure,
+            author=None,
+            data={"offer_types": ",goods,", "perimeter": "france", "summary": "Nouvelle offre"},
         )
     if not received.documents.exists():
         services.answer_need(

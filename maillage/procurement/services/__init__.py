@@ -14,6 +14,7 @@ from maillage.procurement.services.needs import (
 from maillage.procurement.services.offers import (
     add_reference,
     decide_offer_proposal,
+    record_offer_proposal,
     remove_reference,
     save_offer,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "delete_shortlist",
     "import_ledger",
     "mark_opened",
+    "record_offer_proposal",
     "record_outcome",
     "remove_purchase",
     "remove_from_shortlist",

@@ -127,12 +127,21 @@ def save_offer(
         raise ValidationError("Rien n'a changé dans l'offre : il n'y a rien à transmettre à l'animation.")
     proposal = pending.first()
     if proposal is None:
-        proposal = OfferProposal.objects.create(structure=structure, author=user_of(actor), data=data)
-        log_creation(proposal, actor=actor, note="Modification proposée")
+        proposal = record_offer_proposal(actor=actor, structure=structure, author=user_of(actor), data=data)
     else:
         proposal.data, proposal.author = data, user_of(actor)
         proposal.save(update_fields=["data", "author"])
     notices.offer_proposed(proposal, actor=actor)
+    return proposal
+
+
+def record_offer_proposal(
+    *, actor: Actor, structure: Structure, author: Any, data: dict[str, Any]
+) -> OfferProposal:
+    """Write a proposed offer waiting for the moderation (no mail: `save_offer` tells the moderation; the demo
+    loader and the registry's examples call this directly)."""
+    proposal = OfferProposal.objects.create(structure=structure, author=author, data=dict(data))
+    log_creation(proposal, actor=actor, note="Modification proposée")
     return proposal
 
 
