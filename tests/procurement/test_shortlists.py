@@ -101,9 +101,11 @@ def test_sending_a_need_to_a_shortlist_records_and_mails_each_supplier_once(
     assert Need.objects.get(pk=item.pk).status == "sent"
     mails = len(mail.outbox)
     assert mails == 2
-    with pytest.raises(ValidationError, match="tous l'ont déjà reçu"):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.send_to_shortlist(actor=manager, need=item, shortlist=shortlist)
+    with (
+        pytest.raises(ValidationError, match="tous l'ont déjà reçu"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.send_to_shortlist(actor=manager, need=item, shortlist=shortlist)
     assert Recipient.objects.filter(need=item).count() == 2 and len(mail.outbox) == mails
 
 
