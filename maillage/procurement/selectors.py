@@ -88,8 +88,11 @@ def dashboard_context(buyer: Structure, year: int) -> dict[str, Any]:
     awarded_hours = Need.objects.filter(
         buyer=buyer, award__contract_followed=True, award__notified_on__year=year
     ).aggregate(h=Coalesce(Sum("award__clause_hours"), 0))["h"]
+    # `.order_by()`: the model's ordering (year, date, pk) would otherwise enter the DISTINCT and return
+    # every line instead of every year.
     years = sorted(
-        set(PurchaseLine.objects.filter(buyer=buyer).values_list("year", flat=True).distinct()) | {year}
+        set(PurchaseLine.objects.filter(buyer=buyer).order_by().values_list("year", flat=True).distinct())
+        | {year}
     )
     return {
         "buyer": buyer,
