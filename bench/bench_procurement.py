@@ -46,6 +46,7 @@ def add_offers(territory) -> int:  # noqa: ANN001
                     perimeter=rng.choice(PERIMETERS),
                     radius_km=rng.choice([10, 30, 60]),
                     staff=rng.choice([None, 2, 5, 12, 40]),
+                    references_count=rng.choice([0, 0, 1, 2, 4]),
                 )
                 for pk in todo[start : start + 5000]
             ],

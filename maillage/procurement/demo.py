@@ -5,7 +5,9 @@ Roux), are buyers. The directory's ESS structures describe their offers (types f
 staff, a few client references). Twelve needs go through every status — drafts, submitted, validated, sent
 (with « intéressé » and « pas intéressé » answers), closed — and two closed ones led to contracts (a reserved
 green-space contract for an insertion workshop; a cleaning contract with social-clause hours). Last year's
-purchase ledger of the agglomeration is imported from a CSV built here. Everything goes through the services;
+purchase ledger of the agglomeration is imported from a CSV built here. Nadia keeps a shortlist of
+green-space suppliers; one supplier joined a quote to its answer; a supplier's offer edit waits for the
+animation. Everything goes through the services;
 re-running does nothing once the needs exist.
 """
 
@@ -19,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from maillage.accounts import services as account_services
 from maillage.accounts.demo import DEMO_PASSWORD
@@ -367,3 +370,69 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
                     today=today,
                 )
     _ledger(agglo, today.year - 1, rng)
+    _shortlist_document_and_proposal(territory, agglo)
+
+
+def _shortlist_document_and_proposal(territory: Territory, agglo: Structure) -> None:
+    """Nadia keeps the green-space suppliers she found in a list; one supplier joined its quote to its
+    answer; a supplier's manager rewrote its offer, waiting for the animation's reading."""
+    green = (
+        Structure.objects.filter(
+            territory=territory,
+            supplier_offer__isnull=False,
+            sectors__sector__in=["environnement", "proprete"],
+        )
+        .exclude(pk=agglo.pk)
+        .distinct()
+        .order_by("name")[:4]
+    )
+    if green:
+        services.create_shortlist(
+            actor=DEMO, buyer=agglo, name="Espaces verts et propreté", suppliers=[s.pk for s in green]
+        )
+    answered = (
+        Recipient.objects.filter(need__buyer=agglo, answer="interested", need__status="sent")
+        .order_by("need__pk", "rank")
+        .first()
+    )
+    if answered is not None:
+        services.answer_need(
+            actor=DEMO,
+            need=answered.need,
+            structure=answered.structure,
+            answer="interested",
+            message=answered.message,
+            document=SimpleUploadedFile(
+                "devis-indicatif.txt",
+                "Devis indicatif : 4 passages par an, 6 salariés en insertion, 9 800 € HT.".encode(),
+                "text/plain",
+            ),
+        )
+    manager = (
+        Membership.objects.filter(
+            structure__territory=territory,
+            structure__supplier_offer__isnull=False,
+            role=Membership.Role.MANAGER,
+        )
+        .exclude(structure_id=agglo.pk)
+        .select_related("structure__supplier_offer", "user")
+        .order_by("structure__name")
+        .first()
+    )
+    if manager is not None:
+        offer = manager.structure.supplier_offer
+        services.record_offer_proposal(
+            actor=DEMO,
+            structure=manager.structure,
+            author=manager.user,
+            data={
+                "offer_types": offer.offer_types,
+                "summary": f"{offer.summary} Nouveau : un atelier de réparation ouvert aux collectivités.",
+                "perimeter": offer.perimeter,
+                "radius_km": offer.radius_km,
+                "communes": [],
+                "staff": offer.staff,
+                "turnover_band": offer.turnover_band,
+                "labels": list(offer.labels),
+            },
+        )

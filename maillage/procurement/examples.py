@@ -15,7 +15,7 @@ from django.utils import timezone
 from maillage.core.actors import system
 from maillage.core.registry import ExampleContext
 from maillage.procurement import services
-from maillage.procurement.models import Need, Recipient, SupplierOffer
+from maillage.procurement.models import Need, OfferProposal, Recipient, Shortlist, SupplierOffer
 
 EXAMPLES = system("exemples du registre")
 
@@ -71,4 +71,35 @@ def example_procurement(ctx: ExampleContext) -> dict[str, Any]:
             amount=Decimal("1200.00"),
             supplier_name="Fournisseur exemple",
         )
-    return {"need_a": need_a, "need_b": need_b, "need_c": need_c, "received": received, "buyer": other}
+    shortlist = Shortlist.objects.filter(buyer=other, name="Liste exemple").first()
+    if shortlist is None:
+        shortlist = services.create_shortlist(
+            actor=EXAMPLES, buyer=other, name="Liste exemple", suppliers=[structure.pk]
+        )
+    proposal = OfferProposal.objects.filter(structure=structure).first()
+    if proposal is None:
+        proposal = services.record_offer_proposal(
+            actor=EXAMPLES,
+            structure=structure,
+            author=None,
+            data={"offer_types": ",goods,", "perimeter": "france", "summary": "Nouvelle offre"},
+        )
+    if not received.documents.exists():
+        services.answer_need(
+            actor=EXAMPLES,
+            need=need_b,
+            structure=structure,
+            answer="interested",
+            message="Nous pouvons le faire.",
+            document=SimpleUploadedFile("devis.txt", b"Devis : 1 200 euros HT.", "text/plain"),
+        )
+    return {
+        "need_a": need_a,
+        "need_b": need_b,
+        "need_c": need_c,
+        "received": received,
+        "buyer": other,
+        "shortlist": shortlist,
+        "proposal": proposal,
+        "document": received.documents.get(),
+    }

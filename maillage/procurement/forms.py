@@ -124,6 +124,64 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     reason = forms.CharField(label="Pourquoi pas (si pas intéressé)", required=False, max_length=300)
+    document = forms.FileField(
+        label="Document joint (si intéressé, facultatif)",
+        required=False,
+        help_text="PDF, texte, tableur ou image ; vérifié à l'envoi.",
+    )
+
+
+class ShortlistAddForm(forms.Form):
+    shortlist = forms.ModelChoiceField(
+        label="Ajouter à la liste", queryset=None, required=False, empty_label="— une nouvelle liste —"
+    )
+    name = forms.CharField(label="Nom de la nouvelle liste", required=False, max_length=120)
+    buyer = forms.ModelChoiceField(label="Pour la structure acheteuse", queryset=None, required=False)
+
+    def __init__(self, *args: Any, shortlists: Any, buyers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shortlist"].queryset = shortlists  # type: ignore[attr-defined]
+        self.fields["buyer"].queryset = buyers  # type: ignore[attr-defined]
+        only = list(buyers[:2])
+        if len(only) == 1:
+            self.fields["buyer"].initial = only[0].pk
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("shortlist"):
+            if not data.get("name", "").strip():
+                self.add_error(
+                    "name", "Donnez un nom à la nouvelle liste, ou choisissez une liste existante."
+                )
+            if not data.get("buyer"):
+                self.add_error("buyer", "Choisissez la structure acheteuse de la nouvelle liste.")
+        return data
+
+
+class ShortlistRenameForm(forms.Form):
+    name = forms.CharField(label="Nouveau nom de la liste", max_length=120)
+
+
+class ShortlistSendForm(forms.Form):
+    need = forms.ModelChoiceField(label="Besoin validé à envoyer", queryset=None)
+
+    def __init__(self, *args: Any, needs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["need"].queryset = needs  # type: ignore[attr-defined]
+
+
+class OfferDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Décision",
+        choices=[("accept", "Accepter la modification"), ("refuse", "Refuser la modification")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Motif du refus (envoyé au gestionnaire)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class OutcomeForm(forms.Form):

@@ -27,7 +27,6 @@ from typing import Any
 
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
     FloatField,
@@ -35,7 +34,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -45,7 +43,7 @@ from maillage.actors.models import Structure, StructureSector
 from maillage.actors.taxonomy import SECTORS
 from maillage.core.models import Territory
 from maillage.core.registry import registry
-from maillage.procurement.models import ClientReference, Need
+from maillage.procurement.models import Need
 from maillage.procurement.taxonomy import OfferType, Perimeter, eligible_kinds
 
 KM_PER_DEGREE_LAT = 110.57
@@ -179,15 +177,8 @@ def _scored(qs: QuerySet[Structure], need: Need) -> QuerySet[Structure]:
         default=Value(0),
         output_field=int_,
     )
-    ref_count = Subquery(
-        ClientReference.objects.filter(offer__structure_id=OuterRef("pk"))
-        .order_by()
-        .values("offer__structure_id")
-        .annotate(n=Count("pk"))
-        .values("n")[:1],
-        output_field=int_,
-    )
-    qs = qs.annotate(p_refs_n=Coalesce(ref_count, Value(0), output_field=int_))
+    # The count is kept on the offer by the reference services (no subquery per candidate).
+    qs = qs.annotate(p_refs_n=F("supplier_offer__references_count"))
     references = Case(
         When(p_refs_n__gte=3, then=Value(10)),
         When(p_refs_n=2, then=Value(6)),
@@ -262,5 +253,31 @@ def ranked_matches(need: Need, *, limit: int = 50, exclude_ids: Any = None) -> l
         qs.select_related("supplier_offer", "commune")
         .prefetch_related("sectors")
         .order_by("-score", "name", "pk")[:limit]
+    )
+    return [explain(row, need) for row in rows]
+
+
+def shortlist_matches(need: Need, structure_ids: Any) -> list[Match]:
+    """The structures of a shortlist a need may be sent to, best first, each with its explained score: the
+    buyer chose them, so sector, offer type and perimeter only weigh in the score — but a reserved need still
+    reaches only the structures its reserved contract is open to (the filter is in the query)."""
+    qs = Structure.objects.filter(
+        pk__in=structure_ids,
+        territory=need.territory,
+        status=Structure.Status.PUBLISHED,
+        supplier_offer__isnull=False,
+    ).exclude(pk=need.buyer_id)
+    kinds = eligible_kinds(need.reserved)
+    if kinds is not None:
+        qs = qs.filter(inclusion_kind__in=sorted(kinds))
+    if need.commune is None:
+        qs = qs.annotate(d2=Value(None, output_field=FloatField()))
+    else:
+        qs = qs.annotate(d2=_squared_km(need.commune.latitude, need.commune.longitude))
+    rows = (
+        _scored(qs, need)
+        .select_related("supplier_offer", "commune")
+        .prefetch_related("sectors")
+        .order_by("-score", "name", "pk")
     )
     return [explain(row, need) for row in rows]

@@ -21,11 +21,17 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillage.actors.models import Structure
+from maillage.actors.models import DECISION_MOVES, Decision, Structure
 from maillage.actors.taxonomy import SECTOR_CHOICES
 from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Commune, Territory
-from maillage.procurement.querysets import NeedQuerySet, PurchaseLineQuerySet, RecipientQuerySet
+from maillage.procurement.querysets import (
+    AnswerDocumentQuerySet,
+    NeedQuerySet,
+    PurchaseLineQuerySet,
+    RecipientQuerySet,
+    ShortlistQuerySet,
+)
 from maillage.procurement.taxonomy import NeedKind, OfferType, Perimeter, Reserved, TurnoverBand
 
 
@@ -35,7 +41,11 @@ class SupplierOffer(models.Model):
     offer_types = models.CharField(_("ce que la structure vend"), max_length=60, default="", blank=True)
     summary = models.TextField(_("présentation de l'offre"), blank=True)
     perimeter = models.CharField(
-        _("périmètre servi"), max_length=12, choices=Perimeter.choices, default=Perimeter.DEPARTMENT
+        _("périmètre servi"),
+        max_length=12,
+        choices=Perimeter.choices,
+        default=Perimeter.DEPARTMENT,
+        db_index=True,
     )
     radius_km = models.PositiveIntegerField(_("rayon (km)"), null=True, blank=True)
     communes = models.ManyToManyField(
@@ -46,6 +56,9 @@ class SupplierOffer(models.Model):
         _("chiffre d'affaires annuel"), max_length=8, choices=TurnoverBand.choices, default="", blank=True
     )
     labels = models.JSONField(_("labels et certifications"), default=list, blank=True)
+    # How many client references the offer has: kept by the reference services in their transaction, so the
+    # matching scores references without a subquery per candidate.
+    references_count = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -61,6 +74,47 @@ class SupplierOffer(models.Model):
 
     def offer_type_labels(self) -> list[str]:
         return [str(OfferType(t).label) for t in self.offer_type_list]
+
+
+class OfferProposal(models.Model):
+    """A manager's edit of a supplier offer, waiting for the moderation (like the directory's edit proposals):
+    `data` holds the proposed values (`OFFER_FIELDS`, communes as primary keys). The offer itself stays the
+    accepted, public version until the proposal is accepted."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="offer_proposals")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    reason = models.CharField(_("motif du refus"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("modification d'offre proposée")
+        verbose_name_plural = _("modifications d'offres proposées")
+
+    def __str__(self) -> str:
+        return f"Modification de l'offre de {self.structure}"
+
+
+OFFER_PROPOSAL_MACHINE = register(
+    Machine(
+        model="procurement.OfferProposal", moves=DECISION_MOVES, log="procurement.OfferProposalTransition"
+    )
+)
+
+
+class OfferProposalTransition(TransitionLog):
+    proposal = models.ForeignKey(OfferProposal, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("décision sur une modification d'offre")
 
 
 class ClientReference(models.Model):
@@ -207,6 +261,65 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} → {self.structure}"
+
+
+def _answer_document_path(instance: AnswerDocument, filename: str) -> str:
+    return f"achats/reponses/{instance.recipient_id}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+class AnswerDocument(models.Model):
+    """A document a supplier joined to its answer (private: the buyer, the supplier and the animation)."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(storage=private_storage, upload_to=_answer_document_path, max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AnswerDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shortlist(models.Model):
+    """A buyer structure's named list of suppliers kept from the search (« liste de fournisseurs »)."""
+
+    buyer = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="procurement_shortlists")
+    name = models.CharField(_("nom de la liste"), max_length=120)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    suppliers = models.ManyToManyField(Structure, through="ShortlistEntry", related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ShortlistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("liste de fournisseurs")
+        verbose_name_plural = _("listes de fournisseurs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShortlistEntry(models.Model):
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="entries")
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "structure"], name="procurement_shortlist_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shortlist} : {self.structure}"
 
 
 class Award(models.Model):

@@ -34,6 +34,11 @@ DASHBOARD = statuses(anonymous=302, member=403, manager_other=200, animator_othe
 OFFER_EDITORS = statuses(anonymous=302, member=403, manager_other=403, animator_other=403, animator=200)
 LEDGER_WRITERS = statuses(anonymous=302, member=403, manager_other=200, animator_other=403, animator=403)
 SUPPLIER_READERS = statuses(anonymous=302, member=200, manager_other=404, animator_other=404, animator=404)
+# A shortlist is its buyer's only (the example buyer is « manager_other »'s structure); nobody else finds it.
+SHORTLIST_OWNERS = statuses(anonymous=302, member=404, manager_other=200, animator_other=404, animator=404)
+OFFER_MODERATORS = statuses(anonymous=302, member=403, manager_other=403, animator_other=403, animator=200)
+# A document joined to an answer: the supplier (member), the buyer (manager_other) and the animation.
+ANSWER_READERS = statuses(anonymous=302, member=200, manager_other=200, animator_other=404, animator=200)
 
 
 def _pages() -> list[PageSpec]:
@@ -90,6 +95,25 @@ def _pages() -> list[PageSpec]:
             axe_as="manager_other",
         ),
         page("decp", lambda c, o: f"/achats/acheteurs/{o['buyer'].slug}/decp.json", DASHBOARD, kind="file"),
+        page("shortlists", lambda c, o: "/achats/listes/", SIGNED_IN, axe_as="manager_other"),
+        page(
+            "shortlist",
+            lambda c, o: f"/achats/listes/{o['shortlist'].pk}/",
+            SHORTLIST_OWNERS,
+            axe_as="manager_other",
+        ),
+        page(
+            "offer_proposal",
+            lambda c, o: f"/achats/offres/propositions/{o['proposal'].pk}/",
+            OFFER_MODERATORS,
+            axe_as="animator",
+        ),
+        page(
+            "answer_document",
+            lambda c, o: f"/achats/reponses/{o['received'].pk}/documents/{o['document'].pk}/",
+            ANSWER_READERS,
+            kind="file",
+        ),
     ]
 
 
@@ -173,6 +197,14 @@ def register() -> None:
     )
     registry.add_notification_kind(
         NotificationKind(key="procurement_outcome_asked", label="Un contrat a-t-il suivi mon besoin ?")
+    )
+    registry.add_notification_kind(
+        NotificationKind(key="procurement_offer_proposed", label="Offre de fournisseur à relire (modération)")
+    )
+    registry.add_notification_kind(
+        NotificationKind(
+            key="procurement_offer_decided", label="Décision de la modération sur l'offre de ma structure"
+        )
     )
     registry.add_periodic_job(
         PeriodicJob(

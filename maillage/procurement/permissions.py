@@ -5,7 +5,9 @@ the checks that views and services call).
 - `procurement.buy_for`: post and follow needs, keep the purchase ledger of a buyer structure — its managers;
 - `procurement.view_buyer`: read a buyer structure's needs and dashboard — its members and the animation;
 - `procurement.animate`: validate needs, see every match — the territory's animation;
-- `procurement.answer_for`: answer a need sent to a structure — its managers.
+- `procurement.answer_for`: answer a need sent to a structure — its managers;
+- `procurement.moderate_offers`: accept or refuse a manager's edit of a supplier offer — the territory's
+  moderation (animators and moderators), never for their own edit (checked by the service).
 
 The system actor (the demo, a task) passes every check.
 """
@@ -17,7 +19,7 @@ from typing import Any
 import rules
 from django.core.exceptions import PermissionDenied
 
-from maillage.accounts.permissions import is_animator, is_superuser
+from maillage.accounts.permissions import is_animator, is_moderator, is_superuser
 from maillage.actors.permissions import is_structure_manager, is_structure_member
 from maillage.core.actors import Actor, is_system, require_actor
 from maillage.core.models import Territory
@@ -27,6 +29,7 @@ rules.add_perm("procurement.buy_for", is_superuser | is_structure_manager)
 rules.add_perm("procurement.view_buyer", is_superuser | is_structure_member | is_animator)
 rules.add_perm("procurement.animate", is_superuser | is_animator)
 rules.add_perm("procurement.answer_for", is_superuser | is_structure_manager)
+rules.add_perm("procurement.moderate_offers", is_superuser | is_moderator)
 
 
 def _has(who: Any, perm: str, obj: Any) -> bool:
@@ -56,6 +59,10 @@ def can_animate(who: Any, territory: Territory) -> bool:
 
 def can_answer_for(who: Any, structure: Any) -> bool:
     return _has(who, "procurement.answer_for", structure)
+
+
+def can_moderate_offers(who: Any, territory: Territory) -> bool:
+    return _has(who, "procurement.moderate_offers", territory)
 
 
 def can_see_matches(who: Any, need: Any) -> bool:
@@ -90,3 +97,9 @@ def require_answerer(actor: Actor, structure: Any) -> None:
     require_actor(actor)
     if not can_answer_for(actor, structure):
         raise PermissionDenied("Seuls les gestionnaires de la structure peuvent répondre en son nom.")
+
+
+def require_offer_moderator(actor: Actor, territory: Territory) -> None:
+    require_actor(actor)
+    if not can_moderate_offers(actor, territory):
+        raise PermissionDenied("Seule la modération du territoire valide les modifications d'offre.")

@@ -65,3 +65,19 @@ class PurchaseLineQuerySet(models.QuerySet):
     def of_buyer(self, buyer: Any, year: int | None = None) -> PurchaseLineQuerySet:
         qs = self.filter(buyer=buyer)
         return qs if year is None else qs.filter(year=year)
+
+
+class ShortlistQuerySet(models.QuerySet):
+    def for_user(self, user: Any, territory: Territory) -> ShortlistQuerySet:
+        """A buyer structure's shortlists are its members' only (not even the animation's)."""
+        return self.filter(buyer__territory=territory, buyer_id__in=_managed_ids(user))
+
+
+class AnswerDocumentQuerySet(models.QuerySet):
+    def for_user(self, user: Any, territory: Territory) -> AnswerDocumentQuerySet:
+        """A document joined to an answer: the animation, the buyer's members and the supplier's members."""
+        qs = self.filter(recipient__need__territory=territory, recipient__sent_at__isnull=False)
+        if _animates(user, territory):
+            return qs
+        mine = _managed_ids(user)
+        return qs.filter(Q(recipient__structure_id__in=mine) | Q(recipient__need__buyer_id__in=mine))

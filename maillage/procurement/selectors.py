@@ -8,11 +8,18 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from maillage.actors.models import Membership, Structure
-from maillage.core.models import Territory
+from maillage.core.models import Commune, Territory
 from maillage.core.registry import registry
 from maillage.procurement.matching import candidates
-from maillage.procurement.models import Need, PurchaseLine, Recipient
-from maillage.procurement.taxonomy import DISABILITY_KINDS, ESS_FAMILIES, SIAE_KINDS
+from maillage.procurement.models import Need, OfferProposal, PurchaseLine, Recipient, SupplierOffer
+from maillage.procurement.taxonomy import (
+    DISABILITY_KINDS,
+    ESS_FAMILIES,
+    SIAE_KINDS,
+    OfferType,
+    Perimeter,
+    TurnoverBand,
+)
 
 
 def managed_structures(user: Any, territory: Territory) -> Any:
@@ -81,8 +88,11 @@ def dashboard_context(buyer: Structure, year: int) -> dict[str, Any]:
     awarded_hours = Need.objects.filter(
         buyer=buyer, award__contract_followed=True, award__notified_on__year=year
     ).aggregate(h=Coalesce(Sum("award__clause_hours"), 0))["h"]
+    # `.order_by()`: the model's ordering (year, date, pk) would otherwise enter the DISTINCT and return
+    # every line instead of every year.
     years = sorted(
-        set(PurchaseLine.objects.filter(buyer=buyer).values_list("year", flat=True).distinct()) | {year}
+        set(PurchaseLine.objects.filter(buyer=buyer).order_by().values_list("year", flat=True).distinct())
+        | {year}
     )
     return {
         "buyer": buyer,
@@ -121,3 +131,52 @@ def potential(
 
 def territory_ledger(territory: Territory, start: Any, end: Any) -> Any:
     return PurchaseLine.objects.filter(buyer__territory=territory, date__gte=start, date__lte=end)
+
+
+OFFER_LABELS = {
+    "offer_types": "Ce que la structure vend",
+    "summary": "Présentation de l'offre",
+    "perimeter": "Périmètre servi",
+    "radius_km": "Rayon (km)",
+    "communes": "Communes servies",
+    "staff": "Effectif",
+    "turnover_band": "Chiffre d'affaires annuel",
+    "labels": "Labels et certifications",
+}
+
+
+def _shown(field: str, value: Any) -> str:
+    if value in (None, "", []):
+        return "—"
+    if field == "offer_types":
+        return ", ".join(str(OfferType(t).label) for t in value.split(",") if t in OfferType.values)
+    if field == "perimeter":
+        return str(Perimeter(value).label) if value in Perimeter.values else str(value)
+    if field == "turnover_band":
+        return str(TurnoverBand(value).label) if value in TurnoverBand.values else str(value)
+    if field == "communes":
+        return ", ".join(Commune.objects.filter(pk__in=value).order_by("name").values_list("name", flat=True))
+    if field == "labels":
+        return ", ".join(value)
+    return str(value)
+
+
+def offer_changes(proposal: OfferProposal) -> list[dict[str, Any]]:
+    """Each field of a proposed offer beside the accepted (public) one, the changed ones marked."""
+    offer = SupplierOffer.objects.filter(structure_id=proposal.structure_id).first()
+    current: dict[str, Any] = {}
+    if offer is not None:
+        current = {field: getattr(offer, field) for field in OFFER_LABELS if field != "communes"}
+        current["communes"] = sorted(offer.communes.values_list("pk", flat=True))
+    rows = []
+    for field, label in OFFER_LABELS.items():
+        old, new = current.get(field), proposal.data.get(field)
+        rows.append(
+            {
+                "label": label,
+                "old": _shown(field, old),
+                "new": _shown(field, new),
+                "changed": (old or None) != (new or None),
+            }
+        )
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.procurement.views import buyers, needs, offers
+from maillage.procurement.views import buyers, needs, offers, shortlists
 
 app_name = "procurement"
 
@@ -19,4 +19,10 @@ urlpatterns = [
     path("acheteurs/<slug:slug>/", buyers.dashboard, name="dashboard"),
     path("acheteurs/<slug:slug>/import/", buyers.ledger_import, name="ledger_import"),
     path("acheteurs/<slug:slug>/decp.json", buyers.decp_export, name="decp"),
+    path("listes/", shortlists.shortlists, name="shortlists"),
+    path("listes/<int:pk>/", shortlists.shortlist, name="shortlist"),
+    path("offres/propositions/<int:pk>/", shortlists.offer_proposal, name="offer_proposal"),
+    path(
+        "reponses/<int:pk>/documents/<int:document_pk>/", shortlists.answer_document, name="answer_document"
+    ),
 ]

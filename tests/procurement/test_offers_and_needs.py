@@ -20,8 +20,8 @@ from tests.procurement.factories import need, need_data, supplier
 pytestmark = pytest.mark.django_db
 
 
-def test_a_manager_saves_the_offer_and_a_reference(structure, manager):
-    offer = services.save_offer(
+def test_a_manager_saves_the_offer_and_a_reference(structure, manager, animator):
+    proposal = services.save_offer(
         actor=manager,
         structure=structure,
         offer_types=["goods", "services"],
@@ -30,6 +30,9 @@ def test_a_manager_saves_the_offer_and_a_reference(structure, manager):
         staff=12,
         labels=["Ecocert", " "],
     )
+    assert not SupplierOffer.objects.exists()  # a manager's edit waits for the moderation
+    services.decide_offer_proposal(actor=animator, proposal=proposal, accept=True)
+    offer = SupplierOffer.objects.get(structure=structure)
     assert (
         offer.offer_type_list == ["goods", "services"]
         and offer.radius_km == 30
@@ -39,6 +42,11 @@ def test_a_manager_saves_the_offer_and_a_reference(structure, manager):
         actor=manager, structure=structure, client="Ville de Grasse", year=2024, text="Tonte"
     )
     assert ClientReference.objects.filter(offer=offer).count() == 1
+    offer.refresh_from_db()
+    assert offer.references_count == 1
+    services.remove_reference(actor=manager, reference=offer.references.get())
+    offer.refresh_from_db()
+    assert offer.references_count == 0
 
 
 @pytest.mark.parametrize("who", ["member", "manager_other", "animator_other"])
@@ -67,7 +75,7 @@ def test_a_bad_offer_is_refused_in_french(structure, manager, kwargs, field, mes
 
 
 def test_a_reference_in_the_future_is_refused(structure, manager):
-    services.save_offer(actor=manager, structure=structure, offer_types=["goods"])
+    services.save_offer(actor=SYSTEM, structure=structure, offer_types=["goods"])
     with pytest.raises(ValidationError, match="L'année doit être comprise"):
         services.add_reference(actor=manager, structure=structure, client="X", year=2999, text="Y")
     assert not ClientReference.objects.exists()

@@ -9,7 +9,7 @@ from django.test import Client
 
 from maillage.core.actors import SYSTEM
 from maillage.procurement import services
-from maillage.procurement.models import Need, Recipient
+from maillage.procurement.models import Need, OfferProposal, Recipient, Shortlist, SupplierOffer
 from maillage.procurement.services import privacy
 from tests.factories import MembershipFactory, UserFactory
 from tests.procurement.factories import need, need_data, supplier
@@ -74,7 +74,10 @@ def test_the_offer_form_saves_and_refuses_in_french(structure, manager):
         url, {"form": "offer", "offer_types": ["goods"], "perimeter": "department", "staff": "4"}
     )
     assert good.status_code == 302
-    assert structure.supplier_offer.staff == 4
+    assert not SupplierOffer.objects.filter(structure=structure).exists()  # waits for the moderation
+    page = client.get(url).content.decode()
+    assert "attend la relecture de l'animation" in page
+    assert OfferProposal.objects.get(structure=structure).data["staff"] == 4
 
 
 def test_personal_data_is_exported_and_unlinked(structure, manager):
@@ -88,6 +91,11 @@ def test_personal_data_is_exported_and_unlinked(structure, manager):
     services.answer_need(actor=boss, need=item, structure=seller, answer="not_interested", reason="Complet")
     assert privacy.export_person(manager)["besoins_rediges"][0]["titre"] == item.title
     assert privacy.export_person(boss)["reponses"][0]["motif"] == "Complet"
+    services.create_shortlist(actor=manager, buyer=structure, name="Jardiniers", suppliers=[seller.pk])
+    services.save_offer(actor=boss, structure=seller, offer_types=["goods"])
+    assert privacy.export_person(manager)["listes_de_fournisseurs"][0]["nom"] == "Jardiniers"
+    assert privacy.export_person(boss)["modifications_d_offre_proposees"][0]["statut"] == "en attente"
     privacy.erase_person(boss)
     privacy.erase_person(manager)
     assert Need.objects.get().author is None and Recipient.objects.get().answered_by is None
+    assert Shortlist.objects.get().author is None and OfferProposal.objects.get().author is None

@@ -11,9 +11,23 @@ from maillage.procurement.services.needs import (
     update_need,
     validate_need,
 )
-from maillage.procurement.services.offers import add_reference, remove_reference, save_offer
+from maillage.procurement.services.offers import (
+    add_reference,
+    decide_offer_proposal,
+    record_offer_proposal,
+    remove_reference,
+    save_offer,
+)
 from maillage.procurement.services.outcomes import ask_outcomes, record_outcome
 from maillage.procurement.services.sending import send_daily_batches, send_next_batch
+from maillage.procurement.services.shortlists import (
+    add_to_shortlist,
+    create_shortlist,
+    delete_shortlist,
+    remove_from_shortlist,
+    rename_shortlist,
+    send_to_shortlist,
+)
 
 __all__ = [
     "NOT_SENT",
@@ -21,19 +35,27 @@ __all__ = [
     "add_attachment",
     "add_purchase",
     "add_reference",
+    "add_to_shortlist",
     "answer_need",
     "ask_outcomes",
     "close_need",
     "create_need",
+    "create_shortlist",
+    "decide_offer_proposal",
+    "delete_shortlist",
     "import_ledger",
     "mark_opened",
+    "record_offer_proposal",
     "record_outcome",
     "remove_purchase",
+    "remove_from_shortlist",
     "remove_reference",
+    "rename_shortlist",
     "return_need",
     "save_offer",
     "send_daily_batches",
     "send_next_batch",
+    "send_to_shortlist",
     "submit_need",
     "update_need",
     "validate_need",

@@ -1,6 +1,7 @@
 """A supplier's answer to a need it was sent: « intéressé » (a message, a document) or « pas intéressé »
-(a reason). A structure that was not sent the need cannot answer it; an answer can be changed until the
-deadline."""
+(a reason). An « intéressé » answer may carry documents (core's upload checks; private, downloaded by the
+buyer, the supplier and the animation only). A structure that was not sent the need cannot answer it; an
+answer can be changed until the deadline."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from django.utils import timezone
 
 from maillage.actors.models import Structure
 from maillage.core.actors import Actor, user_of
-from maillage.procurement.models import Answer, Need, NeedStatus, Recipient
+from maillage.core.uploads import clean_upload
+from maillage.procurement.models import Answer, AnswerDocument, Need, NeedStatus, Recipient
 from maillage.procurement.permissions import require_answerer
 from maillage.procurement.services import notices
 
+MAX_DOCUMENTS = 3
 NOT_SENT = "Ce besoin n'a pas été envoyé à cette structure : elle ne peut pas y répondre."
 
 
@@ -36,6 +39,7 @@ def answer_need(
     answer: str,
     message: str = "",
     reason: str = "",
+    document: Any = None,
     today: dt.date | None = None,
 ) -> Recipient:
     require_answerer(actor, structure)
@@ -63,6 +67,16 @@ def answer_need(
             )
     else:
         raise ValidationError({"answer": "Choisissez « intéressé » ou « pas intéressé »."})
+    cleaned = None
+    if document is not None:
+        if answer != Answer.INTERESTED:
+            raise ValidationError({"document": "Un document accompagne une réponse « intéressé »."})
+        if recipient.documents.count() >= MAX_DOCUMENTS:
+            raise ValidationError({"document": f"Une réponse compte au plus {MAX_DOCUMENTS} documents."})
+        try:
+            cleaned = clean_upload(document, kind="document")
+        except ValidationError as exc:
+            raise ValidationError({"document": exc.messages}) from exc
     recipient.answer = answer
     recipient.message = message.strip() if answer == Answer.INTERESTED else ""
     recipient.reason = reason.strip()[:300] if answer == Answer.NOT_INTERESTED else ""
@@ -70,5 +84,9 @@ def answer_need(
     recipient.answered_by = user_of(actor)
     recipient.opened_at = recipient.opened_at or recipient.answered_at
     recipient.save()
+    if cleaned is not None:
+        AnswerDocument.objects.create(
+            recipient=recipient, file=cleaned.file, name=cleaned.name, size=cleaned.size
+        )
     notices.answer_received(recipient, actor=actor)
     return recipient

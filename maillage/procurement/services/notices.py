@@ -12,7 +12,7 @@ from maillage.actors.models import Membership, Structure
 from maillage.core.actors import Actor
 from maillage.core.mail import send_mail_on_commit, territory_url
 from maillage.notifications.services import notify
-from maillage.procurement.models import Need, Recipient
+from maillage.procurement.models import Need, OfferProposal, Recipient
 
 
 def _managers(structure: Structure) -> list[User]:
@@ -115,4 +115,47 @@ def answer_received(recipient: Recipient, *, actor: Actor) -> None:
         url=reverse("procurement:need", args=[need.pk]),
         actor=actor,
         body=recipient.message or recipient.reason,
+    )
+
+
+def _moderators(proposal: OfferProposal) -> list[User]:
+    return list(
+        User.objects.filter(
+            territory_roles__territory=proposal.structure.territory,
+            territory_roles__role__in=["animator", "moderator"],
+            is_active=True,
+        ).distinct()
+    )
+
+
+def offer_proposed(proposal: OfferProposal, *, actor: Actor) -> None:
+    structure = proposal.structure
+    notify(
+        kind="procurement_offer_proposed",
+        territory=structure.territory,
+        recipients=_moderators(proposal),
+        title=f"Offre de fournisseur à relire : {structure.name}",
+        url=reverse("procurement:offer_proposal", args=[proposal.pk]),
+        actor=actor,
+        body="Un gestionnaire a modifié l'offre de sa structure : "
+        "acceptez-la ou refusez-la en disant pourquoi.",
+        exclude=proposal.author,
+    )
+
+
+def offer_decided(proposal: OfferProposal, *, actor: Actor, accepted: bool) -> None:
+    structure = proposal.structure
+    people = [proposal.author] if proposal.author is not None else _managers(structure)
+    notify(
+        kind="procurement_offer_decided",
+        territory=structure.territory,
+        recipients=people,
+        title=(
+            f"La modification de l'offre de {structure.name} est acceptée : elle est en ligne."
+            if accepted
+            else f"La modification de l'offre de {structure.name} est refusée"
+        ),
+        url=reverse("procurement:offer", args=[structure.slug]),
+        actor=actor,
+        body=proposal.reason,
     )

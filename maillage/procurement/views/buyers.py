@@ -31,7 +31,9 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     if may_answer and request.method == "GET":
         services.mark_opened(actor=request.user, recipient=recipient)
     form = AnswerForm(
-        request.POST or None, initial={"answer": recipient.answer or None, "message": recipient.message}
+        request.POST or None,
+        request.FILES or None,
+        initial={"answer": recipient.answer or None, "message": recipient.message},
     )
     if request.method == "POST":
         if not may_answer:
@@ -45,6 +47,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                     answer=form.cleaned_data["answer"],
                     message=form.cleaned_data["message"],
                     reason=form.cleaned_data["reason"],
+                    document=form.cleaned_data.get("document"),
                 )
             except ValidationError as exc:
                 add_errors(form, exc)
@@ -57,6 +60,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         "procurement/answer.html",
         {
             "recipient": recipient,
+            "documents": recipient.documents.all(),
             "need": need,
             "form": form,
             "may_answer": may_answer,

@@ -17,7 +17,7 @@ from maillage.core.uploads import private_file_response
 from maillage.procurement import selectors, services
 from maillage.procurement.forms import NeedForm, OutcomeForm, ReturnForm
 from maillage.procurement.matching import ranked_matches
-from maillage.procurement.models import Need, NeedStatus, Recipient
+from maillage.procurement.models import Need, NeedStatus, OfferProposal, Recipient
 from maillage.procurement.permissions import can_animate, can_buy_for, can_see_matches
 from maillage.procurement.views.common import add_errors, crumbs, need_or_404
 
@@ -47,6 +47,9 @@ def animation(request: HttpRequest) -> HttpResponse:
         "procurement/animation.html",
         {
             "to_validate": needs.filter(status=NeedStatus.SUBMITTED),
+            "offer_proposals": OfferProposal.objects.filter(
+                structure__territory=request.territory, status="pending"
+            ).select_related("structure"),
             "needs": needs.exclude(status=NeedStatus.DRAFT)[:100],
             "figures": selectors.ledger_figures(
                 selectors.territory_ledger(request.territory, "1900-01-01", "2999-12-31")
@@ -175,7 +178,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, done)
                 return redirect("procurement:need", pk=pk)
         need.refresh_from_db()
-    recipients = need.recipients.select_related("structure").order_by("rank")
+    recipients = need.recipients.select_related("structure").prefetch_related("documents").order_by("rank")
     preview = (
         ranked_matches(need, limit=10) if need.status in (NeedStatus.SUBMITTED, NeedStatus.VALIDATED) else []
     )

@@ -9,16 +9,44 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from maillage.actors.models import Structure
+from maillage.actors.models import Decision, Structure
 from maillage.core.exports import export_response
+from maillage.core.models import Commune
 from maillage.core.search import matching_ids
 from maillage.procurement import selectors, services
-from maillage.procurement.forms import OfferForm, ReferenceForm, SupplierSearchForm
+from maillage.procurement.forms import OfferForm, ReferenceForm, ShortlistAddForm, SupplierSearchForm
 from maillage.procurement.matching import candidates
-from maillage.procurement.models import ClientReference, SupplierOffer
+from maillage.procurement.models import ClientReference, OfferProposal, Shortlist, SupplierOffer
 from maillage.procurement.permissions import can_edit_offer
 from maillage.procurement.taxonomy import reservation_labels
 from maillage.procurement.views.common import add_errors, crumbs
+
+
+def _initial(data: dict | None, offer: SupplierOffer | None) -> dict:
+    """The form shows the edit waiting for the moderation, else the accepted offer."""
+    if data is not None:
+        return {
+            "offer_types": [t for t in data.get("offer_types", "").split(",") if t],
+            "summary": data.get("summary", ""),
+            "perimeter": data.get("perimeter"),
+            "radius_km": data.get("radius_km"),
+            "communes": list(Commune.objects.filter(pk__in=data.get("communes") or [])),
+            "staff": data.get("staff"),
+            "turnover_band": data.get("turnover_band", ""),
+            "labels": ", ".join(data.get("labels") or []),
+        }
+    if offer is None:
+        return {}
+    return {
+        "offer_types": offer.offer_type_list,
+        "summary": offer.summary,
+        "perimeter": offer.perimeter,
+        "radius_km": offer.radius_km,
+        "communes": list(offer.communes.all()),
+        "staff": offer.staff,
+        "turnover_band": offer.turnover_band,
+        "labels": ", ".join(offer.labels),
+    }
 
 
 @login_required
@@ -28,18 +56,10 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not can_edit_offer(request.user, structure):
         raise PermissionDenied
     offer = SupplierOffer.objects.filter(structure=structure).first()
-    initial = {}
-    if offer is not None:
-        initial = {
-            "offer_types": offer.offer_type_list,
-            "summary": offer.summary,
-            "perimeter": offer.perimeter,
-            "radius_km": offer.radius_km,
-            "communes": list(offer.communes.all()),
-            "staff": offer.staff,
-            "turnover_band": offer.turnover_band,
-            "labels": ", ".join(offer.labels),
-        }
+    proposals = OfferProposal.objects.filter(structure=structure).order_by("-created_at", "-pk")
+    pending = proposals.filter(status=Decision.PENDING).first()
+    last_decided = proposals.exclude(status=Decision.PENDING).first()
+    initial = _initial(pending.data if pending else None, offer)
     which = request.POST.get("form", "offer")
     form = OfferForm(
         request.POST if which == "offer" and request.method == "POST" else None,
@@ -51,7 +71,7 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             if which == "offer" and form.is_valid():
                 data = form.cleaned_data
-                services.save_offer(
+                saved = services.save_offer(
                     actor=request.user,
                     structure=structure,
                     offer_types=data["offer_types"],
@@ -63,7 +83,13 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     turnover_band=data["turnover_band"] or "",
                     labels=data["labels"].split(","),
                 )
-                messages.success(request, "L'offre de la structure est enregistrée.")
+                messages.success(
+                    request,
+                    "Votre modification est transmise à l'animation : l'offre en ligne reste la précédente "
+                    "jusqu'à sa validation."
+                    if isinstance(saved, OfferProposal)
+                    else "L'offre de la structure est enregistrée.",
+                )
                 return redirect("procurement:offer", slug=slug)
             if which == "reference" and ref_form.is_valid():
                 services.add_reference(actor=request.user, structure=structure, **ref_form.cleaned_data)
@@ -84,6 +110,8 @@ def offer_edit(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "structure": structure,
             "offer": offer,
+            "pending": pending,
+            "last_decided": last_decided,
             "form": form,
             "ref_form": ref_form,
             "references": offer.references.all() if offer else [],
@@ -147,12 +175,20 @@ def supplier_search(request: HttpRequest) -> HttpResponse:
         )
     total = qs.count()
     results = [(s, reservation_labels(s.inclusion_kind)) for s in qs[:100]]
+    buyers = selectors.managed_structures(request.user, request.territory)
+    keep_form = None
+    if results and buyers.exists():
+        keep_form = ShortlistAddForm(
+            shortlists=Shortlist.objects.for_user(request.user, request.territory).filter(buyer__in=buyers),
+            buyers=buyers,
+        )
     return render(
         request,
         "procurement/suppliers.html",
         {
             "form": form,
             "results": results,
+            "keep_form": keep_form,
             "total": total,
             "query": request.GET.urlencode(),
             "breadcrumbs": crumbs(("Trouver des fournisseurs", None)),
