@@ -1,6 +1,7 @@
 """Demo (loader order 60, after the agenda): the Pôle Azur Provence's speed-meeting between 24 insertion
 structures and 24 companies of the pays de Grasse, held two months ago (wishes, the computed schedule,
-follow-ups), and the next one, open for wishes. People and firms are fictitious."""
+follow-ups), and the next one, open for wishes; two « vis ma vie » campaigns (`demo_exchanges`). People and
+firms are fictitious."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from maillage.core.actors import system
 from maillage.core.models import Territory
 from maillage.events import services as event_services
 from maillage.events.recurrence import PARIS
-from maillage.matchmaking import services
+from maillage.matchmaking import demo_exchanges, services
 from maillage.matchmaking.models import Outcome, Participant, SpeedMeeting
 
 DEMO = system("données de démonstration")
@@ -125,7 +126,10 @@ def _wishes(meeting: SpeedMeeting, rng: random.Random, share: float) -> None:
 @transaction.atomic
 def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     territory = Territory.objects.filter(slug="pays-de-grasse").first()
-    if territory is None or SpeedMeeting.objects.filter(territory=territory, title=PAST_TITLE).exists():
+    if territory is None:
+        return
+    demo_exchanges.load(territory, today, context)
+    if SpeedMeeting.objects.filter(territory=territory, title=PAST_TITLE).exists():
         return
     rng = random.Random(2013)
     past = _meeting(
