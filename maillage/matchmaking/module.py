@@ -236,7 +236,7 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="matchmaking",
-            label="Participations aux speed-meetings (nom, structure, vœux)",
+            label="Speed-meetings et « vis ma vie » (nom, structure, vœux, dates, témoignages)",
             export=integrations.export_participations,
             erase=integrations.erase_participations,
             order=60,

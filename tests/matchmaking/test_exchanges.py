@@ -216,3 +216,12 @@ def test_volunteer_form_bad_input_says_so(client, campaign, member):
     assert response.status_code == 400
     assert "Indiquez au moins deux dates" in response.content.decode()
     assert not Volunteer.objects.exists()
+
+
+def test_personal_data_export_and_erasure(campaign, member, boss):
+    paired(campaign, member, boss)
+    [row] = services.export_person(member)
+    assert row["vis_ma_vie"] == "Vis ma vie de test" and row["nom"] == "Karima"
+    assert services.erase_person(actor=SYS, user=member) == 1
+    gone = Volunteer.objects.get(name="Volontaire retiré")
+    assert gone.user is None and gone.dates == [] and gone.withdrawn
