@@ -83,8 +83,7 @@ def _past(territory: Territory, today: dt.date, accounts: dict[str, Any]) -> Non
         ("Claire Fabre", "Léa Fabre"),
         ("Driss Benali", "Hugo Arnaud"),
     ):
-        volunteers[who].wishes = [volunteers[whom].pk]
-        volunteers[who].save(update_fields=["wishes"])  # wishes of the demo's past, set straight
+        services.save_volunteer_wishes(actor=DEMO, volunteer=volunteers[who], wished=[volunteers[whom].pk])
     services.transition_campaign(actor=DEMO, campaign=campaign, to="closed")
     exchanges = services.form_pairs(actor=DEMO, campaign=campaign)
     texts = {name: (text, consent) for _s, name, _r, _st, _p, text, consent in PAST}
