@@ -95,7 +95,7 @@ def test_a_participant_follows_the_mails_from_the_wishes_to_the_agenda(
     services.transition_meeting(actor=SYS, meeting=meeting, to="scheduled")
     mail = smtp_inbox.wait_for(to=member.email, subject="votre planning de rencontres est prêt", seconds=60)
     page.goto(smtp_inbox.link_path(mail, rf"^/rencontres/{meeting.pk}/mon-planning/$"))
-    page.get_by_role("heading", name="Mes rencontres, tour par tour").wait_for()
+    page.get_by_text("Mes rencontres, tour par tour").wait_for()
     assert "structure chloé (chloé) votre vœu" in main_text(page).lower()
 
 
