@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from maillage.matchmaking import exchange_selectors as selectors
 from maillage.matchmaking import services
 from maillage.matchmaking.forms import CampaignForm, TestimonyForm, VolunteerForm
-from maillage.matchmaking.models import CampaignStatus, Exchange, ExchangeCampaign, Testimony, Volunteer
+from maillage.matchmaking.models import (
+    CAMPAIGN_MACHINE,
+    CampaignStatus,
+    Exchange,
+    ExchangeCampaign,
+    Testimony,
+    Volunteer,
+)
 from maillage.matchmaking.permissions import can_animate
 from maillage.matchmaking.views.common import add_errors, animators_only
 
@@ -147,8 +154,9 @@ def campaign_manage(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Nouvel état : {campaign.get_status_display()}.")
         return redirect("matchmaking:campaign_manage", pk=campaign.pk)
     context = selectors.manage_context(campaign)
+    allowed = CAMPAIGN_MACHINE.moves.get(campaign.status, set())
     context["statuses"] = [
-        (s, label) for s, label in CampaignStatus.choices if s not in (campaign.status, CampaignStatus.PAIRED)
+        (s, label) for s, label in CampaignStatus.choices if s in allowed and s != CampaignStatus.PAIRED
     ]
     return render(request, "matchmaking/campaign_manage.html", context)
 
