@@ -1,6 +1,7 @@
 """Demo (loader order 60, after the agenda): the Pôle Azur Provence's speed-meeting between 24 insertion
 structures and 24 companies of the pays de Grasse, held two months ago (wishes, the computed schedule,
-follow-ups), and the next one, open for wishes. People and firms are fictitious."""
+follow-ups), and the next one, open for wishes; two « vis ma vie » campaigns (`demo_exchanges`). People and
+firms are fictitious."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from maillage.core.actors import system
 from maillage.core.models import Territory
 from maillage.events import services as event_services
 from maillage.events.recurrence import PARIS
-from maillage.matchmaking import services
+from maillage.matchmaking import demo_exchanges, services
 from maillage.matchmaking.models import Outcome, Participant, SpeedMeeting
 
 DEMO = system("données de démonstration")
@@ -65,7 +66,9 @@ def _email(name: str, structure: str) -> str:
     return f"{first}@{slug}.exemple.org"
 
 
-def _meeting(territory: Territory, title: str, start: dt.datetime, rng: random.Random) -> SpeedMeeting:
+def _meeting(
+    territory: Territory, title: str, start: dt.datetime, rng: random.Random, accounts: dict[str, Any]
+) -> SpeedMeeting:
     event = event_services.create_event(
         actor=DEMO,
         territory=territory,
@@ -80,6 +83,15 @@ def _meeting(territory: Territory, title: str, start: dt.datetime, rng: random.R
     people = [(s, "a") for s in SIAE] + [(c, "b") for c in COMPANIES]
     for index, (structure, _side) in enumerate(people):
         name = _person(rng, index)
+        if structure == "Les Jardins de la Siagne" and accounts.get("manager_jardins") is not None:
+            # Léa Fabre, the structure's manager in the demo, registered with her account: she has an agenda
+            event_services.register_account(
+                actor=accounts["manager_jardins"],
+                event=event,
+                structure_name=structure,
+                now=start - dt.timedelta(days=20),
+            )
+            continue
         event_services.record_registration(
             actor=DEMO,
             event=event,
@@ -125,14 +137,19 @@ def _wishes(meeting: SpeedMeeting, rng: random.Random, share: float) -> None:
 @transaction.atomic
 def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
     territory = Territory.objects.filter(slug="pays-de-grasse").first()
-    if territory is None or SpeedMeeting.objects.filter(territory=territory, title=PAST_TITLE).exists():
+    if territory is None:
+        return
+    demo_exchanges.load(territory, today, context)
+    if SpeedMeeting.objects.filter(territory=territory, title=PAST_TITLE).exists():
         return
     rng = random.Random(2013)
+    accounts = context.get("demo_accounts", {})
     past = _meeting(
         territory,
         PAST_TITLE,
         dt.datetime.combine(today - dt.timedelta(days=60), dt.time(9, 0), tzinfo=PARIS),
         rng,
+        accounts,
     )
     _wishes(past, rng, share=1.0)
     services.add_must_meet(
@@ -156,9 +173,9 @@ def load(*, today: dt.date, context: dict[str, Any], **_: Any) -> None:
         NEXT_TITLE,
         dt.datetime.combine(today + dt.timedelta(days=24), dt.time(9, 0), tzinfo=PARIS),
         rng,
+        {},
     )
     _wishes(upcoming, rng, share=0.5)
-    accounts = context.get("demo_accounts", {})
     buyer = accounts.get("buyer")
     if buyer is not None:
         registration = event_services.register_account(actor=buyer, event=upcoming.event)

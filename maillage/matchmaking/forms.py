@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils.formats import date_format
 
 from maillage.events.models import Event
-from maillage.matchmaking.models import Outcome, SpeedMeeting
+from maillage.matchmaking.models import ExchangeCampaign, Outcome, SpeedMeeting
 
 
 class MeetingForm(forms.ModelForm):
@@ -58,3 +61,59 @@ class AvailabilityForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     outcome = forms.ChoiceField(label="Suite donnée", choices=Outcome.choices)
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = ExchangeCampaign
+        fields = [
+            "title",
+            "description",
+            "side_a",
+            "side_b",
+            "first_date",
+            "last_date",
+            "registration_deadline",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "first_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "registration_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class VolunteerForm(forms.Form):
+    side = forms.ChoiceField(label="Je viens", widget=forms.RadioSelect)
+    name = forms.CharField(label="Mon nom", max_length=200)
+    role = forms.CharField(label="Ma fonction", max_length=200, required=False)
+    structure_name = forms.CharField(label="Ma structure ou mon entreprise", max_length=250)
+    dates = forms.MultipleChoiceField(
+        label="Les jours où je peux accueillir ou être accueilli (deux au moins)",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    presentation = forms.CharField(
+        label="Ce que je voudrais découvrir, ce que je peux montrer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, campaign: ExchangeCampaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["side"].choices = [
+            ("a", f"côté « {campaign.side_a} »"),
+            ("b", f"côté « {campaign.side_b} »"),
+        ]
+        self.fields["dates"].choices = [(d.isoformat(), date_format(d, "l j F Y")) for d in campaign.days()]
+
+    def clean_dates(self) -> list[dt.date]:
+        return [dt.date.fromisoformat(value) for value in self.cleaned_data["dates"]]
+
+
+class TestimonyForm(forms.Form):
+    text = forms.CharField(label="Mon témoignage", widget=forms.Textarea(attrs={"rows": 6}), max_length=3000)
+    consent = forms.BooleanField(
+        label="J'accepte que ce témoignage soit publié sur la page de la campagne, "
+        "avec mon nom et ma structure",
+        required=False,
+    )

@@ -19,7 +19,7 @@ from maillage.actors.models import Structure
 from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Territory
 from maillage.events.models import Event, Registration
-from maillage.matchmaking.querysets import SpeedMeetingQuerySet
+from maillage.matchmaking.querysets import CampaignQuerySet, SpeedMeetingQuerySet
 
 
 class MeetingStatus(models.TextChoices):
@@ -262,3 +262,217 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot_id}: {self.outcome}"
+
+
+# --- « Vis ma vie » ----------------------------------------------------------------------------------------
+# A campaign (draft → open → closed → paired → done): volunteers of both sides declare the dates they can
+# do and whom they wish to pair with; the optimiser (`scheduler.pairing`) forms one-to-one reciprocal pairs
+# (proposed → confirmed when both said yes, or declined); after the exchange each side may leave a testimony
+# (submitted → published | rejected by the animation, published only with the author's consent).
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("en préparation")
+    OPEN = "open", _("inscriptions ouvertes")
+    CLOSED = "closed", _("inscriptions closes")
+    PAIRED = "paired", _("binômes formés")
+    DONE = "done", _("terminée")
+
+
+class ExchangeCampaign(models.Model):
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="exchange_campaigns")
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("présentation"), blank=True)
+    side_a = models.CharField(_("premier côté"), max_length=80, default="Structures d'insertion")
+    side_b = models.CharField(_("second côté"), max_length=80, default="Entreprises")
+    first_date = models.DateField(_("première date possible"))
+    last_date = models.DateField(_("dernière date possible"))
+    registration_deadline = models.DateField(_("date limite d'inscription"))
+    status = models.CharField(max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    levels = models.JSONField(default=list, blank=True)  # the last pairing's [{name, value, bound, optimal}]
+    messages = models.JSONField(default=list, blank=True)  # French explanations when pairing failed
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-first_date", "-pk"]
+        verbose_name = _("campagne « vis ma vie »")
+        verbose_name_plural = _("campagnes « vis ma vie »")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def side_label(self, side: str) -> str:
+        return self.side_a if side == "a" else self.side_b
+
+    def days(self) -> list[dt.date]:
+        count = (self.last_date - self.first_date).days + 1
+        return [self.first_date + dt.timedelta(days=i) for i in range(max(count, 0))]
+
+
+class CampaignTransition(TransitionLog):
+    campaign = models.ForeignKey(ExchangeCampaign, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'une campagne « vis ma vie »")
+        verbose_name_plural = _("changements d'état des campagnes « vis ma vie »")
+
+
+CAMPAIGN_MACHINE = register(
+    Machine(
+        model="matchmaking.ExchangeCampaign",
+        moves={
+            CampaignStatus.DRAFT: {CampaignStatus.OPEN},
+            CampaignStatus.OPEN: {CampaignStatus.CLOSED, CampaignStatus.DRAFT},
+            CampaignStatus.CLOSED: {CampaignStatus.OPEN, CampaignStatus.PAIRED},
+            CampaignStatus.PAIRED: {CampaignStatus.CLOSED, CampaignStatus.DONE},
+            CampaignStatus.DONE: set(),
+        },
+        log="matchmaking.CampaignTransition",
+    )
+)
+
+
+class Volunteer(models.Model):
+    campaign = models.ForeignKey(ExchangeCampaign, on_delete=models.CASCADE, related_name="volunteers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    role = models.CharField(_("fonction"), max_length=200, blank=True)
+    structure = models.ForeignKey(
+        Structure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    structure_name = models.CharField(_("structure"), max_length=250)
+    side = models.CharField(_("côté"), max_length=1, choices=[("a", "a"), ("b", "b")])
+    dates = models.JSONField(_("dates possibles"), default=list)  # ISO dates
+    wishes = models.JSONField(_("vœux"), default=list)  # volunteer pks of the other side, most wanted first
+    presentation = models.TextField(_("ce que je voudrais découvrir"), blank=True)
+    withdrawn = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["side", "structure_name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "user"],
+                condition=models.Q(user__isnull=False),
+                name="matchmaking_one_volunteer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.structure_name})" if self.structure_name else self.name
+
+    def date_set(self) -> frozenset[dt.date]:
+        return frozenset(dt.date.fromisoformat(d) for d in self.dates)
+
+
+class ExchangeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposé")
+    CONFIRMED = "confirmed", _("confirmé")
+    DECLINED = "declined", _("décliné")
+
+
+class Exchange(models.Model):
+    """A pair: on `first_date` the side-« a » volunteer hosts the other, on `second_date` the reverse."""
+
+    campaign = models.ForeignKey(ExchangeCampaign, on_delete=models.CASCADE, related_name="exchanges")
+    a = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="+")
+    first_date = models.DateField(_("journée chez le premier"))
+    second_date = models.DateField(_("journée chez le second"))
+    wished = models.BooleanField(default=False)  # at least one of the two wished the other
+    status = models.CharField(max_length=20, choices=ExchangeStatus.choices, default=ExchangeStatus.PROPOSED)
+    a_confirmed_at = models.DateTimeField(null=True, blank=True)
+    b_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_date", "pk"]
+        verbose_name = _("binôme « vis ma vie »")
+        verbose_name_plural = _("binômes « vis ma vie »")
+
+    def __str__(self) -> str:
+        return f"{self.a} – {self.b}"
+
+    def partner_of(self, volunteer: Volunteer) -> Volunteer:
+        return self.b if volunteer.pk == self.a_id else self.a
+
+    def confirmed_by(self, volunteer: Volunteer) -> bool:
+        return bool(self.a_confirmed_at if volunteer.pk == self.a_id else self.b_confirmed_at)
+
+
+class ExchangeTransition(TransitionLog):
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'un binôme")
+        verbose_name_plural = _("changements d'état des binômes")
+
+
+EXCHANGE_MACHINE = register(
+    Machine(
+        model="matchmaking.Exchange",
+        moves={
+            ExchangeStatus.PROPOSED: {ExchangeStatus.CONFIRMED, ExchangeStatus.DECLINED},
+            ExchangeStatus.CONFIRMED: set(),
+            ExchangeStatus.DECLINED: set(),
+        },
+        log="matchmaking.ExchangeTransition",
+    )
+)
+
+
+class TestimonyStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("à relire")
+    PUBLISHED = "published", _("publié")
+    REJECTED = "rejected", _("non publié")
+
+
+class Testimony(models.Model):
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="testimonies")
+    author = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="testimonies")
+    text = models.TextField(_("mon témoignage"))
+    consent = models.BooleanField(_("j'accepte que ce témoignage soit publié"), default=False)
+    status = models.CharField(
+        max_length=20, choices=TestimonyStatus.choices, default=TestimonyStatus.SUBMITTED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["exchange", "author"], name="matchmaking_one_testimony")
+        ]
+        verbose_name = _("témoignage « vis ma vie »")
+        verbose_name_plural = _("témoignages « vis ma vie »")
+
+    def __str__(self) -> str:
+        return f"{self.author} ({self.get_status_display()})"
+
+
+class TestimonyTransition(TransitionLog):
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="transitions")
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'un témoignage")
+        verbose_name_plural = _("changements d'état des témoignages")
+
+
+TESTIMONY_MACHINE = register(
+    Machine(
+        model="matchmaking.Testimony",
+        moves={
+            TestimonyStatus.SUBMITTED: {TestimonyStatus.PUBLISHED, TestimonyStatus.REJECTED},
+            TestimonyStatus.PUBLISHED: {TestimonyStatus.REJECTED},
+            TestimonyStatus.REJECTED: {TestimonyStatus.PUBLISHED},
+        },
+        log="matchmaking.TestimonyTransition",
+    )
+)

@@ -19,9 +19,10 @@ from maillage.core.registry import (
     statuses,
 )
 from maillage.matchmaking import demo, integrations
-from maillage.matchmaking.examples import example_meeting
+from maillage.matchmaking.examples import example_campaign, example_meeting
 
 PARTICIPANT = statuses(anonymous=302, member=200, manager_other=403, animator_other=403, animator=403)
+PAIR = statuses(anonymous=302, member=200, manager_other=403, animator_other=403, animator=200)
 POST_ONLY = statuses(anonymous=302, member=405, manager_other=405, animator_other=405, animator=405)
 
 
@@ -111,6 +112,69 @@ def _pages() -> list[PageSpec]:
         ("matchmaking:run_request", "organisation/calculer/"),
     ):
         pages.append(PageSpec(name=name, example_url=url(path), expected=POST_ONLY, kind="api"))
+    return pages + _campaign_pages()
+
+
+def _campaign_pages() -> list[PageSpec]:
+    def url(path: str):
+        def example(ctx):
+            o = example_campaign(ctx)
+            return "/rencontres/vis-ma-vie/" + path.format(
+                campaign=o["campaign"].pk,
+                exchange=o["exchange"].pk if o["exchange"] else 0,
+                testimony=o["testimony"].pk if o["testimony"] else 0,
+            )
+
+        return example
+
+    pages = [
+        PageSpec(
+            name="matchmaking:campaign", example_url=url("{campaign}/"), expected=PUBLIC, axe_as="member"
+        ),
+        PageSpec(
+            name="matchmaking:campaign_create",
+            example_url=url("nouvelle/"),
+            expected=ANIMATOR_ONLY,
+            axe_as="animator",
+        ),
+        PageSpec(
+            name="matchmaking:volunteer",
+            example_url=url("{campaign}/volontaire/"),
+            expected=SIGNED_IN,
+            axe_as="member",
+        ),
+        PageSpec(
+            name="matchmaking:volunteer_wishes",
+            example_url=url("{campaign}/voeux/"),
+            expected=PARTICIPANT,
+            axe_as="member",
+        ),
+        PageSpec(
+            name="matchmaking:campaign_manage",
+            example_url=url("{campaign}/organisation/"),
+            expected=ANIMATOR_ONLY,
+            axe_as="animator",
+        ),
+        PageSpec(
+            name="matchmaking:exchange",
+            example_url=url("binomes/{exchange}/"),
+            expected=PAIR,
+            axe_as="member",
+        ),
+        PageSpec(
+            name="matchmaking:exchange_ics",
+            example_url=url("binomes/{exchange}/vis-ma-vie.ics"),
+            expected=PAIR,
+            kind="file",
+        ),
+    ]
+    for name, path in (
+        ("matchmaking:campaign_pairs", "{campaign}/organisation/binomes/"),
+        ("matchmaking:testimony_moderate", "temoignages/{testimony}/moderer/"),
+        ("matchmaking:exchange_confirm", "binomes/{exchange}/confirmer/"),
+        ("matchmaking:testimony", "binomes/{exchange}/temoignage/"),
+    ):
+        pages.append(PageSpec(name=name, example_url=url(path), expected=POST_ONLY, kind="api"))
     return pages
 
 
@@ -147,6 +211,12 @@ def register() -> None:
     registry.add_notification_kind(
         NotificationKind(key="matchmaking_schedule_published", label="Speed-meeting : mon planning est prêt")
     )
+    registry.add_notification_kind(
+        NotificationKind(key="matchmaking_exchange_proposed", label="Vis ma vie : un binôme m'est proposé")
+    )
+    registry.add_notification_kind(
+        NotificationKind(key="matchmaking_exchange_confirmed", label="Vis ma vie : mon binôme est confirmé")
+    )
     registry.add_link_target(
         LinkTarget(
             key="speed_meeting",
@@ -166,7 +236,7 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="matchmaking",
-            label="Participations aux speed-meetings (nom, structure, vœux)",
+            label="Speed-meetings et « vis ma vie » (nom, structure, vœux, dates, témoignages)",
             export=integrations.export_participations,
             erase=integrations.erase_participations,
             order=60,

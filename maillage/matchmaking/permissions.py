@@ -47,3 +47,14 @@ def require_participant(actor: Actor, participant: Any) -> None:
     require_actor(actor)
     if not (is_own_participant(actor, participant) or can_animate(actor, participant.meeting.territory)):
         raise PermissionDenied("Seul le participant lui-même peut faire cela.")
+
+
+def is_own_volunteer(who: Any, volunteer: Any) -> bool:
+    """« Vis ma vie »: the person who registered as this volunteer."""
+    return is_own_participant(who, volunteer)
+
+
+def require_volunteer(actor: Actor, volunteer: Any) -> None:
+    require_actor(actor)
+    if not is_own_volunteer(actor, volunteer):
+        raise PermissionDenied("Seul le volontaire lui-même peut faire cela.")

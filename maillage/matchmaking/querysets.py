@@ -19,3 +19,12 @@ class SpeedMeetingQuerySet(models.QuerySet):
         if can_animate(user, territory):
             return qs
         return qs.exclude(status="draft")
+
+
+class CampaignQuerySet(models.QuerySet):
+    def for_user(self, user: Any, territory: Any) -> CampaignQuerySet:
+        """« Vis ma vie » campaigns: drafts for the animation only."""
+        qs = self.filter(territory=territory)
+        if can_animate(user, territory):
+            return qs
+        return qs.exclude(status="draft")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from maillage.matchmaking import views
+from maillage.matchmaking.views import exchanges
 
 app_name = "matchmaking"
 
@@ -24,4 +25,15 @@ urlpatterns = [
     path("<int:pk>/organisation/calculs/<int:run_pk>/", views.run_status, name="run"),
     path("<int:pk>/organisation/plan-des-tables/", views.table_plan, name="plan"),
     path("<int:pk>/organisation/badges/", views.name_tags, name="tags"),
+    path("vis-ma-vie/nouvelle/", exchanges.campaign_create, name="campaign_create"),
+    path("vis-ma-vie/<int:pk>/", exchanges.campaign_detail, name="campaign"),
+    path("vis-ma-vie/<int:pk>/volontaire/", exchanges.volunteer, name="volunteer"),
+    path("vis-ma-vie/<int:pk>/voeux/", exchanges.volunteer_wishes, name="volunteer_wishes"),
+    path("vis-ma-vie/<int:pk>/organisation/", exchanges.campaign_manage, name="campaign_manage"),
+    path("vis-ma-vie/<int:pk>/organisation/binomes/", exchanges.form_pairs, name="campaign_pairs"),
+    path("vis-ma-vie/temoignages/<int:pk>/moderer/", exchanges.moderate, name="testimony_moderate"),
+    path("vis-ma-vie/binomes/<int:pk>/", exchanges.exchange_detail, name="exchange"),
+    path("vis-ma-vie/binomes/<int:pk>/confirmer/", exchanges.exchange_confirm, name="exchange_confirm"),
+    path("vis-ma-vie/binomes/<int:pk>/vis-ma-vie.ics", exchanges.exchange_ics, name="exchange_ics"),
+    path("vis-ma-vie/binomes/<int:pk>/temoignage/", exchanges.testimony, name="testimony"),
 ]

@@ -51,3 +51,23 @@ def make_meeting(event, member):
     services.sync_participants(actor=SYS, meeting=meeting, sides=sides)
     services.transition_meeting(actor=SYS, meeting=meeting, to="open")
     return meeting
+
+
+def make_campaign(territory, *, status: str = "open"):
+    """A « vis ma vie » campaign over the next two weeks, registrations open (or in `status`)."""
+    today = timezone.localdate()
+    campaign = services.create_campaign(
+        actor=SYS,
+        territory=territory,
+        title="Vis ma vie de test",
+        first_date=today + dt.timedelta(days=7),
+        last_date=today + dt.timedelta(days=20),
+        registration_deadline=today + dt.timedelta(days=5),
+    )
+    if status != "draft":
+        services.transition_campaign(actor=SYS, campaign=campaign, to="open")
+    return campaign
+
+
+def campaign_days(campaign, *offsets: int):
+    return [campaign.first_date + dt.timedelta(days=o) for o in offsets]

@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 from .checks import Prepared, prepare
 from .cpsat import SolverSettings, parameters, solve_levels
 from .problem import Meeting, Problem, Schedule, ScheduleConflict, pair
+from .recolour import assign_by_recolouring
 
 
 def _check_forced(problem: Problem, prep: Prepared, settings: SolverSettings) -> None:
@@ -188,7 +189,12 @@ def _aggregated(problem: Problem, prep: Prepared, settings: SolverSettings):
 
 
 def _assign_rounds(problem: Problem, prep: Prepared, pairs: list, settings: SolverSettings):
-    """Rounds for exactly these pairs, or None when they cannot all be placed."""
+    """Rounds for exactly these pairs, or None when they cannot all be placed: alternating-path
+    recolouring first (milliseconds), CP-SAT when it finds no valid flip."""
+    pinned_rounds = {pair(p.a, p.b): p.round for p in problem.pins}
+    coloured = assign_by_recolouring(pairs, prep.candidates, pinned_rounds, problem.tables)
+    if coloured is not None:
+        return sorted(coloured.items(), key=lambda item: (item[1], item[0]))
     model = cp_model.CpModel()
     x = {(key, r): model.NewBoolVar("") for key in pairs for r in prep.candidates[key]}
     _structure(model, x, problem.tables)

@@ -1,5 +1,17 @@
 """Every write of the speed-meetings."""
 
+from maillage.matchmaking.services.exchanges import (
+    confirm_exchange,
+    create_campaign,
+    decline_exchange,
+    form_pairs,
+    moderate_testimony,
+    register_volunteer,
+    save_volunteer_wishes,
+    submit_testimony,
+    transition_campaign,
+    withdraw_volunteer,
+)
 from maillage.matchmaking.services.followups import record_follow_up
 from maillage.matchmaking.services.meetings import (
     add_must_meet,
@@ -17,6 +29,16 @@ from maillage.matchmaking.services.runs import execute_run, request_run
 from maillage.matchmaking.services.wishes import save_wishes
 
 __all__ = [
+    "confirm_exchange",
+    "create_campaign",
+    "decline_exchange",
+    "form_pairs",
+    "moderate_testimony",
+    "register_volunteer",
+    "save_volunteer_wishes",
+    "submit_testimony",
+    "transition_campaign",
+    "withdraw_volunteer",
     "add_must_meet",
     "add_pin",
     "create_speed_meeting",

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from maillage.core.actors import Actor, require_actor
-from maillage.matchmaking.models import Participant
+from maillage.matchmaking.models import Participant, Testimony, Volunteer
 
 
 def export_person(user: Any) -> list[dict[str, Any]]:
@@ -21,6 +21,18 @@ def export_person(user: Any) -> list[dict[str, Any]]:
                 "présentation": p.pitch,
                 "vœux": [pref.target.label for pref in p.preferences.filter(refused=False)],
                 "refus": [pref.target.label for pref in p.preferences.filter(refused=True)],
+            }
+        )
+    for v in Volunteer.objects.filter(user=user).select_related("campaign"):
+        rows.append(
+            {
+                "vis_ma_vie": v.campaign.title,
+                "nom": v.name,
+                "fonction": v.role,
+                "structure": v.structure_name,
+                "dates": v.dates,
+                "présentation": v.presentation,
+                "témoignages": [t.text for t in Testimony.objects.filter(author=v)],
             }
         )
     return rows
@@ -41,5 +53,11 @@ def erase_person(*, actor: Actor, user: Any) -> int:
         p.registration = None
         p.withdrawn = True
         p.save()
+        count += 1
+    for v in Volunteer.objects.filter(user=user):
+        Testimony.objects.filter(author=v).delete()
+        v.name, v.role, v.structure_name, v.presentation = "Volontaire retiré", "", "", ""
+        v.structure, v.user, v.dates, v.wishes, v.withdrawn = None, None, [], [], True
+        v.save()
         count += 1
     return count

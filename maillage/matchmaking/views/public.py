@@ -5,17 +5,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from maillage.matchmaking import selectors
-from maillage.matchmaking.models import SpeedMeeting
+from maillage.matchmaking.models import ExchangeCampaign, SpeedMeeting
 from maillage.matchmaking.permissions import can_animate
 from maillage.matchmaking.views.common import meeting_or_404
 
 
 def home(request: HttpRequest) -> HttpResponse:
     meetings = SpeedMeeting.objects.for_user(request.user, request.territory)
+    campaigns = ExchangeCampaign.objects.for_user(request.user, request.territory)
     return render(
         request,
         "matchmaking/home.html",
-        {"meetings": meetings, "can_animate": can_animate(request.user, request.territory)},
+        {
+            "meetings": meetings,
+            "campaigns": campaigns,
+            "can_animate": can_animate(request.user, request.territory),
+        },
     )
 
 
