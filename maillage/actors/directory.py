@@ -56,6 +56,7 @@ __all__ = [
     "ADDRESS_LOOKUPS_PER_HOUR",
     "NearPoint",
     "corrections",
+    "inclusion_codes",
     "locate_address",
     "territory_communes",
     "text_groups",
