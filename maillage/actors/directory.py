@@ -32,12 +32,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import GreaterThan
 from django.http import QueryDict
 
 from maillage.actors import geocoding, taxonomy
+from maillage.actors.directory_counts import count_facets, inclusion_codes
 from maillage.actors.directory_text import corrections, relevance, text_groups
 from maillage.actors.models import DirectoryVersion, Structure
 from maillage.actors.near import (  # « autour de »; re-exported for the directory's callers
@@ -55,6 +56,7 @@ __all__ = [
     "ADDRESS_LOOKUPS_PER_HOUR",
     "NearPoint",
     "corrections",
+    "inclusion_codes",
     "locate_address",
     "territory_communes",
     "text_groups",
@@ -194,23 +196,13 @@ def _distance2(lat: float, lon: float) -> Any:
     return dx * dx + dy * dy
 
 
-def _inclusion_codes(values: list[str]) -> list[str]:
-    codes: list[str] = []
-    for value in values:
-        if value in taxonomy.INCLUSION_GROUPS:
-            codes += [k.code for k in taxonomy.INCLUSION_KINDS.values() if k.group == value]
-        else:
-            codes.append(value)
-    return codes
-
-
 def filter_conditions(filters: Filters, territory: Territory, *, skip: str = "") -> Q:
     """The Q of every filter but `skip` (the facet being counted)."""
     cond = Q()
     if filters.family and skip != "family":
         cond &= Q(family__in=filters.family)
     if filters.inclusion and skip != "inclusion":
-        cond &= Q(inclusion_kind__in=_inclusion_codes(filters.inclusion))
+        cond &= Q(inclusion_kind__in=inclusion_codes(filters.inclusion))
     if filters.sector and skip != "sector":
         cond &= Q(GreaterThan(F("sector_bits").bitand(taxonomy.sector_bits(filters.sector)), 0))
     if filters.commune and skip != "commune":
@@ -222,13 +214,19 @@ def filter_conditions(filters: Filters, territory: Territory, *, skip: str = "")
     if filters.badge and skip != "badge":
         for key in filters.badge:
             cond &= Q(pk__in=registry.structure_badges[key].structure_ids(territory))
+    return cond & near_box(filters)
+
+
+def near_box(filters: Filters) -> Q:
+    """The bounding box of « autour de » (what the indexes can use; the distance itself is in
+    `base_queryset()`)."""
     point = filters.near_point
-    if point is not None:
-        box = bbox_around(point.latitude, point.longitude, filters.radius)
-        cond &= Q(
-            latitude__gte=box.south, latitude__lte=box.north, longitude__gte=box.west, longitude__lte=box.east
-        )
-    return cond
+    if point is None:
+        return Q()
+    box = bbox_around(point.latitude, point.longitude, filters.radius)
+    return Q(
+        latitude__gte=box.south, latitude__lte=box.north, longitude__gte=box.west, longitude__lte=box.east
+    )
 
 
 def base_queryset(
@@ -291,51 +289,6 @@ def current_version(territory: Territory) -> int:
     """The territory's directory version (raised in the transaction of every write)."""
     row = DirectoryVersion.objects.filter(territory=territory).values_list("version", flat=True).first()
     return int(row or 0)
-
-
-FACETS = ("family", "inclusion", "sector", "commune", "workforce", "esus", "badge")
-
-
-def _value_conditions(
-    territory: Territory, communes: list[tuple[int, str, str]], badge_ids: dict[str, list[int]]
-) -> dict[str, list[tuple[str, Q]]]:
-    """For each facet, (value key, condition) of every value it counts."""
-    sectors = list(taxonomy.SECTORS)
-    return {
-        "family": [(v, Q(family=v)) for v in Structure.Family.values],
-        "inclusion": [(k, Q(inclusion_kind=k)) for k in taxonomy.INCLUSION_KINDS],
-        "sector": [
-            (k, Q(GreaterThan(F("sector_bits").bitand(1 << sectors.index(k)), 0))) for k in taxonomy.SECTORS
-        ],
-        "commune": [(code, Q(commune_id=pk)) for pk, code, _ in communes],
-        "workforce": [(k, Q(workforce_band=k)) for k in taxonomy.WORKFORCE_BANDS],
-        "esus": [("1", Q(esus=True))],
-        "badge": [(key, Q(pk__in=ids)) for key, ids in badge_ids.items()],
-    }
-
-
-def _count_facets(
-    qs: models.QuerySet,
-    filters: Filters,
-    territory: Territory,
-    communes: list[tuple[int, str, str]],
-    badge_ids: dict[str, list[int]],
-) -> tuple[int, dict[str, dict[str, int]]]:
-    """The total and every facet value's count, disjunctive, in one query: one `COUNT(*) FILTER` per value."""
-    aggregates: dict[str, Any] = {"total": Count("pk", filter=filter_conditions(filters, territory) or None)}
-    names: list[tuple[str, str, str]] = []
-    for facet, values in _value_conditions(territory, communes, badge_ids).items():
-        others = filter_conditions(filters, territory, skip=facet)
-        for key, cond in values:
-            alias = f"c{len(names)}"
-            names.append((alias, facet, key))
-            aggregates[alias] = Count("pk", filter=others & cond)
-    row = qs.order_by().aggregate(**aggregates)
-    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-    for alias, facet, key in names:
-        if row[alias]:
-            counts[facet][key] = int(row[alias])
-    return int(row["total"] or 0), counts
 
 
 def _facets(
@@ -508,7 +461,10 @@ def _answer(
     groups = text_groups(territory, filters.q) if filters.q else []
     qs = base_queryset(Structure.objects.all(), filters, territory, groups=groups)
     if with_facets:
-        total, counts = _count_facets(qs, filters, territory, communes, badge_ids)
+        source = qs.filter(near_box(filters))
+        total, counts = count_facets(
+            source, filters, communes, badge_ids, restricted=bool(groups) or filters.near_point is not None
+        )
     else:
         total, counts = qs.filter(filter_conditions(filters, territory)).count(), {}
     num_pages = max(1, math.ceil(total / page_size))

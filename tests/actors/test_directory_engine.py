@@ -333,6 +333,81 @@ def test_badges_filter_and_count(territory, many):
         registry.structure_badges.pop("test_index_badge")
 
 
+NAIVE_QUERIES = [
+    {},
+    {"famille": ["association", "cooperative"], "secteur": ["reemploi", "alimentation"]},
+    {"inclusion": ["iae"], "esus": "1", "badge": ["test_naive_badge"]},
+    {"commune": ["06084", "06090"], "effectif": ["11", "03"], "famille": ["mutuelle", "association"]},
+    {"q": "jardins", "secteur": ["batiment"], "badge": ["test_naive_badge"]},
+    {"autour": "06084", "rayon": "10", "inclusion": ["handicap", "ACI"], "esus": "1"},
+]
+
+
+@pytest.mark.parametrize(
+    "params", NAIVE_QUERIES, ids=[json.dumps(q, ensure_ascii=False) for q in NAIVE_QUERIES]
+)
+def test_facet_counts_match_a_naive_count(territory, many, params):
+    """Every facet value's count (one GROUP BY per facet in SQL) equals a count made row by row in Python."""
+    carriers = {s.pk for s in many[::7]}
+    registry.add_structure_badge(
+        StructureBadge(key="test_naive_badge", label="Témoin", structure_ids=lambda t: sorted(carriers))
+    )
+    try:
+        filters = directory.parse_filters(params, territory)
+        page = directory.run(filters, territory, page_size=1000)
+        base = directory.base_queryset(Structure.objects.all(), filters, territory)
+        rows = list(base.select_related("commune").prefetch_related("sectors"))
+        inclusion = set(directory.inclusion_codes(filters.inclusion))
+        tests = {
+            "famille": lambda s: s.family in filters.family,
+            "inclusion": lambda s: s.inclusion_kind in inclusion,
+            "secteur": lambda s: bool(set(s.sector_keys) & set(filters.sector)),
+            "commune": lambda s: s.commune.insee_code in filters.commune,
+            "effectif": lambda s: s.workforce_band in filters.workforce,
+            "esus": lambda s: s.esus,
+            "badge": lambda s: s.pk in carriers,
+        }
+        selected = {
+            "famille": filters.family,
+            "inclusion": filters.inclusion,
+            "secteur": filters.sector,
+            "commune": filters.commune,
+            "effectif": filters.workforce,
+            "esus": filters.esus,
+            "badge": filters.badge,
+        }
+
+        def kept(s, skip=""):
+            return all(tests[key](s) for key, chosen in selected.items() if chosen and key != skip)
+
+        values = {
+            "famille": lambda s: [s.family],
+            "inclusion": lambda s: [s.inclusion_kind],
+            "secteur": lambda s: list(s.sector_keys),
+            "commune": lambda s: [s.commune.insee_code],
+            "effectif": lambda s: [s.workforce_band],
+            "esus": lambda s: ["1"] if s.esus else [],
+            "badge": lambda s: ["test_naive_badge"] if s.pk in carriers else [],
+        }
+        naive: dict = {key: {} for key in values}
+        for s in rows:
+            for key, of in values.items():
+                if kept(s, skip=key):
+                    for value in of(s):
+                        if value:
+                            naive[key][value] = naive[key].get(value, 0) + 1
+        got = {f.key: {v.key: v.count for v in f.values if v.count} for f in page.facets}
+        got["inclusion"] = {
+            k: v for k, v in got.get("inclusion", {}).items() if k in taxonomy.INCLUSION_KINDS
+        }
+        got["badge"] = {k: v for k, v in got.get("badge", {}).items() if k == "test_naive_badge"}
+        assert page.total == sum(1 for s in rows if kept(s)) == len(page.structures)
+        assert {key: got.get(key, {}) for key in naive} == naive
+        assert page.total and any(naive.values())  # the combination finds something to count
+    finally:
+        registry.structure_badges.pop("test_naive_badge")
+
+
 # --- « autour de » an address ------------------------------------------------------------------------------
 
 
