@@ -12,6 +12,7 @@ from pydantic import BeforeValidator
 
 from maillage.actors import directory, taxonomy
 from maillage.actors.models import Structure
+from maillage.core import cursor
 from maillage.core.ratelimit import client_ip
 
 router = Router(tags=["structures"])
@@ -85,6 +86,7 @@ class StructurePageOut(Schema):
     pages: int
     sort: str
     facets: list[FacetOut]
+    next_cursor: str | None = None
 
 
 def _yes_no(value: Any) -> Any:
@@ -115,6 +117,12 @@ class StructureFilters(Schema):
     rayon: int = 10
     tri: str = ""
     page: int = Field(1, ge=1)
+    taille: int = Field(directory.PAGE_SIZE, ge=1, le=200, description="structures par page (200 au plus)")
+    curseur: str = Field("", max_length=500, description="la valeur `next_cursor` de la page précédente")
+
+
+CURSOR_ORDER = ("name_key", "pk")  # the name sort's order (directory.run sorts the same way)
+CURSOR_SALT = "api.structures"
 
 
 @router.get(
@@ -123,8 +131,11 @@ class StructureFilters(Schema):
     description="Mêmes filtres que la page de recherche : texte `q`, `famille`, `inclusion` (code ou groupe "
     f"{', '.join(taxonomy.INCLUSION_GROUPS)}), `secteur`, `commune` (code INSEE), `effectif`, `esus`, "
     "`autour` (code INSEE) ou `adresse` (localisée avec la Base Adresse Nationale) et `rayon` (km), "
-    "`tri` (pertinence, nom, distance). 20 par page, avec les facettes. Une commune ou une adresse "
-    "introuvable répond 400 avec le message ; une page au-delà de la dernière répond 404.",
+    "`tri` (pertinence, nom, distance). `taille` par page (20 par défaut, 200 au plus), avec les "
+    "facettes. Pagination par curseur pour le tri par nom : `next_cursor` se passe en `curseur` pour la "
+    "page suivante (stable même si des structures sont ajoutées entre deux pages ; les facettes ne sont "
+    "données qu'en première page). Un curseur altéré répond 400, comme une commune ou une adresse "
+    "introuvable ; une page au-delà de la dernière répond 404.",
     response={200: StructurePageOut, 400: None, 404: None},
 )
 def list_structures(request, filters: Query[StructureFilters]):
@@ -139,9 +150,14 @@ def list_structures(request, filters: Query[StructureFilters]):
     parsed = directory.parse_filters(params, territory, client_key=client_ip(request))
     if parsed.errors:
         raise HttpError(400, " ".join(parsed.errors))
-    page = directory.run(parsed, territory, page=filters.page)
+    if filters.curseur:
+        return _after_cursor(parsed, territory, filters)
+    page = directory.run(parsed, territory, page=filters.page, page_size=filters.taille)
     if filters.page > page.num_pages:
         raise HttpError(404, f"La page {filters.page} n'existe pas : il y a {page.num_pages} page(s).")
+    following = None
+    if page.sort == "nom" and page.has_next and page.structures:
+        following = cursor.encode(cursor.values_of(page.structures[-1], CURSOR_ORDER), salt=CURSOR_SALT)
     return {
         "items": page.structures,
         "count": page.total,
@@ -149,6 +165,36 @@ def list_structures(request, filters: Query[StructureFilters]):
         "pages": page.num_pages,
         "sort": page.sort,
         "facets": page.facets,
+        "next_cursor": following,
+    }
+
+
+def _after_cursor(parsed: directory.Filters, territory: Any, filters: StructureFilters) -> dict[str, Any]:
+    """A page after a cursor (keyset on the name sort): no OFFSET, however deep the page."""
+    if parsed.effective_sort() != "nom":
+        raise HttpError(400, "Le curseur ne sert qu'au tri par nom : pour un autre tri, utilisez « page ».")
+    matching = directory.base_queryset(Structure.objects.all(), parsed, territory).filter(
+        directory.filter_conditions(parsed, territory)
+    )
+    try:
+        found = cursor.page(
+            matching.select_related("commune").prefetch_related("sectors"),
+            order=CURSOR_ORDER,
+            cursor=filters.curseur,
+            size=filters.taille,
+            salt=CURSOR_SALT,
+        )
+    except cursor.InvalidCursor as exc:
+        raise HttpError(400, str(exc)) from None
+    total = matching.count()
+    return {
+        "items": found.items,
+        "count": total,
+        "page": 0,
+        "pages": max(1, -(-total // filters.taille)),
+        "sort": "nom",
+        "facets": [],
+        "next_cursor": found.next_cursor,
     }
 
 

@@ -1,8 +1,36 @@
-from maillage.core.registry import PUBLIC, PageSpec, registry
+from maillage.api import privacy, services
+from maillage.core.registry import (
+    ANIMATOR_ONLY,
+    PUBLIC,
+    MenuEntry,
+    PageSpec,
+    PersonalDataHook,
+    registry,
+    statuses,
+)
+
+# A form's target (POST only): a GET is refused once signed in, and sends the anonymous to log in.
+POST_ONLY = statuses(anonymous=302, member=405, manager_other=405, animator_other=405, animator=405)
 
 
 def register() -> None:
     registry.add_page(PageSpec(name="api_pages:reference", example_url=lambda ctx: "/api/", expected=PUBLIC))
+    registry.add_page(
+        PageSpec(
+            name="api_pages:keys",
+            example_url=lambda ctx: "/api/cles/",
+            expected=ANIMATOR_ONLY,
+            axe_as="animator",
+        )
+    )
+    registry.add_page(
+        PageSpec(
+            name="api_pages:revoke_key",
+            example_url=lambda ctx: "/api/cles/1/revoquer/",
+            expected=POST_ONLY,
+            kind="api",
+        )
+    )
     registry.add_page(
         PageSpec(
             name="api:docs",
@@ -26,5 +54,20 @@ def register() -> None:
             kind="api",
             expected=PUBLIC,
             example_url=lambda ctx: f"/api/v1/structures/{ctx.structure.slug}",
+        )
+    )
+    registry.add_menu(
+        MenuEntry(
+            key="api_keys", label="Clés d'API", url_name="api_pages:keys", order=95, audience="animator"
+        )
+    )
+    registry.add_personal_data(
+        PersonalDataHook(
+            key="api",
+            label="Clés d'API",
+            export=privacy.export_person,
+            erase=services.erase_person,
+            retention_text="Une clé d'API et l'adresse de son titulaire sont gardées tant que la clé sert ; "
+            "l'effacement du compte de même adresse révoque la clé et retire l'adresse.",
         )
     )

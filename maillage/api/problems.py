@@ -46,9 +46,14 @@ PROBLEM_TYPES: dict[int, ProblemType] = {
     400: ProblemType(
         "requete-invalide",
         "Requête invalide",
-        "Un filtre désigne ce que le territoire ne connaît pas (une commune, une adresse introuvable).",
+        "Un filtre désigne ce que le territoire ne connaît pas (une commune, une adresse introuvable), ou le "
+        "curseur de page a été modifié.",
     ),
-    401: ProblemType("authentification-requise", "Authentification requise", "Il faut s'identifier."),
+    401: ProblemType(
+        "authentification-requise",
+        "Authentification requise",
+        "La clé d'API envoyée (en-tête X-API-Key) est inconnue ou a été révoquée.",
+    ),
     403: ProblemType("acces-refuse", "Accès refusé", "Ce compte n'a pas accès à cette ressource."),
     404: ProblemType(
         "introuvable",

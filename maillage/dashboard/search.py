@@ -28,10 +28,14 @@ KIND_LABELS = {
     "event": "Rendez-vous",
     "news": "Veille et actualités",
     "plan": "Pages du plan d'actions",
+    "need": "Besoins sociaux",
+    "call": "Appels à projets",
 }
-KIND_ORDER = ["structure", "practice", "event", "news", "plan"]
-# Link targets whose titles the search box matches: public pages only (an atelier may be private).
-PUBLIC_LINK_TARGETS = ("plan.action",)
+KIND_ORDER = ["structure", "practice", "event", "news", "need", "call", "plan"]
+# Link targets whose titles the search box matches, by group: public pages only (an atelier may be
+# private; the needs' and calls' targets offer only what their public pages show).
+LINKED_KINDS: dict[str, tuple[str, ...]] = {"plan": ("plan.action",), "need": ("need",), "call": ("call",)}
+PUBLIC_LINK_TARGETS = tuple(key for keys in LINKED_KINDS.values() for key in keys)
 
 
 @dataclass
@@ -103,9 +107,10 @@ def _events(territory: Territory, words: list[str]) -> Group:
     return group
 
 
-def _plan_pages(territory: Territory, words: list[str]) -> Group:
-    group = Group("plan", KIND_LABELS["plan"])
-    for key in PUBLIC_LINK_TARGETS:
+def _linked(territory: Territory, words: list[str], kind: str) -> Group:
+    """The public objects a module offers as link targets (the registry's), matched by their labels."""
+    group = Group(kind, KIND_LABELS[kind])
+    for key in LINKED_KINDS[kind]:
         target = registry.link_targets.get(key)
         if target is None:
             continue
@@ -126,6 +131,7 @@ def site_search(territory: Territory, query: str) -> list[Group]:
         return []
     groups = _indexed(territory, query)
     groups["event"] = _events(territory, words)
-    groups["plan"] = _plan_pages(territory, words)
+    for kind in LINKED_KINDS:
+        groups[kind] = _linked(territory, words, kind)
     ordered = [groups[k] for k in KIND_ORDER if k in groups]
     return [g for g in ordered if g.results]

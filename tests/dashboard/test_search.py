@@ -7,8 +7,10 @@ import pytest
 from maillage.actors.models import Structure
 from maillage.actors.services import index_structure, save_practice
 from maillage.core.actors import SYSTEM
+from tests.calls.factories import open_call
 from tests.events.factories import EventFactory
-from tests.factories import StructureFactory
+from tests.factories import CommuneFactory, StructureFactory
+from tests.needs.factories import need
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,16 @@ def test_empty_too_long_and_unmatched_queries(client, content):
 def test_the_header_box_is_on_every_page(client, territory):
     html = client.get("/").content.decode()
     assert 'role="search"' in html and 'action="/recherche/"' in html
+
+
+def test_needs_and_calls_through_the_registry(client, territory, other_territory):
+    need(territory, title="Pas de bus le dimanche pour la ressourcerie")
+    nice = CommuneFactory(insee_code="06088", name="Nice")
+    other_territory.communes.add(nice)
+    need(other_territory, title="Ressourcerie voisine sans bus", communes=[nice])
+    open_call(territory, year=2026)
+    html = client.get("/recherche/?q=ressourcerie").content.decode()
+    assert "Besoins sociaux" in html and "Pas de bus le dimanche pour la ressourcerie" in html
+    assert "voisine sans bus" not in html
+    html = client.get("/recherche/?q=appel projets").content.decode()
+    assert "Appels à projets" in html and "Appel à projets ESS 2026" in html
