@@ -198,7 +198,9 @@ def test_the_animator_builds_a_census_with_a_conditional_question_and_a_manager_
     press(page, "Créer le recensement")
     assert "Le recensement est créé en brouillon, avec les thèmes habituels." in main_text(page)
 
-    page.get_by_label("Question (obligatoire)", exact=True).fill("Votre structure emploie-t-elle des salariés ?")
+    page.get_by_label("Question (obligatoire)", exact=True).fill(
+        "Votre structure emploie-t-elle des salariés ?"
+    )
     page.get_by_label("Type de réponse").select_option(label="oui ou non")
     press(page, "Enregistrer la question")
     assert "La question est enregistrée." in main_text(page)
