@@ -30,6 +30,7 @@ from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
 COOKIE = "maillage_ecrit"
+CLOCK_SKEW_SECONDS = 2.0  # how far ahead another web node's clock may be
 REPLICA_PIN_SECONDS = 15
 REPLICA_CHECK_SECONDS = 5.0
 REPLICA_MAX_LAG_SECONDS = 10.0
@@ -108,7 +109,9 @@ def recently_wrote(request: HttpRequest) -> bool:
         wrote = float(request.COOKIES.get(COOKIE, "0"))
     except ValueError:
         return False
-    return 0 <= time.time() - wrote < REPLICA_PIN_SECONDS
+    # A small negative age is a write stamped by a node whose clock is slightly ahead (or the same
+    # millisecond, rounded up): still recent. A stamp further in the future is forged and pins nothing.
+    return -CLOCK_SKEW_SECONDS <= time.time() - wrote < REPLICA_PIN_SECONDS
 
 
 class ReplicaReadsMiddleware:

@@ -90,6 +90,9 @@ def test_a_writer_reads_its_writes_from_the_primary(replica_db):
     old = f"{time.time() - replica.REPLICA_PIN_SECONDS - 1:.3f}"
     assert read_through_middleware(cookies={replica.COOKIE: old})[0]
     assert read_through_middleware(cookies={replica.COOKIE: "n'importe quoi"})[0]
+    # a stamp from a node whose clock is a little ahead still pins; one far in the future is forged
+    assert not read_through_middleware(cookies={replica.COOKIE: f"{time.time() + 1:.3f}"})[0]
+    assert read_through_middleware(cookies={replica.COOKIE: f"{time.time() + 60:.3f}"})[0]
 
 
 def test_a_replica_down_sends_reads_to_the_primary_with_a_log_line(replica_db, tmp_path, caplog):
