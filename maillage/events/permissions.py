@@ -64,6 +64,20 @@ def can_register_structure(user: Any, structure: Structure) -> bool:
     return Membership.objects.filter(user=user, structure=structure).exists()
 
 
+def require_create(actor: Actor, territory: Any, *, campaign: Any = None, permitted_by: str = "") -> None:
+    """For `create_event`: the territory's animation creates events; a structure's manager only proposes one
+    to an open campaign. Another app that creates events for its own users (an atelier's coordination) names
+    the permission it has checked in `permitted_by`; the creation log keeps it."""
+    require_actor(actor)
+    if is_system(actor) or permitted_by:
+        return
+    if actor.has_perm(ANIMATE_AGENDA, territory):  # type: ignore[union-attr]
+        return
+    if campaign is not None and campaign.proposals_open and actor.has_perm(PROPOSE_EVENT, territory):  # type: ignore[union-attr]
+        return
+    raise PermissionDenied("Seule l'animation du territoire crée un rendez-vous dans l'agenda.")
+
+
 def require(actor: Actor, perm: str, obj: Any) -> None:
     """For services: a person without the permission is refused; the system actor passes."""
     require_actor(actor)

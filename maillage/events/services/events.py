@@ -40,13 +40,16 @@ def create_event(
     hosts: Iterable[Structure] = (),
     status: str = Status.DRAFT,
     slug: str = "",
+    permitted_by: str = "",
     **fields: Any,
 ) -> Event:
     """A new event (a draft, then moved to `status`). `slug` fixes its address; by default it is drawn from
-    the title and the date."""
+    the title and the date. Only the animation creates one, or a structure's manager proposing it to an open
+    campaign; `permitted_by` names another app's permission its caller checked (see `require_create`)."""
     unknown = set(fields) - EVENT_FIELDS
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    permissions.require_create(actor, territory, campaign=fields.get("campaign"), permitted_by=permitted_by)
     _check_times(fields.get("start"), fields.get("end"))
     _check_place(fields)
     if not (fields.get("title") or "").strip():
@@ -62,7 +65,7 @@ def create_event(
     event.save()
     event.hosts.set(_check_hosts(territory, hosts))
     calendars.forget_version(territory.pk)
-    log_creation(event, actor=actor)
+    log_creation(event, actor=actor, note=f"création ({permitted_by})" if permitted_by else "création")
     if status != Status.DRAFT:
         move_event(event, status, actor=actor)
     return event
@@ -120,6 +123,7 @@ def update_event(
     unknown = set(fields) - EVENT_FIELDS
     if unknown:
         raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    permissions.require(actor, permissions.MANAGE_EVENT, event)
     event = _lock_event(event.pk, event)
     if event.status == Status.CANCELLED:
         raise ValidationError("Ce rendez-vous est annulé : il ne peut plus être modifié.")

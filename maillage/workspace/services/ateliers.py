@@ -170,7 +170,11 @@ def create_meeting(*, actor: Actor, atelier: Atelier, **fields: Any) -> AtelierM
     fields.setdefault("kind", EventKind.WORKSHOP_MEETING)
     fields.setdefault("description", f"Réunion de l'atelier « {atelier.name} ».")
     event = event_services.create_event(
-        actor=actor, territory=atelier.territory, status=EventStatus.PUBLISHED, **fields
+        actor=actor,
+        territory=atelier.territory,
+        status=EventStatus.PUBLISHED,
+        permitted_by="coordination de l'atelier",
+        **fields,
     )
     return AtelierMeeting.objects.create(atelier=atelier, event=event)
 
