@@ -67,6 +67,12 @@ PROBLEM_TYPES: dict[int, ProblemType] = {
     ),
     429: ProblemType("trop-de-requetes", "Trop de requêtes", "Trop de requêtes en peu de temps."),
     500: ProblemType("erreur-interne", "Erreur interne", "Une erreur inattendue ; elle est journalisée."),
+    503: ProblemType(
+        "service-indisponible",
+        "Service momentanément indisponible",
+        "La base de données ne répond pas (maintenance, incident) ; réessayez après le délai de l'en-tête "
+        "Retry-After.",
+    ),
 }
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
+import sys
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -155,20 +158,65 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", {}, status=404)
 
 
+_BARE_503 = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Service indisponible</title></head>'
+    "<body><h1>Service momentanément indisponible</h1><p>Réessayez dans une minute.</p></body></html>"
+)
 _BARE_500 = (
     '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Erreur du serveur</title></head>'
     "<body><h1>Une erreur est survenue</h1><p>Réessayez dans quelques minutes.</p></body></html>"
 )
 
 
+# How long a client should wait before trying again when the database does not answer (seconds).
+DATABASE_RETRY_AFTER = 60
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """The database could not be reached or dropped the connection (not a bad query): a 503, not a 500."""
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
-    # No context processors and no database: the database may be what failed.
+    # No context processors and no database: the database may be what failed. Django calls this handler
+    # inside its `except` block, so the exception being handled is the one that reached the top.
+    if database_unavailable(sys.exc_info()[1]):
+        return _database_unavailable(request)
     try:
         body: str = loader.render_to_string("500.html", {}, request=None)
     except Exception:  # the template layer itself failed: answer anyway
         logger.exception("the 500 page could not be rendered")
         body = _BARE_500
     return HttpResponse(body, status=500)
+
+
+def _database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: a page in French, or problem details for the API (same shape as `api`'s)."""
+    if request.path.startswith("/api/v1/"):
+        response: HttpResponse = HttpResponse(
+            json.dumps(
+                {
+                    "type": "/api/#probleme-service-indisponible",
+                    "title": "Service momentanément indisponible",
+                    "status": 503,
+                    "detail": "La base de données ne répond pas ; réessayez dans une minute.",
+                    "instance": request.get_full_path(),
+                },
+                ensure_ascii=False,
+            ),
+            status=503,
+            content_type="application/problem+json; charset=utf-8",
+        )
+    else:
+        try:
+            body: str = loader.render_to_string("503.html", {}, request=None)
+        except Exception:
+            logger.exception("the 503 page could not be rendered")
+            body = _BARE_503
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
