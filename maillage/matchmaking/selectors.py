@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from maillage.matchmaking.models import Participant, Run, Slot, SpeedMeeting
+from maillage.events.models import Registration
+from maillage.matchmaking.models import FollowUp, MeetingStatus, Participant, Run, Slot, SpeedMeeting
 
 LEVEL_LABELS = {
     "wishes": "Vœux satisfaits (pondérés)",
@@ -51,6 +52,14 @@ def wishes_context(participant: Participant) -> dict[str, Any]:
     return {"rows": rows, "ranked": sum(1 for r in rows if r["rank"])}
 
 
+def follow_ups_open(meeting: SpeedMeeting) -> bool:
+    """Participants note what their meetings led to once the day is over (or the animation closed it)."""
+    if meeting.status == MeetingStatus.DONE:
+        return True
+    ended = meeting.event.end or meeting.event.start
+    return meeting.status == MeetingStatus.SCHEDULED and ended <= timezone.now()
+
+
 def agenda(participant: Participant) -> list[dict[str, Any]]:
     meeting = participant.meeting
     run = current_run(meeting)
@@ -59,6 +68,9 @@ def agenda(participant: Participant) -> list[dict[str, Any]]:
     wished = set(participant.preferences.filter(refused=False).values_list("target_id", flat=True))
     slots = run.slots.filter(a=participant) | run.slots.filter(b=participant)
     by_round = {s.round: s for s in slots.select_related("a", "b")}
+    outcomes = dict(
+        FollowUp.objects.filter(author=participant, slot__run=run).values_list("slot_id", "outcome")
+    )
     rows = []
     for index in range(1, meeting.rounds + 1):
         slot = by_round.get(index)
@@ -72,6 +84,7 @@ def agenda(participant: Participant) -> list[dict[str, Any]]:
                 "partner": partner,
                 "table": meeting.table_label(slot.table - 1) if slot else "",
                 "wished": partner is not None and partner.pk in wished,
+                "outcome": outcomes.get(slot.pk, "") if slot else "",
             }
         )
     return rows
@@ -131,8 +144,16 @@ def organiser_context(meeting: SpeedMeeting) -> dict[str, Any]:
         wish_counts[pk] += 1
     run = current_run(meeting)
     runs = list(meeting.runs.all()[:10])
+    by_registration = {p.registration_id: p for p in participants if p.registration_id}
+    registrations = [
+        (r, by_registration[r.pk].side if r.pk in by_registration else "")
+        for r in Registration.objects.filter(
+            event=meeting.event, state=Registration.State.REGISTERED
+        ).order_by("name", "pk")
+    ]
     return {
         "participants": participants,
+        "registrations": registrations,
         "active": [p for p in participants if not p.withdrawn],
         "wish_counts": wish_counts,
         "run": run,

@@ -46,6 +46,31 @@ def test_zero_tables_is_refused_and_nothing_written(event):
     assert not SpeedMeeting.objects.exists()
 
 
+def test_the_time_limit_typed_by_the_organiser_is_kept_and_checked(event):
+    meeting = services.create_speed_meeting(
+        actor=SYS, event=event, title="Court", wishes_deadline=event.start, time_limit=4
+    )
+    assert meeting.time_limit == 4
+    with pytest.raises(ValidationError, match="Le calcul dure de 1 à 300 secondes."):
+        services.create_speed_meeting(
+            actor=SYS, event=event, title="Trop long", wishes_deadline=event.start, time_limit=900
+        )
+    assert SpeedMeeting.objects.count() == 1
+
+
+def test_a_new_registration_without_a_side_is_refused_not_put_on_the_first_side(meeting, event):
+    late = event_services.record_registration(
+        actor=SYS, event=event, email="fanny@exemple.org", name="Fanny", structure_name="Structure Fanny"
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.sync_participants(actor=SYS, meeting=meeting)
+    assert "Choisissez le côté de Fanny (« Structures d'insertion » ou « Entreprises »)." in caught.value.messages
+    assert not meeting.participants.filter(name="Fanny").exists()
+    assert services.sync_participants(actor=SYS, meeting=meeting, sides={late.pk: "b"}) == 1
+    assert p(meeting, "Fanny").side == "b"
+    assert p(meeting, "Alice").side == "a"  # the sides chosen before are kept
+
+
 def test_a_member_cannot_organise(event, member):
     with pytest.raises(PermissionDenied):
         services.create_speed_meeting(actor=member, event=event, title="X", wishes_deadline=event.start)

@@ -18,10 +18,8 @@ def create(request: HttpRequest) -> HttpResponse:
     animators_only(request)
     form = MeetingForm(request.POST or None, territory=request.territory)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("time_limit", None)
         try:
-            meeting = services.create_speed_meeting(actor=request.user, **data)
+            meeting = services.create_speed_meeting(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
