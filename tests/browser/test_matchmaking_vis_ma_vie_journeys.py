@@ -38,7 +38,9 @@ def register(page, *, side: str, name: str, structure: str, days: tuple[int, ...
     page.get_by_text("Vous êtes inscrit comme volontaire.").wait_for()
 
 
-def test_a_campaign_from_its_creation_to_a_published_testimony(new_context, smtp_inbox, territory, member, animator):
+def test_a_campaign_from_its_creation_to_a_published_testimony(
+    new_context, smtp_inbox, territory, member, animator
+):
     boss = UserFactory(email="claire@sophia-logiciels.example", first_name="Claire", last_name="Fabre")
     today = timezone.localdate()
 
@@ -64,7 +66,9 @@ def test_a_campaign_from_its_creation_to_a_published_testimony(new_context, smtp
         structure="Les Jardins de la Siagne", days=(0, 2, 4),
     )  # fmt: skip
     claire = new_context(user=boss).new_page()
-    register(claire, side="côté « Entreprises »", name="Claire Fabre", structure="Sophia Logiciels", days=(0, 2))
+    register(
+        claire, side="côté « Entreprises »", name="Claire Fabre", structure="Sophia Logiciels", days=(0, 2)
+    )
     claire.get_by_label("Rang pour Karima Haddad (Les Jardins de la Siagne)").fill("1")
     claire.get_by_role("button", name="Enregistrer mes vœux").click()
     claire.get_by_text("Vos vœux sont enregistrés : 1 personne(s) classée(s).").wait_for()
@@ -82,7 +86,9 @@ def test_a_campaign_from_its_creation_to_a_published_testimony(new_context, smtp
     organiser.get_by_role("button", name="Changer l'état").click()
     organiser.get_by_role("button", name="Former les binômes").click()
     organiser.get_by_text("1 binôme(s) formé(s) : chacun a reçu un courriel pour confirmer.").wait_for()
-    assert "Karima Haddad (Les Jardins de la Siagne) et Claire Fabre (Sophia Logiciels)" in main_text(organiser)
+    assert "Karima Haddad (Les Jardins de la Siagne) et Claire Fabre (Sophia Logiciels)" in main_text(
+        organiser
+    )
 
     # each follows the mail and confirms
     for page, user, partner in ((karima, member, "Claire Fabre"), (claire, boss, "Karima Haddad")):

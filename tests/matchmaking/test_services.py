@@ -64,7 +64,10 @@ def test_a_new_registration_without_a_side_is_refused_not_put_on_the_first_side(
     )
     with pytest.raises(ValidationError) as caught:
         services.sync_participants(actor=SYS, meeting=meeting)
-    assert "Choisissez le côté de Fanny (« Structures d'insertion » ou « Entreprises »)." in caught.value.messages
+    assert (
+        "Choisissez le côté de Fanny (« Structures d'insertion » ou « Entreprises »)."
+        in caught.value.messages
+    )
     assert not meeting.participants.filter(name="Fanny").exists()
     assert services.sync_participants(actor=SYS, meeting=meeting, sides={late.pk: "b"}) == 1
     assert p(meeting, "Fanny").side == "b"
