@@ -111,3 +111,10 @@ def test_the_organiser_page_asks_for_the_side_of_a_new_registration(client, meet
     response = client.post(f"/rencontres/{meeting.pk}/organisation/", {"action": "sync"}, follow=True)
     assert "Choisissez le côté de Fanny" in response.content.decode()
     assert not meeting.participants.filter(name="Fanny").exists()
+
+
+def test_the_organiser_is_offered_only_the_states_the_meeting_can_move_to(client, meeting, animator):
+    client.force_login(animator)
+    page = client.get(f"/rencontres/{meeting.pk}/organisation/").content.decode()
+    select = page.split('<select id="etat" name="to">')[1].split("</select>")[0]
+    assert select == '<option value="draft">en préparation</option><option value="closed">vœux clos</option>'

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.matchmaking import selectors, services
 from maillage.matchmaking.forms import MeetingForm, PairForm, PinForm
-from maillage.matchmaking.models import MeetingStatus, Pin, Run
+from maillage.matchmaking.models import MEETING_MACHINE, MeetingStatus, Pin, Run
 from maillage.matchmaking.views.common import add_errors, animators_only, meeting_or_404
 
 
@@ -33,7 +33,11 @@ def _manage_context(meeting, **extra):
         "meeting": meeting,
         "pair_form": PairForm(participants=participants, prefix="must"),
         "pin_form": PinForm(participants=participants, prefix="pin"),
-        "statuses": [(s, label) for s, label in MeetingStatus.choices if s != meeting.status],
+        "statuses": [
+            (s, label)
+            for s, label in MeetingStatus.choices
+            if s in MEETING_MACHINE.moves.get(meeting.status, set())
+        ],
         **selectors.organiser_context(meeting),
         **extra,
     }
