@@ -144,16 +144,15 @@ def organiser_context(meeting: SpeedMeeting) -> dict[str, Any]:
         wish_counts[pk] += 1
     run = current_run(meeting)
     runs = list(meeting.runs.all()[:10])
-    by_registration = {p.registration_id: p for p in participants if p.registration_id}
-    registrations = [
-        (r, by_registration[r.pk].side if r.pk in by_registration else "")
-        for r in Registration.objects.filter(
-            event=meeting.event, state=Registration.State.REGISTERED
-        ).order_by("name", "pk")
-    ]
+    known = {p.registration_id for p in participants if p.registration_id}
+    active_registrations = Registration.objects.filter(
+        event=meeting.event, state=Registration.State.REGISTERED
+    ).order_by("name", "pk")
+    # registered to the event since the last « Reprendre les inscriptions »: their side is still to choose
+    new_registrations = [r for r in active_registrations if r.pk not in known]
     return {
         "participants": participants,
-        "registrations": registrations,
+        "new_registrations": new_registrations,
         "active": [p for p in participants if not p.withdrawn],
         "wish_counts": wish_counts,
         "run": run,
