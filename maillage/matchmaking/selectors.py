@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from maillage.events.models import Registration
-from maillage.matchmaking.models import FollowUp, MeetingStatus, Participant, Run, Slot, SpeedMeeting
+from maillage.matchmaking.models import FollowUp, Participant, Run, Slot, SpeedMeeting
 
 LEVEL_LABELS = {
     "wishes": "Vœux satisfaits (pondérés)",
@@ -50,14 +50,6 @@ def wishes_context(participant: Participant) -> dict[str, Any]:
     ]
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["participant"].label))
     return {"rows": rows, "ranked": sum(1 for r in rows if r["rank"])}
-
-
-def follow_ups_open(meeting: SpeedMeeting) -> bool:
-    """Participants note what their meetings led to once the day is over (or the animation closed it)."""
-    if meeting.status == MeetingStatus.DONE:
-        return True
-    ended = meeting.event.end or meeting.event.start
-    return meeting.status == MeetingStatus.SCHEDULED and ended <= timezone.now()
 
 
 def agenda(participant: Participant) -> list[dict[str, Any]]:

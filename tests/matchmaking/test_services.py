@@ -13,7 +13,7 @@ from maillage.core.actors import system
 from maillage.core.machines import history
 from maillage.events import services as event_services
 from maillage.matchmaking import services
-from maillage.matchmaking.models import MustMeet, Pin, Preference, Run, Slot, SpeedMeeting
+from maillage.matchmaking.models import FollowUp, MustMeet, Pin, Preference, Run, Slot, SpeedMeeting
 
 pytestmark = pytest.mark.django_db
 SYS = system("tests")
@@ -193,6 +193,13 @@ def test_follow_up_after_the_event_counts_in_the_metric(meeting, member, territo
     services.transition_meeting(actor=SYS, meeting=meeting, to="scheduled")
     mine = meeting.participants.get(user=member)
     slot = run.slots.filter(a=mine).first() or run.slots.filter(b=mine).first()
+    with pytest.raises(ValidationError, match="Les suites se notent après le speed-meeting"):
+        services.record_follow_up(actor=member, participant=mine, slot=slot, outcome="contract")
+    assert not FollowUp.objects.exists()
+    event = meeting.event  # the day is over
+    event.start, event.end = event.start - dt.timedelta(days=30), event.end - dt.timedelta(days=30)
+    event.save(update_fields=["start", "end"])
+    slot = Slot.objects.select_related("run__meeting__event").get(pk=slot.pk)
     services.record_follow_up(actor=member, participant=mine, slot=slot, outcome="contract")
     day = meeting.event.start.date()
     assert integrations.count_follow_ups(territory, day, day) == 1

@@ -98,7 +98,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
             "participant": participant,
             "rows": rows,
             "form": FollowUpForm(),
-            "follow_ups_open": selectors.follow_ups_open(participant.meeting),
+            "follow_ups_open": participant.meeting.follow_ups_open,
         },
     )
 
