@@ -105,10 +105,27 @@ def test_the_organiser_prepares_runs_pins_and_publishes(new_context, smtp_inbox,
     page.get_by_text("optimum prouvé").first.wait_for()
     second = Run.objects.exclude(pk=first.pk).get()
     assert second.is_current and second.status == "done"
+
+    # two meetings swapped by hand (each takes the other's round and table), then the schedule rebuilt
+    one, other = second.slots.get(round=1, table=1), second.slots.get(round=2, table=1)
+    page.get_by_role("link", name="Retour à l'organisation de « Speed-meeting du printemps »").click()
+    page.get_by_label("Première rencontre").select_option(
+        label=f"Tour 1, Table 1 : {one.a.label} et {one.b.label}"
+    )
+    page.get_by_label("Seconde rencontre").select_option(
+        label=f"Tour 2, Table 1 : {other.a.label} et {other.b.label}"
+    )
+    page.get_by_role("button", name="Échanger").click()
+    page.get_by_text("Rencontres échangées et épinglées").wait_for()
+    assert f"{one.a.label} et {one.b.label}, tour 2, table 1" in main_text(page)
+    page.get_by_role("button", name="Calculer le planning").click()
+    page.get_by_text("optimum prouvé").first.wait_for()
     page.get_by_role("link", name="Retour à l'organisation de « Speed-meeting du printemps »").click()
     page.get_by_role("link", name="plan des tables").click()
-    third_round = page.get_by_role("row", name=re.compile(r"^3 \(")).get_by_role("cell")
-    assert third_round.nth(1).inner_text().split("\n") == [alice.label, elodie.label]
+    rows = {n: page.get_by_role("row", name=re.compile(rf"^{n} \(")).get_by_role("cell") for n in (1, 2, 3)}
+    assert rows[1].nth(0).inner_text().split("\n") == [other.a.label, other.b.label]
+    assert rows[2].nth(0).inner_text().split("\n") == [one.a.label, one.b.label]
+    assert rows[3].nth(1).inner_text().split("\n") == [alice.label, elodie.label]  # the pin held
 
     # the wishes close, the schedule is published: the participants are mailed their agenda
     page.go_back()

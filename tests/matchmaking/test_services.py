@@ -264,3 +264,21 @@ def test_a_run_executed_twice_is_left_as_it_is(meeting):
     services.execute_run(actor=SYS, run=run)
     run.refresh_from_db()
     assert run.status == "done" and run.slots.count() == count
+
+
+def test_swapping_two_meetings_pins_each_at_the_others_place(meeting):
+    first_run = run_now(meeting)
+    one, other = first_run.slots.get(round=1, table=1), first_run.slots.get(round=3, table=2)
+    services.swap_meetings(actor=SYS, meeting=meeting, first=one, second=other)
+    assert sorted(meeting.pins.values_list("a", "b", "round", "table")) == sorted(
+        [(one.a_id, one.b_id, 3, 2), (other.a_id, other.b_id, 1, 1)]
+    )
+    run = run_now(meeting)
+    assert run.status == "done"
+    assert run.slots.filter(a=one.a, b=one.b, round=3, table=2).exists()
+    assert run.slots.filter(a=other.a, b=other.b, round=1, table=1).exists()
+    with pytest.raises(ValidationError, match="deux rencontres différentes"):
+        services.swap_meetings(actor=SYS, meeting=meeting, first=one, second=one)
+    with pytest.raises(ValidationError, match="du planning en vigueur"):  # the first run is no longer in force
+        services.swap_meetings(actor=SYS, meeting=meeting, first=one, second=other)
+    assert meeting.pins.count() == 2

@@ -12,7 +12,7 @@ from django.urls import reverse
 from maillage.core.actors import Actor
 from maillage.core.machines import log_creation, transition
 from maillage.events.models import Event, Registration
-from maillage.matchmaking.models import MeetingStatus, MustMeet, Participant, Pin, SpeedMeeting
+from maillage.matchmaking.models import MeetingStatus, MustMeet, Participant, Pin, Run, Slot, SpeedMeeting
 from maillage.matchmaking.permissions import require_animator, require_participant
 from maillage.notifications.services import notify
 
@@ -222,3 +222,21 @@ def add_pin(
 def remove_pin(*, actor: Actor, pin: Pin) -> None:
     require_animator(actor, pin.meeting.territory)
     pin.delete()
+
+
+@transaction.atomic
+def swap_meetings(*, actor: Actor, meeting: SpeedMeeting, first: Slot, second: Slot) -> tuple[Pin, Pin]:
+    """Swap two meetings of the schedule in force: each is pinned at the other's round and table; the next run
+    builds the rest around them (or says in French what the swap breaks, the schedule in force staying)."""
+    require_animator(actor, meeting.territory)
+    if first.pk == second.pk:
+        raise ValidationError("Choisissez deux rencontres différentes à échanger.")
+    in_force = Run.objects.filter(pk=first.run_id, meeting=meeting, is_current=True).exists()
+    if first.run_id != second.run_id or not in_force:
+        raise ValidationError("Choisissez deux rencontres du planning en vigueur.")
+    if (first.round, first.table) == (second.round, second.table):
+        raise ValidationError("Ces deux rencontres ont déjà la même place.")
+    return (
+        add_pin(actor=actor, meeting=meeting, a=first.a, b=first.b, round=second.round, table=second.table),
+        add_pin(actor=actor, meeting=meeting, a=second.a, b=second.b, round=first.round, table=first.table),
+    )
