@@ -54,6 +54,22 @@ class PinForm(PairForm):
     table = forms.IntegerField(label="Table (facultatif)", min_value=1, required=False)
 
 
+class SlotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        meeting = obj.run.meeting
+        return f"Tour {obj.round}, {meeting.table_label(obj.table - 1)} : {obj.a.label} et {obj.b.label}"
+
+
+class SwapForm(forms.Form):
+    first = SlotChoiceField(label="Première rencontre", queryset=None)
+    second = SlotChoiceField(label="Seconde rencontre", queryset=None)
+
+    def __init__(self, *args, slots=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first"].queryset = slots
+        self.fields["second"].queryset = slots
+
+
 class AvailabilityForm(forms.Form):
     first_round = forms.IntegerField(label="J'arrive pour le tour", min_value=1)
     last_round = forms.IntegerField(label="Je pars après le tour", min_value=1)

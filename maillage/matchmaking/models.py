@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.actors.models import Structure
@@ -75,6 +76,13 @@ class SpeedMeeting(models.Model):
 
     def round_end(self, index: int) -> dt.datetime:
         return self.round_start(index) + dt.timedelta(minutes=self.round_minutes)
+
+    @property
+    def follow_ups_open(self) -> bool:
+        """Participants note what their meetings led to once the day is over (or the animation closed it)."""
+        if self.status == MeetingStatus.DONE:
+            return True
+        return self.status == MeetingStatus.SCHEDULED and self.event.end <= timezone.now()
 
 
 class SpeedMeetingTransition(TransitionLog):

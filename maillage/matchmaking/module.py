@@ -108,6 +108,7 @@ def _pages() -> list[PageSpec]:
         ("matchmaking:follow_up", "suites/{slot}/"),
         ("matchmaking:must_meet", "organisation/rencontre-imposee/"),
         ("matchmaking:pin", "organisation/epingler/"),
+        ("matchmaking:swap", "organisation/echanger/"),
         ("matchmaking:unpin", "organisation/epingles/1/retirer/"),
         ("matchmaking:run_request", "organisation/calculer/"),
     ):

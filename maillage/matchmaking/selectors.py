@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from maillage.matchmaking.models import Participant, Run, Slot, SpeedMeeting
+from maillage.events.models import Registration
+from maillage.matchmaking.models import FollowUp, Participant, Run, Slot, SpeedMeeting
 
 LEVEL_LABELS = {
     "wishes": "Vœux satisfaits (pondérés)",
@@ -59,6 +60,9 @@ def agenda(participant: Participant) -> list[dict[str, Any]]:
     wished = set(participant.preferences.filter(refused=False).values_list("target_id", flat=True))
     slots = run.slots.filter(a=participant) | run.slots.filter(b=participant)
     by_round = {s.round: s for s in slots.select_related("a", "b")}
+    outcomes = dict(
+        FollowUp.objects.filter(author=participant, slot__run=run).values_list("slot_id", "outcome")
+    )
     rows = []
     for index in range(1, meeting.rounds + 1):
         slot = by_round.get(index)
@@ -72,6 +76,7 @@ def agenda(participant: Participant) -> list[dict[str, Any]]:
                 "partner": partner,
                 "table": meeting.table_label(slot.table - 1) if slot else "",
                 "wished": partner is not None and partner.pk in wished,
+                "outcome": outcomes.get(slot.pk, "") if slot else "",
             }
         )
     return rows
@@ -131,8 +136,15 @@ def organiser_context(meeting: SpeedMeeting) -> dict[str, Any]:
         wish_counts[pk] += 1
     run = current_run(meeting)
     runs = list(meeting.runs.all()[:10])
+    known = {p.registration_id for p in participants if p.registration_id}
+    active_registrations = Registration.objects.filter(
+        event=meeting.event, state=Registration.State.REGISTERED
+    ).order_by("name", "pk")
+    # registered to the event since the last « Reprendre les inscriptions »: their side is still to choose
+    new_registrations = [r for r in active_registrations if r.pk not in known]
     return {
         "participants": participants,
+        "new_registrations": new_registrations,
         "active": [p for p in participants if not p.withdrawn],
         "wish_counts": wish_counts,
         "run": run,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/organisation/", views.manage, name="manage"),
     path("<int:pk>/organisation/rencontre-imposee/", views.must_meet, name="must_meet"),
     path("<int:pk>/organisation/epingler/", views.pin, name="pin"),
+    path("<int:pk>/organisation/echanger/", views.swap, name="swap"),
     path("<int:pk>/organisation/epingles/<int:pin_pk>/retirer/", views.unpin, name="unpin"),
     path("<int:pk>/organisation/calculer/", views.run_request, name="run_request"),
     path("<int:pk>/organisation/calculs/<int:run_pk>/", views.run_status, name="run"),

@@ -27,7 +27,8 @@ def make_event(territory):
     )
 
 
-def make_meeting(event, member):
+def register_people(event, member):
+    """The member registers with an account; Alice, Bruno, Chloé, Driss and Élodie are recorded by hand."""
     event_services.register_account(actor=member, event=event)
     for name in ["Alice", "Bruno", "Chloé", "Driss", "Élodie"]:
         event_services.record_registration(
@@ -37,6 +38,10 @@ def make_meeting(event, member):
             name=name,
             structure_name=f"Structure {name}",
         )
+
+
+def make_meeting(event, member):
+    register_people(event, member)
     meeting = services.create_speed_meeting(
         actor=SYS,
         event=event,

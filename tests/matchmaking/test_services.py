@@ -13,7 +13,7 @@ from maillage.core.actors import system
 from maillage.core.machines import history
 from maillage.events import services as event_services
 from maillage.matchmaking import services
-from maillage.matchmaking.models import MustMeet, Pin, Preference, Run, Slot, SpeedMeeting
+from maillage.matchmaking.models import FollowUp, MustMeet, Pin, Preference, Run, Slot, SpeedMeeting
 
 pytestmark = pytest.mark.django_db
 SYS = system("tests")
@@ -44,6 +44,34 @@ def test_zero_tables_is_refused_and_nothing_written(event):
         )
     assert "Il faut au moins une table." in str(caught.value)
     assert not SpeedMeeting.objects.exists()
+
+
+def test_the_time_limit_typed_by_the_organiser_is_kept_and_checked(event):
+    meeting = services.create_speed_meeting(
+        actor=SYS, event=event, title="Court", wishes_deadline=event.start, time_limit=4
+    )
+    assert meeting.time_limit == 4
+    with pytest.raises(ValidationError, match="Le calcul dure de 1 à 300 secondes."):
+        services.create_speed_meeting(
+            actor=SYS, event=event, title="Trop long", wishes_deadline=event.start, time_limit=900
+        )
+    assert SpeedMeeting.objects.count() == 1
+
+
+def test_a_new_registration_without_a_side_is_refused_not_put_on_the_first_side(meeting, event):
+    late = event_services.record_registration(
+        actor=SYS, event=event, email="fanny@exemple.org", name="Fanny", structure_name="Structure Fanny"
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.sync_participants(actor=SYS, meeting=meeting)
+    assert (
+        "Choisissez le côté de Fanny (« Structures d'insertion » ou « Entreprises »)."
+        in caught.value.messages
+    )
+    assert not meeting.participants.filter(name="Fanny").exists()
+    assert services.sync_participants(actor=SYS, meeting=meeting, sides={late.pk: "b"}) == 1
+    assert p(meeting, "Fanny").side == "b"
+    assert p(meeting, "Alice").side == "a"  # the sides chosen before are kept
 
 
 def test_a_member_cannot_organise(event, member):
@@ -165,6 +193,13 @@ def test_follow_up_after_the_event_counts_in_the_metric(meeting, member, territo
     services.transition_meeting(actor=SYS, meeting=meeting, to="scheduled")
     mine = meeting.participants.get(user=member)
     slot = run.slots.filter(a=mine).first() or run.slots.filter(b=mine).first()
+    with pytest.raises(ValidationError, match="Les suites se notent après le speed-meeting"):
+        services.record_follow_up(actor=member, participant=mine, slot=slot, outcome="contract")
+    assert not FollowUp.objects.exists()
+    event = meeting.event  # the day is over
+    event.start, event.end = event.start - dt.timedelta(days=30), event.end - dt.timedelta(days=30)
+    event.save(update_fields=["start", "end"])
+    slot = Slot.objects.select_related("run__meeting__event").get(pk=slot.pk)
     services.record_follow_up(actor=member, participant=mine, slot=slot, outcome="contract")
     day = meeting.event.start.date()
     assert integrations.count_follow_ups(territory, day, day) == 1
@@ -229,3 +264,21 @@ def test_a_run_executed_twice_is_left_as_it_is(meeting):
     services.execute_run(actor=SYS, run=run)
     run.refresh_from_db()
     assert run.status == "done" and run.slots.count() == count
+
+
+def test_swapping_two_meetings_pins_each_at_the_others_place(meeting):
+    first_run = run_now(meeting)
+    one, other = first_run.slots.get(round=1, table=1), first_run.slots.get(round=3, table=2)
+    services.swap_meetings(actor=SYS, meeting=meeting, first=one, second=other)
+    assert sorted(meeting.pins.values_list("a", "b", "round", "table")) == sorted(
+        [(one.a_id, one.b_id, 3, 2), (other.a_id, other.b_id, 1, 1)]
+    )
+    run = run_now(meeting)
+    assert run.status == "done"
+    assert run.slots.filter(a=one.a, b=one.b, round=3, table=2).exists()
+    assert run.slots.filter(a=other.a, b=other.b, round=1, table=1).exists()
+    with pytest.raises(ValidationError, match="deux rencontres différentes"):
+        services.swap_meetings(actor=SYS, meeting=meeting, first=one, second=one)
+    with pytest.raises(ValidationError, match="du planning en vigueur"):  # the first run is no longer in force
+        services.swap_meetings(actor=SYS, meeting=meeting, first=one, second=other)
+    assert meeting.pins.count() == 2

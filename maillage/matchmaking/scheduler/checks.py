@@ -168,10 +168,11 @@ def _check_pins(problem, people, candidates, errors, label, same_side) -> None:
             errors.append(f"La rencontre épinglée de {who} réunit deux participants du même côté.")
         elif refuser is not None:
             errors.append(f"La rencontre épinglée de {who} a été refusée par {label(refuser)}.")
-        for key in (pin.a, pin.b):
+        for key, other in ((pin.a, pin.b), (pin.b, pin.a)):
             if pin.round not in people[key].rounds:
                 errors.append(
-                    f"{label(key)} n'est pas présent au tour {shown_round} où sa rencontre est épinglée."
+                    f"{label(key)} n'est pas présent au tour {shown_round} où sa rencontre avec "
+                    f"{label(other)} est épinglée."
                 )
             if (key, pin.round) in seen_person:
                 errors.append(f"{label(key)} a deux rencontres épinglées au tour {shown_round}.")

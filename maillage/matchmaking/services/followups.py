@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from maillage.core.actors import Actor
-from maillage.matchmaking.models import FollowUp, MeetingStatus, Outcome, Participant, Slot
+from maillage.matchmaking.models import FollowUp, Outcome, Participant, Slot
 from maillage.matchmaking.permissions import require_participant
 
 
@@ -15,8 +15,8 @@ def record_follow_up(*, actor: Actor, participant: Participant, slot: Slot, outc
     require_participant(actor, participant)
     if participant.pk not in (slot.a_id, slot.b_id) or not slot.run.is_current:
         raise ValidationError("Cette rencontre ne figure pas dans votre planning.")
-    if slot.run.meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.DONE):
-        raise ValidationError("Les suites se notent après la publication du planning.")
+    if not slot.run.meeting.follow_ups_open:
+        raise ValidationError("Les suites se notent après le speed-meeting, quand il a eu lieu.")
     if outcome not in Outcome.values:
         raise ValidationError("Choisissez une suite dans la liste.")
     follow_up, _created = FollowUp.objects.update_or_create(

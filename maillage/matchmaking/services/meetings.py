@@ -12,12 +12,13 @@ from django.urls import reverse
 from maillage.core.actors import Actor
 from maillage.core.machines import log_creation, transition
 from maillage.events.models import Event, Registration
-from maillage.matchmaking.models import MeetingStatus, MustMeet, Participant, Pin, SpeedMeeting
+from maillage.matchmaking.models import MeetingStatus, MustMeet, Participant, Pin, Run, Slot, SpeedMeeting
 from maillage.matchmaking.permissions import require_animator, require_participant
 from maillage.notifications.services import notify
 
 WISHES_OPEN = "matchmaking_wishes_open"
 SCHEDULE_PUBLISHED = "matchmaking_schedule_published"
+MAX_TIME_LIMIT = 300  # seconds: the task's worker is not held longer
 
 
 @transaction.atomic
@@ -34,6 +35,7 @@ def create_speed_meeting(
     break_minutes: int = 2,
     tables: int = 10,
     table_names: str = "",
+    time_limit: int = 10,
 ) -> SpeedMeeting:
     require_animator(actor, event.territory)
     errors = {}
@@ -45,6 +47,8 @@ def create_speed_meeting(
         errors["tables"] = "Il faut au moins une table."
     if round_minutes < 1:
         errors["round_minutes"] = "Un tour dure au moins une minute."
+    if not 1 <= time_limit <= MAX_TIME_LIMIT:
+        errors["time_limit"] = f"Le calcul dure de 1 à {MAX_TIME_LIMIT} secondes."
     if wishes_deadline > event.start:
         errors["wishes_deadline"] = "La date limite des vœux doit précéder le rendez-vous."
     if errors:
@@ -61,6 +65,7 @@ def create_speed_meeting(
         tables=tables,
         table_names=table_names,
         wishes_deadline=wishes_deadline,
+        time_limit=time_limit,
     )
     log_creation(meeting, actor=actor)
     return meeting
@@ -104,12 +109,15 @@ def sync_participants(*, actor: Actor, meeting: SpeedMeeting, sides: dict[int, s
     active = Registration.objects.filter(event=meeting.event, state=Registration.State.REGISTERED)
     known = {p.registration_id: p for p in meeting.participants.all() if p.registration_id}
     for registration in active.select_related("structure"):
-        side = sides.get(registration.pk, "a" if meeting.two_sided else "")
+        participant = known.get(registration.pk)
+        side = sides.get(registration.pk) or (participant.side if participant else "")
         if not meeting.two_sided:
             side = ""
         elif side not in ("a", "b"):
-            raise ValidationError(f"Choisissez un côté pour {registration.name}.")
-        participant = known.get(registration.pk)
+            # never a silent default: a whole room on one side could not meet anybody
+            raise ValidationError(
+                f"Choisissez le côté de {registration.name} (« {meeting.side_a} » ou « {meeting.side_b} »)."
+            )
         if participant is None:
             Participant.objects.create(
                 meeting=meeting,
@@ -122,7 +130,7 @@ def sync_participants(*, actor: Actor, meeting: SpeedMeeting, sides: dict[int, s
                 last_round=meeting.rounds,
             )
             added += 1
-        elif registration.pk in sides and participant.side != side:
+        elif participant.side != side:
             participant.side = side
             participant.save(update_fields=["side"])
     active_ids = set(active.values_list("pk", flat=True))
@@ -214,3 +222,21 @@ def add_pin(
 def remove_pin(*, actor: Actor, pin: Pin) -> None:
     require_animator(actor, pin.meeting.territory)
     pin.delete()
+
+
+@transaction.atomic
+def swap_meetings(*, actor: Actor, meeting: SpeedMeeting, first: Slot, second: Slot) -> tuple[Pin, Pin]:
+    """Swap two meetings of the schedule in force: each is pinned at the other's round and table; the next run
+    builds the rest around them (or says in French what the swap breaks, the schedule in force staying)."""
+    require_animator(actor, meeting.territory)
+    if first.pk == second.pk:
+        raise ValidationError("Choisissez deux rencontres différentes à échanger.")
+    in_force = Run.objects.filter(pk=first.run_id, meeting=meeting, is_current=True).exists()
+    if first.run_id != second.run_id or not in_force:
+        raise ValidationError("Choisissez deux rencontres du planning en vigueur.")
+    if (first.round, first.table) == (second.round, second.table):
+        raise ValidationError("Ces deux rencontres ont déjà la même place.")
+    return (
+        add_pin(actor=actor, meeting=meeting, a=first.a, b=first.b, round=second.round, table=second.table),
+        add_pin(actor=actor, meeting=meeting, a=second.a, b=second.b, round=first.round, table=first.table),
+    )

@@ -6,6 +6,7 @@ from maillage.matchmaking.views.organiser import (
     pin,
     run_request,
     run_status,
+    swap,
     table_plan,
     unpin,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "pin",
     "run_request",
     "run_status",
+    "swap",
     "table_plan",
     "unpin",
     "wishes",

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from maillage.matchmaking import selectors, services
-from maillage.matchmaking.forms import MeetingForm, PairForm, PinForm
-from maillage.matchmaking.models import MeetingStatus, Pin, Run
+from maillage.matchmaking.forms import MeetingForm, PairForm, PinForm, SwapForm
+from maillage.matchmaking.models import MEETING_MACHINE, MeetingStatus, Pin, Run, Slot
 from maillage.matchmaking.views.common import add_errors, animators_only, meeting_or_404
 
 
@@ -18,10 +18,8 @@ def create(request: HttpRequest) -> HttpResponse:
     animators_only(request)
     form = MeetingForm(request.POST or None, territory=request.territory)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("time_limit", None)
         try:
-            meeting = services.create_speed_meeting(actor=request.user, **data)
+            meeting = services.create_speed_meeting(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -35,7 +33,12 @@ def _manage_context(meeting, **extra):
         "meeting": meeting,
         "pair_form": PairForm(participants=participants, prefix="must"),
         "pin_form": PinForm(participants=participants, prefix="pin"),
-        "statuses": [(s, label) for s, label in MeetingStatus.choices if s != meeting.status],
+        "swap_form": SwapForm(slots=_current_slots(meeting), prefix="swap"),
+        "statuses": [
+            (s, label)
+            for s, label in MeetingStatus.choices
+            if s in MEETING_MACHINE.moves.get(meeting.status, set())
+        ],
         **selectors.organiser_context(meeting),
         **extra,
     }
@@ -107,6 +110,34 @@ def pin(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("matchmaking:manage", pk=meeting.pk)
     return render(
         request, "matchmaking/manage.html", {**_manage_context(meeting), "pin_form": form}, status=400
+    )
+
+
+def _current_slots(meeting):
+    return Slot.objects.filter(run__meeting=meeting, run__is_current=True).select_related(
+        "run__meeting", "a", "b"
+    )
+
+
+@login_required
+@require_POST
+def swap(request: HttpRequest, pk: int) -> HttpResponse:
+    animators_only(request)
+    meeting = meeting_or_404(request, pk)
+    form = SwapForm(request.POST, slots=_current_slots(meeting), prefix="swap")
+    if form.is_valid():
+        try:
+            services.swap_meetings(actor=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "Rencontres échangées et épinglées : relancez le calcul pour construire le planning autour.",
+            )
+            return redirect("matchmaking:manage", pk=meeting.pk)
+    return render(
+        request, "matchmaking/manage.html", {**_manage_context(meeting), "swap_form": form}, status=400
     )
 
 

@@ -4,7 +4,7 @@ import icalendar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -93,7 +93,13 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "matchmaking/agenda.html",
-        {"meeting": participant.meeting, "participant": participant, "rows": rows, "form": FollowUpForm()},
+        {
+            "meeting": participant.meeting,
+            "participant": participant,
+            "rows": rows,
+            "form": FollowUpForm(),
+            "follow_ups_open": participant.meeting.follow_ups_open,
+        },
     )
 
 
@@ -142,7 +148,8 @@ def follow_up(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
     )
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        messages.error(request, "Choisissez dans la liste la suite donnée à cette rencontre.")
+        return redirect("matchmaking:agenda", pk=participant.meeting_id)
     try:
         services.record_follow_up(
             actor=request.user, participant=participant, slot=slot, outcome=form.cleaned_data["outcome"]
