@@ -71,9 +71,9 @@ def require_create(actor: Actor, territory: Any, *, campaign: Any = None, permit
     require_actor(actor)
     if is_system(actor) or permitted_by:
         return
-    if actor.has_perm(ANIMATE_AGENDA, territory):  # type: ignore[union-attr]
+    if actor.has_perm(ANIMATE_AGENDA, territory):
         return
-    if campaign is not None and campaign.proposals_open and actor.has_perm(PROPOSE_EVENT, territory):  # type: ignore[union-attr]
+    if campaign is not None and campaign.proposals_open and actor.has_perm(PROPOSE_EVENT, territory):
         return
     raise PermissionDenied("Seule l'animation du territoire crée un rendez-vous dans l'agenda.")
 
