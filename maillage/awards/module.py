@@ -125,6 +125,8 @@ def register() -> None:
             label="Trophée des initiatives responsables : propositions, jury, votes (empreinte de l'adresse)",
             export=privacy.export_person,
             erase=privacy.erase_person,
+            retention=privacy.unlink_old_vote_hashes,
+            retention_text=privacy.vote_hash_retention_text(),
             order=72,
         )
     )

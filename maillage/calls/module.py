@@ -221,6 +221,8 @@ def register() -> None:
             label="Jurys, commentaires des cahiers des charges et candidatures aux appels à projets",
             export=privacy.export_person,
             erase=privacy.erase_person,
+            retention=privacy.expire_attachments,
+            retention_text=privacy.attachments_retention_text(),
             order=70,
         )
     )

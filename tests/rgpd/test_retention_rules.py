@@ -1,0 +1,211 @@
+"""One test per retention rule: the nightly job (`run_retention_task`, through each app's personal-data hook)
+removes what has outlived its delay and keeps what has not; each delay is a setting, stated on the privacy
+page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from maillage.awards.models import Category, Edition, EditionStatus, Nomination, Vote
+from maillage.awards.services.privacy import UNLINKED_PREFIX
+from maillage.awards.services.votes import address_hash
+from maillage.calls.models import (
+    Application,
+    AppStatus,
+    Attachment,
+    Call,
+    CallStatus,
+    Grant,
+    GrantStatus,
+    GrantTransition,
+)
+from maillage.core.registry import registry
+from maillage.core.tasks import run_retention_task
+from maillage.events.models import Registration
+from tests.events.factories import EventFactory, RegistrationFactory
+from tests.factories import StructureFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+
+
+# --- the Trophée: a vote's address hash ----------------------------------------------------------------
+
+
+def _edition(territory, structure, *, year, published_days_ago):
+    edition = Edition.objects.create(
+        territory=territory,
+        year=year,
+        title=f"Trophée {year}",
+        status=EditionStatus.PUBLISHED,
+        published_at=NOW - dt.timedelta(days=published_days_ago),
+    )
+    category = Category.objects.create(edition=edition, name="Inclusion")
+    nomination = Nomination.objects.create(category=category, structure=structure, initiative="Projet")
+    for n, email in enumerate(["a@exemple.fr", "b@exemple.fr"]):
+        Vote.objects.create(
+            category=category,
+            nomination=nomination,
+            address_hash=address_hash(email),
+            token_digest=f"{year}-{n}",
+        )
+    return edition
+
+
+def test_vote_hashes_are_unlinked_two_months_after_the_results(territory, structure):
+    old = _edition(territory, structure, year=2024, published_days_ago=62)
+    recent = _edition(territory, structure, year=2025, published_days_ago=30)
+
+    assert registry.personal_data["awards"].retention(NOW) == 2
+    old_hashes = set(Vote.objects.filter(category__edition=old).values_list("address_hash", flat=True))
+    assert len(old_hashes) == 2 and all(h.startswith(UNLINKED_PREFIX) for h in old_hashes)
+    assert address_hash("a@exemple.fr") not in old_hashes
+    # The tally stays: the votes still count for their nomination.
+    assert Vote.objects.filter(category__edition=old).count() == 2
+    assert set(Vote.objects.filter(category__edition=recent).values_list("address_hash", flat=True)) == {
+        address_hash("a@exemple.fr"),
+        address_hash("b@exemple.fr"),
+    }
+    # Idempotent: the next night has nothing left to do.
+    assert registry.personal_data["awards"].retention(NOW) == 0
+
+
+def test_vote_hash_delay_is_a_setting_and_is_stated(territory, structure, settings):
+    _edition(territory, structure, year=2025, published_days_ago=30)
+    settings.AWARDS_VOTE_HASH_RETENTION_DAYS = 20
+    assert registry.personal_data["awards"].retention(NOW) == 2
+    assert "61 jours après la publication du palmarès" in registry.personal_data["awards"].retention_text
+
+
+def test_an_unpublished_edition_keeps_its_hashes(territory, structure):
+    edition = _edition(territory, structure, year=2024, published_days_ago=400)
+    Edition.objects.filter(pk=edition.pk).update(status=EditionStatus.CLOSED)
+    assert registry.personal_data["awards"].retention(NOW) == 0
+
+
+# --- calls: the attachments of applications ------------------------------------------------------------
+
+
+def _application(territory, *, year, decided_days_ago, status, title="Projet"):
+    call = Call.objects.create(
+        territory=territory,
+        year=year,
+        title=f"Appel {year}",
+        status=CallStatus.DECIDED,
+        decided_on=(NOW - dt.timedelta(days=decided_days_ago)).date(),
+    )
+    app = Application.objects.create(
+        call=call, structure=StructureFactory(territory=territory), title=title, status=status
+    )
+    attachment = Attachment(application=app, label="Statuts", filename="statuts.pdf")
+    attachment.file.save("statuts.pdf", ContentFile(b"%PDF-1.4 statuts"), save=False)
+    attachment.save()
+    return app
+
+
+def _grant(app, *, closed_days_ago=None):
+    grant = Grant.objects.create(
+        application=app,
+        amount=5000,
+        convention_on=app.call.decided_on,
+        status=GrantStatus.ACTIVE if closed_days_ago is None else GrantStatus.CLOSED,
+    )
+    if closed_days_ago is not None:
+        GrantTransition.objects.create(
+            grant=grant,
+            from_state=GrantStatus.ACTIVE,
+            to_state=GrantStatus.CLOSED,
+            at=NOW - dt.timedelta(days=closed_days_ago),
+        )
+    return grant
+
+
+def test_an_ungranted_applications_attachments_go_six_months_after_the_deliberation(
+    territory, django_capture_on_commit_callbacks
+):
+    rejected = _application(territory, year=2024, decided_days_ago=190, status=AppStatus.REJECTED)
+    ineligible = _application(territory, year=2023, decided_days_ago=190, status=AppStatus.INELIGIBLE)
+    recent = _application(territory, year=2025, decided_days_ago=100, status=AppStatus.REJECTED)
+    storage = rejected.attachments.get().file.storage
+    name = rejected.attachments.get().file.name
+    assert storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert registry.personal_data["calls"].retention(NOW) == 2
+    assert not Attachment.objects.filter(application__in=[rejected, ineligible]).exists()
+    assert not storage.exists(name)  # the file went with its row
+    assert recent.attachments.count() == 1
+    # The application itself (its decision, its amounts) stays.
+    assert Application.objects.filter(pk=rejected.pk).exists()
+
+
+def test_a_granted_subsidys_attachments_stay_ten_years_after_the_grant_is_closed(territory):
+    active = _application(territory, year=2010, decided_days_ago=5000, status=AppStatus.SELECTED)
+    _grant(active)
+    closed_long_ago = _application(territory, year=2011, decided_days_ago=5000, status=AppStatus.SELECTED)
+    _grant(closed_long_ago, closed_days_ago=3700)
+    closed_recently = _application(territory, year=2012, decided_days_ago=5000, status=AppStatus.SELECTED)
+    _grant(closed_recently, closed_days_ago=3000)
+    selected_no_grant = _application(territory, year=2013, decided_days_ago=300, status=AppStatus.SELECTED)
+
+    assert registry.personal_data["calls"].retention(NOW) == 1
+    assert not closed_long_ago.attachments.exists()
+    for app in (active, closed_recently, selected_no_grant):
+        assert app.attachments.count() == 1
+
+
+def test_attachment_delays_are_settings_and_are_stated(territory, settings):
+    text = registry.personal_data["calls"].retention_text
+    assert "6 mois après le délibéré" in text and "10 ans après la clôture" in text
+    app = _application(territory, year=2024, decided_days_ago=40, status=AppStatus.REJECTED)
+    assert registry.personal_data["calls"].retention(NOW) == 0
+    settings.CALLS_UNGRANTED_ATTACHMENTS_RETENTION_DAYS = 30
+    assert registry.personal_data["calls"].retention(NOW) == 1
+    assert not app.attachments.exists()
+
+
+# --- the agenda: guests' registrations ------------------------------------------------------------------
+
+
+def test_guest_registrations_are_anonymised_a_year_after_the_event_and_all_go_after_three(territory):
+    def held(days_ago):
+        start = NOW - dt.timedelta(days=days_ago)
+        return EventFactory(territory=territory, start=start, end=start + dt.timedelta(hours=2))
+
+    last_year = held(400)
+    guest = RegistrationFactory(
+        event=last_year, email="invitee@exemple.fr", name="Camille Invitée", attended=True
+    )
+    member = RegistrationFactory(
+        event=last_year, user=UserFactory(email="membre@exemple.fr"), email="membre@exemple.fr", attended=True
+    )
+    recent_guest = RegistrationFactory(event=held(100), email="recente@exemple.fr")
+    ancient = RegistrationFactory(event=held(3 * 365 + 10), user=UserFactory(email="ancien@exemple.fr"))
+
+    assert registry.personal_data["events.registrations"].retention(NOW) == 2  # 1 deleted, 1 anonymised
+    assert not Registration.objects.filter(pk=ancient.pk).exists()
+    guest.refresh_from_db()
+    assert guest.name == "Participant·e" and "exemple.fr" not in guest.email
+    assert guest.attended and guest.state == Registration.State.REGISTERED  # still counted as present
+    member.refresh_from_db()
+    recent_guest.refresh_from_db()
+    assert member.email == "membre@exemple.fr"
+    assert recent_guest.email == "recente@exemple.fr"
+    assert registry.personal_data["events.registrations"].retention(NOW) == 0
+    text = registry.personal_data["events.registrations"].retention_text
+    assert "anonymisée 1 an(s) après le rendez-vous" in text
+
+
+# --- the nightly job runs them all ----------------------------------------------------------------------
+
+
+def test_the_nightly_job_runs_every_rule(territory, structure):
+    _edition(territory, structure, year=2024, published_days_ago=100)
+    _application(territory, year=2024, decided_days_ago=400, status=AppStatus.REJECTED)
+    counts = run_retention_task.call()
+    assert counts["awards"] == 2 and counts["calls"] == 1
+    assert {"newsletter", "needs", "events.registrations", "accounts"} <= set(counts)
