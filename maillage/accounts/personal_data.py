@@ -33,6 +33,7 @@ from django_tasks_db.models import DBTaskResult
 from simple_history.models import HistoricalChanges
 
 from maillage.accounts.models import TerritoryRole, User
+from maillage.core.machines import TransitionLog
 from maillage.core.models import PersonalDataAccess
 from maillage.core.registry import PersonalDataHook
 
@@ -183,6 +184,22 @@ def anonymise_history(user_pk: int, needles: Iterable[str]) -> int:
     return count
 
 
+# --- state machines' logs -----------------------------------------------------------------------------
+ERASED_ACTOR = "Personne effacée"
+
+
+def detach_transition_logs(user: User, needles: Iterable[str]) -> int:
+    """Every state machine's log (`TransitionLog`) forgets the person: the lines they signed lose the
+    account and the name (`actor_label` holds the name, or the address, of who did it), and the addresses
+    are redacted from the notes. Apps may have relabelled their own lines first; this catches the rest."""
+    count = 0
+    for model in apps.get_models():
+        if issubclass(model, TransitionLog):
+            count += model._base_manager.filter(actor=user).update(actor=None, actor_label=ERASED_ACTOR)
+            count += redact_rows(model._base_manager.all(), ["actor_label", "note"], needles)
+    return count
+
+
 # --- sessions, login attempts, logs -------------------------------------------------------------------
 def delete_sessions_of(user: User) -> int:
     """Delete every stored session of the person (database-backed session engines)."""
@@ -300,6 +317,7 @@ def erase_account_data(user: User, *, replacement: Any | None = None) -> None:
     delete_sessions_of(user)
     scrub_task_arguments(needles)
     scrub_logs(user, needles)
+    detach_transition_logs(user, needles)
     Authenticator.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     TerritoryRole.objects.filter(user=user).delete()
