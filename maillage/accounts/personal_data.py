@@ -339,6 +339,17 @@ def expire_login_logs(now: dt.datetime) -> int:
 
 HOOK = PersonalDataHook(
     key="accounts",
+    models=(
+        "accounts.User",
+        "accounts.TerritoryRole",
+        "core.PersonalDataAccess",
+        "admin.LogEntry",
+        "account.EmailAddress",
+        "mfa.Authenticator",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+    ),
     label="Compte, adresses, rôles, double authentification et connexions",
     export=export_account_data,
     erase=erase_account_data,

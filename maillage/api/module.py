@@ -64,6 +64,7 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="api",
+            models=("api.ApiKey",),
             label="Clés d'API",
             export=privacy.export_person,
             erase=services.erase_person,

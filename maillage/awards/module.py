@@ -122,6 +122,11 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="awards",
+            models=(
+                "awards.Nomination",
+                "awards.Juror",
+                "awards.Vote",
+            ),
             label="Trophée des initiatives responsables : propositions, jury, votes (empreinte de l'adresse)",
             export=privacy.export_person,
             erase=privacy.erase_person,

@@ -193,6 +193,7 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="charter",
+            models=("charter.Signature", "charter.Comment", "charter.Amendment", "charter.AmendmentSupport"),
             label="Signatures de la charte, commentaires et amendements",
             export=integrations.export_signatures,
             erase=integrations.erase_signatures,

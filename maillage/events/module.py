@@ -256,6 +256,7 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="events.registrations",
+            models=("events.Registration",),
             label="Inscriptions aux rendez-vous",
             export=services.export_person,
             erase=services.erase_person,

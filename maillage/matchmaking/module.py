@@ -236,6 +236,10 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="matchmaking",
+            models=(
+                "matchmaking.Participant",
+                "matchmaking.Volunteer",
+            ),
             label="Speed-meetings et « vis ma vie » (nom, structure, vœux, dates, témoignages)",
             export=integrations.export_participations,
             erase=integrations.erase_participations,

@@ -155,6 +155,7 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="needs",
+            models=("needs.Need", "needs.Support"),
             label="Besoins sociaux signalés et soutenus",
             export=integrations.export_person,
             erase=integrations.erase,

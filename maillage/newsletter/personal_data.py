@@ -65,6 +65,11 @@ def expire_unsubscribed(now: dt.datetime) -> int:
 
 HOOK = PersonalDataHook(
     key="newsletter",
+    models=(
+        "newsletter.PendingSubscription",
+        "newsletter.Subscriber",
+        "newsletter.Issue",
+    ),
     label="Abonnement à la lettre d'information",
     export=export_subscriptions,
     erase=erase_subscriptions,

@@ -8,6 +8,10 @@ from maillage.notifications import services
 
 HOOK = PersonalDataHook(
     key="notifications",
+    models=(
+        "notifications.Notification",
+        "notifications.NotificationPreference",
+    ),
     label="Notifications et préférences de notification",
     export=services.export_person,
     erase=services.erase_person,

@@ -235,6 +235,12 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="procurement",
+            models=(
+                "procurement.OfferProposal",
+                "procurement.Need",
+                "procurement.Recipient",
+                "procurement.Shortlist",
+            ),
             label="Besoins d'achat rédigés et réponses des fournisseurs",
             export=privacy.export_person,
             erase=privacy.erase_person,

@@ -252,6 +252,12 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="training",
+            models=(
+                "training.Census",
+                "training.Response",
+                "training.Adviser",
+                "training.Booking",
+            ),
             label="Rendez-vous de permanence et réponses au recensement",
             export=services.export_person,
             erase=services.erase_person,

@@ -82,6 +82,15 @@ def erase_workspace(user: Any, *, replacement: Any | None = None) -> None:
 
 HOOK = PersonalDataHook(
     key="workspace",
+    models=(
+        "workspace.AtelierMember",
+        "workspace.Thread",
+        "workspace.Post",
+        "workspace.PostRevision",
+        "workspace.Mention",
+        "workspace.AbuseReport",
+        "workspace.AtelierMeeting",
+    ),
     label="Ateliers et discussions",
     export=export_workspace,
     erase=erase_workspace,

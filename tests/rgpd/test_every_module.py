@@ -56,7 +56,9 @@ def everywhere(territory, structure, animator, django_capture_on_commit_callback
     other = StructureFactory(territory=territory, name="Atelier Vélo Solidaire")
     MembershipFactory(user=user, structure=structure, role=Membership.Role.MEMBER)
     ManagementRequest.objects.create(structure=other, user=user, message=f"Je suis {NAME}.")
-    EditProposal.objects.create(structure=other, author=user, changes={"description": "Réparations."})
+    EditProposal.objects.create(
+        structure=other, author=user, changes={"description": "Réparations.", "public_email": EMAIL}
+    )
     Notification.objects.create(user=user, territory=territory, kind="x", title="Bienvenue")
     RegistrationFactory(event=EventFactory(territory=territory), user=user, email=EMAIL, name=NAME)
     SignatureFactory(
@@ -161,6 +163,7 @@ def test_the_export_holds_a_trace_from_every_module(everywhere, territory):
     )
     assert empty == []
     assert EMAIL in json.dumps(sections["accounts"], ensure_ascii=False)
+    assert "Réparations." in json.dumps(sections["actors"], ensure_ascii=False)  # a proposed edit
 
 
 def test_erasure_leaves_neither_address_nor_name_in_any_table(everywhere):
