@@ -325,8 +325,17 @@ def erase_account_data(user: User, *, replacement: Any | None = None) -> None:
     anonymise_history(user_pk, needles)
 
 
-# Connection logs are kept six months (CNIL's recommendation for access logs), then deleted.
+# Connection logs are kept six months (CNIL's recommendation for access logs), then deleted; the log of the
+# exports of personal data (who exported what, when: accountability, RGPD art. 5-2) one year — the delay
+# the privacy page states. Settings: PERSONAL_DATA_LOG_RETENTION_DAYS.
 LOGIN_LOG_RETENTION = dt.timedelta(days=183)
+DEFAULT_EXPORT_LOG_RETENTION_DAYS = 365
+
+
+def export_log_retention() -> dt.timedelta:
+    return dt.timedelta(
+        days=getattr(settings, "PERSONAL_DATA_LOG_RETENTION_DAYS", DEFAULT_EXPORT_LOG_RETENTION_DAYS)
+    )
 
 
 def expire_login_logs(now: dt.datetime) -> int:
@@ -334,6 +343,7 @@ def expire_login_logs(now: dt.datetime) -> int:
     count = AccessLog.objects.filter(attempt_time__lt=limit).delete()[0]
     count += AccessFailureLog.objects.filter(attempt_time__lt=limit).delete()[0]
     count += AccessAttempt.objects.filter(attempt_time__lt=limit).delete()[0]
+    count += PersonalDataAccess.objects.filter(created_at__lt=now - export_log_retention()).delete()[0]
     return count
 
 
@@ -354,5 +364,7 @@ HOOK = PersonalDataHook(
     export=export_account_data,
     erase=erase_account_data,
     retention=expire_login_logs,
+    retention_text="le compte jusqu'à sa suppression ; les journaux de connexion six mois, "
+    f"le journal des exports de données {export_log_retention().days} jours",
     order=1000,
 )

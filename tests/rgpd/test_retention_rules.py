@@ -209,3 +209,24 @@ def test_the_nightly_job_runs_every_rule(territory, structure):
     counts = run_retention_task.call()
     assert counts["awards"] == 2 and counts["calls"] == 1
     assert {"newsletter", "needs", "events.registrations", "accounts"} <= set(counts)
+
+
+# --- the log of personal-data exports -----------------------------------------------------------------
+
+
+def test_the_export_log_is_kept_one_year(territory):
+    from maillage.core.models import PersonalDataAccess  # noqa: PLC0415
+
+    old = PersonalDataAccess.objects.create(territory=territory, what="Export ancien", row_count=1)
+    recent = PersonalDataAccess.objects.create(territory=territory, what="Export récent", row_count=1)
+    PersonalDataAccess.objects.filter(pk=old.pk).update(created_at=NOW - dt.timedelta(days=370))
+    assert registry.personal_data["accounts"].retention(NOW) == 1
+    assert list(PersonalDataAccess.objects.all()) == [recent]
+    assert "journal des exports de données 365 jours" in registry.personal_data["accounts"].retention_text
+
+
+def test_the_privacy_page_states_the_delays_the_job_applies(client, territory):
+    page = client.get("/donnees-personnelles/").content.decode()
+    for key in ("events.registrations", "newsletter", "awards", "calls"):
+        assert registry.personal_data[key].retention_text.replace("'", "&#x27;") in page, key
+    assert "Deux ans après le rendez-vous" not in page  # the old promise, which the job did not keep
