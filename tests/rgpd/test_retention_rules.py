@@ -230,3 +230,34 @@ def test_the_privacy_page_states_the_delays_the_job_applies(client, territory):
     for key in ("events.registrations", "newsletter", "awards", "calls"):
         assert registry.personal_data[key].retention_text.replace("'", "&#x27;") in page, key
     assert "Deux ans après le rendez-vous" not in page  # the old promise, which the job did not keep
+
+
+# --- training: office-hours bookings ------------------------------------------------------------------
+
+
+def test_bookings_lose_the_person_and_the_topic_two_years_after(territory, structure):
+    from maillage.training.models import Booking  # noqa: PLC0415
+    from tests.training.factories import office_hours_of  # noqa: PLC0415
+
+    hours = office_hours_of(territory, UserFactory(email="conseil@exemple.fr"))
+    person = UserFactory(email="porteuse@exemple.fr")
+
+    def booking(days_ago):
+        start = NOW - dt.timedelta(days=days_ago)
+        return Booking.objects.create(
+            office_hours=hours,
+            start=start,
+            end=start + dt.timedelta(minutes=45),
+            structure=structure,
+            topic="Mon projet de café associatif",
+            user=person,
+        )
+
+    old, recent = booking(800), booking(100)
+    assert registry.personal_data["training"].retention(NOW) == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.user is None and old.topic == "(effacé)" and old.structure == structure
+    assert recent.user == person and recent.topic == "Mon projet de café associatif"
+    assert registry.personal_data["training"].retention(NOW) == 0
+    assert "2 ans après la date" in registry.personal_data["training"].retention_text
