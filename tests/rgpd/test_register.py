@@ -1,0 +1,53 @@
+"""The register of processing activities (docs/rgpd/registre-des-traitements.md) cannot drift from the code:
+every registered personal-data hook has its entry, no entry names a hook that does not exist, and every
+retention delay that is a setting is listed with its default."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+from maillage.core.registry import registry
+
+REGISTER = Path(settings.BASE_DIR) / "docs" / "rgpd" / "registre-des-traitements.md"
+ENTRY = re.compile(r"^### .+ \(`([a-z._]+)`\)$", re.MULTILINE)
+FIELDS = ("Finalité", "Base légale", "Personnes", "Données", "Destinataires", "Conservation", "Sécurité")
+
+
+def entries() -> dict[str, str]:
+    text = REGISTER.read_text(encoding="utf-8")
+    keys = ENTRY.findall(text)
+    bodies = ENTRY.split(text)[2::2]
+    return dict(zip(keys, bodies, strict=True))
+
+
+def test_every_hook_has_its_entry_and_every_entry_its_hook():
+    assert set(entries()) == set(registry.personal_data)
+
+
+def test_every_entry_states_what_article_30_asks():
+    for key, body in entries().items():
+        for name in FIELDS:
+            assert f"- **{name}**" in body, f"{key}: no « {name} »"
+
+
+def test_every_delay_setting_is_in_the_register_with_its_default():
+    from maillage.accounts.personal_data import DEFAULT_EXPORT_LOG_RETENTION_DAYS  # noqa: PLC0415
+    from maillage.awards.services import privacy as awards  # noqa: PLC0415
+    from maillage.calls.services import privacy as calls  # noqa: PLC0415
+    from maillage.events.services import personal_data as events  # noqa: PLC0415
+    from maillage.training.services import privacy as training  # noqa: PLC0415
+
+    text = REGISTER.read_text(encoding="utf-8")
+    for setting, default in {
+        "EVENTS_GUEST_REGISTRATION_RETENTION_DAYS": events.DEFAULT_GUEST_RETENTION_DAYS,
+        "EVENTS_REGISTRATION_RETENTION_DAYS": events.DEFAULT_RETENTION_DAYS,
+        "AWARDS_VOTE_HASH_RETENTION_DAYS": awards.DEFAULT_VOTE_HASH_RETENTION_DAYS,
+        "CALLS_UNGRANTED_ATTACHMENTS_RETENTION_DAYS": calls.DEFAULT_UNGRANTED_ATTACHMENTS_DAYS,
+        "CALLS_GRANTED_ATTACHMENTS_RETENTION_DAYS": calls.DEFAULT_GRANTED_ATTACHMENTS_DAYS,
+        "TRAINING_BOOKING_RETENTION_DAYS": training.DEFAULT_BOOKING_RETENTION_DAYS,
+        "PERSONAL_DATA_LOG_RETENTION_DAYS": DEFAULT_EXPORT_LOG_RETENTION_DAYS,
+    }.items():
+        assert f"| `{setting}` | {default} |" in text, setting
