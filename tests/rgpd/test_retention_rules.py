@@ -261,3 +261,45 @@ def test_bookings_lose_the_person_and_the_topic_two_years_after(territory, struc
     assert recent.user == person and recent.topic == "Mon projet de café associatif"
     assert registry.personal_data["training"].retention(NOW) == 0
     assert "2 ans après la date" in registry.personal_data["training"].retention_text
+
+
+# --- needs: unconfirmed reports, and the addresses of closed needs ------------------------------------
+
+
+def test_unconfirmed_reports_go_after_seven_days_and_closed_needs_forget_addresses(territory):
+    from maillage.needs.models import Need, NeedStatus, Support  # noqa: PLC0415
+    from tests.needs.factories import need as report  # noqa: PLC0415
+
+    def reported(title, status, days_ago, email):
+        item = report(territory, title=title)
+        Need.objects.filter(pk=item.pk).update(
+            status=status,
+            reporter_email=email,
+            created_at=NOW - dt.timedelta(days=days_ago),
+            updated_at=NOW - dt.timedelta(days=days_ago),
+        )
+        Support.objects.create(need=item, email=f"soutien.{email}", confirmed=True)
+        return item
+
+    stale = reported("Pas de bus", NeedStatus.UNCONFIRMED, 8, "a@exemple.fr")
+    fresh = reported("Pas de crèche", NeedStatus.UNCONFIRMED, 2, "b@exemple.fr")
+    closed_long_ago = reported("Pas de laverie", NeedStatus.MET, 400, "c@exemple.fr")
+    closed_recently = reported("Pas de médecin", NeedStatus.MET, 100, "d@exemple.fr")
+    still_open = reported("Pas de wifi", NeedStatus.REPORTED, 400, "e@exemple.fr")
+
+    assert registry.personal_data["needs"].retention(NOW) == 3  # 1 need deleted, 1 address, 1 support's
+    assert not Need.objects.filter(pk=stale.pk).exists()
+    closed_long_ago.refresh_from_db()
+    assert closed_long_ago.reporter_email == ""
+    [support] = closed_long_ago.supports.all()
+    assert "exemple.fr" not in support.email  # still counted, under a placeholder
+    for kept, email in (
+        (fresh, "b@exemple.fr"),
+        (closed_recently, "d@exemple.fr"),
+        (still_open, "e@exemple.fr"),
+    ):
+        kept.refresh_from_db()
+        assert kept.reporter_email == email
+        assert kept.supports.get().email == f"soutien.{email}"
+    assert registry.personal_data["needs"].retention(NOW) == 0
+    assert "un an après la clôture" in registry.personal_data["needs"].retention_text
