@@ -39,6 +39,7 @@ def test_every_delay_setting_is_in_the_register_with_its_default():
     from maillage.calls.services import privacy as calls  # noqa: PLC0415
     from maillage.events.services import personal_data as events  # noqa: PLC0415
     from maillage.needs.services import privacy as needs  # noqa: PLC0415
+    from maillage.notifications import personal_data as notifications  # noqa: PLC0415
     from maillage.training.services import privacy as training  # noqa: PLC0415
 
     text = REGISTER.read_text(encoding="utf-8")
@@ -49,6 +50,7 @@ def test_every_delay_setting_is_in_the_register_with_its_default():
         "CALLS_UNGRANTED_ATTACHMENTS_RETENTION_DAYS": calls.DEFAULT_UNGRANTED_ATTACHMENTS_DAYS,
         "CALLS_GRANTED_ATTACHMENTS_RETENTION_DAYS": calls.DEFAULT_GRANTED_ATTACHMENTS_DAYS,
         "NEEDS_CLOSED_ADDRESS_RETENTION_DAYS": needs.DEFAULT_CLOSED_ADDRESS_RETENTION_DAYS,
+        "NOTIFICATIONS_RETENTION_DAYS": notifications.DEFAULT_RETENTION_DAYS,
         "TRAINING_BOOKING_RETENTION_DAYS": training.DEFAULT_BOOKING_RETENTION_DAYS,
         "PERSONAL_DATA_LOG_RETENTION_DAYS": DEFAULT_EXPORT_LOG_RETENTION_DAYS,
     }.items():

@@ -303,3 +303,17 @@ def test_unconfirmed_reports_go_after_seven_days_and_closed_needs_forget_address
         assert kept.supports.get().email == f"soutien.{email}"
     assert registry.personal_data["needs"].retention(NOW) == 0
     assert "un an après la clôture" in registry.personal_data["needs"].retention_text
+
+
+# --- notifications ------------------------------------------------------------------------------------
+
+
+def test_notifications_are_deleted_a_year_after_they_were_made(territory, member):
+    from maillage.notifications.models import Notification  # noqa: PLC0415
+
+    old = Notification.objects.create(user=member, territory=territory, kind="x", title="Ancienne")
+    recent = Notification.objects.create(user=member, territory=territory, kind="x", title="Récente")
+    Notification.objects.filter(pk=old.pk).update(created_at=NOW - dt.timedelta(days=366))
+    assert registry.personal_data["notifications"].retention(NOW) == 1
+    assert list(Notification.objects.all()) == [recent]
+    assert "365 jours après son envoi" in registry.personal_data["notifications"].retention_text
