@@ -94,6 +94,7 @@ def erase_memberships(user: User, *, replacement: Any | None = None) -> None:
 
 HOOK = PersonalDataHook(
     key="actors",
+    retention_text="tant que vous êtes rattaché ; effacé avec le compte",
     models=(
         "actors.Structure",
         "actors.Membership",

@@ -236,6 +236,7 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="matchmaking",
+            retention_text="jusqu'à l'effacement du compte, qui anonymise les participations",
             models=(
                 "matchmaking.Participant",
                 "matchmaking.Volunteer",

@@ -235,6 +235,8 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="procurement",
+            retention_text="le temps de la consultation ; besoins et réponses restent, sans nom, "
+            "après l'effacement du compte",
             models=(
                 "procurement.OfferProposal",
                 "procurement.Need",

@@ -82,6 +82,8 @@ def erase_workspace(user: Any, *, replacement: Any | None = None) -> None:
 
 HOOK = PersonalDataHook(
     key="workspace",
+    retention_text="le temps de l'atelier ; à l'effacement du compte, vos messages sont remplacés par "
+    "une mention",
     models=(
         "workspace.AtelierMember",
         "workspace.Thread",

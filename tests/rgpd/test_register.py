@@ -55,3 +55,9 @@ def test_every_delay_setting_is_in_the_register_with_its_default():
         "PERSONAL_DATA_LOG_RETENTION_DAYS": DEFAULT_EXPORT_LOG_RETENTION_DAYS,
     }.items():
         assert f"| `{setting}` | {default} |" in text, setting
+
+
+def test_every_hook_states_how_long_it_keeps_what_it_keeps():
+    """The privacy page lists every hook with its `retention_text`: none may be silent."""
+    silent = sorted(key for key, hook in registry.personal_data.items() if not hook.retention_text.strip())
+    assert silent == []
