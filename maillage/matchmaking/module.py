@@ -20,6 +20,7 @@ from maillage.core.registry import (
 )
 from maillage.matchmaking import demo, integrations
 from maillage.matchmaking.examples import example_campaign, example_meeting
+from maillage.matchmaking.services import privacy as matchmaking_privacy
 
 PARTICIPANT = statuses(anonymous=302, member=200, manager_other=403, animator_other=403, animator=403)
 PAIR = statuses(anonymous=302, member=200, manager_other=403, animator_other=403, animator=200)
@@ -236,7 +237,8 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="matchmaking",
-            retention_text="jusqu'à l'effacement du compte, qui anonymise les participations",
+            retention=matchmaking_privacy.expire_participations,
+            retention_text=matchmaking_privacy.retention_text(),
             models=(
                 "matchmaking.Participant",
                 "matchmaking.Volunteer",

@@ -38,6 +38,7 @@ def test_every_delay_setting_is_in_the_register_with_its_default():
     from maillage.awards.services import privacy as awards  # noqa: PLC0415
     from maillage.calls.services import privacy as calls  # noqa: PLC0415
     from maillage.events.services import personal_data as events  # noqa: PLC0415
+    from maillage.matchmaking.services import privacy as matchmaking  # noqa: PLC0415
     from maillage.needs.services import privacy as needs  # noqa: PLC0415
     from maillage.notifications import personal_data as notifications  # noqa: PLC0415
     from maillage.training.services import privacy as training  # noqa: PLC0415
@@ -49,6 +50,7 @@ def test_every_delay_setting_is_in_the_register_with_its_default():
         "AWARDS_VOTE_HASH_RETENTION_DAYS": awards.DEFAULT_VOTE_HASH_RETENTION_DAYS,
         "CALLS_UNGRANTED_ATTACHMENTS_RETENTION_DAYS": calls.DEFAULT_UNGRANTED_ATTACHMENTS_DAYS,
         "CALLS_GRANTED_ATTACHMENTS_RETENTION_DAYS": calls.DEFAULT_GRANTED_ATTACHMENTS_DAYS,
+        "MATCHMAKING_RETENTION_DAYS": matchmaking.DEFAULT_RETENTION_DAYS,
         "NEEDS_CLOSED_ADDRESS_RETENTION_DAYS": needs.DEFAULT_CLOSED_ADDRESS_RETENTION_DAYS,
         "NOTIFICATIONS_RETENTION_DAYS": notifications.DEFAULT_RETENTION_DAYS,
         "TRAINING_BOOKING_RETENTION_DAYS": training.DEFAULT_BOOKING_RETENTION_DAYS,

@@ -317,3 +317,33 @@ def test_notifications_are_deleted_a_year_after_they_were_made(territory, member
     assert registry.personal_data["notifications"].retention(NOW) == 1
     assert list(Notification.objects.all()) == [recent]
     assert "365 jours après son envoi" in registry.personal_data["notifications"].retention_text
+
+
+# --- matchmaking: speed-meetings and « vis ma vie » ---------------------------------------------------
+
+
+def test_participations_lose_the_person_two_years_after_the_meeting(territory, structure, member):
+    from maillage.events.models import Event  # noqa: PLC0415
+    from maillage.matchmaking.models import ExchangeCampaign, Participant, Volunteer  # noqa: PLC0415
+    from tests.matchmaking.factories import make_campaign, make_event, make_meeting  # noqa: PLC0415
+
+    old_meeting = make_meeting(make_event(territory), member)
+    recent_meeting = make_meeting(make_event(territory), member)
+    past = NOW - dt.timedelta(days=800)
+    Event.objects.filter(pk=old_meeting.event_id).update(start=past, end=past + dt.timedelta(hours=2))
+    old_campaign = make_campaign(territory)
+    ExchangeCampaign.objects.filter(pk=old_campaign.pk).update(last_date=past.date())
+    volunteer = Volunteer.objects.create(
+        campaign=old_campaign, user=member, name="Sacha Volontaire", structure_name="Ressourcerie", side="a"
+    )
+    old_count = Participant.objects.filter(meeting=old_meeting).count()
+    assert old_count >= 2
+
+    assert registry.personal_data["matchmaking"].retention(NOW) == old_count + 1
+    for p in Participant.objects.filter(meeting=old_meeting):
+        assert p.name == "Participant·e" and p.user is None and p.pitch == ""
+    assert not Participant.objects.filter(meeting=recent_meeting, name="Participant·e").exists()
+    volunteer.refresh_from_db()
+    assert volunteer.name == "Volontaire" and volunteer.user is None and volunteer.structure_name
+    assert registry.personal_data["matchmaking"].retention(NOW) == 0
+    assert "2 ans après la rencontre" in registry.personal_data["matchmaking"].retention_text
