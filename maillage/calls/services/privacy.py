@@ -5,6 +5,7 @@ anonymous, so the ranking already published does not change) and detaches the pe
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -126,6 +127,6 @@ def expire_attachments(now: dt.datetime) -> int:
     for attachment in due:
         with transaction.atomic():
             attachment.delete()
-            transaction.on_commit(lambda f=attachment.file: f.delete(save=False))
+            transaction.on_commit(functools.partial(attachment.file.delete, save=False))
         count += 1
     return count
