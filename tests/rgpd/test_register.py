@@ -35,6 +35,7 @@ def test_every_entry_states_what_article_30_asks():
 
 def test_every_delay_setting_is_in_the_register_with_its_default():
     from maillage.accounts.personal_data import DEFAULT_EXPORT_LOG_RETENTION_DAYS  # noqa: PLC0415
+    from maillage.api import privacy as api  # noqa: PLC0415
     from maillage.awards.services import privacy as awards  # noqa: PLC0415
     from maillage.calls.services import privacy as calls  # noqa: PLC0415
     from maillage.events.services import personal_data as events  # noqa: PLC0415
@@ -47,6 +48,7 @@ def test_every_delay_setting_is_in_the_register_with_its_default():
     for setting, default in {
         "EVENTS_GUEST_REGISTRATION_RETENTION_DAYS": events.DEFAULT_GUEST_RETENTION_DAYS,
         "EVENTS_REGISTRATION_RETENTION_DAYS": events.DEFAULT_RETENTION_DAYS,
+        "API_REVOKED_KEY_RETENTION_DAYS": api.DEFAULT_REVOKED_KEY_RETENTION_DAYS,
         "AWARDS_VOTE_HASH_RETENTION_DAYS": awards.DEFAULT_VOTE_HASH_RETENTION_DAYS,
         "CALLS_UNGRANTED_ATTACHMENTS_RETENTION_DAYS": calls.DEFAULT_UNGRANTED_ATTACHMENTS_DAYS,
         "CALLS_GRANTED_ATTACHMENTS_RETENTION_DAYS": calls.DEFAULT_GRANTED_ATTACHMENTS_DAYS,

@@ -347,3 +347,32 @@ def test_participations_lose_the_person_two_years_after_the_meeting(territory, s
     assert volunteer.name == "Volontaire" and volunteer.user is None and volunteer.structure_name
     assert registry.personal_data["matchmaking"].retention(NOW) == 0
     assert "2 ans après la rencontre" in registry.personal_data["matchmaking"].retention_text
+
+
+# --- api: revoked keys -------------------------------------------------------------------------------
+
+
+def test_revoked_keys_forget_their_holder_a_year_after_the_revocation(territory):
+    from maillage.api.models import ApiKey  # noqa: PLC0415
+
+    def key(n, revoked_days_ago):
+        return ApiKey.objects.create(
+            territory=territory,
+            prefix=f"p{n}",
+            key_hash=f"{n}" * 64,
+            holder_name=f"Titulaire {n}",
+            holder_email=f"titulaire{n}@exemple.fr",
+            purpose="Carte",
+            created_at=NOW - dt.timedelta(days=900),
+            revoked_at=None if revoked_days_ago is None else NOW - dt.timedelta(days=revoked_days_ago),
+        )
+
+    old, recent, active = key(1, 400), key(2, 100), key(3, None)
+    assert registry.personal_data["api"].retention(NOW) == 1
+    old.refresh_from_db()
+    assert old.holder_email == "" and old.holder_name == "(effacé)"
+    for kept in (recent, active):
+        kept.refresh_from_db()
+        assert kept.holder_email.endswith("@exemple.fr")
+    assert registry.personal_data["api"].retention(NOW) == 0
+    assert "365 jours après sa révocation" in registry.personal_data["api"].retention_text
