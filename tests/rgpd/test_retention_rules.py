@@ -376,3 +376,9 @@ def test_revoked_keys_forget_their_holder_a_year_after_the_revocation(territory)
         assert kept.holder_email.endswith("@exemple.fr")
     assert registry.personal_data["api"].retention(NOW) == 0
     assert "365 jours après sa révocation" in registry.personal_data["api"].retention_text
+
+
+def test_the_lettre_states_both_of_its_delays(client, territory):
+    text = registry.personal_data["newsletter"].retention_text
+    assert "30 jours après votre désabonnement" in text
+    assert "demande d'abonnement non confirmée, au bout de 3 jours" in text
