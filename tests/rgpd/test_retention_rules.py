@@ -197,7 +197,7 @@ def test_guest_registrations_are_anonymised_a_year_after_the_event_and_all_go_af
     assert recent_guest.email == "recente@exemple.fr"
     assert registry.personal_data["events.registrations"].retention(NOW) == 0
     text = registry.personal_data["events.registrations"].retention_text
-    assert "anonymisée 1 an(s) après le rendez-vous" in text
+    assert "anonymisée 1 an après le rendez-vous" in text and "supprimée 3 ans après" in text
 
 
 # --- the nightly job runs them all ----------------------------------------------------------------------

@@ -65,12 +65,17 @@ def registration_delays() -> tuple[dt.timedelta, dt.timedelta]:
     )
 
 
+def _years(days: int) -> str:
+    years = round(days / 365)
+    return f"{years} an" if years == 1 else f"{years} ans"
+
+
 def retention_text() -> str:
     guest, every = registration_delays()
     return (
-        f"Une inscription sans compte est anonymisée {round(guest.days / 365)} an(s) après le rendez-vous "
+        f"Une inscription sans compte est anonymisée {_years(guest.days)} après le rendez-vous "
         "(elle reste comptée dans les présences) ; toute inscription est supprimée "
-        f"{round(every.days / 365)} ans après le rendez-vous."
+        f"{_years(every.days)} après le rendez-vous."
     )
 
 
