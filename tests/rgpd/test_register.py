@@ -43,6 +43,7 @@ def test_every_delay_setting_is_in_the_register_with_its_default():
     from maillage.needs.services import privacy as needs  # noqa: PLC0415
     from maillage.notifications import personal_data as notifications  # noqa: PLC0415
     from maillage.training.services import privacy as training  # noqa: PLC0415
+    from maillage.workspace import personal_data as workspace  # noqa: PLC0415
 
     text = REGISTER.read_text(encoding="utf-8")
     for setting, default in {
@@ -56,6 +57,7 @@ def test_every_delay_setting_is_in_the_register_with_its_default():
         "NEEDS_CLOSED_ADDRESS_RETENTION_DAYS": needs.DEFAULT_CLOSED_ADDRESS_RETENTION_DAYS,
         "NOTIFICATIONS_RETENTION_DAYS": notifications.DEFAULT_RETENTION_DAYS,
         "TRAINING_BOOKING_RETENTION_DAYS": training.DEFAULT_BOOKING_RETENTION_DAYS,
+        "WORKSPACE_ABUSE_REPORT_RETENTION_DAYS": workspace.DEFAULT_ABUSE_REPORT_RETENTION_DAYS,
         "PERSONAL_DATA_LOG_RETENTION_DAYS": DEFAULT_EXPORT_LOG_RETENTION_DAYS,
     }.items():
         assert f"| `{setting}` | {default} |" in text, setting

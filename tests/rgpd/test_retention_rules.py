@@ -382,3 +382,30 @@ def test_the_lettre_states_both_of_its_delays(client, territory):
     text = registry.personal_data["newsletter"].retention_text
     assert "30 jours après votre désabonnement" in text
     assert "demande d'abonnement non confirmée, au bout de 3 jours" in text
+
+
+# --- workspace: reports of abuse ----------------------------------------------------------------------
+
+
+def test_resolved_abuse_reports_are_deleted_a_year_after_their_resolution(territory, member):
+    from maillage.workspace.models import AbuseReport, Post, Thread  # noqa: PLC0415
+
+    thread = Thread.objects.create(territory=territory, title="Un fil", author=member)
+    post = Post.objects.create(thread=thread, author=member, body="Un message.")
+
+    def report(resolved_days_ago):
+        return AbuseReport.objects.create(
+            post=post,
+            reporter=UserFactory(),
+            reason="Propos déplacés",
+            resolved_at=None if resolved_days_ago is None else NOW - dt.timedelta(days=resolved_days_ago),
+        )
+
+    old, recent, open_one = report(400), report(100), report(None)
+    assert registry.personal_data["workspace"].retention(NOW) == 1
+    assert set(AbuseReport.objects.all()) == {recent, open_one}
+    assert not AbuseReport.objects.filter(pk=old.pk).exists()
+    assert (
+        "signalement traité est supprimé 365 jours après"
+        in registry.personal_data["workspace"].retention_text
+    )
