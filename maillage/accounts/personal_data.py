@@ -33,6 +33,7 @@ from django_tasks_db.models import DBTaskResult
 from simple_history.models import HistoricalChanges
 
 from maillage.accounts.models import TerritoryRole, User
+from maillage.core.machines import TransitionLog
 from maillage.core.models import PersonalDataAccess
 from maillage.core.registry import PersonalDataHook
 
@@ -183,6 +184,22 @@ def anonymise_history(user_pk: int, needles: Iterable[str]) -> int:
     return count
 
 
+# --- state machines' logs -----------------------------------------------------------------------------
+ERASED_ACTOR = "Personne effacée"
+
+
+def detach_transition_logs(user: User, needles: Iterable[str]) -> int:
+    """Every state machine's log (`TransitionLog`) forgets the person: the lines they signed lose the
+    account and the name (`actor_label` holds the name, or the address, of who did it), and the addresses
+    are redacted from the notes. Apps may have relabelled their own lines first; this catches the rest."""
+    count = 0
+    for model in apps.get_models():
+        if issubclass(model, TransitionLog):
+            count += model._base_manager.filter(actor=user).update(actor=None, actor_label=ERASED_ACTOR)
+            count += redact_rows(model._base_manager.all(), ["actor_label", "note"], needles)
+    return count
+
+
 # --- sessions, login attempts, logs -------------------------------------------------------------------
 def delete_sessions_of(user: User) -> int:
     """Delete every stored session of the person (database-backed session engines)."""
@@ -300,6 +317,7 @@ def erase_account_data(user: User, *, replacement: Any | None = None) -> None:
     delete_sessions_of(user)
     scrub_task_arguments(needles)
     scrub_logs(user, needles)
+    detach_transition_logs(user, needles)
     Authenticator.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     TerritoryRole.objects.filter(user=user).delete()
@@ -307,8 +325,17 @@ def erase_account_data(user: User, *, replacement: Any | None = None) -> None:
     anonymise_history(user_pk, needles)
 
 
-# Connection logs are kept six months (CNIL's recommendation for access logs), then deleted.
+# Connection logs are kept six months (CNIL's recommendation for access logs), then deleted; the log of the
+# exports of personal data (who exported what, when: accountability, RGPD art. 5-2) one year — the delay
+# the privacy page states. Settings: PERSONAL_DATA_LOG_RETENTION_DAYS.
 LOGIN_LOG_RETENTION = dt.timedelta(days=183)
+DEFAULT_EXPORT_LOG_RETENTION_DAYS = 365
+
+
+def export_log_retention() -> dt.timedelta:
+    return dt.timedelta(
+        days=getattr(settings, "PERSONAL_DATA_LOG_RETENTION_DAYS", DEFAULT_EXPORT_LOG_RETENTION_DAYS)
+    )
 
 
 def expire_login_logs(now: dt.datetime) -> int:
@@ -316,14 +343,28 @@ def expire_login_logs(now: dt.datetime) -> int:
     count = AccessLog.objects.filter(attempt_time__lt=limit).delete()[0]
     count += AccessFailureLog.objects.filter(attempt_time__lt=limit).delete()[0]
     count += AccessAttempt.objects.filter(attempt_time__lt=limit).delete()[0]
+    count += PersonalDataAccess.objects.filter(created_at__lt=now - export_log_retention()).delete()[0]
     return count
 
 
 HOOK = PersonalDataHook(
     key="accounts",
+    models=(
+        "accounts.User",
+        "accounts.TerritoryRole",
+        "core.PersonalDataAccess",
+        "admin.LogEntry",
+        "account.EmailAddress",
+        "mfa.Authenticator",
+        "axes.AccessAttempt",
+        "axes.AccessLog",
+        "axes.AccessFailureLog",
+    ),
     label="Compte, adresses, rôles, double authentification et connexions",
     export=export_account_data,
     erase=erase_account_data,
     retention=expire_login_logs,
+    retention_text="le compte jusqu'à sa suppression ; les journaux de connexion six mois, "
+    f"le journal des exports de données {export_log_retention().days} jours",
     order=1000,
 )

@@ -12,7 +12,7 @@ from typing import Any
 from maillage.accounts.models import User
 from maillage.accounts.personal_data import needles_for, redact_rows
 from maillage.actors import services
-from maillage.actors.models import ManagementRequest, Membership, Structure
+from maillage.actors.models import EditProposal, ManagementRequest, Membership, Structure
 from maillage.core.actors import system
 from maillage.core.registry import PersonalDataHook
 
@@ -56,6 +56,15 @@ def export_memberships(user: User) -> dict[str, Any]:
             }
             for r in ManagementRequest.objects.filter(user=user).select_related("structure").order_by("pk")
         ],
+        "propositions_de_modification": [
+            {
+                "structure": p.structure.name,
+                "modifications": p.changes,
+                "statut": p.get_status_display(),
+                "date": p.created_at.isoformat(),
+            }
+            for p in EditProposal.objects.filter(author=user).select_related("structure").order_by("pk")
+        ],
     }
 
 
@@ -73,6 +82,10 @@ def erase_memberships(user: User, *, replacement: Any | None = None) -> None:
             contact_name="", contact_email="", contact_phone=""
         )
     ManagementRequest.objects.filter(user=user).delete()
+    # The person's proposed edits stay in the structure's record, without the author nor their addresses.
+    proposals = EditProposal.objects.filter(author=user)
+    redact_rows(proposals, ["changes"], needles_for(user))
+    proposals.update(author=None)
     # The person's addresses in the structures' own texts (a public contact, a description): redacted.
     redact_rows(Structure.objects.all(), STRUCTURE_TEXT_FIELDS, needles_for(user))
     # The history of the person's memberships (the accounts hook anonymises every other history table).
@@ -81,6 +94,13 @@ def erase_memberships(user: User, *, replacement: Any | None = None) -> None:
 
 HOOK = PersonalDataHook(
     key="actors",
+    retention_text="tant que vous êtes rattaché ; effacé avec le compte",
+    models=(
+        "actors.Structure",
+        "actors.Membership",
+        "actors.ManagementRequest",
+        "actors.EditProposal",
+    ),
     label="Rattachements aux structures",
     export=export_memberships,
     erase=erase_memberships,

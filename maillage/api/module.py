@@ -64,10 +64,13 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="api",
+            models=("api.ApiKey",),
             label="Clés d'API",
             export=privacy.export_person,
             erase=services.erase_person,
-            retention_text="Une clé d'API et l'adresse de son titulaire sont gardées tant que la clé sert ; "
+            retention=privacy.expire_revoked_keys,
+            retention_text="Une clé d'API et l'adresse de son titulaire sont gardées tant que la clé sert, "
+            f"puis {privacy.revoked_key_retention().days} jours après sa révocation ; "
             "l'effacement du compte de même adresse révoque la clé et retire l'adresse.",
         )
     )

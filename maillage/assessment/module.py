@@ -196,6 +196,7 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="assessment",
+            models=("assessment.AnswerSheet",),
             label="Auto-évaluation de l'utilité sociale (réponses transmises, actions journalisées)",
             export=services.export_person,
             erase=services.erase_person,

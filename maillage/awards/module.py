@@ -122,9 +122,16 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="awards",
+            models=(
+                "awards.Nomination",
+                "awards.Juror",
+                "awards.Vote",
+            ),
             label="Trophée des initiatives responsables : propositions, jury, votes (empreinte de l'adresse)",
             export=privacy.export_person,
             erase=privacy.erase_person,
+            retention=privacy.unlink_old_vote_hashes,
+            retention_text=privacy.vote_hash_retention_text(),
             order=72,
         )
     )

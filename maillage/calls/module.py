@@ -218,9 +218,16 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="calls",
+            models=(
+                "calls.SpecComment",
+                "calls.Application",
+                "calls.Juror",
+            ),
             label="Jurys, commentaires des cahiers des charges et candidatures aux appels à projets",
             export=privacy.export_person,
             erase=privacy.erase_person,
+            retention=privacy.expire_attachments,
+            retention_text=privacy.attachments_retention_text(),
             order=70,
         )
     )

@@ -193,6 +193,9 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="charter",
+            retention_text="la signature, engagement de la structure, reste (le nom est anonymisé à "
+            "l'effacement du compte) ; commentaires et soutiens sont supprimés avec le compte",
+            models=("charter.Signature", "charter.Comment", "charter.Amendment", "charter.AmendmentSupport"),
             label="Signatures de la charte, commentaires et amendements",
             export=integrations.export_signatures,
             erase=integrations.erase_signatures,

@@ -68,6 +68,7 @@ def register_background_work() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="core.mail_queue",
+            retention_text="un courriel quitte la file d'envoi 30 jours après son envoi",
             label="Courriels en file d'envoi",
             export=export_queued_mail,
             erase=erase_queued_mail,

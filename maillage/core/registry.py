@@ -164,6 +164,9 @@ class PersonalDataHook:
     `erase(user)` must remove or anonymise every trace of the person in the app's tables, their history
     tables included. `retention(now)` deletes what has outlived its retention period; returns a count.
     `order`: erasers run in ascending order (accounts' own, which deletes the user, runs last).
+    `models` names ("app_label.ModelName") the models holding personal data whose rows this hook exports
+    and erases: a test walks every installed model and fails on one that holds personal data (a link to
+    the user, an address, a phone number…) and that no hook claims nor its allow-list explains.
     """
 
     key: str
@@ -173,6 +176,7 @@ class PersonalDataHook:
     retention: Callable[[dt.datetime], int] | None = None
     order: int = 100
     retention_text: str = ""  # how long it is kept, in the words of the privacy page
+    models: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

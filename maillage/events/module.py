@@ -27,6 +27,7 @@ from maillage.core.registry import (
 from maillage.core.tokens import make_token
 from maillage.events import blocks, demo, links, metrics, my_space, permissions, services
 from maillage.events.models import Campaign, Event, Status
+from maillage.events.services.personal_data import retention_text as registration_retention_text
 
 # Imported for its side effect: it registers the agenda's permissions (django-rules).
 _PERMISSIONS = permissions
@@ -255,10 +256,12 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="events.registrations",
+            models=("events.Registration",),
             label="Inscriptions aux rendez-vous",
             export=services.export_person,
             erase=services.erase_person,
             retention=services.expire_registrations,
+            retention_text=registration_retention_text(),
             order=50,
         )
     )

@@ -20,6 +20,7 @@ from maillage.core.registry import (
 )
 from maillage.matchmaking import demo, integrations
 from maillage.matchmaking.examples import example_campaign, example_meeting
+from maillage.matchmaking.services import privacy as matchmaking_privacy
 
 PARTICIPANT = statuses(anonymous=302, member=200, manager_other=403, animator_other=403, animator=403)
 PAIR = statuses(anonymous=302, member=200, manager_other=403, animator_other=403, animator=200)
@@ -237,6 +238,12 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="matchmaking",
+            retention=matchmaking_privacy.expire_participations,
+            retention_text=matchmaking_privacy.retention_text(),
+            models=(
+                "matchmaking.Participant",
+                "matchmaking.Volunteer",
+            ),
             label="Speed-meetings et « vis ma vie » (nom, structure, vœux, dates, témoignages)",
             export=integrations.export_participations,
             erase=integrations.erase_participations,

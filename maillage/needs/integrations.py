@@ -19,6 +19,7 @@ from maillage.core.registry import ContentBlock
 from maillage.needs.models import CLOSED_STATUSES, Need, NeedCategory, NeedStatus, NeedTransition, Support
 from maillage.needs.selectors import needs_answered_by
 from maillage.needs.services import erase_person, expire_pending
+from maillage.needs.services.privacy import forget_closed_addresses
 
 # --- metrics ------------------------------------------------------------------------------------------
 
@@ -189,7 +190,7 @@ def erase(user: Any, *, replacement: Any | None = None) -> None:
 
 
 def retention(now: dt.datetime) -> int:
-    return expire_pending(now)
+    return expire_pending(now) + forget_closed_addresses(now)
 
 
 def open_count(territory: Territory) -> int:

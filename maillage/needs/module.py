@@ -155,13 +155,15 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="needs",
+            models=("needs.Need", "needs.Support"),
             label="Besoins sociaux signalés et soutenus",
             export=integrations.export_person,
             erase=integrations.erase,
             retention=integrations.retention,
             retention_text="Un signalement ou un soutien non confirmé est effacé, avec son adresse, "
             "au bout de "
-            "sept jours ; un besoin confirmé reste au registre (anonyme si la personne efface son compte).",
+            "sept jours ; un besoin confirmé reste au registre (anonyme si la personne efface son compte) ; "
+            "l'adresse d'une personne sans compte est effacée un an après la clôture du besoin.",
             order=65,
         )
     )

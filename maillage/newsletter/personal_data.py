@@ -15,6 +15,7 @@ from typing import Any
 from maillage.core.registry import PersonalDataHook
 from maillage.newsletter.models import (
     PENDING_RETENTION,
+    PENDING_RETENTION_DAYS,
     UNSUBSCRIBED_RETENTION,
     IssueTransition,
     PendingSubscription,
@@ -65,10 +66,16 @@ def expire_unsubscribed(now: dt.datetime) -> int:
 
 HOOK = PersonalDataHook(
     key="newsletter",
+    models=(
+        "newsletter.PendingSubscription",
+        "newsletter.Subscriber",
+        "newsletter.Issue",
+    ),
     label="Abonnement à la lettre d'information",
     export=export_subscriptions,
     erase=erase_subscriptions,
     retention=expire_unsubscribed,
-    retention_text=f"adresse supprimée {retention_phrase()}",
+    retention_text=f"adresse supprimée {retention_phrase()} ; une demande d'abonnement non confirmée, "
+    f"au bout de {PENDING_RETENTION_DAYS} jours",
     order=60,
 )

@@ -44,6 +44,8 @@ def erase_comments(user: Any, *, replacement: Any | None = None) -> None:
 
 HOOK = PersonalDataHook(
     key="plan.evaluation_comments",
+    retention_text="le temps du contrat ; supprimés avec le compte",
+    models=("plan.EvaluationComment",),
     label="Commentaires sur les évaluations du plan",
     export=export_comments,
     erase=erase_comments,

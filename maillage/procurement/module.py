@@ -235,6 +235,14 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="procurement",
+            retention_text="le temps de la consultation ; besoins et réponses restent, sans nom, "
+            "après l'effacement du compte",
+            models=(
+                "procurement.OfferProposal",
+                "procurement.Need",
+                "procurement.Recipient",
+                "procurement.Shortlist",
+            ),
             label="Besoins d'achat rédigés et réponses des fournisseurs",
             export=privacy.export_person,
             erase=privacy.erase_person,

@@ -29,6 +29,7 @@ from maillage.core.registry import (
 )
 from maillage.training import demo, integrations, services
 from maillage.training.examples import cancel_token_url, example_training
+from maillage.training.services import privacy
 
 BOOKING_VIEWERS = statuses(anonymous=302, member=200, manager_other=404, animator_other=404, animator=200)
 # Advisers' pages: the animator is named adviser by the examples; others are refused.
@@ -252,9 +253,17 @@ def register() -> None:
     registry.add_personal_data(
         PersonalDataHook(
             key="training",
+            models=(
+                "training.Census",
+                "training.Response",
+                "training.Adviser",
+                "training.Booking",
+            ),
             label="Rendez-vous de permanence et réponses au recensement",
             export=services.export_person,
             erase=services.erase_person,
+            retention=privacy.expire_bookings,
+            retention_text=privacy.booking_retention_text(),
             order=65,
         )
     )

@@ -9,7 +9,10 @@ without their author (history included).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from django.conf import settings
 
 from maillage.accounts.personal_data import needles_for, redact_rows
 from maillage.core.registry import PersonalDataHook
@@ -80,8 +83,35 @@ def erase_workspace(user: Any, *, replacement: Any | None = None) -> None:
     redact_rows(AtelierMeeting.objects.all(), ["minutes", "minutes_html"], needles)
 
 
+# A report of abuse names who reported and why: once resolved, it is kept a year (to answer for the
+# moderation's decision), then deleted. Setting: WORKSPACE_ABUSE_REPORT_RETENTION_DAYS.
+DEFAULT_ABUSE_REPORT_RETENTION_DAYS = 365
+
+
+def abuse_report_retention() -> dt.timedelta:
+    return dt.timedelta(
+        days=getattr(settings, "WORKSPACE_ABUSE_REPORT_RETENTION_DAYS", DEFAULT_ABUSE_REPORT_RETENTION_DAYS)
+    )
+
+
+def expire_abuse_reports(now: dt.datetime) -> int:
+    return AbuseReport.objects.filter(resolved_at__lt=now - abuse_report_retention()).delete()[0]
+
+
 HOOK = PersonalDataHook(
     key="workspace",
+    retention=expire_abuse_reports,
+    retention_text="le temps de l'atelier ; à l'effacement du compte, vos messages sont remplacés par "
+    f"une mention ; un signalement traité est supprimé {abuse_report_retention().days} jours après",
+    models=(
+        "workspace.AtelierMember",
+        "workspace.Thread",
+        "workspace.Post",
+        "workspace.PostRevision",
+        "workspace.Mention",
+        "workspace.AbuseReport",
+        "workspace.AtelierMeeting",
+    ),
     label="Ateliers et discussions",
     export=export_workspace,
     erase=erase_workspace,

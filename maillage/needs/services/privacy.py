@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
-from maillage.needs.models import Need, NeedStatus, NeedTransition, Support
+from maillage.needs.models import CLOSED_STATUSES, Need, NeedStatus, NeedTransition, Support
 from maillage.needs.services.common import unindex_need
 from maillage.needs.services.reporting import PENDING_RETENTION
 
@@ -34,3 +35,29 @@ def expire_pending(now: dt.datetime) -> int:
     Need.objects.filter(pk__in=[n.pk for n in stale]).delete()
     deleted, _ = Support.objects.filter(confirmed=False, created_at__lt=limit).delete()
     return count + deleted
+
+
+# The address of a person without an account (who reported or supported a need) serves to tell them the
+# answer: once the need is closed (met, partly met, merged, out of scope) and a year has passed, it goes.
+# Setting: NEEDS_CLOSED_ADDRESS_RETENTION_DAYS. A support keeps counting, under a placeholder address.
+DEFAULT_CLOSED_ADDRESS_RETENTION_DAYS = 365
+PLACEHOLDER_DOMAIN = "efface.invalid"
+
+
+def closed_address_retention() -> dt.timedelta:
+    return dt.timedelta(
+        days=getattr(settings, "NEEDS_CLOSED_ADDRESS_RETENTION_DAYS", DEFAULT_CLOSED_ADDRESS_RETENTION_DAYS)
+    )
+
+
+@transaction.atomic
+def forget_closed_addresses(now: dt.datetime) -> int:
+    """Retention: the addresses of the reporters and supporters of needs closed long ago are removed."""
+    closed = Need.objects.filter(status__in=CLOSED_STATUSES, updated_at__lt=now - closed_address_retention())
+    count = closed.exclude(reporter_email="").update(reporter_email="")
+    supports = Support.objects.filter(need__in=closed, user__isnull=True).exclude(
+        email__endswith="@" + PLACEHOLDER_DOMAIN
+    )
+    for pk in list(supports.values_list("pk", flat=True)):
+        count += Support.objects.filter(pk=pk).update(email=f"soutien-{pk}@{PLACEHOLDER_DOMAIN}")
+    return count
