@@ -279,6 +279,7 @@ def test_swapping_two_meetings_pins_each_at_the_others_place(meeting):
     assert run.slots.filter(a=other.a, b=other.b, round=1, table=1).exists()
     with pytest.raises(ValidationError, match="deux rencontres différentes"):
         services.swap_meetings(actor=SYS, meeting=meeting, first=one, second=one)
-    with pytest.raises(ValidationError, match="du planning en vigueur"):  # the first run is no longer in force
+    # The first run is no longer in force.
+    with pytest.raises(ValidationError, match="du planning en vigueur"):
         services.swap_meetings(actor=SYS, meeting=meeting, first=one, second=other)
     assert meeting.pins.count() == 2
