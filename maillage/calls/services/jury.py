@@ -116,6 +116,8 @@ def score_application(
         raise PermissionDenied("Cette candidature ne vous a pas été confiée.")
     if application.status != AppStatus.ELIGIBLE or juror.call.status != CallStatus.CLOSED:
         raise ValidationError("Cette candidature n'est pas ou plus en cours d'évaluation.")
+    # The call's row is locked, as `set_criteria` does: the criteria cannot change under a first score.
+    Call.objects.select_for_update().filter(pk=juror.call_id).first()
     criteria = {c.pk: c for c in juror.call.criteria.all()}
     if set(scores) != set(criteria):
         raise ValidationError("Notez chaque critère.")
