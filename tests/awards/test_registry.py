@@ -4,6 +4,8 @@ in the running, confirmed public votes, winners) on real rows, and its block in 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 import time_machine
@@ -112,3 +114,20 @@ def test_the_lettre_block_lists_the_winners_published_since_the_last_issue(terri
     assert (
         build(territory=territory, since=dt.date(2026, 1, 1), options={"until": dt.date(2026, 6, 1)}) is None
     )
+
+
+def test_the_results_page_shows_a_zero_mark_and_once_published_the_prizes(
+    territory, animator, manager_other, client, voting
+):
+    edition, mine, theirs = voting
+    juror = services.add_juror(actor=SYS, edition=edition, email=manager_other.email)
+    for nomination, mark in ((mine, 0), (theirs, 7)):
+        marks = {c.pk: mark for c in edition.criteria.all()}
+        services.score_nomination(actor=manager_other, juror=juror, nomination=nomination, scores=marks)
+    _publish(edition, jury_pick=theirs)
+    client.force_login(animator)
+    page = unescape(client.get("/trophees/gestion/2026/resultats/").content.decode())
+    row = re.search(r"<tr>\s*<td>2</td>.*?</tr>", page, re.S).group(0)
+    assert "<td>0,00</td>" in row  # a mark of 0 is a mark, not « — »
+    assert '<th scope="col">Prix</th>' in page
+    assert "prix du jury et prix du public" in page  # theirs: the jury's pick and two votes of three
