@@ -24,6 +24,7 @@ from maillage.calls.models import (
 from maillage.calls.permissions import require_animator, require_commenter
 from maillage.calls.services.common import clean_amount, clean_text
 from maillage.core.actors import Actor, user_of
+from maillage.core.db import lock_row
 from maillage.core.machines import TransitionError, log_creation, transition
 from maillage.core.models import Territory
 from maillage.core.registry import registry
@@ -162,7 +163,7 @@ def set_criteria(*, actor: Actor, call: Call, criteria: Sequence[tuple[str, Any]
     change of criteria never cross."""
     require_animator(actor, call.territory)
     cleaned = _clean_criteria(criteria)
-    Call.objects.select_for_update().filter(pk=call.pk).first()
+    lock_row(Call.objects.all(), call.pk)
     if call.criteria.filter(scores__isnull=False).exists():
         raise ValidationError({"criteria": SCORED})
     call.criteria.all().delete()
@@ -224,9 +225,9 @@ def save_specification(*, actor: Actor, call: Call, body: str) -> Specification:
     """Write the working version (draft or open for comments); after an adoption, start the next one."""
     require_animator(actor, call.territory)
     body = clean_text(body, "body", "Le texte du cahier des charges", limit=100_000)
-    working = (
-        call.specifications.select_for_update().filter(status__in=(SpecStatus.DRAFT, SpecStatus.OPEN)).first()
-    )
+    # The call's row is locked (as the charter locks its own): two saves at once never both start a version.
+    lock_row(Call.objects.all(), call.pk)
+    working = call.specifications.filter(status__in=(SpecStatus.DRAFT, SpecStatus.OPEN)).first()
     if working is not None:
         Specification.objects.filter(pk=working.pk).update(body=body)
         working.body = body
@@ -241,6 +242,8 @@ def save_specification(*, actor: Actor, call: Call, body: str) -> Specification:
 def transition_specification(*, actor: Actor, specification: Specification, to: str) -> Specification:
     call = specification.call
     require_animator(actor, call.territory)
+    lock_row(Call.objects.all(), call.pk)
+    specification.refresh_from_db(fields=["status"])  # as it is now that the call is locked
     if to == SpecStatus.SUPERSEDED:
         raise ValidationError("Une version est remplacée par l'adoption de la suivante.")
     try:
