@@ -1,18 +1,20 @@
 """What the Trophée brings to the registry: menu (under « Plus »), every page with its expected status per
-role (the permission matrix and axe walk them), notification kinds, the laureate badge on the directory,
-personal data, and the demo loader."""
+role (the permission matrix and axe walk them), notification kinds, metrics for the plan, the lettre's
+block, the laureate badge on the directory, personal data, and the demo loader."""
 
 from __future__ import annotations
 
-from maillage.awards import demo, selectors
+from maillage.awards import demo, integrations, selectors
 from maillage.awards.examples import example_awards
 from maillage.awards.services import privacy
 from maillage.core.registry import (
     ANIMATOR_ONLY,
     PUBLIC,
     SIGNED_IN,
+    ContentProvider,
     DemoLoader,
     MenuEntry,
+    Metric,
     NotificationKind,
     PageSpec,
     PersonalDataHook,
@@ -102,6 +104,18 @@ NOTIFICATION_KINDS = (
     ("awards_results", "Palmarès du Trophée : une structure que je gère est lauréate"),
 )
 
+METRICS = (
+    (
+        "awards_editions",
+        "Éditions du Trophée des initiatives responsables tenues",
+        "éditions",
+        integrations.count_editions,
+    ),
+    ("awards_nominations", "Initiatives en lice au Trophée", "candidatures", integrations.count_nominations),
+    ("awards_votes", "Votes du public confirmés au Trophée", "votes", integrations.count_votes),
+    ("awards_winners", "Initiatives lauréates du Trophée", "lauréats", integrations.count_winners),
+)
+
 
 def register() -> None:
     registry.add_menu(MenuEntry(key="awards", label="Trophée", url_name="awards:home", order=62))
@@ -109,6 +123,15 @@ def register() -> None:
         registry.add_page(page)
     for key, label in NOTIFICATION_KINDS:
         registry.add_notification_kind(NotificationKind(key=key, label=label))
+    for key, label, unit, compute in METRICS:
+        registry.add_metric(Metric(key=key, label=label, unit=unit, compute=compute))
+    registry.add_content_provider(
+        ContentProvider(
+            key="awards_trophy",
+            label="Le Trophée des initiatives responsables (vote ouvert ou palmarès)",
+            build=integrations.trophy_block,
+        )
+    )
     registry.add_structure_badge(
         StructureBadge(
             key="awards_laureate",

@@ -1,7 +1,8 @@
 """The calls' demo (loader order 70, after the structures, the accounts and the charter): this year's call
 « Entreprendre autrement en Pays de Grasse », its specification co-written by the atelier (v1 adopted,
-with comments), twelve applications at every stage, a jury of four with one declared conflict, the
-deliberation and five grants with their first payments; the fund's endowments. All through the services.
+with comments), its criteria (the CSESS themes, two of them weighted 2), twelve applications at every
+stage, a jury of four with one declared conflict, the deliberation and five grants with their first
+payments; the fund's endowments. All through the services.
 
 Idempotent: nothing is written when the territory already has a call for this year.
 """
@@ -67,8 +68,11 @@ PROJECTS = [
     ("Coopérative de parfumeurs artisans", 10000, "", "draft"),
     ("Laverie solidaire", 4000, "", "draft"),
 ]
+DOUBLED = {"Ancrage territorial": 2, "Lien avec les usagers et réponse aux besoins non couverts": 2}
 GRANTS = {0: 9000, 1: 10000, 2: 7000, 3: 7500, 4: 8000}
-CRITERIA_SCORES = (9, 8, 8, 7, 7, 5, 6, 4, 6, 5)
+# The base mark of each eligible application, in PROJECTS order: distinct, so that the ranking has no tie and
+# the five laureates are its first five.
+CRITERIA_SCORES = (9, 8, 7, 6, 5, 3, 4, 4, 6, 5)
 
 
 def _manager_of(structure: Structure, fallback: Actor) -> Actor:
@@ -118,6 +122,12 @@ def _story(
         territory=territory,
         year=year,
         title=f"Entreprendre autrement en Pays de Grasse — {year}",
+    )
+    # The atelier asked for more weight on the unmet needs and the territory: re-weighted before any score.
+    services.set_criteria(
+        actor=animator,
+        call=call,
+        criteria=[(c.label, DOUBLED.get(c.label, 1)) for c in call.criteria.all()],
     )
     services.update_call_terms(
         actor=animator,

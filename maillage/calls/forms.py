@@ -96,24 +96,37 @@ class CallTermsForm(forms.Form):
         return data
 
 
-class CriteriaForm(forms.Form):
-    criteria = forms.CharField(
-        label="Critères d'évaluation et pondérations",
-        help_text="Un critère par ligne, sous la forme « libellé ; pondération » (1 à 10).",
-        widget=forms.Textarea(attrs={"rows": 9}),
+class CriterionForm(forms.Form):
+    """One evaluation criterion: its name, its weight, and « Retirer » (the formset's DELETE)."""
+
+    label = forms.CharField(label="Nom du critère", max_length=200, required=False)
+    weight = forms.CharField(
+        label="Pondération (1 à 10)",
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 10, "inputmode": "numeric"}),
     )
 
-    def parsed(self) -> list[tuple[str, int]]:
-        result = []
-        for line in _lines(self.cleaned_data["criteria"]):
-            label, _sep, weight = line.rpartition(";")
-            if not label:
-                label, weight = weight, "1"
-            try:
-                result.append((label.strip(), int(weight.strip())))
-            except ValueError:
-                raise forms.ValidationError(f"« {line} » : la pondération est un nombre entier.") from None
-        return result
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("label") or "").strip() and not (data.get("weight") or "").strip()
+
+
+class BaseCriteriaFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Retirer ce critère"
+
+
+CriteriaFormSet = forms.formset_factory(CriterionForm, formset=BaseCriteriaFormSet, extra=2, can_delete=True)
+
+
+def criteria_rows(formset: Any) -> list[tuple[str, str]]:
+    """(name, weight) of the rows kept: neither marked « Retirer » nor left blank."""
+    return [
+        (f.cleaned_data.get("label") or "", f.cleaned_data.get("weight") or "")
+        for f in formset.forms
+        if not f.cleaned_data.get("DELETE") and not f.is_blank()
+    ]
 
 
 class SpecificationForm(forms.Form):

@@ -130,6 +130,7 @@ def _pages() -> list[PageSpec]:
             for name, url in (
                 ("manage", "/appels-a-projets/gestion/"),
                 ("call_edit", f"{y}/"),
+                ("criteria", f"{y}/criteres/"),
                 ("spec_edit", f"{y}/cahier-des-charges/"),
                 ("review_list", f"{y}/candidatures/"),
                 ("jury_manage", f"{y}/jury/"),

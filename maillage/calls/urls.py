@@ -19,6 +19,7 @@ urlpatterns = [
     path("jury/candidatures/<int:pk>/", views.score, name="score"),
     path("gestion/", views.manage, name="manage"),
     path("gestion/<int:year>/", views.call_edit, name="call_edit"),
+    path("gestion/<int:year>/criteres/", views.criteria, name="criteria"),
     path("gestion/<int:year>/cahier-des-charges/", views.spec_edit, name="spec_edit"),
     path("gestion/<int:year>/candidatures/", views.review_list, name="review_list"),
     path("gestion/candidatures/<int:pk>/", views.review, name="review"),

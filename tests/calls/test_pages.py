@@ -38,6 +38,25 @@ def test_the_deliberation_page_warns_and_refuses_above_the_envelope(closed, clie
     assert response.status_code == 302 and Grant.objects.count() == 2
 
 
+def test_once_decided_the_deliberation_page_shows_the_ranking_and_the_amounts(
+    closed, client, animator, manager_other
+):
+    call, a, b = closed
+    juror = seat(call, manager_other)
+    for app, mark in ((a, 8), (b, 5)):
+        scores = {c.pk: (mark, "") for c in call.criteria.all()}
+        services.score_application(actor=manager_other, juror=juror, application=app, scores=scores)
+    services.deliberate(actor=SYS, call=call, amounts={a.pk: 6000}, minutes="Le jury retient l'atelier.")
+    client.force_login(animator)
+    page = unescape(client.get("/appels-a-projets/gestion/2026/deliberation/").content.decode())
+    assert "<strong>6 000 €</strong> attribués sur une enveloppe de 9 000 €" in page
+    assert (
+        "<td>Atelier vélo — La Ressourcerie du Pays de Grasse</td><td>lauréate</td>"
+        "<td>6 000 €</td><td>8,00</td>" in page
+    )
+    assert "Le jury retient l'atelier." in page
+
+
 def test_a_payment_above_the_grant_is_refused_on_the_page(closed, client, animator):
     call, a, _b = closed
     grant = services.deliberate(actor=SYS, call=call, amounts={a.pk: 6000}, minutes="PV")[0]

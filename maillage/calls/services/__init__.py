@@ -12,9 +12,11 @@ from maillage.calls.services.applications import (
 )
 from maillage.calls.services.calls import (
     DEFAULT_CRITERIA,
+    SCORED,
     add_targeted_need,
     comment_specification,
     create_call,
+    criteria_locked,
     remove_targeted_need,
     save_specification,
     set_criteria,
@@ -40,6 +42,7 @@ from maillage.calls.services.jury import (
 
 __all__ = [
     "DEFAULT_CRITERIA",
+    "SCORED",
     "add_attachment",
     "add_endowment",
     "add_targeted_need",
@@ -49,6 +52,7 @@ __all__ = [
     "check_amounts",
     "comment_specification",
     "create_call",
+    "criteria_locked",
     "declare_conflicts",
     "decide_eligibility",
     "deliberate",

@@ -24,6 +24,7 @@ from maillage.calls.models import (
 from maillage.calls.permissions import require_animator, require_commenter
 from maillage.calls.services.common import clean_amount, clean_text
 from maillage.core.actors import Actor, user_of
+from maillage.core.db import lock_row
 from maillage.core.machines import TransitionError, log_creation, transition
 from maillage.core.models import Territory
 from maillage.core.registry import registry
@@ -125,24 +126,54 @@ def update_call_terms(
     return call
 
 
-@transaction.atomic
-def set_criteria(*, actor: Actor, call: Call, criteria: Sequence[tuple[str, int]]) -> list[Criterion]:
-    """Replace the criteria (label, weight ≥ 1) while no score exists."""
-    require_animator(actor, call.territory)
-    cleaned = [(label.strip(), int(weight)) for label, weight in criteria if label.strip()]
+SCORED = (
+    "Le jury a commencé à noter : les critères d'évaluation ne peuvent plus changer "
+    "(ni ajout, ni renommage, ni pondération, ni retrait)."
+)
+
+
+def _clean_criteria(criteria: Sequence[tuple[str, Any]]) -> list[tuple[str, int]]:
+    cleaned: list[tuple[str, int]] = []
+    for line, (label, weight) in enumerate(criteria, 1):
+        label = (label or "").strip()
+        if not label:
+            raise ValidationError({"criteria": f"Critère n° {line} : donnez-lui un nom."})
+        if len(label) > 200:
+            raise ValidationError({"criteria": f"« {label[:40]}… » : le nom dépasse 200 caractères."})
+        try:
+            value = int(str(weight).strip())
+        except (TypeError, ValueError):
+            value = 0
+        if not 1 <= value <= 10:
+            raise ValidationError(
+                {"criteria": f"« {label} » : la pondération est un nombre entier de 1 à 10."}
+            )
+        if any(label.casefold() == seen.casefold() for seen, _w in cleaned):
+            raise ValidationError({"criteria": f"Deux critères portent le même nom : « {label} »."})
+        cleaned.append((label, value))
     if not cleaned:
         raise ValidationError({"criteria": "Il faut au moins un critère d'évaluation."})
-    if any(not 1 <= w <= 10 for _, w in cleaned):
-        raise ValidationError({"criteria": "Chaque pondération est un entier de 1 à 10."})
+    return cleaned
+
+
+@transaction.atomic
+def set_criteria(*, actor: Actor, call: Call, criteria: Sequence[tuple[str, Any]]) -> list[Criterion]:
+    """Replace the criteria — (label, weight 1..10) in order: add, rename, re-weight, remove — while no
+    juror has scored. The call's row is locked, as `score_application` does, so that a first score and a
+    change of criteria never cross."""
+    require_animator(actor, call.territory)
+    cleaned = _clean_criteria(criteria)
+    lock_row(Call.objects.all(), call.pk)
     if call.criteria.filter(scores__isnull=False).exists():
-        raise ValidationError(
-            {"criteria": "Le jury a commencé à noter : les critères ne peuvent plus changer."}
-        )
+        raise ValidationError({"criteria": SCORED})
     call.criteria.all().delete()
     return Criterion.objects.bulk_create(
-        Criterion(call=call, position=i, label=label[:200], weight=w)
-        for i, (label, w) in enumerate(cleaned, 1)
+        Criterion(call=call, position=i, label=label, weight=w) for i, (label, w) in enumerate(cleaned, 1)
     )
+
+
+def criteria_locked(call: Call) -> bool:
+    return call.criteria.filter(scores__isnull=False).exists()
 
 
 @transaction.atomic
@@ -194,9 +225,9 @@ def save_specification(*, actor: Actor, call: Call, body: str) -> Specification:
     """Write the working version (draft or open for comments); after an adoption, start the next one."""
     require_animator(actor, call.territory)
     body = clean_text(body, "body", "Le texte du cahier des charges", limit=100_000)
-    working = (
-        call.specifications.select_for_update().filter(status__in=(SpecStatus.DRAFT, SpecStatus.OPEN)).first()
-    )
+    # The call's row is locked (as the charter locks its own): two saves at once never both start a version.
+    lock_row(Call.objects.all(), call.pk)
+    working = call.specifications.filter(status__in=(SpecStatus.DRAFT, SpecStatus.OPEN)).first()
     if working is not None:
         Specification.objects.filter(pk=working.pk).update(body=body)
         working.body = body
@@ -211,6 +242,8 @@ def save_specification(*, actor: Actor, call: Call, body: str) -> Specification:
 def transition_specification(*, actor: Actor, specification: Specification, to: str) -> Specification:
     call = specification.call
     require_animator(actor, call.territory)
+    lock_row(Call.objects.all(), call.pk)
+    specification.refresh_from_db(fields=["status"])  # as it is now that the call is locked
     if to == SpecStatus.SUPERSEDED:
         raise ValidationError("Une version est remplacée par l'adoption de la suivante.")
     try:
@@ -236,9 +269,11 @@ def comment_specification(*, actor: Actor, specification: Specification, body: s
 
 __all__ = [
     "DEFAULT_CRITERIA",
+    "SCORED",
     "add_targeted_need",
     "comment_specification",
     "create_call",
+    "criteria_locked",
     "remove_targeted_need",
     "save_specification",
     "set_criteria",

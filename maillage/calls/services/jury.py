@@ -28,6 +28,7 @@ from maillage.calls.permissions import is_tied, require_animator, require_juror
 from maillage.calls.services import notices
 from maillage.calls.services.common import clean_text
 from maillage.core.actors import Actor, is_system
+from maillage.core.db import lock_row
 from maillage.core.machines import TransitionError, log_creation, transition
 
 
@@ -116,6 +117,8 @@ def score_application(
         raise PermissionDenied("Cette candidature ne vous a pas été confiée.")
     if application.status != AppStatus.ELIGIBLE or juror.call.status != CallStatus.CLOSED:
         raise ValidationError("Cette candidature n'est pas ou plus en cours d'évaluation.")
+    # The call's row is locked, as `set_criteria` does: the criteria cannot change under a first score.
+    lock_row(Call.objects.all(), juror.call_id)
     criteria = {c.pk: c for c in juror.call.criteria.all()}
     if set(scores) != set(criteria):
         raise ValidationError("Notez chaque critère.")

@@ -1,4 +1,5 @@
 from maillage.calls.views.applications import application_detail, apply, attachment, receipt, submit
+from maillage.calls.views.criteria import criteria
 from maillage.calls.views.fund import deliberation, grant_detail, grants
 from maillage.calls.views.jury import invitation, jury_home, jury_manage, ranking, score
 from maillage.calls.views.manage import call_edit, manage, review, review_list, spec_edit
@@ -10,6 +11,7 @@ __all__ = [
     "attachment",
     "call_detail",
     "call_edit",
+    "criteria",
     "deliberation",
     "grant_detail",
     "grants",

@@ -60,12 +60,16 @@ def deliberation(request: HttpRequest, year: int) -> HttpResponse:
                 request, f"La délibération est enregistrée : {len(grants)} projet(s) lauréat(s)."
             )
             return redirect("calls:grants", year=year)
+    granted = dict(Grant.objects.filter(application__call=call).values_list("application_id", "amount"))
     return render(
         request,
         "calls/deliberation.html",
         {
             "call": call,
             "candidates": [(a, r, amounts.get(a.pk, "")) for a, r in candidates],
+            # Once decided: the ranking as the jury saw it, with each decision and amount.
+            "decided": [(r.application, r.ranked, granted.get(r.application.pk)) for r in rows],
+            "granted_total": sum(granted.values(), Decimal(0)),
             "minutes": minutes,
             "conditions": request.POST.get("conditions", ""),
             "total": total,

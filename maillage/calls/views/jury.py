@@ -239,6 +239,7 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
             "call": call,
             "rows": selectors.ranking(call),
             "unscored": selectors.unscored(call),
+            "criteria": call.criteria.all(),
             "breadcrumbs": crumbs(("Gestion", reverse("calls:manage")), (f"Classement {call.year}", None)),
         },
     )

@@ -1,5 +1,5 @@
-"""The animation runs the call: create it, set its terms and criteria, write and adopt the specification,
-open and close it, check each application's eligibility (or ask for a missing piece)."""
+"""The animation runs the call: create it, set its terms (its criteria: `views.criteria`), write and adopt
+the specification, open and close it, check each application's eligibility (or ask for a missing piece)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from maillage.calls import selectors, services
 from maillage.calls.forms import (
     CallCreateForm,
     CallTermsForm,
-    CriteriaForm,
     EligibilityForm,
     EndowmentForm,
     SpecificationForm,
@@ -91,20 +90,12 @@ def call_edit(request: HttpRequest, year: int) -> HttpResponse:
     terms = CallTermsForm(
         request.POST if action == "terms" else None, initial=CallTermsForm.initial_for(call)
     )
-    criteria_text = "\n".join(f"{c.label} ; {c.weight}" for c in call.criteria.all())
-    criteria = CriteriaForm(
-        request.POST if action == "criteria" else None, initial={"criteria": criteria_text}
-    )
     errors: list[str] = []
     if request.method == "POST":
         try:
             if action == "terms" and terms.is_valid():
                 services.update_call_terms(actor=request.user, call=call, **terms.service_kwargs())
                 messages.success(request, "Les conditions de l'appel sont enregistrées.")
-                return redirect("calls:call_edit", year=year)
-            if action == "criteria" and criteria.is_valid():
-                services.set_criteria(actor=request.user, call=call, criteria=criteria.parsed())
-                messages.success(request, "Les critères d'évaluation sont enregistrés.")
                 return redirect("calls:call_edit", year=year)
             if action == "transition":
                 services.transition_call(actor=request.user, call=call, to=request.POST.get("to", ""))
@@ -123,8 +114,6 @@ def call_edit(request: HttpRequest, year: int) -> HttpResponse:
         except ValidationError as exc:
             if action == "terms":
                 add_errors(terms, exc)
-            elif action == "criteria":
-                add_errors(criteria, exc)
             else:
                 errors = exc.messages
         except ValueError:
@@ -135,7 +124,7 @@ def call_edit(request: HttpRequest, year: int) -> HttpResponse:
         {
             "call": call,
             "terms": terms,
-            "criteria_form": criteria,
+            "criteria": call.criteria.all(),
             "errors": errors,
             "buttons": [(s, label) for s, label in CALL_BUTTONS.items() if CALL_MACHINE.can(call.status, s)],
             "need_choices": _need_choices(call),
