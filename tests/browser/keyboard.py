@@ -19,6 +19,15 @@ FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
   const style = getComputedStyle(el);
+  // A ring drawn around a card by :focus-within (one link per card) counts as the link's focus.
+  let ring = 0;
+  for (let up = el.parentElement, i = 0; up && i < 4; up = up.parentElement, i++) {
+    const s = getComputedStyle(up);
+    if (up.matches(':focus-within') && s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) {
+      ring = parseFloat(s.outlineWidth);
+      break;
+    }
+  }
   let name = el.getAttribute('aria-label') || '';
   if (!name && el.labels && el.labels.length) name = el.labels[0].textContent;
   if (!name) name = el.textContent || el.value || '';
@@ -26,7 +35,7 @@ FOCUSED = """() => {
   return {
     tag: el.tagName.toLowerCase(), type: el.getAttribute('type') || '', id: el.id,
     name: name.replace(/\\s+/g, ' ').trim(), href: el.getAttribute('href') || '',
-    outline: style.outlineStyle !== 'none' ? parseFloat(style.outlineWidth) : 0,
+    outline: style.outlineStyle !== 'none' ? parseFloat(style.outlineWidth) : ring,
     shadow: style.boxShadow, selected: selected, checked: !!el.checked,
     calendar_button: ['date', 'datetime-local', 'time'].includes(el.type) && !el.matches(':focus'),
   };
