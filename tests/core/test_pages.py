@@ -164,6 +164,7 @@ def test_legal_pages_say_who_publishes_and_how_to_exercise_rights(client, territ
     accessibility = html_of(client.get("/accessibilite/"))
     for words in (
         "partiellement conforme",
+        "au clavier seul",
         "Défenseur des droits",
         "Voies de recours",
         "RGAA",

@@ -28,7 +28,7 @@
   });
 
   /* « Plus » (a <details> menu, usable without JavaScript): Escape closes it and gives the focus back to its
-     summary; a click elsewhere closes it. */
+     summary; a click elsewhere, or the focus leaving it, closes it. */
   var more = document.querySelector("[data-nav-more]");
   if (more) {
     document.addEventListener("keydown", function (event) {
@@ -39,6 +39,13 @@
     });
     document.addEventListener("click", function (event) {
       if (more.open && !more.contains(event.target)) {
+        more.open = false;
+      }
+    });
+    /* Tab past its last link (or Shift+Tab before it) closes it too: the open list, drawn over the page on
+       wide screens, would otherwise hide the element that now has the focus. */
+    more.addEventListener("focusout", function (event) {
+      if (more.open && event.relatedTarget && !more.contains(event.relatedTarget)) {
         more.open = false;
       }
     });
