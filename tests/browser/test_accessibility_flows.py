@@ -202,10 +202,12 @@ def test_error_pages_have_no_wcag_violation(new_context, territory, member, stru
 
     # The 500 page is rendered without the database (which may be what failed): drawn on a page of the site
     # so that its style sheet loads from the same origin.
-    page.goto("/cette-page-n-existe-pas/")
-    page.set_content(render_to_string("500.html"))
-    page.wait_for_load_state()
-    problems += [f"500:\n{format_violations(v)}" for v in [axe_violations(page)] if v]
+    # Likewise the 503 page (the database out of reach, tests/core/test_database_outage.py).
+    for template in ("500.html", "503.html"):
+        page.goto("/cette-page-n-existe-pas/")
+        page.set_content(render_to_string(template))
+        page.wait_for_load_state()
+        problems += [f"{template}:\n{format_violations(v)}" for v in [axe_violations(page)] if v]
     assert not problems, "\n".join(problems)
 
 

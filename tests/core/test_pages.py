@@ -163,7 +163,8 @@ def test_legal_pages_say_who_publishes_and_how_to_exercise_rights(client, territ
     assert 'href="/compte/mon-espace/supprimer-mon-compte/"' in privacy
     accessibility = html_of(client.get("/accessibilite/"))
     for words in (
-        "partiellement conforme",
+        "non conforme",
+        "aucun audit",
         "au clavier seul",
         "Défenseur des droits",
         "Voies de recours",
