@@ -57,6 +57,22 @@ def sanitize_html(html: str) -> str:
     )
 
 
+_LINK_SCHEMES = ("http", "https", "mailto", "tel")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# What browsers ignore inside a scheme (« java\tscript: ») or strip before it.
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
+
+
+def safe_url(value: object) -> str:
+    """A stored address as it may go into an href or a src: an http(s), mailto or tel address, or a path
+    of the site; anything else (« javascript: », « data: », …) becomes "" (the same schemes as nh3's)."""
+    url = str(value or "").strip()
+    match = _SCHEME.match(_IGNORED_IN_URLS.sub("", url))
+    if match and match.group(1).lower() not in _LINK_SCHEMES:
+        return ""
+    return url
+
+
 def render_markdown(text: str) -> SafeString:
     return mark_safe(sanitize_html(_markdown().render(text or "")))  # noqa: S308 - sanitised by nh3
 

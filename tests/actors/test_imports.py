@@ -208,3 +208,24 @@ def test_import_command(tmp_path, territory, grasse_communes):
     assert not Structure.objects.exclude(siret="").exists()
     call_command("import", "sirene", str(etab), str(unit), "--territoire", territory.slug, "--valider")
     assert Structure.objects.exclude(siret="").exists()
+
+
+def test_a_website_that_is_not_an_http_address_is_refused(territory):
+    """A « Site internet » column is shown as a link on the profile: a javascript: address must not pass."""
+    text = (
+        "Nom;Commune;Site internet\n"
+        "Le Lien Piégé;06069;javascript:alert(document.cookie)\n"
+        "Le Bon Lien;06069;https://bon-lien.exemple.org\n"
+        "Sans Schéma;06069;www.sans-schema.exemple.org\n"
+    )
+    mapping = {"name": "Nom", "commune": "Commune", "website": "Site internet"}
+    headers, data = importers.read_table(text.encode(), "sites.csv")
+    parsed = list(importers.mapped_rows(headers, data, mapping))
+    report = services.import_rows(
+        actor=SYSTEM, territory=territory, rows=parsed, source="import:t", commit=True
+    )
+    assert [line for line, _ in report.rejected] == [2]
+    assert "site internet" in report.rejected[0][1].lower()
+    assert not Structure.objects.filter(name="Le Lien Piégé").exists()
+    assert Structure.objects.get(name="Le Bon Lien").website == "https://bon-lien.exemple.org"
+    assert Structure.objects.get(name="Sans Schéma").website == "https://www.sans-schema.exemple.org"

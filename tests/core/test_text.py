@@ -10,7 +10,7 @@ from django.template import engines
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maillage.core.text import french_typography, long_date
+from maillage.core.text import french_typography, long_date, safe_url
 
 NNBSP = "\u202f"
 NBSP = "\u00a0"
@@ -92,3 +92,19 @@ def test_markdown_teaser_is_plain_text_cut_to_words():
     shown = Template("{{ text|teaser:12 }}").render(Context({"text": text}))
     assert "&lt;script&gt;" in shown and "<script>" not in shown  # plain text: escaped like any text
     assert markdown_teaser("Court.", 8) == "Court."
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("https://exemple.org/a?b=c", "https://exemple.org/a?b=c"),
+        ("/agenda/", "/agenda/"),
+        ("mailto:contact@exemple.org", "mailto:contact@exemple.org"),
+        ("javascript:alert(1)", ""),
+        (" JaVa\tScript:alert(1)", ""),
+        ("data:text/html,<script>alert(1)</script>", ""),
+        ("vbscript:msgbox(1)", ""),
+    ],
+)
+def test_safe_url_keeps_only_web_addresses(stored, shown):
+    assert safe_url(stored) == shown

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -88,6 +89,15 @@ def clean_structure_data(territory: Territory, data: Mapping[str, Any]) -> dict[
         cleaned["siren"] = cleaned["siret"][:9]
     if cleaned.get("siret") and cleaned.get("siren") and cleaned["siret"][:9] != cleaned["siren"]:
         errors.setdefault("siren", []).append("Le SIREN doit être le début du SIRET.")
+    if cleaned.get("website"):
+        # Shown as a link on the profile: only an http(s) address (an import's column is not a form field).
+        cleaned["website"] = str(cleaned["website"]).strip()
+        if ":" not in cleaned["website"]:  # « www.exemple.org », as a form would take it
+            cleaned["website"] = "https://" + cleaned["website"]
+        try:
+            URLValidator(schemes=["http", "https"])(cleaned["website"])
+        except ValidationError:
+            errors["website"] = ["Site internet : indiquez une adresse qui commence par https:// ou http://."]
     if "name" in cleaned:
         cleaned["name"] = " ".join(str(cleaned["name"] or "").split())
         if not cleaned["name"]:

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
-from maillage.core.text import french_typography, long_date, markdown_teaser, render_markdown
+from maillage.core.text import french_typography, long_date, markdown_teaser, render_markdown, safe_url
 
 register = template.Library()
 
@@ -16,6 +16,12 @@ register = template.Library()
 def markdown_filter(value: str | None) -> SafeString:
     """Render Markdown to sanitised HTML (nh3)."""
     return render_markdown(value or "")
+
+
+@register.filter(name="safe_url")
+def safe_url_filter(value: object) -> str:
+    """A stored address for an href/src: "" unless http(s), mailto, tel or a path (no « javascript: »)."""
+    return safe_url(value)
 
 
 @register.filter(name="teaser")
