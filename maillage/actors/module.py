@@ -1,3 +1,5 @@
+import datetime as dt
+
 from maillage.actors import demo, personal_data, selectors, services
 from maillage.actors.models import Practice
 from maillage.actors.services import notices
@@ -11,6 +13,7 @@ from maillage.core.registry import (
     Metric,
     NotificationKind,
     PageSpec,
+    PeriodicJob,
     registry,
     statuses,
 )
@@ -186,4 +189,11 @@ def register() -> None:
         )
     )
     registry.add_personal_data(personal_data.HOOK)
+    registry.add_periodic_job(
+        PeriodicJob(
+            key="actors.interrupted_imports",
+            task_path="maillage.actors.tasks.fail_interrupted_imports_task",
+            every=dt.timedelta(minutes=5),
+        )
+    )
     registry.add_demo_loader(DemoLoader(key="actors_demo_managers", load=demo.load, order=25))

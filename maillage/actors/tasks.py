@@ -92,6 +92,12 @@ def run_import_task(batch_id: int) -> str:
     return run_batch(batch_id).state
 
 
+@maillage_task(idempotent=True)
+def fail_interrupted_imports_task() -> int:
+    """Periodic: a batch whose worker died (the reaper failed its run) says « Import interrompu »."""
+    return services.fail_interrupted_imports()
+
+
 # --- geocoding (the HTTP call first, then a short transaction to write) ---------------------------------
 
 

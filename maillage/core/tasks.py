@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus, task
 from django_tasks.base import DEFAULT_TASK_PRIORITY, DEFAULT_TASK_QUEUE_NAME, Task
+from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from maillage.core.logs import current_request_id, request_id_context
@@ -77,6 +78,32 @@ def enqueue_on_commit(task_: Task | str, /, *args: Any, **kwargs: Any) -> None:
     if request_id and task_policy(task_) is not None:  # only our wrapper knows the reserved argument
         kwargs[REQUEST_ID_KWARG] = request_id
     transaction.on_commit(functools.partial(task_.enqueue, *args, **kwargs))
+
+
+def enqueue_with_transaction(task_: Task | str, /, *args: Any, **kwargs: Any) -> None:
+    """Enqueue `task_(*args, **kwargs)` as part of the current transaction: with the database backend the
+    queue row is written now, so it commits with the data or not at all. `enqueue_on_commit` leaves a gap
+    between the COMMIT and the enqueue: a web process killed there (SIGKILL, OOM) has committed the data and
+    lost the task (tests/faults/test_registration_burst.py). For the work that must follow a write — a
+    confirmation mail — whatever kills the process. The worker cannot see the row before the commit.
+
+    Other backends (the tests' immediate one, which would run the task before the data is committed), or
+    outside a transaction: as `enqueue_on_commit`.
+    """
+    if isinstance(task_, str):
+        found = import_string(task_)
+        if not isinstance(found, Task):
+            raise TypeError(f"{task_} is not a task")
+        task_ = found
+    if not (
+        transaction.get_connection().in_atomic_block and isinstance(task_.get_backend(), DatabaseBackend)
+    ):
+        enqueue_on_commit(task_, *args, **kwargs)
+        return
+    request_id = current_request_id()
+    if request_id and task_policy(task_) is not None:
+        kwargs[REQUEST_ID_KWARG] = request_id
+    task_.enqueue(*args, **kwargs)
 
 
 # --- retries -----------------------------------------------------------------------------------------

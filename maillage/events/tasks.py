@@ -23,3 +23,10 @@ def send_reminders_task() -> int:
 def release_holds_task() -> int:
     """Free the seats held by unconfirmed e-mail registrations whose hold expired; promote the waitlist."""
     return services.release_expired_holds()
+
+
+@maillage_task(queue_name="mail", max_attempts=4)
+def registration_mail_task(registration_id: int) -> bool:
+    """The seat-or-waitlist mail of a registration by account, queued with the registration itself. Not
+    idempotent (a run killed after its commit is not re-run by the reaper: no second mail)."""
+    return services.send_registration_mail(registration_id=registration_id)

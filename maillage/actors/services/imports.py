@@ -11,6 +11,7 @@ chunks, outside their transactions, so the status page shows it as it goes. The 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 import uuid
@@ -23,6 +24,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from maillage.accounts.models import User
 from maillage.actors import importers
@@ -31,7 +34,7 @@ from maillage.actors.models import Decision, ImportBatch, ImportMapping, MergePr
 from maillage.actors.services.base import _set_sectors, clean_structure_data
 from maillage.actors.services.indexing import directory_changed, index_structure
 from maillage.actors.services.structures import create_structure
-from maillage.core.actors import Actor, is_system, user_of
+from maillage.core.actors import Actor, is_system, system, user_of
 from maillage.core.db import lock_row
 from maillage.core.machines import log_creation, transition
 from maillage.core.models import Territory
@@ -157,6 +160,31 @@ def finish_import(*, actor: Actor, batch: ImportBatch, report: ImportReport, tot
 def _delete_files(names: list[str]) -> None:
     for name in names:
         default_storage.delete(name)
+
+
+# The status page adds what was written and that a commit may be run again (the rows written stay).
+INTERRUPTED = "Import interrompu : le processus qui l'exécutait s'est arrêté."
+
+
+def fail_interrupted_imports(*, now: dt.datetime | None = None) -> int:
+    """Batches « en file » or « en cours » that no task will ever finish — their worker was killed (the reaper
+    then marks its run failed) or the web process died before queueing it — go to « échec » with a clear
+    reason, so that the status page does not say « en cours » forever and a commit can be run again. Batches
+    changed in the last minute are left alone (their task may be about to be queued). Returns how many."""
+    now = now or timezone.now()
+    live = DBTaskResult.objects.filter(
+        task_path=IMPORT_TASK, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    )
+    alive = {row.args_kwargs["args"][0] for row in live.only("args_kwargs") if row.args_kwargs.get("args")}
+    stale = ImportBatch.objects.filter(
+        state__in=[ImportBatch.State.QUEUED, ImportBatch.State.RUNNING],
+        updated_at__lt=now - dt.timedelta(minutes=1),
+    ).exclude(pk__in=alive)
+    count = 0
+    for batch in stale:
+        fail_import(actor=system("import interrompu"), batch=batch, error=INTERRUPTED)
+        count += 1
+    return count
 
 
 def fail_import(*, actor: Actor, batch: ImportBatch, error: str) -> ImportBatch:

@@ -55,6 +55,7 @@ from maillage.events.services.registrations import (
     register_account,
     release_expired_holds,
     request_registration,
+    send_registration_mail,
 )
 from maillage.events.services.series import (
     create_series,
@@ -106,6 +107,7 @@ __all__ = [
     "release_expired_holds",
     "reminder_delay",
     "request_registration",
+    "send_registration_mail",
     "rule_end_before",
     "save_report",
     "seats_left",

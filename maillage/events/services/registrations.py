@@ -15,6 +15,7 @@ from maillage.accounts.models import User
 from maillage.actors.models import Structure
 from maillage.core.actors import Actor, system, visitor
 from maillage.core.machines import log_creation, transition
+from maillage.core.tasks import enqueue_with_transaction
 from maillage.core.tokens import make_token
 from maillage.events import permissions
 from maillage.events.models import Event, Registration, Status
@@ -33,6 +34,8 @@ from maillage.events.services.common import (
     tell,
     when_label,
 )
+
+REGISTRATION_MAIL_TASK = "maillage.events.tasks.registration_mail_task"  # by path: tasks import services
 
 
 def _check_open(event: Event, now: dt.datetime) -> None:
@@ -158,9 +161,21 @@ def register_account(
     registration.answers = _clean_answers(event, answers)
     registration.created_at = registration.created_at or now
     _enter(registration, _place(event, registration, now), actor=actor)
-    # rendered after commit: the event row's lock is not held while the mail's templates render
-    transaction.on_commit(lambda: _registration_mail(registration, actor=actor))
+    # The mail is rendered by the worker (the event row's lock is not held while its templates render); the
+    # task is queued in this transaction, so a web process killed right after the commit cannot lose it.
+    enqueue_with_transaction(REGISTRATION_MAIL_TASK, registration.pk)
     return registration
+
+
+def send_registration_mail(*, registration_id: int) -> bool:
+    """The mail of a registration by account (seat or waitlist, as it stands now); the worker's task queued by
+    `register_account`. Nothing for a registration cancelled meanwhile."""
+    found = Registration.objects.select_related("event__territory", "user").filter(pk=registration_id).first()
+    if found is None or not found.is_active:
+        return False
+    with transaction.atomic():
+        _registration_mail(found, actor=found.user or BY_FORM)
+    return True
 
 
 @transaction.atomic
