@@ -82,6 +82,9 @@ class Territory(models.Model):
     def absolute_url(self, path: str) -> str:
         """An absolute URL on this territory's canonical address, never on the request's Host."""
         base = self.canonical_url.rstrip("/") + "/"
+        scheme = urlsplit(path.strip()).scheme.lower()
+        if scheme and scheme not in {"http", "https"}:
+            return base  # « javascript: », « data: »…: never a link in a mail; the home page instead
         return urljoin(base, path.lstrip("/"))
 
     @property

@@ -66,6 +66,18 @@ def test_absolute_url_comes_from_the_canonical_url(territory):
     assert territory.absolute_url("compte/") == "https://ess.paysdegrasse.test/compte/"
 
 
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>x</b>", "vbscript:x"]
+)
+def test_absolute_url_never_carries_a_script_scheme(territory, url):
+    # A notification's URL is set by code; should one ever hold a script scheme, the mail links home instead.
+    assert territory.absolute_url(url) == "https://ess.paysdegrasse.test/"
+
+
+def test_absolute_url_keeps_an_address_already_absolute(territory):
+    assert territory.absolute_url("https://s3.example/logo.png") == "https://s3.example/logo.png"
+
+
 def test_links_in_mails_ignore_the_host_header(client, territory, member, django_capture_on_commit_callbacks):
     """Asked through an alias domain, the reset mail still links to the canonical address."""
     DomainFactory(territory=territory, name="alias.testserver")

@@ -282,3 +282,21 @@ def test_the_manage_page_offers_the_agenda_events(evaluation, territory, animato
         )
     evaluation.refresh_from_db()
     assert evaluation.plenary_object_id == event.pk and evaluation.plenary_url == f"/agenda/{event.slug}/"
+
+
+@pytest.mark.parametrize(
+    "url", ["//autre-site.example/piege", "/\\autre-site.example", "javascript:alert(1)", " //x"]
+)
+def test_an_address_that_leads_off_the_site_is_refused(evaluation, url):
+    with time_machine.travel(NOW, tick=False), pytest.raises(ValidationError) as caught:
+        services.conclude_evaluation(
+            actor=SYSTEM,
+            evaluation=evaluation,
+            conclusions="",
+            next_year_changes="",
+            plenary_label="Plénière",
+            plenary_url=url,
+        )
+    assert "Une adresse commence par / (page du site) ou https://." in str(caught.value)
+    evaluation.refresh_from_db()
+    assert evaluation.plenary_url == ""

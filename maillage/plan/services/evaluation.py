@@ -124,7 +124,11 @@ def conclude_evaluation(
         evaluation.plenary_label = label[:250]
         evaluation.plenary_url = url[:500]
     else:
-        if plenary_url and not plenary_url.startswith(("/", "https://", "http://")):
+        plenary_url = plenary_url.strip()
+        # « //autre-site » and « /\\autre-site » start with « / » but lead off the site: refused too.
+        if plenary_url and (
+            not plenary_url.startswith(("/", "https://", "http://")) or plenary_url.startswith(("//", "/\\"))
+        ):
             raise ValidationError({"plenary_url": "Une adresse commence par / (page du site) ou https://."})
         evaluation.plenary_content_type = None
         evaluation.plenary_object_id = None
