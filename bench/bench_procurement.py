@@ -183,6 +183,10 @@ def main(n: int, postgres: str | None, sqlite: str | None, rounds: int) -> None:
         summarise(f"match + explain top 10, {label}, {total} structures ({eligible} eligible)", wall, **extra)
 
     add_ledger(buyer, 20_000)
+    with connection.cursor() as cursor:  # as autovacuum would after a real import (index-only scans need it)
+        cursor.execute(
+            "VACUUM ANALYZE procurement_purchaseline" if connection.vendor == "postgresql" else "ANALYZE"
+        )
     from maillage.accounts.models import User
 
     nadia = User.objects.get(email="nadia.acheteuse@demo.maillage.fr")

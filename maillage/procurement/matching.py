@@ -6,8 +6,10 @@ buys or work in one of its sectors — and, for a reserved need, **only** the st
 the reserved contract is open to (`taxonomy.RESERVED_KINDS`): the filter is in the query itself, so no later
 step can let a non-eligible structure through.
 
-`ranked_matches(need, limit)` annotates each candidate with the points of every part of the score, orders
-by the total in the database, and explains the first `limit` in words. The parts (100 points in all):
+`ranked_matches(need, limit)` orders the candidates by their total in the database (selecting only ids and
+totals, first among the structures of the need's sectors when that is provably enough: `_best_ids`), then
+reads the points of every part for the first `limit` only and explains them in words. The parts (100 points
+in all):
 
 | part | points |
 | --- | --- |
