@@ -2,17 +2,23 @@
 generator, a supplier offer added to each), explanation included; and the buyer dashboard with 20,000
 purchase-ledger lines.
 
-    .venv/bin/python bench/bench_procurement.py [N] [--postgres postgres://…/db] [--rounds R]
+    .venv/bin/python bench/bench_procurement.py [N] [--postgres postgres://…/db] [--sqlite PATH] [--rounds R]
 
-SQLite: a fresh temp file with the demo, as the other benchmarks. PostgreSQL: the given database is migrated
-and the demo loaded; synthetic structures already there (a previous run) are reused. Offers and ledger lines
-are written straight into the tables (bulk inserts), like the directory generator.
+SQLite: a fresh temp file with the demo, as the other benchmarks, or the file given with --sqlite. PostgreSQL:
+the given database is migrated and the demo loaded; synthetic structures already there (a previous run, or a
+copy of the directory bench's database) are reused. Offers and ledger lines are written straight into the
+tables (bulk inserts), like the directory generator — so give it a copy, never a shared database.
+
+Each line gives the wall time (p50/p95), this process's CPU time (on SQLite the queries run in it) and, on
+PostgreSQL, the server's own planning + execution time of each matching query (`EXPLAIN (ANALYZE)`, summed).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import random
 import sys
 import time
@@ -20,6 +26,7 @@ from decimal import Decimal
 
 from _setup import (
     ROOT,
+    percentile,
     summarise,  # noqa: I001
 )
 from bench_directory import setup
@@ -82,12 +89,40 @@ def add_ledger(buyer, lines: int) -> None:  # noqa: ANN001
     )
 
 
-def main(n: int, postgres: str | None, rounds: int) -> None:
-    setup(postgres, None)
+def explain_ms(queries: list[dict]) -> tuple[float, float]:  # noqa: ANN001
+    """PostgreSQL's own planning and execution times (ms) of the given SELECTs, summed."""
+    from django.db import connection
+
+    planning = execution = 0.0
+    with connection.cursor() as cursor:
+        for query in queries:
+            if not query["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            planning += plan[0]["Planning Time"]
+            execution += plan[0]["Execution Time"]
+    return planning, execution
+
+
+def timed_rounds(rounds: int, call) -> tuple[list[float], list[float]]:  # noqa: ANN001
+    wall, cpu = [], []
+    for _ in range(rounds):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        call()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - cpu_start)
+    return wall, cpu
+
+
+def main(n: int, postgres: str | None, sqlite: str | None, rounds: int) -> None:
+    setup(postgres, sqlite)
     sys.path.insert(0, str(ROOT / "bench"))
     from data.gen_structures import generate
     from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from maillage.actors.models import Structure
     from maillage.core.actors import SYSTEM
@@ -132,38 +167,53 @@ def main(n: int, postgres: str | None, rounds: int) -> None:
         ),
     }
     total = Structure.objects.filter(territory=territory).count()
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for label, need in needs.items():
         eligible = eligible_suppliers(need).count()
-        ranked_matches(need, limit=10)  # warm-up
-        timings = []
-        for _ in range(rounds):
-            start = time.perf_counter()
-            matches = ranked_matches(need, limit=10)
-            timings.append(time.perf_counter() - start)
+        with CaptureQueriesContext(connection) as captured:
+            matches = ranked_matches(need, limit=10)  # warm-up
+        queries = list(captured.captured_queries)
         assert matches and all(len(m.parts) == 6 for m in matches)
-        summarise(f"match + explain top 10, {label}, {total} structures ({eligible} eligible)", timings)
+        wall, cpu = timed_rounds(rounds, lambda need=need: ranked_matches(need, limit=10))
+        extra = {"cpu_p50_ms": round(percentile([c * 1000 for c in cpu], 50), 1), "queries": len(queries)}
+        if connection.vendor == "postgresql":
+            plans = [explain_ms(queries) for _ in range(5)]
+            extra["pg_planning_ms_p50"] = round(percentile([p for p, _ in plans], 50), 1)
+            extra["pg_execution_ms_p50"] = round(percentile([e for _, e in plans], 50), 1)
+        summarise(f"match + explain top 10, {label}, {total} structures ({eligible} eligible)", wall, **extra)
 
     add_ledger(buyer, 20_000)
+    with connection.cursor() as cursor:  # as autovacuum would after a real import (index-only scans need it)
+        cursor.execute(
+            "VACUUM ANALYZE procurement_purchaseline" if connection.vendor == "postgresql" else "ANALYZE"
+        )
     from maillage.accounts.models import User
 
     nadia = User.objects.get(email="nadia.acheteuse@demo.maillage.fr")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(nadia)
     url = f"/achats/acheteurs/{buyer.slug}/?annee=2025"
-    assert client.get(url).status_code == 200
-    timings = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - start)
-        assert response.status_code == 200
-    summarise("buyer dashboard, 20,000 ledger lines (whole page)", timings)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    queries = list(captured.captured_queries)
+    slowest = max(queries, key=lambda q: float(q["time"]))
+    slowest_ms = float(slowest["time"]) * 1000
+    print(f"  dashboard: {len(captured)} queries, slowest {slowest_ms:.1f} ms: {slowest['sql'][:160]}")
+
+    def page() -> None:
+        assert client.get(url).status_code == 200
+
+    wall, cpu = timed_rounds(rounds, page)
+    extra = {"cpu_p50_ms": round(percentile([c * 1000 for c in cpu], 50), 1), "queries": len(queries)}
+    summarise("buyer dashboard, 20,000 ledger lines (whole page)", wall, **extra)
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("n", nargs="?", type=int, default=200_000)
     parser.add_argument("--postgres")
+    parser.add_argument("--sqlite")
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
-    main(args.n, args.postgres, args.rounds)
+    main(args.n, args.postgres, args.sqlite, args.rounds)

@@ -6,8 +6,10 @@ buys or work in one of its sectors — and, for a reserved need, **only** the st
 the reserved contract is open to (`taxonomy.RESERVED_KINDS`): the filter is in the query itself, so no later
 step can let a non-eligible structure through.
 
-`ranked_matches(need, limit)` annotates each candidate with the points of every part of the score, orders
-by the total in the database, and explains the first `limit` in words. The parts (100 points in all):
+`ranked_matches(need, limit)` orders the candidates by their total in the database (selecting only ids and
+totals, first among the structures of the need's sectors when that is provably enough: `_best_ids`), then
+reads the points of every part for the first `limit` only and explains them in words. The parts (100 points
+in all):
 
 | part | points |
 | --- | --- |
@@ -43,7 +45,7 @@ from maillage.actors.models import Structure, StructureSector
 from maillage.actors.taxonomy import SECTORS
 from maillage.core.models import Territory
 from maillage.core.registry import registry
-from maillage.procurement.models import Need
+from maillage.procurement.models import Need, SupplierOffer
 from maillage.procurement.taxonomy import OfferType, Perimeter, eligible_kinds
 
 KM_PER_DEGREE_LAT = 110.57
@@ -119,7 +121,13 @@ def candidates(
             supplier_offer__perimeter=Perimeter.DEPARTMENT,
             commune__insee_code__startswith=_department(commune.insee_code),
         )
-        | Q(supplier_offer__perimeter=Perimeter.COMMUNES, supplier_offer__communes=commune)
+        # The offers serving the commune, read once (a join would repeat a structure per served commune).
+        | Q(
+            supplier_offer__perimeter=Perimeter.COMMUNES,
+            supplier_offer__in=SupplierOffer.communes.through.objects.filter(commune=commune).values(
+                "supplieroffer_id"
+            ),
+        )
         | Q(
             supplier_offer__perimeter=Perimeter.RADIUS,
             d2__lte=F("supplier_offer__radius_km") * F("supplier_offer__radius_km"),
@@ -139,10 +147,14 @@ def eligible_suppliers(need: Need) -> QuerySet[Structure]:
     )
 
 
-def _scored(qs: QuerySet[Structure], need: Need) -> QuerySet[Structure]:
+def _scored(qs: QuerySet[Structure], need: Need, *, in_sector: bool = False) -> QuerySet[Structure]:
+    """`qs` with each part of the score (`p_…`) and their total (`score`). `in_sector`: every structure of
+    `qs` is known to share a sector with the need (no subquery per candidate for that part)."""
     int_ = IntegerField()
     sector = (
-        Case(
+        Value(35, output_field=int_)
+        if in_sector
+        else Case(
             When(
                 Exists(
                     StructureSector.objects.filter(structure=OuterRef("pk"), sector__in=list(need.sectors))
@@ -244,17 +256,54 @@ def explain(row: Structure, need: Need) -> Match:
     return Match(structure=row, score=int(row.score), parts=parts, distance_km=distance)
 
 
+def _ranking(
+    qs: QuerySet[Structure], need: Need, limit: int, *, in_sector: bool = False
+) -> list[tuple[int, int]]:
+    """(pk, score) of the `limit` best of `qs`: only the total is selected, so the database computes each
+    part once per candidate and copies no wide row into its sort."""
+    ordered = _scored(qs, need, in_sector=in_sector).order_by("-score", "name", "pk")
+    return list(ordered.values_list("pk", "score")[:limit])
+
+
+def _best_ids(eligible: QuerySet[Structure], need: Need, limit: int) -> list[int]:
+    """The ids of the `limit` best eligible structures, in order — the same as ranking every eligible one.
+
+    First tier: the structures in one of the need's sectors (read through the sector index). Any other
+    structure scores at most the score without the sector part (`PART_MAX` less the sector, and less the
+    distance for a need without a place). When the tier's `limit`-th score is above that bound, no other
+    structure can enter the list — not even on a tie, which the name would break — so the tier's list is the
+    whole answer; otherwise every eligible structure is ranked."""
+    if limit <= 0:
+        return []
+    if need.sectors:
+        bound = sum(PART_MAX.values()) - PART_MAX["sector"]
+        if need.commune is None:
+            bound -= PART_MAX["distance"]
+        in_sector = StructureSector.objects.filter(sector__in=list(need.sectors)).values("structure_id")
+        tier = _ranking(eligible.filter(pk__in=in_sector), need, limit, in_sector=True)
+        if len(tier) == limit and tier[-1][1] > bound:
+            return [pk for pk, _ in tier]
+    return [pk for pk, _ in _ranking(eligible, need, limit)]
+
+
 def ranked_matches(need: Need, *, limit: int = 50, exclude_ids: Any = None) -> list[Match]:
-    """The `limit` best eligible suppliers of a need, best first, each with its explained score."""
-    qs = _scored(eligible_suppliers(need), need)
+    """The `limit` best eligible suppliers of a need, best first, each with its explained score.
+
+    Two steps: the ranking selects only ids and totals (`_best_ids`), then the parts, the offer, the commune
+    and the sectors are read for those `limit` structures only, still through the eligibility filter."""
+    eligible = eligible_suppliers(need)
     if exclude_ids is not None:
-        qs = qs.exclude(pk__in=exclude_ids)
+        eligible = eligible.exclude(pk__in=exclude_ids)
+    ids = _best_ids(eligible, need, limit)
+    if not ids:
+        return []
     rows = (
-        qs.select_related("supplier_offer", "commune")
+        _scored(eligible.filter(pk__in=ids), need)
+        .select_related("supplier_offer", "commune")
         .prefetch_related("sectors")
-        .order_by("-score", "name", "pk")[:limit]
     )
-    return [explain(row, need) for row in rows]
+    position = {pk: n for n, pk in enumerate(ids)}
+    return [explain(row, need) for row in sorted(rows, key=lambda row: position[row.pk])]
 
 
 def shortlist_matches(need: Need, structure_ids: Any) -> list[Match]:

@@ -366,7 +366,27 @@ class PurchaseLine(models.Model):
 
     class Meta:
         ordering = ["-year", "date", "pk"]
-        indexes = [models.Index(fields=["buyer", "year"], name="procurement_ledger_buyer_year")]
+        indexes = [
+            models.Index(fields=["buyer", "year"], name="procurement_ledger_buyer_year"),
+            # The buyer dashboard reads these only: the latest lines (an ordered scan, stopped after 20), and
+            # the totals, shares and top suppliers of a year (every column they read, grouped by supplier).
+            models.Index(fields=["buyer", "year", "date", "id"], name="procurement_ledger_recent"),
+            models.Index(
+                fields=[
+                    "buyer",
+                    "year",
+                    "supplier_name",
+                    "supplier_siret",
+                    "amount",
+                    "clause_hours",
+                    "is_ess",
+                    "is_siae",
+                    "is_disability",
+                    "is_local",
+                ],
+                name="procurement_ledger_figures",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier_name or self.supplier_siret} : {self.amount} €"
