@@ -24,6 +24,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
 
+from maillage.core.cursor import InvalidCursor
+
 logger = logging.getLogger("django.request")
 
 MEDIA_TYPE = "application/problem+json"
@@ -160,6 +162,10 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem_response(request, exc.status_code, str(exc))
 
 
+def _on_invalid_cursor(request: HttpRequest, exc: InvalidCursor) -> HttpResponse:
+    return problem_response(request, 400, str(exc))
+
+
 def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     message = str(exc)
     if not message or "matches the given query" in message:  # Django's own English message
@@ -175,6 +181,7 @@ def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, _on_validation_error)
     api.add_exception_handler(HttpError, _on_http_error)
+    api.add_exception_handler(InvalidCursor, _on_invalid_cursor)
     api.add_exception_handler(Http404, _on_not_found)
     api.add_exception_handler(Exception, _on_unexpected)
 
