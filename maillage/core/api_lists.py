@@ -72,6 +72,20 @@ def keyset(
     return {"items": items, "next_cursor": found.next_cursor}
 
 
+def keyset_sorted(
+    rows: Sequence[Any], *, key: Callable[[Any], str], params: PageParams, salt: str
+) -> dict[str, Any]:
+    """The same page for a short list computed in memory, ordered by a unique string `key`."""
+    ordered = sorted(rows, key=key)
+    if params.curseur:
+        (last,) = cursor.decode(params.curseur, salt=f"api.{salt}", length=1)
+        ordered = [row for row in ordered if key(row) > str(last)]
+    items = ordered[: params.taille]
+    more = len(ordered) > params.taille
+    token = cursor.encode([key(items[-1])], salt=f"api.{salt}") if more else None
+    return {"items": items, "next_cursor": token}
+
+
 def arrayed(request: HttpRequest, response: HttpResponse, page: dict[str, Any]) -> list[Any]:
     """A page of a list that answers a bare array: the rows, the next cursor in the response's headers."""
     token = page["next_cursor"]

@@ -74,8 +74,14 @@ def after(order: Sequence[str], values: Sequence[Any]) -> Q:
     return condition
 
 
+def _value(obj: Any, name: str) -> Any:
+    for part in name.split("__"):  # a related field (« application__structure__name »)
+        obj = getattr(obj, part)
+    return obj
+
+
 def values_of(obj: Any, order: Sequence[str]) -> list[Any]:
-    return [getattr(obj, _field(spec)[0]) for spec in order]
+    return [_value(obj, _field(spec)[0]) for spec in order]
 
 
 @dataclass
