@@ -9,7 +9,7 @@ An operation states the error statuses it answers with `None` as their schema
 (`response={200: ThingOut, 404: None}`): feature apps sit below this one and import nothing from it. The
 schema is then completed here (`document_problems`): each error status gets the problem schema and its media
 type, every operation of a territory gets its 404 (no territory is served at the host), and every operation
-with a parameter that can fail validation gets its 422.
+with a parameter that can fail validation gets its 422, every list paged by cursor its 400.
 """
 
 from __future__ import annotations
@@ -235,6 +235,8 @@ def document_problems(
                 responses.setdefault(404, {})
             if any(_param_can_fail(p) for p in operation.get("parameters", [])):
                 responses.setdefault(422, {})
+            if any(p.get("name") == "curseur" for p in operation.get("parameters", [])):
+                responses.setdefault(400, {})  # a tampered cursor (core.cursor.InvalidCursor)
             for status in list(responses):
                 code = int(status)
                 if code < 400 or (path in own_error_bodies and responses[status].get("content")):
