@@ -120,6 +120,24 @@ EXAMPLES = {
         "/api/v1/contrat/plans",
         lambda data: data[-1]["year"],
     ),
+    "/api/v1/besoins/{need_id}": ("need_id", "/api/v1/besoins", lambda data: data["items"][0]["id"]),
+    "/api/v1/appels/{year}": ("year", "/api/v1/appels", lambda data: data["items"][0]["year"]),
+    "/api/v1/appels/{year}/laureats": (
+        "year",
+        "/api/v1/appels?statut=decided",
+        lambda data: data["items"][0]["year"],
+    ),
+    "/api/v1/trophees/{year}": ("year", "/api/v1/trophees", lambda data: data["items"][0]["year"]),
+    "/api/v1/trophees/{year}/laureats": (
+        "year",
+        "/api/v1/trophees",
+        lambda data: next(e["year"] for e in data["items"] if e["status"] == "published"),
+    ),
+    "/api/v1/utilite-sociale/{year}": (
+        "year",
+        "/api/v1/utilite-sociale",
+        lambda data: data["items"][0]["year"],
+    ),
 }
 
 
@@ -129,7 +147,7 @@ def schema_with_examples(base: str, folder: Path) -> Path:
     for path, (name, list_path, pick) in EXAMPLES.items():
         try:
             value = pick(_get(base, list_path))
-        except (IndexError, KeyError):
+        except (IndexError, KeyError, StopIteration):
             print(f"Pas d'exemple pour {path} : {list_path} est vide.")
             continue
         for parameter in schema["paths"][path]["get"].get("parameters", []):

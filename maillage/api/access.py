@@ -26,6 +26,7 @@ from maillage.api import services
 from maillage.api.models import ApiKey
 from maillage.api.problems import problem_response
 from maillage.api.querysets import hash_key
+from maillage.core.api_lists import NEXT_HEADER
 from maillage.core.ratelimit import client_ip, over_limit
 
 ANONYMOUS_LIMIT = 600
@@ -90,7 +91,7 @@ def read_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response = view(request, *args, **kwargs)
         if request.method in ("GET", "HEAD"):
             response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Expose-Headers"] = "Retry-After"
+            response["Access-Control-Expose-Headers"] = f"Retry-After, Link, {NEXT_HEADER}"
         return response
 
     wrapped.__name__ = getattr(view, "__name__", "view")

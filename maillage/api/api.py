@@ -13,11 +13,18 @@ from ninja import NinjaAPI, Schema
 
 from maillage.actors.api import router as actors_router
 from maillage.api import access, problems
+from maillage.api.figures import router as figures_router
+from maillage.assessment.api import router as assessment_router
+from maillage.awards.api import router as awards_router
+from maillage.calls.api import router as calls_router
 from maillage.charter.api import router as charter_router
 from maillage.core import health as core_health
 from maillage.events.api import router as events_router
+from maillage.matchmaking.api import router as matchmaking_router
+from maillage.needs.api import router as needs_router
 from maillage.newsletter.api import router as newsletter_router
 from maillage.plan.api import router as plan_router
+from maillage.training.api import router as training_router
 from maillage.workspace.api import router as workspace_router
 
 HEALTH_PATH = "/sante"
@@ -37,8 +44,9 @@ api = MaillageAPI(
     title="Maillage API",
     version="1",
     description="API de Maillage : les données publiques du contrat local de développement de l'ESS "
-    "(structures, agenda, charte, plan d'actions). Les erreurs suivent la RFC 9457 "
-    "(`application/problem+json`).",
+    "(structures, agenda, charte, plan d'actions, besoins sociaux, appels à projets, Trophée, formations, "
+    "utilité sociale, rencontres, chiffres clés). Les listes se parcourent par curseur (`curseur`, "
+    "`taille`). Les erreurs suivent la RFC 9457 (`application/problem+json`).",
     urls_namespace="api-1",
     docs_url="/docs",
 )
@@ -72,6 +80,13 @@ for router in (
     workspace_router,
     events_router,
     plan_router,
+    needs_router,
+    calls_router,
+    awards_router,
+    training_router,
+    assessment_router,
+    matchmaking_router,
+    figures_router,
 ):
     router.add_decorator(problems.require_territory, mode="view")
     router.add_decorator(access.read_access, mode="view")

@@ -56,6 +56,9 @@ def register() -> None:
             example_url=lambda ctx: f"/api/v1/structures/{ctx.structure.slug}",
         )
     )
+    registry.add_page(
+        PageSpec(name="api:figures", example_url=lambda ctx: "/api/v1/chiffres", expected=PUBLIC, kind="api")
+    )
     registry.add_menu(
         MenuEntry(
             key="api_keys", label="Clés d'API", url_name="api_pages:keys", order=95, audience="animator"

@@ -9,7 +9,7 @@ An operation states the error statuses it answers with `None` as their schema
 (`response={200: ThingOut, 404: None}`): feature apps sit below this one and import nothing from it. The
 schema is then completed here (`document_problems`): each error status gets the problem schema and its media
 type, every operation of a territory gets its 404 (no territory is served at the host), and every operation
-with a parameter that can fail validation gets its 422.
+with a parameter that can fail validation gets its 422, every list paged by cursor its 400.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError
+
+from maillage.core.cursor import InvalidCursor
 
 logger = logging.getLogger("django.request")
 
@@ -160,6 +162,10 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem_response(request, exc.status_code, str(exc))
 
 
+def _on_invalid_cursor(request: HttpRequest, exc: InvalidCursor) -> HttpResponse:
+    return problem_response(request, 400, str(exc))
+
+
 def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     message = str(exc)
     if not message or "matches the given query" in message:  # Django's own English message
@@ -175,6 +181,7 @@ def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, _on_validation_error)
     api.add_exception_handler(HttpError, _on_http_error)
+    api.add_exception_handler(InvalidCursor, _on_invalid_cursor)
     api.add_exception_handler(Http404, _on_not_found)
     api.add_exception_handler(Exception, _on_unexpected)
 
@@ -228,6 +235,8 @@ def document_problems(
                 responses.setdefault(404, {})
             if any(_param_can_fail(p) for p in operation.get("parameters", [])):
                 responses.setdefault(422, {})
+            if any(p.get("name") == "curseur" for p in operation.get("parameters", [])):
+                responses.setdefault(400, {})  # a tampered cursor (core.cursor.InvalidCursor)
             for status in list(responses):
                 code = int(status)
                 if code < 400 or (path in own_error_bodies and responses[status].get("content")):

@@ -21,6 +21,7 @@ from maillage.core.registry import (
     PageSpec,
     PersonalDataHook,
     ProfileSection,
+    fixed_url,
     registry,
     statuses,
 )
@@ -112,6 +113,14 @@ def _pages() -> list[PageSpec]:
 
 
 def register() -> None:
+    registry.add_page(
+        PageSpec(
+            name="api:assessment_campaigns",
+            example_url=fixed_url("/api/v1/utilite-sociale"),
+            expected=PUBLIC,
+            kind="api",
+        )
+    )
     registry.add_menu(
         MenuEntry(key="assessment", label="Utilité sociale", url_name="assessment:home", order=60)
     )

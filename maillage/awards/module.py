@@ -20,6 +20,7 @@ from maillage.core.registry import (
     PersonalDataHook,
     RoleSpec,
     StructureBadge,
+    fixed_url,
     registry,
     statuses,
 )
@@ -118,6 +119,9 @@ METRICS = (
 
 
 def register() -> None:
+    registry.add_page(
+        PageSpec(name="api:awards", example_url=fixed_url("/api/v1/trophees"), expected=PUBLIC, kind="api")
+    )
     registry.add_menu(MenuEntry(key="awards", label="Trophée", url_name="awards:home", order=62))
     for page in _pages():
         registry.add_page(page)

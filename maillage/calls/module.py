@@ -25,6 +25,7 @@ from maillage.core.registry import (
     PersonalDataHook,
     RoleSpec,
     StructureBadge,
+    fixed_url,
     registry,
     statuses,
 )
@@ -175,6 +176,9 @@ METRICS = (
 
 
 def register() -> None:
+    registry.add_page(
+        PageSpec(name="api:calls", example_url=fixed_url("/api/v1/appels"), expected=PUBLIC, kind="api")
+    )
     registry.add_menu(MenuEntry(key="calls", label="Appels à projets", url_name="calls:home", order=45))
     for page in _pages():
         registry.add_page(page)

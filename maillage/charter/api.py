@@ -7,13 +7,16 @@ said on the signing form), never an account or an address.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
-from ninja import Router, Schema
+from django.http import HttpResponse
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from maillage.charter.models import CharterVersion, VersionStatus
 from maillage.charter.querysets import VersionQuerySet
-from maillage.charter.selectors import signatories
+from maillage.charter.selectors import signatory_rows, signatory_structures
+from maillage.core.api_lists import ArrayPageParams, arrayed, keyset
 
 router = Router(tags=["charte"])
 
@@ -82,8 +85,9 @@ def current_version(request):
 @router.get(
     "/charte/versions", response=list[CharterVersionSummaryOut], summary="Les versions publiées de la charte"
 )
-def list_versions(request):
-    return list(_public_versions(request).order_by("number"))
+def list_versions(request, response: HttpResponse, params: Query[ArrayPageParams]):
+    page = keyset(_public_versions(request), order=("number", "pk"), params=params, salt="charter.versions")
+    return arrayed(request, response, page)
 
 
 @router.get(
@@ -98,9 +102,29 @@ def get_version(request, number: int):
     return _version_out(version)
 
 
-@router.get("/charte/signataires", response=list[CharterSignatoryOut], summary="Les structures signataires")
-def list_signatories(request):
-    return [
+class SignatoryFilters(ArrayPageParams):
+    famille: str = Field("", max_length=40, description="famille de la structure")
+    commune: str = Field("", max_length=10, description="code INSEE de la commune")
+    statut: Literal["", "current", "previous"] = Field(
+        "", description="current : signataires de la version en vigueur ; previous : d'une version antérieure"
+    )
+    q: str = Field("", max_length=100, description="texte cherché dans le nom")
+
+
+@router.get(
+    "/charte/signataires",
+    response=list[CharterSignatoryOut],
+    summary="Les structures signataires",
+    description="Par nom de structure, 200 par page au plus. La page suivante : en-têtes `Link` "
+    '(rel="next") et `X-Next-Cursor` (à passer en `curseur`) ; sans ces en-têtes, la liste est complète.',
+)
+def list_signatories(request, response: HttpResponse, filters: Query[SignatoryFilters]):
+    structures = signatory_structures(
+        request.territory, family=filters.famille, commune=filters.commune, status=filters.statut, q=filters.q
+    )
+    page = keyset(structures, order=("name", "pk"), params=filters, salt="charter.signatories")
+    rows = signatory_rows(request.territory, page["items"])
+    page["items"] = [
         {
             "structure": r.structure.name,
             "structure_slug": r.structure.slug,
@@ -111,5 +135,6 @@ def list_signatories(request):
             "signer_name": r.latest.signer_name,
             "signer_role": r.latest.signer_role,
         }
-        for r in signatories(request.territory)
+        for r in rows
     ]
+    return arrayed(request, response, page)

@@ -110,6 +110,45 @@ def signatories(
     return rows
 
 
+def signatory_structures(
+    territory: Territory, *, family: str = "", commune: str = "", status: str = "", q: str = ""
+) -> models.QuerySet[Structure]:
+    """The published structures with an active signature, as a queryset (the API pages it by cursor);
+    `signatory_rows` gives their rows. Same filters as `signatories`."""
+    active = Signature.objects.of_territory(territory).active()
+    qs = Structure.objects.filter(
+        territory=territory, status="published", pk__in=active.values("structure_id")
+    )
+    if family:
+        qs = qs.filter(family=family)
+    if commune:
+        qs = qs.filter(commune__insee_code=commune)
+    if q:
+        qs = qs.filter(name__icontains=q.strip()[:100])
+    if status in ("current", "previous"):
+        adopted = CharterVersion.objects.adopted(territory)
+        signed = active.filter(version=adopted) if adopted else Signature.objects.none()
+        ids = signed.values("structure_id")
+        qs = qs.filter(pk__in=ids) if status == "current" else qs.exclude(pk__in=ids)
+    return qs.select_related("commune")
+
+
+def signatory_rows(territory: Territory, structures: list[Structure]) -> list[SignatoryRow]:
+    """The rows of these signatory structures (in their order): each one's latest active signature."""
+    adopted = CharterVersion.objects.adopted(territory)
+    latest: dict[int, Signature] = {}
+    for signature in (
+        Signature.objects.of_territory(territory)
+        .active()
+        .filter(structure__in=[s.pk for s in structures])
+        .select_related("version")
+        .order_by("structure_id", "-version__number")
+    ):
+        latest.setdefault(signature.structure_id, signature)
+    number = adopted.number if adopted else None
+    return [SignatoryRow(s, latest[s.pk], number) for s in structures if s.pk in latest]
+
+
 @dataclass(frozen=True)
 class SignatoryCounts:
     """What the charter's pages count, in words the directory shares: `current` is the number of published

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from maillage.core.api_lists import ArrayPageParams, arrayed, keyset
 from maillage.events import services
 from maillage.events.models import Event, Kind
 
@@ -75,27 +77,42 @@ class EventDetailOut(EventOut):
         return services.seats_left(obj)
 
 
-class EventFilters(Schema):
-    kind: str = ""
-    commune: str = ""
-    structure: str = ""
+class EventFilters(ArrayPageParams):
+    taille: int = Field(50, ge=1, le=200, description="rendez-vous par page (50 par défaut, 200 au plus)")
+    limit: int | None = Field(None, description="ancien nom de `taille` (gardé pour les clients existants)")
+    kind: str = Field("", max_length=30, description="type de rendez-vous : " + ", ".join(Kind.values))
+    commune: str = Field("", max_length=10, description="code INSEE de la commune")
+    structure: str = Field("", max_length=200, description="identifiant (slug) d'une structure organisatrice")
     past: bool = False
-    limit: int = 50
 
 
-@router.get("/agenda", response=list[EventOut], summary="Rendez-vous publics (à venir par défaut)")
-def list_events(request, filters: Query[EventFilters]):
+@router.get(
+    "/agenda",
+    response={200: list[EventOut], 400: None},
+    summary="Rendez-vous publics (à venir par défaut)",
+    description="À venir par date de début, ou passés (`past`) du plus récent au plus ancien. "
+    'La page suivante : en-têtes `Link` (rel="next") et `X-Next-Cursor` (à passer en `curseur`) ; '
+    "sans eux, c'est la dernière page. Un type de rendez-vous inconnu répond 400.",
+)
+def list_events(request, response: HttpResponse, filters: Query[EventFilters]):
     qs = Event.objects.public_agenda(request.territory).select_related("territory", "commune")
     qs = qs.prefetch_related("hosts")
-    if filters.kind in Kind.values:
+    if filters.kind:
+        if filters.kind not in Kind.values:
+            raise HttpError(
+                400, f"Type de rendez-vous inconnu : « {filters.kind} » (attendu : {', '.join(Kind.values)})."
+            )
         qs = qs.filter(kind=filters.kind)
     if filters.commune:
         qs = qs.filter(commune__insee_code=filters.commune)
     if filters.structure:
         qs = qs.filter(pk__in=Event.objects.filter(hosts__slug=filters.structure).values("pk"))
+    if filters.limit is not None:
+        filters.taille = max(1, min(filters.limit, 200))
     now = timezone.now()
-    qs = qs.past(now) if filters.past else qs.upcoming(now)
-    return list(qs[: max(1, min(filters.limit, 200))])
+    qs, order = (qs.past(now), ("-start", "-pk")) if filters.past else (qs.upcoming(now), ("start", "pk"))
+    salt = "events.past" if filters.past else "events.upcoming"
+    return arrayed(request, response, keyset(qs, order=order, params=filters, salt=salt))
 
 
 @router.get("/agenda/{slug}", response={200: EventDetailOut, 404: None}, summary="Un rendez-vous public")

@@ -15,6 +15,7 @@ from maillage.core.registry import (
     NotificationKind,
     PageSpec,
     PersonalDataHook,
+    fixed_url,
     registry,
     statuses,
 )
@@ -181,6 +182,11 @@ def _campaign_pages() -> list[PageSpec]:
 
 
 def register() -> None:
+    registry.add_page(
+        PageSpec(
+            name="api:meetings", example_url=fixed_url("/api/v1/rencontres"), expected=PUBLIC, kind="api"
+        )
+    )
     registry.add_menu(MenuEntry(key="matchmaking", label="Rencontres", url_name="matchmaking:home", order=45))
     for page in _pages():
         registry.add_page(page)

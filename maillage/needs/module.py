@@ -17,6 +17,7 @@ from maillage.core.registry import (
     PersonalDataHook,
     ProfileSection,
     StructureBadge,
+    fixed_url,
     registry,
 )
 from maillage.needs import demo, integrations, my_space
@@ -89,6 +90,9 @@ METRICS = (
 
 
 def register() -> None:
+    registry.add_page(
+        PageSpec(name="api:needs", example_url=fixed_url("/api/v1/besoins"), expected=PUBLIC, kind="api")
+    )
     registry.add_menu(MenuEntry(key="needs", label="Besoins sociaux", url_name="needs:list", order=45))
     registry.add_my_space_section(my_space.PROVIDER)
     for page in _pages():

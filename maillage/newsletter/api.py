@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponse
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from maillage.core.api_lists import ArrayPageParams, arrayed, keyset
 from maillage.newsletter.models import Issue
 
 router = Router(tags=["lettre d'information"])
@@ -38,9 +40,17 @@ def _summary(issue) -> dict:
     }
 
 
-@router.get("/lettre/numeros", response=list[IssueSummaryOut], summary="Les numéros parus de la lettre")
-def list_issues(request):
-    return [_summary(i) for i in Issue.objects.published(request.territory).select_related("territory")]
+@router.get(
+    "/lettre/numeros",
+    response=list[IssueSummaryOut],
+    summary="Les numéros parus de la lettre",
+    description='Du plus récent au plus ancien. La page suivante : en-têtes `Link` (rel="next") et '
+    "`X-Next-Cursor` (à passer en `curseur`).",
+)
+def list_issues(request, response: HttpResponse, params: Query[ArrayPageParams]):
+    issues = Issue.objects.published(request.territory).select_related("territory")
+    page = keyset(issues, order=("-number", "-pk"), params=params, salt="newsletter.issues", shape=_summary)
+    return arrayed(request, response, page)
 
 
 @router.get(

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Router, Schema
+from django.http import HttpResponse
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from maillage.actors.models import Structure
+from maillage.core.api_lists import ArrayPageParams, arrayed, keyset
 from maillage.plan.models import PlanVersion
 from maillage.plan.selectors import contract_for
 from maillage.plan.tree import IndicatorView, TreeNode, build_tree, plan_summary
@@ -101,9 +103,13 @@ def _version(request, year: int) -> PlanVersion:
     return version
 
 
+def _version_summary(v: PlanVersion) -> dict:
+    return {"year": v.year, "title": str(v), "copied_from": v.copied_from.year if v.copied_from else None}
+
+
 def _versions(request) -> list[dict]:
     return [
-        {"year": v.year, "title": str(v), "copied_from": v.copied_from.year if v.copied_from else None}
+        _version_summary(v)
         for v in PlanVersion.objects.for_user(request.user, request.territory)
         .select_related("copied_from")
         .order_by("year")
@@ -177,9 +183,16 @@ def get_contract(request):
     }
 
 
-@router.get("/contrat/plans", response=list[PlanVersionSummaryOut], summary="Les plans d'actions annuels")
-def list_plans(request):
-    return _versions(request)
+@router.get(
+    "/contrat/plans",
+    response=list[PlanVersionSummaryOut],
+    summary="Les plans d'actions annuels",
+    description='Par année. La page suivante : en-têtes `Link` (rel="next") et `X-Next-Cursor`.',
+)
+def list_plans(request, response: HttpResponse, params: Query[ArrayPageParams]):
+    versions = PlanVersion.objects.for_user(request.user, request.territory).select_related("copied_from")
+    page = keyset(versions, order=("year", "pk"), params=params, salt="plan.versions", shape=_version_summary)
+    return arrayed(request, response, page)
 
 
 @router.get(

@@ -24,6 +24,7 @@ from maillage.core.registry import (
     PeriodicJob,
     PersonalDataHook,
     RoleSpec,
+    fixed_url,
     registry,
     statuses,
 )
@@ -196,6 +197,14 @@ KINDS = (
 
 
 def register() -> None:
+    registry.add_page(
+        PageSpec(
+            name="api:training_sessions",
+            example_url=fixed_url("/api/v1/formations"),
+            expected=PUBLIC,
+            kind="api",
+        )
+    )
     registry.add_menu(MenuEntry(key="training", label="Formations", url_name="training:home", order=45))
     for page in _pages():
         registry.add_page(page)

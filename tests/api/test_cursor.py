@@ -86,3 +86,13 @@ def test_descending_orders_and_dates(db):
     assert cursor.decode(token, salt="t", length=2) == values
     condition = cursor.after(("-starts_at", "pk"), values)
     assert "starts_at__lt" in str(condition) and "pk__gt" in str(condition)
+
+
+def test_the_condition_bounds_the_first_field_so_an_index_starts_at_the_cursor():
+    from maillage.actors.models import Structure
+    from maillage.core import cursor
+
+    sql = str(Structure.objects.filter(cursor.after(("name_key", "pk"), ["m", 5])).query)
+    assert '"name_key" >= m' in sql
+    sql = str(Structure.objects.filter(cursor.after(("-name_key", "-pk"), ["m", 5])).query)
+    assert '"name_key" <= m' in sql

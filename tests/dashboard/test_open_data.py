@@ -3,19 +3,27 @@ dataset and every API list endpoint is scanned for the e-mail addresses and phon
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.files.storage import default_storage
 
+from maillage.awards.models import Category, Edition, Nomination
+from maillage.calls.models import Application, Call, Grant
 from maillage.core.actors import SYSTEM
 from maillage.dashboard import services
 from maillage.dashboard.models import OpenDataFile
 from maillage.dashboard.opendata import DATASETS
+from maillage.needs.models import Need
+from maillage.training.models import CollectiveSession, Theme
 from tests.charter.factories import SignatureFactory, adopted_version
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import MembershipFactory, StructureFactory, UserFactory
+from tests.needs.factories import need
+from tests.training.factories import open_census
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +58,41 @@ def planted(territory):
     RegistrationFactory(event=event, name="Dominique", email="dominique.inscrite@exemple.fr")
     version = adopted_version(territory)
     SignatureFactory(version=version, structure=structure, signer_name="Camille Secrète")
+    _plant_in_modules(territory, structure, grasse)
     return structure
+
+
+def _plant_in_modules(territory, structure, commune):
+    """The people the other modules keep: who reported a need, an applicant's contact, who proposed a
+    nominee, a trainer — none of them may reach an endpoint."""
+    reported = need(territory, title="Pas de bus le dimanche", communes=[commune])
+    Need.objects.filter(pk=reported.pk).update(
+        reporter_email="camille.secrete@exemple.fr",
+        reporter_name="Camille Secrète",
+        evidence="06 11 22 33 44",
+    )
+    call = Call.objects.create(territory=territory, year=2026, title="Appel 2026", status="decided")
+    application = Application.objects.create(
+        call=call, structure=structure, title="Ressourcerie mobile", status="selected"
+    )
+    Grant.objects.create(application=application, amount=Decimal(5000), convention_on=dt.date(2026, 6, 1))
+    edition = Edition.objects.create(territory=territory, year=2026, title="Trophée 2026", status="published")
+    category = Category.objects.create(edition=edition, name="Transition")
+    Nomination.objects.create(
+        category=category,
+        structure=structure,
+        initiative="Réemploi",
+        status="accepted",
+        prize="jury",
+        proposed_by=UserFactory(email="dominique.inscrite@exemple.fr"),
+    )
+    event = EventFactory(territory=territory, title="Atelier comptable", commune=commune, kind="training")
+    CollectiveSession.objects.create(
+        theme=Theme.objects.create(census=open_census(territory), name="Comptabilité"),
+        event=event,
+        trainer="Camille Secrète, 0611223344",
+        priority_until=event.start,
+    )
 
 
 def assert_no_person(body: str, where: str) -> None:
@@ -76,18 +118,56 @@ def test_no_dataset_holds_personal_data(client, planted):
         assert_no_person(client.get(f"/chiffres/{key}.csv").content.decode("utf-8-sig"), f"chiffres {key}")
 
 
-def test_no_api_list_endpoint_holds_personal_data(client, planted):
+PARAMETER = re.compile(r"\{(\w+)\}")
+FIELD_OF = {"need_id": "id"}  # a path parameter named otherwise than the list's field that gives it
+
+
+def _rows(body):
+    return body if isinstance(body, list) else body.get("items", [])
+
+
+def _concrete(client, path: str) -> list[str]:
+    """The addresses of a GET route of the schema: itself, or each value its parameters take in the list
+    above it (`/appels/{year}/laureats` for every year `/appels` gives)."""
+    found = PARAMETER.search(path)
+    if found is None:
+        return [path]
+    above = path[: found.start()].rstrip("/")
+    response = client.get(above, {"taille": 200})
+    assert response.status_code == 200, f"{above} (la liste qui donne « {found.group(1)} » de {path})"
+    values = {str(row[FIELD_OF.get(found.group(1), found.group(1))]) for row in _rows(response.json())}
+    return [
+        concrete
+        for value in sorted(values)
+        for concrete in _concrete(client, path[: found.start()] + value + path[found.end() :])
+    ]
+
+
+def test_no_api_endpoint_holds_personal_data(client, planted):
+    """Every GET route of the OpenAPI schema, each list walked to its end, each detail for every row."""
     schema = client.get("/api/v1/openapi.json").json()
-    scanned = 0
+    scanned: set[str] = set()
     for path, operations in schema["paths"].items():
-        if "{" in path or "get" not in operations:
+        if "get" not in operations:
             continue
-        response = client.get(path)
-        if response.status_code != 200:
-            continue
-        assert_no_person(response.content.decode(), path)
-        scanned += 1
-    assert scanned >= 5  # structures, practices, events, charter, plan…
+        for url in _concrete(client, path):
+            params: dict = {"taille": 2}
+            while True:
+                response = client.get(url, params)
+                assert response.status_code in (200, 404), (url, response.status_code)  # 404: no contract
+                assert_no_person(response.content.decode(), url)
+                body = response.json() if response.status_code == 200 else {}
+                token = response.headers.get("X-Next-Cursor") or (
+                    body.get("next_cursor") if isinstance(body, dict) else None
+                )
+                if not token:
+                    break
+                params["curseur"] = token
+            scanned.add(path)
+    for reached in ("besoins/{need_id}", "appels/{year}/laureats", "trophees/{year}/laureats", "formations"):
+        assert f"/api/v1/{reached}" in scanned
+    unparametrised = {p for p, ops in schema["paths"].items() if "get" in ops and "{" not in p}
+    assert unparametrised <= scanned  # (a detail route is reached when its list has a row here)
 
 
 def test_the_page_states_licence_schema_and_date(client, planted):
