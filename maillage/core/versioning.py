@@ -217,7 +217,7 @@ def clean_text(value: str, field: str, label: str, *, required: bool = True, lim
 def check_editable(version: VersionedDocument) -> None:
     if version.status not in WORKING:
         raise ValidationError(
-            f"La version {version.number} est {version.get_status_display()} : "  # type: ignore[attr-defined]
+            f"La version {version.number} est {version.get_status_display()} : "
             "son texte ne peut plus changer."
         )
 
@@ -229,7 +229,7 @@ def check_open(version: VersionedDocument, *, refusal: str = "on ne peut plus la
 
 
 def _articles(version: VersionedDocument) -> models.QuerySet[Any]:
-    return version.articles.all()  # type: ignore[attr-defined,no-any-return]
+    return version.articles.all()  # type: ignore[attr-defined]
 
 
 @transaction.atomic
@@ -248,12 +248,12 @@ def next_version(
     number = (parent_versions.aggregate(m=Max("number"))["m"] or 0) + 1
     version = parent_versions.model._default_manager.create(number=number, **create)
     if previous is not None and copy_from_latest:
-        article_model = type(version).articles.rel.related_model  # type: ignore[attr-defined]
+        article_model = type(version).articles.rel.related_model
         article_model._default_manager.bulk_create(
             article_model(version=version, key=a.key, position=a.position, title=a.title, body=a.body)
             for a in _articles(previous)
         )
-    return version  # type: ignore[no-any-return]
+    return version
 
 
 def save_article(
@@ -284,9 +284,15 @@ def save_article(
     return article
 
 
-def delete_article(*, version: VersionedDocument, article: VersionedArticle) -> None:
+def delete_article(*, version: VersionedDocument, article: VersionedArticle, renumber: bool = False) -> None:
+    """Remove an article from a version being written; `renumber` closes the gap (1, 2, 3…)."""
     check_editable(version)
     article.delete()
+    if renumber:
+        for position, row in enumerate(_articles(version).order_by("position", "pk"), 1):
+            if row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
 
 
 def move_article(*, version: VersionedDocument, article: VersionedArticle, step: int) -> None:
@@ -318,9 +324,7 @@ def add_comment(
     check_open(article.version, refusal=refusal)  # type: ignore[attr-defined]
     body = clean_text(body, "body", "Le commentaire", limit=MAX_COMMENT)
     comment_model = type(article).comments.rel.related_model  # type: ignore[attr-defined]
-    return comment_model._default_manager.create(  # type: ignore[no-any-return]
-        article=article, author=user_of(actor), body=body
-    )
+    return comment_model._default_manager.create(article=article, author=user_of(actor), body=body)
 
 
 def move_version(
@@ -338,7 +342,7 @@ def move_version(
     version.refresh_from_db(fields=["status"])  # as it is now that the parent is locked
     if to_status == VersionStatus.SUPERSEDED or to_status not in VERSION_MOVES.get(version.status, ()):
         raise ValidationError(
-            f"La version {version.number} est {version.get_status_display()} : "  # type: ignore[attr-defined]
+            f"La version {version.number} est {version.get_status_display()} : "
             "ce changement n'est pas possible.",
             code="transition_not_allowed",
         )
