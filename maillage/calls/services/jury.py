@@ -90,6 +90,8 @@ def declare_conflicts(*, actor: Actor, juror: Juror, ties: Mapping[int, str]) ->
 def assign_applications(*, actor: Actor, juror: Juror, applications: Iterable[Application] | None) -> int:
     """None: the juror evaluates every eligible application; otherwise only those listed."""
     require_animator(actor, juror.call.territory)
+    if juror.call.status == CallStatus.DECIDED:
+        raise ValidationError("Le jury de cet appel a déjà délibéré : les candidatures ne se confient plus.")
     juror.assignments.all().delete()
     if applications is None:
         Juror.objects.filter(pk=juror.pk).update(all_applications=True)
