@@ -24,6 +24,7 @@ def test_the_specification_is_written_commented_and_adopted(new_context, territo
     services.create_call(actor=SYS, territory=territory, year=2026, title="Entreprendre autrement 2026")
 
     admin = new_context(user=animator).new_page()
+    admin.set_default_timeout(60_000)  # the pages are slow on a loaded machine, not wrong
     admin.goto(EDIT)
     admin.get_by_role("button", name="Commencer une nouvelle version").click()
     admin.wait_for_load_state()
@@ -43,6 +44,7 @@ def test_the_specification_is_written_commented_and_adopted(new_context, territo
     assert "Version 1 : « ouverte aux commentaires »." in main_text(admin)
 
     page = new_context(user=member).new_page()
+    page.set_default_timeout(60_000)
     page.goto("/appels-a-projets/")
     page.get_by_role("link", name="Cahier des charges de l'appel 2026").click()
     page.wait_for_load_state()

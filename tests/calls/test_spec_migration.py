@@ -60,9 +60,10 @@ def test_a_body_without_headings_becomes_one_article_and_comes_back_as_it_was():
 
 
 def test_a_comment_goes_to_the_article_it_quotes():
-    titles = ["Pourquoi cet appel", "Calendrier", "Jury"]
+    titles = ["Pourquoi cet appel", "Calendrier", "Jury", "Âge"]
     assert split.pick_article("Sur le calendrier : deux semaines de plus ?", titles) == 1
-    assert split.pick_article("Le jury devrait compter un élu.", titles) == 0  # « Jury » is too short a word
+    assert split.pick_article("Le jury devrait compter un élu.", titles) == 2
+    assert split.pick_article("Quel âge minimum ?", titles) == 0  # « Âge » is too short to be sure
     assert split.pick_article("Bravo pour ce texte.", titles) == 0
 
 
