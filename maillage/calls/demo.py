@@ -1,7 +1,7 @@
 """The calls' demo (loader order 70, after the structures, the accounts and the charter): this year's call
-« Entreprendre autrement en Pays de Grasse », its specification co-written by the atelier (v1 adopted,
-with comments), its criteria (the CSESS themes, two of them weighted 2), twelve applications at every
-stage, a jury of four with one declared conflict, the deliberation and five grants with their first
+« Entreprendre autrement en Pays de Grasse », its specification co-written by the atelier (v1 adopted: four
+articles, three commented), its criteria (the CSESS themes, two of them weighted 2), twelve applications at
+every stage, a jury of four with one declared conflict, the deliberation and five grants with their first
 payments; the fund's endowments. All through the services.
 
 Idempotent: nothing is written when the territory already has a call for this year.
@@ -26,32 +26,50 @@ from maillage.core.models import Territory
 PARIS = ZoneInfo("Europe/Paris")
 DEMO = system("données de démonstration")
 
-SPECIFICATION = """# Cahier des charges de l'appel à projets {year}
+# The articles of the specification, as the atelier « Entreprendre autrement » wrote them.
+SPECIFICATION: list[tuple[str, str]] = [
+    (
+        "Pourquoi cet appel",
+        "Le contrat local de développement de l'ESS du Pays de Grasse s'est donné pour objectif de « lancer "
+        "un appel à projet annuel » et de doter le territoire d'un fonds d'initiative et de soutien à "
+        "l'entrepreneuriat social. Ce cahier des charges a été écrit en commun par l'atelier « Entreprendre "
+        "autrement », puis adopté.",
+    ),
+    (
+        "Projets attendus",
+        "- des activités nouvelles qui répondent à un besoin social non couvert du territoire (mobilité des\n"
+        "  personnes âgées, alimentation de qualité, réemploi, garde d'enfants en horaires décalés) ;\n"
+        "- portées par une structure de l'ESS du Pays de Grasse, seule ou en coopération ;\n"
+        "- créant ou consolidant des emplois non délocalisables.",
+    ),
+    (
+        "Ce que finance le fonds",
+        "Le démarrage du projet : études, premiers équipements, premiers salaires. La subvention ne dépasse "
+        "pas 10 000 € ni la moitié du budget du projet ; elle est versée à 70 % à la signature de la "
+        "convention et à 30 % à la remise du rapport d'activité.",
+    ),
+    (
+        "Calendrier",
+        "Dépôt des candidatures en ligne jusqu'à la date limite, instruction de l'éligibilité par "
+        "l'animation, jury (élus, acteurs de l'ESS, club des entrepreneurs), annonce des lauréats au "
+        "Rendez-vous de l'ESS.",
+    ),
+]
 
-## Pourquoi cet appel
-
-Le contrat local de développement de l'ESS du Pays de Grasse s'est donné pour objectif de « lancer un appel
-à projet annuel » et de doter le territoire d'un fonds d'initiative et de soutien à l'entrepreneuriat social.
-Ce cahier des charges a été écrit en commun par l'atelier « Entreprendre autrement », puis adopté.
-
-## Projets attendus
-
-- des activités nouvelles qui répondent à un besoin social non couvert du territoire (mobilité des
-  personnes âgées, alimentation de qualité, réemploi, garde d'enfants en horaires décalés) ;
-- portées par une structure de l'ESS du Pays de Grasse, seule ou en coopération ;
-- créant ou consolidant des emplois non délocalisables.
-
-## Ce que finance le fonds
-
-Le démarrage du projet : études, premiers équipements, premiers salaires. La subvention ne dépasse pas
-10 000 € ni la moitié du budget du projet ; elle est versée à 70 % à la signature de la convention et à
-30 % à la remise du rapport d'activité.
-
-## Calendrier
-
-Dépôt des candidatures en ligne jusqu'à la date limite, instruction de l'éligibilité par l'animation,
-jury (élus, acteurs de l'ESS, club des entrepreneurs), annonce des lauréats au Rendez-vous de l'ESS.
-"""
+# Comments of the atelier's members, each on one article (by its position).
+SPEC_COMMENTS: list[tuple[str, int, str]] = [
+    (
+        "manager_jardins",
+        2,
+        "Pourrait-on préciser que les projets portés à plusieurs structures sont bienvenus ?",
+    ),
+    ("manager_scop", 4, "Le club des entrepreneurs souhaite être représenté au jury."),
+    (
+        "manager_jardins",
+        3,
+        "Un acompte plus élevé aiderait les petites associations qui n'ont pas de trésorerie.",
+    ),
+]
 
 # (title, requested amount, co-funder, what happens to it)
 PROJECTS = [
@@ -152,17 +170,15 @@ def _story(
         grantor_name="Communauté d'agglomération du Pays de Grasse",
         grantor_siret=fictitious_siret(999),
     )
-    spec = services.save_specification(actor=animator, call=call, body=SPECIFICATION.format(year=year))
+    spec = services.start_specification(actor=animator, call=call)
+    articles = [
+        services.save_spec_article(actor=animator, specification=spec, title=title, body=body)
+        for title, body in SPECIFICATION
+    ]
     services.transition_specification(actor=animator, specification=spec, to="open")
-    for key, body in (
-        (
-            "manager_jardins",
-            "Pourrait-on préciser que les projets portés à plusieurs structures sont bienvenus ?",
-        ),
-        ("manager_scop", "Le club des entrepreneurs souhaite être représenté au jury."),
-    ):
+    for key, position, body in SPEC_COMMENTS:
         if key in accounts:
-            services.comment_specification(actor=accounts[key], specification=spec, body=body)
+            services.comment_spec_article(actor=accounts[key], article=articles[position - 1], body=body)
     services.transition_specification(actor=animator, specification=spec, to="adopted")
     services.transition_call(actor=animator, call=call, to="open")
 

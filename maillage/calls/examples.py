@@ -68,9 +68,9 @@ def example_call(ctx: ExampleContext) -> dict[str, Any]:
             checklist=["Le projet se déroule sur le territoire"],
             questions=["À quel besoin social le projet répond-il ?"],
         )
-        spec = services.save_specification(
-            actor=EXAMPLES, call=call, body="# Cahier des charges\n\nLe texte."
-        )
+        spec = services.start_specification(actor=EXAMPLES, call=call)
+        for title, body in (("Objet", "Soutenir les projets d'ESS."), ("Calendrier", "Dépôt en ligne.")):
+            services.save_spec_article(actor=EXAMPLES, specification=spec, title=title, body=body)
         services.transition_specification(actor=EXAMPLES, specification=spec, to="open")
         services.transition_specification(actor=EXAMPLES, specification=spec, to="adopted")
         services.transition_call(actor=EXAMPLES, call=call, to="open")

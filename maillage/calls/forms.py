@@ -129,15 +129,27 @@ def criteria_rows(formset: Any) -> list[tuple[str, str]]:
     ]
 
 
-class SpecificationForm(forms.Form):
+class SpecArticleForm(forms.Form):
+    """An article of the specification: its title and its text (Markdown)."""
+
+    title = forms.CharField(
+        label="Titre de l'article",
+        max_length=200,
+        error_messages={"required": "Donnez un titre à l'article."},
+    )
     body = forms.CharField(
-        label="Texte du cahier des charges (Markdown)", widget=forms.Textarea(attrs={"rows": 18})
+        label="Texte de l'article (Markdown)",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Écrivez le texte de l'article."},
     )
 
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Votre commentaire", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label="Votre commentaire",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": "Écrivez votre commentaire."},
     )
 
 

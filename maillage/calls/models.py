@@ -5,9 +5,9 @@ support fund's grants (payment schedule, payments, reports due).
 Every object with a state has its machine (core's `Machine`, right after the model) and its log on core's
 `TransitionLog`. Services change a state only through `core.machines.transition()`.
 
-Core offers no shared « versioned text » pattern (the charter's versions and articles live in `charter`, a
-feature app this one does not import): the call's specification is versioned here, on the same shape —
-draft → open for comments → adopted → superseded, at most one adopted and one working version per call.
+The call's specification is built on core's versioned-document pattern (`core.versioning`, ADR 0018), the
+one the charter uses: draft → open for comments → adopted → superseded, at most one adopted and one working
+version per call, ordered articles commented one by one.
 """
 
 from __future__ import annotations
@@ -28,6 +28,16 @@ from maillage.calls.querysets import (
 )
 from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Territory
+from maillage.core.versioning import (
+    VersionedArticle,
+    VersionedComment,
+    VersionedDocument,
+    VersionLog,
+    VersionStatus,
+    article_constraints,
+    version_constraints,
+    version_machine,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -100,71 +110,57 @@ CALL_MACHINE = register(
 )
 
 
-class SpecStatus(models.TextChoices):
-    DRAFT = "draft", _("brouillon")
-    OPEN = "open", _("ouvert aux commentaires")
-    ADOPTED = "adopted", _("adopté")
-    SUPERSEDED = "superseded", _("remplacé")
+# The specification's states are core's (one vocabulary with the charter).
+SpecStatus = VersionStatus
 
 
-class Specification(models.Model):
-    """One version of the call's « cahier des charges » (Markdown, sanitised when shown)."""
+class Specification(VersionedDocument):
+    """One version of the call's « cahier des charges »: ordered articles, each commented while the version is
+    open for comments (core's versioned-document pattern, like the charter)."""
+
+    parent_field = "call"
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="specifications")
-    number = models.PositiveIntegerField(_("numéro"))
-    body = models.TextField(_("texte du cahier des charges (Markdown)"))
-    status = models.CharField(max_length=20, choices=SpecStatus.choices, default=SpecStatus.DRAFT)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("version du cahier des charges")
+        verbose_name_plural = _("versions du cahier des charges")
         ordering = ["call", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["call", "number"], name="calls_spec_number_unique"),
-            models.UniqueConstraint(
-                fields=["call"], condition=models.Q(status="adopted"), name="calls_one_adopted_spec"
-            ),
-            models.UniqueConstraint(
-                fields=["call"],
-                condition=models.Q(status__in=["draft", "open"]),
-                name="calls_one_working_spec",
-            ),
-        ]
+        constraints = version_constraints(
+            "call",
+            number="calls_spec_number_unique",
+            adopted="calls_one_adopted_spec",
+            working="calls_one_working_spec",
+        )
 
     def __str__(self) -> str:
         return f"Cahier des charges v{self.number}"
 
 
-class SpecificationTransition(TransitionLog):
+class SpecificationTransition(VersionLog):
     specification = models.ForeignKey(Specification, on_delete=models.CASCADE, related_name="transitions")
 
 
-SPEC_MACHINE = register(
-    Machine(
-        model="calls.Specification",
-        moves={
-            SpecStatus.DRAFT: {SpecStatus.OPEN},
-            SpecStatus.OPEN: {SpecStatus.DRAFT, SpecStatus.ADOPTED},
-            SpecStatus.ADOPTED: {SpecStatus.SUPERSEDED},
-            SpecStatus.SUPERSEDED: set(),
-        },
-        log="calls.SpecificationTransition",
-    )
-)
+SPEC_MACHINE = version_machine(model="calls.Specification", log="calls.SpecificationTransition")
 
 
-class SpecComment(models.Model):
-    specification = models.ForeignKey(Specification, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    body = models.TextField(_("commentaire"))
-    created_at = models.DateTimeField(auto_now_add=True)
+class SpecArticle(VersionedArticle):
+    """An article of one version of the specification."""
+
+    version = models.ForeignKey(Specification, on_delete=models.CASCADE, related_name="articles")
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        verbose_name = _("article du cahier des charges")
+        verbose_name_plural = _("articles du cahier des charges")
+        ordering = ["version", "position", "pk"]
+        constraints = article_constraints(key="calls_spec_article_key_unique")
 
-    def __str__(self) -> str:
-        return f"Commentaire sur {self.specification}"
+
+class SpecComment(VersionedComment):
+    article = models.ForeignKey(SpecArticle, on_delete=models.CASCADE, related_name="comments")
+
+    class Meta(VersionedComment.Meta):
+        pass
 
 
 class Criterion(models.Model):

@@ -20,9 +20,18 @@ from maillage.calls.models import (
     Juror,
     Payment,
     Score,
+    Specification,
+    SpecStatus,
 )
 from maillage.calls.ranking import Ranked, rank
 from maillage.core.models import Territory
+
+
+def open_specifications(territory: Territory):
+    """The versions of the territory's specifications open for comments (written before their call opens)."""
+    return Specification.objects.filter(call__territory=territory, status=SpecStatus.OPEN).select_related(
+        "call"
+    )
 
 
 def managed_structures(user: Any, territory: Territory):

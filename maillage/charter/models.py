@@ -6,15 +6,14 @@ right after the model: the table of allowed moves) and its log (built on core's 
 from, to). Services change a state only through `core.machines.transition()`.
 
 - a version: draft → open → adopted → superseded (`VERSION_MACHINE`, logged in `VersionTransition`). The
-  adopted version is the one in force (at most one per charter).
+  adopted version is the one in force (at most one per charter). Versions, articles and comments are built on
+  core's versioned-document pattern (`core.versioning`, ADR 0018), shared with the calls' specification.
 - a signature: active → withdrawn (`SIGNATURE_MACHINE`, `SignatureTransition`). It binds a structure to one
   adopted version (at most one active signature per structure and version: a conditional unique constraint).
 - an amendment: proposed → accepted | rejected (`AMENDMENT_MACHINE`, `AmendmentTransition`).
 """
 
 from __future__ import annotations
-
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +23,17 @@ from maillage.actors.models import Structure
 from maillage.charter.querysets import AmendmentQuerySet, SignatureQuerySet, VersionQuerySet
 from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Territory
+from maillage.core.versioning import TRANSITION_LABELS as TRANSITION_LABELS  # the buttons' words
+from maillage.core.versioning import (
+    VersionedArticle,
+    VersionedComment,
+    VersionedDocument,
+    VersionLog,
+    VersionStatus,
+    article_constraints,
+    version_constraints,
+    version_machine,
+)
 from maillage.events.models import Event
 
 
@@ -40,34 +50,12 @@ class Charter(models.Model):
         return f"{self.title} ({self.territory})"
 
 
-class VersionStatus(models.TextChoices):
-    DRAFT = "draft", _("brouillon")
-    OPEN = "open", _("ouverte aux commentaires")
-    ADOPTED = "adopted", _("adoptée")
-    SUPERSEDED = "superseded", _("remplacée")
+class CharterVersion(VersionedDocument):
+    parent_field = "charter"
 
-
-# What the animation's buttons say for each move (« superseded » has none: it follows an adoption).
-TRANSITION_LABELS: dict[str, str] = {
-    VersionStatus.OPEN: "Ouvrir aux commentaires",
-    VersionStatus.DRAFT: "Revenir au brouillon",
-    VersionStatus.ADOPTED: "Adopter cette version",
-    VersionStatus.SUPERSEDED: "Marquer comme remplacée",
-}
-
-
-class CharterVersion(models.Model):
     charter = models.ForeignKey(Charter, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField(_("numéro"))
     title = models.CharField(_("titre de la version"), max_length=200, blank=True)
     preamble = models.TextField(_("préambule"), blank=True)
-    status = models.CharField(
-        _("statut"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT
-    )
-    opened_on = models.DateField(_("ouverte aux commentaires le"), null=True, blank=True)
-    adopted_on = models.DateField(_("adoptée le"), null=True, blank=True)
-    superseded_on = models.DateField(_("remplacée le"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = VersionQuerySet.as_manager()
 
@@ -75,97 +63,41 @@ class CharterVersion(models.Model):
         verbose_name = _("version de la charte")
         verbose_name_plural = _("versions de la charte")
         ordering = ["charter", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["charter", "number"], name="charter_version_number_unique"),
-            models.UniqueConstraint(
-                fields=["charter"],
-                condition=models.Q(status="adopted"),
-                name="charter_one_adopted_version",
-            ),
-            models.UniqueConstraint(
-                fields=["charter"],
-                condition=models.Q(status__in=["draft", "open"]),
-                name="charter_one_working_version",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"v{self.number}"
-
-    @property
-    def label(self) -> str:
-        return f"version {self.number}"
-
-    @property
-    def is_public(self) -> bool:
-        return self.status != VersionStatus.DRAFT
+        constraints = version_constraints(
+            "charter",
+            number="charter_version_number_unique",
+            adopted="charter_one_adopted_version",
+            working="charter_one_working_version",
+        )
 
     @property
     def is_signable(self) -> bool:
         return self.status == VersionStatus.ADOPTED
 
-    def allowed_transitions(self) -> tuple[str, ...]:
-        """The moves the animation may ask for (« superseded » only follows the next adoption)."""
-        return tuple(
-            s
-            for s in VersionStatus.values
-            if s != VersionStatus.SUPERSEDED and VERSION_MACHINE.can(self.status, s)
-        )
 
-
-class VersionTransition(TransitionLog):
+class VersionTransition(VersionLog):
     """The log of a version's machine: who moved it, when, from, to."""
 
     version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="transitions")
 
-    class Meta(TransitionLog.Meta):
+    class Meta(VersionLog.Meta):
         verbose_name = _("changement d'état d'une version")
         verbose_name_plural = _("changements d'état des versions")
 
-    @property
-    def from_label(self) -> str:
-        return VERSION_MACHINE.label(self.from_state)
 
-    @property
-    def to_label(self) -> str:
-        return VERSION_MACHINE.label(self.to_state)
+VERSION_MACHINE = version_machine(model="charter.CharterVersion", log="charter.VersionTransition")
 
 
-# « superseded » is reached only when the next version is adopted (the service does it, logged like any
-# other move); the animation never asks for it.
-VERSION_MACHINE = register(
-    Machine(
-        model="charter.CharterVersion",
-        moves={
-            VersionStatus.DRAFT: {VersionStatus.OPEN},
-            VersionStatus.OPEN: {VersionStatus.DRAFT, VersionStatus.ADOPTED},
-            VersionStatus.ADOPTED: {VersionStatus.SUPERSEDED},
-            VersionStatus.SUPERSEDED: set(),
-        },
-        log="charter.VersionTransition",
-    )
-)
-
-
-class Article(models.Model):
+class Article(VersionedArticle):
     """An article of one version. `key` follows an article from version to version (the diff pairs on it)."""
 
     version = models.ForeignKey(CharterVersion, on_delete=models.CASCADE, related_name="articles")
-    key = models.UUIDField(default=uuid.uuid4, editable=False)
-    position = models.PositiveIntegerField(_("position"))
-    title = models.CharField(_("titre"), max_length=200)
-    body = models.TextField(_("texte (Markdown)"))
 
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["version", "position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["version", "key"], name="charter_article_key_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Article {self.position} — {self.title}"
+        constraints = article_constraints(key="charter_article_key_unique")
 
 
 class SignatureStatus(models.TextChoices):
@@ -245,19 +177,11 @@ SIGNATURE_MACHINE = register(
 )
 
 
-class Comment(models.Model):
+class Comment(VersionedComment):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    body = models.TextField(_("commentaire"))
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"Commentaire sur {self.article}"
+    class Meta(VersionedComment.Meta):
+        pass
 
 
 class AmendmentStatus(models.TextChoices):

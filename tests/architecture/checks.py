@@ -124,6 +124,8 @@ _NOT_MODELS = frozenset(
 WRITES_ALLOWED: dict[str, str] = {
     "maillage/core/mail.py::erase_queued_mail": "erasure hook: drops the mails queued for a person",
     "maillage/core/machines.py": "the one state machine: transition() and the log lines, for every app",
+    "maillage/core/versioning.py": "the versioned-document writes (ADR 0018), called only by each app's "
+    "services after their permission check, inside their transaction",
     "maillage/core/search.py": "the search index's own writer, called by each app's services",
     "maillage/core/scheduler.py": "the scheduler's bookkeeping of its periodic jobs (ScheduledJob)",
     "maillage/core/tokens.py": "single-use signed links: recording a used token is part of checking it",

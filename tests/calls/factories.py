@@ -31,7 +31,8 @@ def open_call(territory, *, year=2026, envelope=20000, ceiling=8000, deadline=No
         results_on=None,
         **terms,
     )
-    spec = services.save_specification(actor=SYS, call=call, body="# Cahier des charges")
+    spec = services.start_specification(actor=SYS, call=call)
+    services.save_spec_article(actor=SYS, specification=spec, title="Objet", body="Le texte.")
     services.transition_specification(actor=SYS, specification=spec, to="open")
     services.transition_specification(actor=SYS, specification=spec, to="adopted")
     return services.transition_call(actor=SYS, call=call, to="open")

@@ -1,6 +1,7 @@
 """The calls' demo, loaded after the foundation's loaders as `maillage demo` does: this year's call with a
 jury of four who scored (one declared conflict, whose juror did not score that application), a ranking
-without ties whose first five are the laureates, five grants with a payment; loading twice changes nothing."""
+without ties whose first five are the laureates, five grants with a payment, the specification adopted with
+four articles and comments on three of them; loading twice changes nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import datetime as dt
 import pytest
 
 from maillage.calls import selectors
-from maillage.calls.models import Call, Conflict, Grant, Payment, Score
+from maillage.calls.models import Call, Conflict, Grant, Payment, Score, SpecComment
 from maillage.core.registry import registry
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,10 @@ def test_the_demo_call_has_a_jury_with_scores_a_conflict_and_a_ranking():
     assert {r.application.pk for r in rows[:5]} == laureates
     assert all(r.ranked.jurors >= 2 for r in rows)
     assert Payment.objects.filter(grant__application__call=call).count() == 5
+    [spec] = call.specifications.all()
+    assert spec.status == "adopted" and spec.articles.count() == 4
+    commented = {c.article.title for c in SpecComment.objects.filter(article__version=spec)}
+    assert commented == {"Projets attendus", "Ce que finance le fonds", "Calendrier"}
     scores = Score.objects.count()
     run_demo()
     assert Score.objects.count() == scores and Call.objects.count() == 1

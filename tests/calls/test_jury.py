@@ -202,3 +202,26 @@ def test_after_the_deliberation_the_scoring_page_only_reads(jury_setup, manager_
     answer = unescape(client.post(url, posted).content.decode())
     assert "ne peuvent plus être modifiées" in answer
     assert set(Score.objects.filter(juror=free, application=mine).values_list("value", flat=True)) == {7}
+
+
+def test_after_the_deliberation_the_jury_page_invites_and_assigns_no_more(
+    jury_setup, manager_other, animator, client
+):
+    call, mine, theirs, _tied, free = jury_setup
+    client.force_login(animator)
+    url = "/appels-a-projets/gestion/2026/jury/"
+    page = unescape(client.get(url).content.decode())
+    assert "Envoyer l'invitation" in page and "Confier des candidatures" in page
+    services.score_application(actor=manager_other, juror=free, application=mine, scores=_all_scores(call, 7))
+    services.deliberate(actor=animator, call=call, amounts={mine.pk: 5000}, minutes="PV")
+    page = unescape(client.get(url).content.decode())
+    assert "Envoyer l'invitation" not in page and "Confier des candidatures" not in page
+    assert "on n'invite plus de membre et on ne confie plus de candidature" in page
+    answer = unescape(
+        client.post(url, {"action": "assign", "juror": free.pk, "applications": [theirs.pk]}).content.decode()
+    )
+    assert "Le jury de cet appel a déjà délibéré : les candidatures ne se confient plus." in answer
+    assert Juror.objects.get(pk=free.pk).all_applications and not free.assignments.exists()
+    with pytest.raises(ValidationError, match="a déjà délibéré"):
+        services.invite_juror(actor=animator, call=call, email="tard@example.org", name="Tard")
+    assert not Juror.objects.filter(email="tard@example.org").exists()

@@ -72,11 +72,22 @@ def test_a_payment_above_the_grant_is_refused_on_the_page(closed, client, animat
 def test_a_comment_on_an_open_specification_and_not_on_an_adopted_one(territory, member, client):
     call = open_call(territory)
     client.force_login(member)
-    page = client.post("/appels-a-projets/2026/cahier-des-charges/", {"body": "Bravo"})
-    assert "n'est pas ouvert aux commentaires" in unescape(page.content.decode())
-    spec = services.save_specification(actor=SYS, call=call, body="v2")
+    [adopted] = call.specifications.get().articles.all()
+    page = client.post(
+        "/appels-a-projets/2026/cahier-des-charges/",
+        {"article": adopted.pk, f"article-{adopted.pk}-body": "Bravo"},
+    )
+    assert "La version 1 n'est pas ouverte aux commentaires" in unescape(page.content.decode())
+    assert not SpecComment.objects.exists()
+    spec = services.start_specification(actor=SYS, call=call)
+    article = spec.articles.get()  # the adopted version's article, copied
     services.transition_specification(actor=SYS, specification=spec, to="open")
-    assert client.post("/appels-a-projets/2026/cahier-des-charges/", {"body": "Bravo"}).status_code == 302
+    page = client.post(
+        "/appels-a-projets/2026/cahier-des-charges/",
+        {"article": article.pk, f"article-{article.pk}-body": "Bravo"},
+    )
+    assert page.status_code == 302 and page["Location"].endswith(f"#article-{article.pk}")
+    assert SpecComment.objects.get().article == article
     services.transition_specification(actor=SYS, specification=spec, to="adopted")
     assert [s.status for s in call.specifications.order_by("number")] == ["superseded", "adopted"]
 
@@ -84,9 +95,9 @@ def test_a_comment_on_an_open_specification_and_not_on_an_adopted_one(territory,
 def test_personal_data_export_and_erasure(closed, member, territory):
     call, *_ = closed
     juror = seat(call, member, "Camille Jurée")
-    spec = services.save_specification(actor=SYS, call=call, body="v2")
+    spec = services.start_specification(actor=SYS, call=call)
     services.transition_specification(actor=SYS, specification=spec, to="open")
-    services.comment_specification(actor=member, specification=spec, body="Mon avis")
+    services.comment_spec_article(actor=member, article=spec.articles.get(), body="Mon avis")
     exported = privacy.export_person(member)
     assert exported["jurys_d_appels_a_projets"][0]["adresse"] == member.email
     privacy.erase_person(member)

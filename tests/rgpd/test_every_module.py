@@ -75,7 +75,9 @@ def everywhere(territory, structure, animator, django_capture_on_commit_callback
     Support.objects.create(need=report_need(territory), user=user, email=EMAIL, testimony="Moi aussi.")
     call = open_call(territory)
     Juror.objects.create(call=call, email=EMAIL, name=NAME, user=user)
-    SpecComment.objects.create(specification=call.specifications.first(), author=user, body="Une remarque.")
+    SpecComment.objects.create(
+        article=call.specifications.first().articles.first(), author=user, body="Une remarque."
+    )
     hours = office_hours_of(territory, UserFactory(email="conseil@example.org"))
     start = timezone.now() + dt.timedelta(days=3)
     Booking.objects.create(

@@ -1,5 +1,5 @@
 """Writes of a call: create it (with the 8 CSESS themes as default criteria), set its terms, criteria and
-targeted needs, move it (draft → open → closed → decided), and co-write its versioned specification."""
+targeted needs, move it (draft → open → closed → decided). Its specification: `services.specification`."""
 
 from __future__ import annotations
 
@@ -16,14 +16,12 @@ from maillage.calls.models import (
     Call,
     CallStatus,
     Criterion,
-    SpecComment,
-    Specification,
     SpecStatus,
     TargetedNeed,
 )
-from maillage.calls.permissions import require_animator, require_commenter
+from maillage.calls.permissions import require_animator
 from maillage.calls.services.common import clean_amount, clean_text
-from maillage.core.actors import Actor, user_of
+from maillage.core.actors import Actor
 from maillage.core.db import lock_row
 from maillage.core.machines import TransitionError, log_creation, transition
 from maillage.core.models import Territory
@@ -217,67 +215,14 @@ def remove_targeted_need(*, actor: Actor, need: TargetedNeed) -> None:
     need.delete()
 
 
-# --- the specification (« cahier des charges ») ----------------------------------------------------------
-
-
-@transaction.atomic
-def save_specification(*, actor: Actor, call: Call, body: str) -> Specification:
-    """Write the working version (draft or open for comments); after an adoption, start the next one."""
-    require_animator(actor, call.territory)
-    body = clean_text(body, "body", "Le texte du cahier des charges", limit=100_000)
-    # The call's row is locked (as the charter locks its own): two saves at once never both start a version.
-    lock_row(Call.objects.all(), call.pk)
-    working = call.specifications.filter(status__in=(SpecStatus.DRAFT, SpecStatus.OPEN)).first()
-    if working is not None:
-        Specification.objects.filter(pk=working.pk).update(body=body)
-        working.body = body
-        return working
-    number = (call.specifications.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    spec = Specification.objects.create(call=call, number=number, body=body)
-    log_creation(spec, actor=actor)
-    return spec
-
-
-@transaction.atomic
-def transition_specification(*, actor: Actor, specification: Specification, to: str) -> Specification:
-    call = specification.call
-    require_animator(actor, call.territory)
-    lock_row(Call.objects.all(), call.pk)
-    specification.refresh_from_db(fields=["status"])  # as it is now that the call is locked
-    if to == SpecStatus.SUPERSEDED:
-        raise ValidationError("Une version est remplacée par l'adoption de la suivante.")
-    try:
-        if to == SpecStatus.ADOPTED:
-            current = call.specifications.filter(status=SpecStatus.ADOPTED).first()
-            if current is not None:
-                transition(
-                    current, SpecStatus.SUPERSEDED, actor=actor, note=f"v{specification.number} adoptée"
-                )
-        return transition(specification, to, actor=actor)
-    except TransitionError as exc:
-        raise ValidationError(exc.messages) from None
-
-
-@transaction.atomic
-def comment_specification(*, actor: Actor, specification: Specification, body: str) -> SpecComment:
-    require_commenter(actor, specification.call.territory)
-    if specification.status != SpecStatus.OPEN:
-        raise ValidationError("Ce cahier des charges n'est pas ouvert aux commentaires.")
-    body = clean_text(body, "body", "Le commentaire", limit=5000)
-    return SpecComment.objects.create(specification=specification, author=user_of(actor), body=body)
-
-
 __all__ = [
     "DEFAULT_CRITERIA",
     "SCORED",
     "add_targeted_need",
-    "comment_specification",
     "create_call",
     "criteria_locked",
     "remove_targeted_need",
-    "save_specification",
     "set_criteria",
     "transition_call",
-    "transition_specification",
     "update_call_terms",
 ]

@@ -35,6 +35,7 @@ from maillage.core.machines import TransitionError, log_creation, transition
 @transaction.atomic
 def invite_juror(*, actor: Actor, call: Call, email: str, name: str, all_applications: bool = True) -> Juror:
     require_animator(actor, call.territory)
+    call.refresh_from_db(fields=["status"])  # its status now, not the caller's copy
     if call.status == CallStatus.DECIDED:
         raise ValidationError("Le jury de cet appel a déjà délibéré.")
     email = clean_text(email, "email", "L'adresse électronique", limit=254).lower()
@@ -90,6 +91,9 @@ def declare_conflicts(*, actor: Actor, juror: Juror, ties: Mapping[int, str]) ->
 def assign_applications(*, actor: Actor, juror: Juror, applications: Iterable[Application] | None) -> int:
     """None: the juror evaluates every eligible application; otherwise only those listed."""
     require_animator(actor, juror.call.territory)
+    juror.call.refresh_from_db(fields=["status"])
+    if juror.call.status == CallStatus.DECIDED:
+        raise ValidationError("Le jury de cet appel a déjà délibéré : les candidatures ne se confient plus.")
     juror.assignments.all().delete()
     if applications is None:
         Juror.objects.filter(pk=juror.pk).update(all_applications=True)

@@ -48,8 +48,13 @@ def export_person(user: Any) -> dict[str, Any]:
             for j in seats_of(user)
         ],
         "commentaires_sur_les_cahiers_des_charges": [
-            {"appel": c.specification.call.year, "texte": c.body, "date": c.created_at.isoformat()}
-            for c in SpecComment.objects.filter(author=user).select_related("specification__call")
+            {
+                "appel": c.article.version.call.year,
+                "article": c.article.title,
+                "texte": c.body,
+                "date": c.created_at.isoformat(),
+            }
+            for c in SpecComment.objects.filter(author=user).select_related("article__version__call")
         ],
         "candidatures_creees": [
             {"appel": a.call.year, "structure": a.structure.name, "projet": a.title}

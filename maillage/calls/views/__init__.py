@@ -2,8 +2,9 @@ from maillage.calls.views.applications import application_detail, apply, attachm
 from maillage.calls.views.criteria import criteria
 from maillage.calls.views.fund import deliberation, grant_detail, grants
 from maillage.calls.views.jury import invitation, jury_home, jury_manage, ranking, score
-from maillage.calls.views.manage import call_edit, manage, review, review_list, spec_edit
-from maillage.calls.views.public import call_detail, home, laureates, scdl, specification
+from maillage.calls.views.manage import call_edit, manage, review, review_list
+from maillage.calls.views.public import call_detail, home, laureates, scdl
+from maillage.calls.views.specification import spec_edit, specification
 
 __all__ = [
     "application_detail",

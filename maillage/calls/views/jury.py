@@ -220,6 +220,7 @@ def jury_manage(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "errors": errors,
             "jurors": jurors,
+            "decided": call.status == CallStatus.DECIDED,
             "eligible": call.applications.filter(
                 status__in=("eligible", "selected", "rejected")
             ).select_related("structure"),

@@ -1,5 +1,6 @@
-"""The animation runs the call: create it, set its terms (its criteria: `views.criteria`), write and adopt
-the specification, open and close it, check each application's eligibility (or ask for a missing piece)."""
+"""The animation runs the call: create it, set its terms (its criteria: `views.criteria`, its specification:
+`views.specification`), open and close it, check each application's eligibility (or ask for a missing
+piece)."""
 
 from __future__ import annotations
 
@@ -17,18 +18,12 @@ from maillage.calls.forms import (
     CallTermsForm,
     EligibilityForm,
     EndowmentForm,
-    SpecificationForm,
 )
-from maillage.calls.models import CALL_MACHINE, SPEC_MACHINE, Application, Call, SpecStatus
+from maillage.calls.models import CALL_MACHINE, Application, Call
 from maillage.calls.views.common import add_errors, animators_only, crumbs, managed_call_or_404
 from maillage.core.registry import registry
 
 CALL_BUTTONS = {"open": "Ouvrir aux candidatures", "closed": "Clore les candidatures"}
-SPEC_BUTTONS = {
-    "open": "Ouvrir aux commentaires",
-    "draft": "Revenir au brouillon",
-    "adopted": "Adopter cette version",
-}
 
 
 @login_required
@@ -130,56 +125,6 @@ def call_edit(request: HttpRequest, year: int) -> HttpResponse:
             "need_choices": _need_choices(call),
             "needs": call.targeted_needs.all(),
             "breadcrumbs": crumbs(("Gestion", reverse("calls:manage")), (f"Appel {call.year}", None)),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def spec_edit(request: HttpRequest, year: int) -> HttpResponse:
-    call = managed_call_or_404(request, year)
-    working = call.specifications.filter(status__in=(SpecStatus.DRAFT, SpecStatus.OPEN)).first()
-    latest = working or call.specifications.order_by("-number").first()
-    form = SpecificationForm(
-        request.POST if request.POST.get("action") == "save" else None,
-        initial={"body": latest.body if latest else ""},
-    )
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "save" and form.is_valid():
-                spec = services.save_specification(
-                    actor=request.user, call=call, body=form.cleaned_data["body"]
-                )
-                messages.success(request, f"Version {spec.number} du cahier des charges enregistrée.")
-                return redirect("calls:spec_edit", year=year)
-            if request.POST.get("action") == "transition" and working is not None:
-                services.transition_specification(
-                    actor=request.user, specification=working, to=request.POST.get("to", "")
-                )
-                messages.success(request, f"Version {working.number} : « {working.get_status_display()} ».")
-                return redirect("calls:spec_edit", year=year)
-        except ValidationError as exc:
-            add_errors(form, exc) if request.POST.get("action") == "save" else errors.extend(exc.messages)
-    return render(
-        request,
-        "calls/spec_edit.html",
-        {
-            "call": call,
-            "form": form,
-            "working": working,
-            "versions": call.specifications.order_by("-number"),
-            "errors": errors,
-            "buttons": [
-                (s, label)
-                for s, label in SPEC_BUTTONS.items()
-                if working and SPEC_MACHINE.can(working.status, s)
-            ],
-            "breadcrumbs": crumbs(
-                ("Gestion", reverse("calls:manage")),
-                (f"Appel {call.year}", reverse("calls:call_edit", args=[year])),
-                ("Cahier des charges", None),
-            ),
         },
     )
 

@@ -3,18 +3,14 @@ the SCDL « Subventions » open data."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from maillage.calls import opendata, selectors, services
-from maillage.calls.forms import CommentForm
+from maillage.calls import opendata, selectors
 from maillage.calls.models import Call, SpecStatus
-from maillage.calls.permissions import can_animate, can_comment
-from maillage.calls.views.common import add_errors, call_or_404, crumbs
+from maillage.calls.permissions import can_animate
+from maillage.calls.views.common import call_or_404, crumbs
 from maillage.core.registry import registry
 
 
@@ -31,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
             if request.user.is_authenticated
             else [],
             "animator": can_animate(request.user, request.territory),
+            "open_specs": selectors.open_specifications(request.territory),
         },
     )
 
@@ -53,46 +50,6 @@ def call_detail(request: HttpRequest, year: int) -> HttpResponse:
             "needs": needs,
             "can_apply": bool(selectors.managed_structures(request.user, request.territory)),
             "breadcrumbs": crumbs((f"Appel {call.year}", None)),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def specification(request: HttpRequest, year: int) -> HttpResponse:
-    call = call_or_404(request, year)
-    animator = can_animate(request.user, request.territory)
-    specs = call.specifications.order_by("-number")
-    if not animator:
-        specs = specs.exclude(status=SpecStatus.DRAFT)
-    spec = specs.first()
-    if spec is None:
-        raise Http404
-    form = CommentForm(request.POST or None)
-    if request.method == "POST":
-        if not can_comment(request.user, request.territory):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.comment_specification(
-                    actor=request.user, specification=spec, body=form.cleaned_data["body"]
-                )
-            except ValidationError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, "Merci : votre commentaire est publié.")
-                return redirect("calls:specification", year=year)
-    return render(
-        request,
-        "calls/specification.html",
-        {
-            "call": call,
-            "spec": spec,
-            "comments": spec.comments.select_related("author"),
-            "form": form,
-            "can_comment": spec.status == SpecStatus.OPEN and can_comment(request.user, request.territory),
-            "breadcrumbs": crumbs(
-                (f"Appel {call.year}", reverse("calls:call", args=[year])), ("Cahier des charges", None)
-            ),
         },
     )
 

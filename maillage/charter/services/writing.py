@@ -3,6 +3,8 @@ by a contributor, supported by others, accepted or rejected by the animation thr
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,33 +17,27 @@ from maillage.charter.models import (
     Article,
     CharterVersion,
     Comment,
-    VersionStatus,
 )
 from maillage.charter.permissions import require_animator, require_contributor
 from maillage.charter.services.common import clean_text
 from maillage.charter.services.notices import tell_amendment_decided
 from maillage.charter.services.versions import check_editable
+from maillage.core import versioning
 from maillage.core.actors import Actor, user_of
 from maillage.core.db import lock_row
 from maillage.core.machines import TransitionError, log_creation, transition
 
+REFUSAL = "on ne peut plus la commenter ni l'amender"
+
 
 def _check_open(version: CharterVersion) -> None:
-    version.refresh_from_db(fields=["status"])  # its status now, not the caller's copy
-    if version.status != VersionStatus.OPEN:
-        raise ValidationError(
-            f"La version {version.number} n'est pas ouverte aux commentaires : "
-            "on ne peut plus la commenter ni l'amender."
-        )
+    versioning.check_open(version, refusal=REFUSAL)
 
 
 @transaction.atomic
 def comment_article(*, actor: Actor, article: Article, body: str) -> Comment:
-    version = article.version
-    require_contributor(actor, version.charter.territory)
-    _check_open(version)
-    body = clean_text(body, "body", "Le commentaire", limit=5000)
-    return Comment.objects.create(article=article, author=user_of(actor), body=body)
+    require_contributor(actor, article.version.charter.territory)
+    return cast(Comment, versioning.add_comment(actor=actor, article=article, body=body, refusal=REFUSAL))
 
 
 @transaction.atomic
