@@ -91,14 +91,14 @@ def describe() -> dict:
     rng = random.Random(7)
     count = published.count()
     slugs = list(published.order_by("pk").values_list("slug", flat=True)[:: max(1, count // SAMPLE)][:SAMPLE])
+    anonymous = AnonymousUser()  # what the journeys open must be public: an anonymous visitor opens it too
     events = [
         e.slug
-        for e in Event.objects.filter(
-            territory=territory, status="published", registration_open=True, start__gt=timezone.now()
-        ).order_by("start")[:40]
+        for e in Event.objects.for_user(anonymous, territory)
+        .filter(status="published", registration_open=True, start__gt=timezone.now())
+        .order_by("start")[:40]
         if e.accepts_registrations and not e.questions
     ]
-    anonymous = AnonymousUser()
     needs = list(Need.objects.for_user(anonymous, territory).order_by("pk").values_list("pk", flat=True)[:50])
     calls = sorted(Call.objects.for_user(anonymous, territory).values_list("year", flat=True))
     categories = list(NeedCategory.objects.filter(territory=territory).values_list("pk", flat=True))
