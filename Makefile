@@ -12,14 +12,15 @@ PYTEST_ARGS ?=
 # `make demo PORT=8765` serves elsewhere than 8000 (the CI's « readme » stage does).
 PORT ?= 8000
 
-.PHONY: demo test test-postgres test-browser lint format bench serve migrate lock clean help
+.PHONY: demo test test-postgres test-browser lint format bench bench-load serve migrate lock clean help
 
 help:
 	@echo "make demo          — installe, migre, charge la démo et sert sur http://127.0.0.1:8000"
 	@echo "make test          — installe les dépendances de dev et lance toute la suite (SQLite + navigateur)"
 	@echo "make test-postgres — la même suite sur la base PostgreSQL de DATABASE_URL (recréée)"
 	@echo "make lint          — ruff, djlint, migrations manquantes, sens des dépendances, types (mypy)"
-	@echo "make bench         — les mesures de performance (bench/)"
+	@echo "make bench         — les mesures de performance (bench/), puis le test de charge (bench/load/)"
+	@echo "make bench-load    — le test de charge seul (LOAD_ARGS=\"--help\" pour ses options)"
 	@echo "make lock          — recalcule requirements/lock*.txt depuis pyproject.toml (versions exactes, empreintes)"
 
 $(VENV)/bin/activate:
@@ -90,8 +91,16 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(DEV_STAMP)
+# The benchmarks (bench/bench_*.py), then the load test (bench/load/run.py: gunicorn with the production
+# settings under locust, then the ceiling ratio); LOAD_ARGS chooses its database and size, for instance
+# `make bench LOAD_ARGS="--postgres-template bench200k --structures 200000"`; `make bench-load` runs it alone.
+LOAD_ARGS ?=
+bench: $(DEV_STAMP) | var
 	$(PY) bench/run_all.py
+	$(PY) bench/load/run.py $(LOAD_ARGS)
+
+bench-load: $(DEV_STAMP) | var
+	$(PY) bench/load/run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/test-media

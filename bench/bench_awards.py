@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from _setup import ROOT, summarise
+from procs import children_of
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/maillage_awards_bench"
 CLIENTS = 8
@@ -58,18 +59,6 @@ def recreate_database(url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def workers_of(master: int) -> list[int]:
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            data = stat.read_text()
-        except OSError:
-            continue
-        if int(data[data.rindex(")") + 2 :].split()[1]) == master:
-            pids.append(int(stat.parent.name))
-    return pids
 
 
 def main(voters: int, kill: bool) -> None:
@@ -199,7 +188,7 @@ def main(voters: int, kill: bool) -> None:
         for mark in marks:
             while done["count"] < mark:
                 time.sleep(0.01)
-            pids = workers_of(server.pid)
+            pids = children_of(server.pid)
             if pids:
                 os.kill(pids[0], signal.SIGKILL)
                 killed += 1

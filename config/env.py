@@ -107,3 +107,6 @@ BIND = get_str("MAILLAGE_BIND", "127.0.0.1:8000")
 # Addresses (IPs or CIDR networks) of the reverse proxies allowed to say who the client is (X-Forwarded-For);
 # empty: nobody, REMOTE_ADDR is the client. See maillage.core.ratelimit.client_ip and docs/deployment.md.
 TRUSTED_PROXIES = get_list("MAILLAGE_TRUSTED_PROXIES")
+# The load test only (bench/load/): serve /_banc/ok, a bare « ok » view behind the whole middleware stack, the
+# ceiling the directory page is compared with. Off by default: the address is not in the URL conf at all.
+BENCH_OK_VIEW = get_bool("MAILLAGE_BENCH_OK_VIEW", False)

@@ -37,6 +37,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# The load test's ceiling (bench/load/run.py): a bare « ok » behind the same middleware, only when asked for.
+if settings.MAILLAGE_BENCH_OK_VIEW:
+    from maillage.core.views import bench_ok
+
+    urlpatterns.append(path("_banc/ok", bench_ok, name="bench_ok"))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

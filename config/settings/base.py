@@ -23,6 +23,8 @@ MAILLAGE_DEFAULT_TERRITORY = env.DEFAULT_TERRITORY
 # Reverse proxies (IPs or CIDR networks) whose X-Forwarded-For tells the client's address; empty: none.
 # One function reads it: maillage.core.ratelimit.client_ip (rate limits, django-axes, django-allauth).
 MAILLAGE_TRUSTED_PROXIES = env.TRUSTED_PROXIES
+# The load test's bare « ok » view (bench/load/run.py sets it); off by default, never in production.
+MAILLAGE_BENCH_OK_VIEW = env.BENCH_OK_VIEW
 # Seconds a process keeps the host → territory answer (maillage.core.middleware); 0 turns the cache off.
 MAILLAGE_TERRITORY_CACHE_SECONDS = 30
 

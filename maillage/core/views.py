@@ -221,3 +221,12 @@ def _database_unavailable(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", {}, status=403)
+
+
+# --- load test -------------------------------------------------------------------------------------
+
+
+def bench_ok(request: HttpRequest) -> HttpResponse:
+    """« ok », nothing else: the ceiling of this stack (gunicorn and the whole middleware) that the load test
+    compares the directory page with. Only in the URL conf when MAILLAGE_BENCH_OK_VIEW is on (bench/load/)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

@@ -17,6 +17,7 @@ from maillage.core.tokens import make_token
 from maillage.events import services
 from maillage.events.models import Event, Registration, Status
 from tests.events.factories import EventFactory, RegistrationFactory, paris
+from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,23 @@ def test_filters_and_month_view(client, territory):
         month = client.get("/agenda/mois/?mois=2026-06").content.decode()
     assert "Visite" in month and "Atelier" in month and "juin 2026" in month
     assert client.get("/agenda/mois/?mois=n'importe-quoi").status_code == 200
+
+
+def test_the_host_filter_offers_only_structures_that_host_an_event(client, territory, other_territory):
+    """Not the whole directory (#22: 20,000 options made the agenda a 1.2 MB page): hosts of the territory's
+    events, published, in both the list and the month view."""
+    host = StructureFactory(territory=territory, name="Scop Hôtesse", slug="scop-hotesse")
+    EventFactory(territory=territory, title="Visite").hosts.add(host)
+    StructureFactory(territory=territory, name="Asso Sans Rendez-vous", slug="asso-sans-rdv")
+    elsewhere = StructureFactory(territory=other_territory, name="Ailleurs", slug="ailleurs")
+    EventFactory(territory=other_territory).hosts.add(elsewhere)
+    for url in ("/agenda/", "/agenda/mois/"):
+        page = client.get(url).content.decode()
+        options = page[page.index('<select id="id_structure"') :]
+        options = options[: options.index("</select>")]
+        assert 'value="scop-hotesse"' in options
+        assert "asso-sans-rdv" not in options and "ailleurs" not in options
+    assert "Visite" in client.get("/agenda/?structure=scop-hotesse").content.decode()
 
 
 def test_event_page_has_escaped_schema_org_json_ld(client, territory, structure):

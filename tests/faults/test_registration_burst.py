@@ -22,7 +22,6 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from unittest.mock import patch
 
 import httpx
@@ -32,6 +31,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from bench.procs import children_of
 from maillage.core.mail import SEND_MAIL_TASK_PATH
 from maillage.core.models import Domain
 from maillage.events import services
@@ -50,19 +50,6 @@ CLIENTS = 6
 KILLS = (15, 35)  # a worker dies once this many people have had their answer
 MAIL_SECONDS = 30
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-def gunicorn_workers(master: int) -> list[int]:
-    """The pids whose parent is `master` (the gunicorn arbiter): its workers."""
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            data = stat.read_text()
-        except OSError:
-            continue
-        if int(data[data.rindex(")") + 2 :].split()[1]) == master:
-            pids.append(int(stat.parent.name))
-    return pids
 
 
 def serve_env(smtp_port: int) -> dict[str, str]:
@@ -150,7 +137,7 @@ def test_a_registration_burst_survives_killed_web_workers(territory, tmp_path): 
             for mark in KILLS:
                 while sum(answered.values()) < mark and len(killed) < len(KILLS):
                     time.sleep(0.005)
-                workers = gunicorn_workers(master)
+                workers = children_of(master)
                 if workers:
                     os.kill(workers[0], signal.SIGKILL)
                     killed.append(workers[0])
