@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "maillage.dashboard",
     "maillage.procurement",
     "maillage.awards",
+    "maillage.cooperation",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",

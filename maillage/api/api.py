@@ -14,6 +14,7 @@ from ninja import NinjaAPI, Schema
 from maillage.actors.api import router as actors_router
 from maillage.api import access, problems
 from maillage.charter.api import router as charter_router
+from maillage.cooperation.api import router as cooperation_router
 from maillage.core import health as core_health
 from maillage.events.api import router as events_router
 from maillage.newsletter.api import router as newsletter_router
@@ -72,6 +73,7 @@ for router in (
     workspace_router,
     events_router,
     plan_router,
+    cooperation_router,
 ):
     router.add_decorator(problems.require_territory, mode="view")
     router.add_decorator(access.read_access, mode="view")
