@@ -8,9 +8,9 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from maillage.core import cursor
 from maillage.cooperation import presenting
 from maillage.cooperation.models import Share
+from maillage.core import cursor
 
 router = Router(tags=["coopération"])
 CURSOR_ORDER = ("pk",)

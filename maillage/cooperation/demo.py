@@ -11,10 +11,10 @@ from django.db import transaction
 
 from maillage.actors.models import Practice, Structure
 from maillage.actors.services import create_structure, save_practice
-from maillage.core.actors import system
-from maillage.core.models import Territory
 from maillage.cooperation import services
 from maillage.cooperation.models import Share
+from maillage.core.actors import system
+from maillage.core.models import Territory
 from maillage.events.models import Event
 
 DEMO = system("données de démonstration")
@@ -37,7 +37,7 @@ LOUP_STRUCTURES = [
         "SCIC Bois du Loup",
         "cooperative",
         "06028",
-        "Une coopérative qui valorise le bois des forêts communales (bois bûche, plaquettes, petite menuiserie).",
+        "Une coopérative qui valorise le bois des forêts communales (bois bûche, plaquettes, menuiserie).",
         "Associer les communes au sociétariat d'une SCIC",
         ["gouvernance", "developpement_durable"],
         "Les trois communes sont sociétaires, aux côtés des salariés, des forestiers et des clients. Le "

@@ -6,10 +6,10 @@ from typing import Any
 
 from maillage.actors.models import Practice
 from maillage.actors.services import save_practice
-from maillage.core.actors import system
 from maillage.cooperation import services
 from maillage.cooperation.models import ImportedItem, Share, Subscription
 from maillage.cooperation.remote import RemoteFeed, RemoteItem
+from maillage.core.actors import system
 
 EXAMPLES = system("exemples de la matrice")
 

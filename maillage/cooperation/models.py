@@ -9,9 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maillage.actors.models import Practice
+from maillage.cooperation.querysets import ImportedItemQuerySet, ShareQuerySet, SubscriptionQuerySet
 from maillage.core.machines import Machine, TransitionLog, register
 from maillage.core.models import Territory
-from maillage.cooperation.querysets import ImportedItemQuerySet, ShareQuerySet, SubscriptionQuerySet
 from maillage.events.models import Event
 
 

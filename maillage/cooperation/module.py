@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from maillage.cooperation import demo
+from maillage.cooperation.examples import example_imported, example_share
 from maillage.core.registry import (
     ANIMATOR_ONLY,
     PUBLIC,
@@ -16,8 +18,6 @@ from maillage.core.registry import (
     registry,
     statuses,
 )
-from maillage.cooperation import demo
-from maillage.cooperation.examples import example_imported, example_share
 
 POST_ONLY = statuses(anonymous=302, member=405, manager_other=405, animator_other=405, animator=405)
 

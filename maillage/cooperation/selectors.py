@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from maillage.actors.models import Practice
-from maillage.core.models import Territory
 from maillage.cooperation import presenting
 from maillage.cooperation.models import ImportedItem, Share, Subscription
+from maillage.core.models import Territory
 from maillage.events.models import Event
 
 MAX_EVENTS = 50

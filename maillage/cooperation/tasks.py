@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 
-from maillage.core.actors import system
-from maillage.core.tasks import maillage_task
 from maillage.cooperation import services
 from maillage.cooperation.models import Subscription
 from maillage.cooperation.remote import RemoteError, read_installation
+from maillage.core.actors import system
+from maillage.core.tasks import maillage_task
 
 logger = logging.getLogger(__name__)
 TASK_ACTOR = system("import des installations suivies")

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from maillage.actors.models import Practice
-from maillage.core.actors import Actor
-from maillage.core.machines import log_creation, transition
-from maillage.core.models import Territory
 from maillage.cooperation.models import Kind, Share
 from maillage.cooperation.permissions import require_animator
 from maillage.cooperation.querysets import EVENT_SHOWN, PUBLISHED_STRUCTURE
+from maillage.core.actors import Actor
+from maillage.core.machines import log_creation, transition
+from maillage.core.models import Territory
 from maillage.events.choices import Visibility
 from maillage.events.models import Event
 

@@ -7,14 +7,14 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from maillage.cooperation.models import ImportedItem, Subscription
+from maillage.cooperation.permissions import require_animator
+from maillage.cooperation.remote import RemoteFeed, api_url
 from maillage.core.actors import Actor, user_of
 from maillage.core.db import lock_row
 from maillage.core.machines import log_creation, transition
 from maillage.core.models import Territory
 from maillage.core.tasks import enqueue_on_commit
-from maillage.cooperation.models import ImportedItem, Subscription
-from maillage.cooperation.permissions import require_animator
-from maillage.cooperation.remote import RemoteFeed, api_url
 
 REFRESH_TASK = "maillage.cooperation.tasks.refresh_subscription_task"
 ONLY_ANIMATION = "Seule l'animation du territoire gère les abonnements à d'autres installations."
