@@ -165,3 +165,16 @@ def test_loopback_is_refused_by_default(animator, territory, settings):
     assert refresh_subscription(s.pk) == "error"
     s.refresh_from_db()
     assert "réseau interne" in s.last_error
+
+
+def test_loopback_is_off_in_base_and_prod_settings_and_only_opt_in_in_dev():
+    import importlib
+
+    base = importlib.import_module("config.settings.base")
+    assert base.MAILLAGE_HTTP_ALLOW_LOOPBACK is False
+    dev_source = importlib.util.find_spec("config.settings.dev").origin or ""
+    with open(dev_source, encoding="utf-8") as handle:
+        assert 'env.get_bool("MAILLAGE_HTTP_ALLOW_LOOPBACK", False)' in handle.read()
+    prod_source = importlib.util.find_spec("config.settings.prod").origin or ""
+    with open(prod_source, encoding="utf-8") as handle:
+        assert "ALLOW_LOOPBACK" not in handle.read()
