@@ -60,7 +60,7 @@ def shared_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cooperation/item.html",
-        {"item": item, "own": own, "breadcrumbs": [HOME, (item.title, None)]},
+        {"item": item, "imported": None, "own": own, "breadcrumbs": [HOME, (item.title, None)]},
     )
 
 

@@ -5,17 +5,20 @@ the status says « en erreur » and the previous imports stay."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from maillage.cooperation import services
 from maillage.cooperation.models import ImportedItem
 from maillage.cooperation.tasks import refresh_subscription
-from tests.core.test_serve import ROOT, free_port, http_status, manage, wait_for
+from tests.core.test_serve import ROOT, free_port, http_status, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +40,32 @@ save_practice(actor=actor, structure=s, title="Une pratique non partagée", them
 """
 
 
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "maillage.cli", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=1800,  # a loaded machine migrates slowly; this bounds a broken run only
+    )
+
+
+def migrated_template(env: dict[str, str]) -> Path:
+    """A migrated, empty SQLite file, kept in var/test-db/ under the fingerprint of every migration (the
+    whole schema takes minutes to migrate on a loaded machine; a changed migration makes a new one)."""
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("maillage/*/migrations/*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    template = ROOT / "var" / "test-db" / f"remote-{digest.hexdigest()[:16]}.sqlite3"
+    if not template.exists():
+        building = template.with_suffix(f".{os.getpid()}.tmp")
+        manage({**env, "MAILLAGE_SQLITE_PATH": str(building)}, "migrate", "--noinput")
+        manage({**env, "MAILLAGE_SQLITE_PATH": str(building)}, "createcachetable")
+        building.replace(template)
+    return template
+
+
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory):
     port = free_port()
@@ -52,8 +81,7 @@ def remote(tmp_path_factory):
             "PYTHONUNBUFFERED": "1",
         }
     )
-    manage(env, "migrate", "--noinput")
-    manage(env, "createcachetable")
+    shutil.copyfile(migrated_template(env), path)
     manage(env, "shell", "-c", SETUP_REMOTE.format(port=port))
     log = path.parent / "runserver.log"
     with log.open("wb") as out:
