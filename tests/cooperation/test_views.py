@@ -59,7 +59,7 @@ def test_another_territorys_animator_cannot_share_or_withdraw(animator, animator
     assert share.status == "shared"
 
 
-def test_withdrawn_share_is_gone_for_the_others(animator, practice, territory):
+def test_withdrawn_share_is_gone_for_the_others(animator, practice, territory, other_territory):
     share = services.share_item(actor=animator, territory=territory, practice=practice)
     _client(animator).post(f"/cooperation/animation/partages/{share.pk}/retirer/")
     assert _client(host="autre.testserver").get(f"/cooperation/partage/{share.pk}/").status_code == 404
@@ -83,7 +83,7 @@ def test_subscription_form_refuses_bad_addresses_in_french(
     assert not Subscription.objects.exists()
 
 
-def test_imported_items_are_not_reachable_from_another_territory(animator, territory):
+def test_imported_items_are_not_reachable_from_another_territory(animator, territory, other_territory):
     from maillage.cooperation.remote import RemoteFeed, RemoteItem
 
     s = services.add_subscription(actor=animator, territory=territory, url="https://voisin.example.org/")
