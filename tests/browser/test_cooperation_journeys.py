@@ -52,6 +52,13 @@ def installation(settings):
     server.server_close()
 
 
+def slow_machine(page):
+    """Generous waits: the shared test machine is often loaded; nothing asserts a duration."""
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(90_000)
+    return page
+
+
 def main_text(page) -> str:
     return re.sub(r"\s+", " ", page.locator("main").inner_text())
 
@@ -65,7 +72,7 @@ def test_share_then_read_then_subscribe(
     neighbour_url = live_url.replace("localhost", "127.0.0.1")
 
     # The Pays de Grasse's animator shares the practice.
-    grasse = new_context(user=animator).new_page()
+    grasse = slow_machine(new_context(user=animator).new_page())
     grasse.goto("/cooperation/")
     grasse.get_by_role("link", name="Partager nos pratiques et nos rendez-vous").click()
     grasse.get_by_role("button", name="Partager « Un jardin partagé au pied des immeubles »").click()
@@ -82,7 +89,7 @@ def test_share_then_read_then_subscribe(
     )
 
     # The neighbour's animator finds it, with its provenance.
-    neighbour = new_context(user=animator_other, base_url=neighbour_url).new_page()
+    neighbour = slow_machine(new_context(user=animator_other, base_url=neighbour_url).new_page())
     neighbour.goto("/cooperation/")
     assert "partagé par Pays de Grasse" in main_text(neighbour)
     neighbour.get_by_role("link", name="Un jardin partagé au pied des immeubles").click()

@@ -17,9 +17,16 @@ from maillage.core.hosts import invalidate_allowed_hosts
 from maillage.core.models import Domain
 from tests.cooperation.conftest import practice_of
 from tests.events.factories import EventFactory
+from tests.factories import CommuneFactory
 
 pytestmark = pytest.mark.browser
 IMAGES = Path(__file__).resolve().parents[2] / "docs" / "guide" / "images"
+
+
+def _slow_machine(page):
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(90_000)
+    return page
 
 
 def _shoot(page, name: str) -> None:
@@ -32,6 +39,8 @@ def test_screenshots_of_cooperation_and_the_regional_view(
 ):
     other_territory.name = "Vallée du Loup"
     other_territory.save()
+    for code, name in (("06003", "Andon"), ("06028", "Caille"), ("06134", "Séranon")):  # the demo's communes
+        other_territory.communes.add(CommuneFactory(insee_code=code, name=name))
     practice_of(structure, title="Une ressourcerie qui forme ses salariés en insertion")
     EventFactory(territory=territory, title="Rendez-vous de l'ESS : réemploi et économie circulaire")
     demo.load(
@@ -65,6 +74,7 @@ def test_screenshots_of_cooperation_and_the_regional_view(
 
     for width in (1280, 360):
         page = new_context(viewport={"width": width, "height": 900}, base_url=loup_url).new_page()
+        _slow_machine(page)
         page.goto("/cooperation/")
         text = page.locator("main").inner_text()
         assert "Une ressourcerie qui forme ses salariés en insertion" in text
@@ -74,12 +84,14 @@ def test_screenshots_of_cooperation_and_the_regional_view(
     page = new_context(
         user=animator_other, viewport={"width": 1280, "height": 900}, base_url=loup_url
     ).new_page()
+    _slow_machine(page)
     page.goto("/cooperation/abonnements/")
     assert "à jour" in page.get_by_role("region", name="Installations suivies").inner_text()
     _shoot(page, "cooperation-abonnements-1280.png")
 
     for width in (1280, 360):
         page = new_context(viewport={"width": width, "height": 900}).new_page()
+        _slow_machine(page)
         page.goto("/territoires/")
         assert page.get_by_role("row", name="Ensemble").count() == 1
         _shoot(page, f"territoires-{width}.png")
