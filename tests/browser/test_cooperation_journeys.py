@@ -14,6 +14,7 @@ import pytest
 
 from maillage.core.hosts import invalidate_allowed_hosts
 from maillage.core.models import Domain
+from tests.browser.fixtures import sign_in
 from tests.cooperation.conftest import practice_of
 
 pytestmark = pytest.mark.browser
@@ -89,7 +90,9 @@ def test_share_then_read_then_subscribe(
     )
 
     # The neighbour's animator finds it, with its provenance.
-    neighbour = slow_machine(new_context(user=animator_other, base_url=neighbour_url).new_page())
+    context = new_context(base_url=neighbour_url)
+    sign_in(context, animator_other, neighbour_url)  # the session cookie for the neighbour's host name
+    neighbour = slow_machine(context.new_page())
     neighbour.goto("/cooperation/")
     assert "partagé par Pays de Grasse" in main_text(neighbour)
     neighbour.get_by_role("link", name="Un jardin partagé au pied des immeubles").click()

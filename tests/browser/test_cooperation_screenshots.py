@@ -15,6 +15,7 @@ from maillage.cooperation.remote import RemoteFeed, RemoteItem
 from maillage.core.actors import system
 from maillage.core.hosts import invalidate_allowed_hosts
 from maillage.core.models import Domain
+from tests.browser.fixtures import sign_in
 from tests.cooperation.conftest import practice_of
 from tests.events.factories import EventFactory
 from tests.factories import CommuneFactory
@@ -81,9 +82,9 @@ def test_screenshots_of_cooperation_and_the_regional_view(
         assert "partagé par Pays de Grasse" in text and "partagé par Pays des Lacs" in text
         _shoot(page, f"cooperation-{width}.png")
 
-    page = new_context(
-        user=animator_other, viewport={"width": 1280, "height": 900}, base_url=loup_url
-    ).new_page()
+    context = new_context(viewport={"width": 1280, "height": 900}, base_url=loup_url)
+    sign_in(context, animator_other, loup_url)  # the session cookie for the neighbour's host name
+    page = context.new_page()
     _slow_machine(page)
     page.goto("/cooperation/abonnements/")
     assert "à jour" in page.get_by_role("region", name="Installations suivies").inner_text()
