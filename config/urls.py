@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("maillage.dashboard.urls")),
     path("achats/", include("maillage.procurement.urls")),
     path("trophees/", include("maillage.awards.urls")),
+    path("cooperation/", include("maillage.cooperation.urls")),
     path("api/", include("maillage.api.urls")),
     path("api/docs", RedirectView.as_view(url="/api/", permanent=False)),
     path("api/v1/", api.urls),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "maillage.dashboard",
     "maillage.procurement",
     "maillage.awards",
+    "maillage.cooperation",
     "maillage.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -381,6 +382,11 @@ MAILLAGE_GEOCODER_RATE = 1.0  # requests per second (the BAN allows about 1/s)
 MAILLAGE_GEOCODER_MIN_SCORE = 0.5
 MAILLAGE_HTTP_TIMEOUT = 10.0
 MAILLAGE_HTTP_MAX_BYTES = 5 * 1024 * 1024
+# Outbound fetches never reach loopback (nor private networks). Development may allow loopback only (two
+# demo installations on one computer following each other): config/settings/dev.py reads the environment.
+MAILLAGE_HTTP_ALLOW_LOOPBACK = False
+# A subscribed installation's answer (per page of its shared items) must come within this many seconds.
+MAILLAGE_COOPERATION_TIMEOUT = 10.0
 
 NINJA_PAGINATION_PER_PAGE = 50
 

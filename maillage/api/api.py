@@ -18,6 +18,7 @@ from maillage.assessment.api import router as assessment_router
 from maillage.awards.api import router as awards_router
 from maillage.calls.api import router as calls_router
 from maillage.charter.api import router as charter_router
+from maillage.cooperation.api import router as cooperation_router
 from maillage.core import health as core_health
 from maillage.events.api import router as events_router
 from maillage.matchmaking.api import router as matchmaking_router
@@ -87,6 +88,7 @@ for router in (
     assessment_router,
     matchmaking_router,
     figures_router,
+    cooperation_router,
 ):
     router.add_decorator(problems.require_territory, mode="view")
     router.add_decorator(access.read_access, mode="view")

@@ -66,6 +66,7 @@ def _pages() -> list[PageSpec]:
             kind="file",
         ),
         PageSpec(name="dashboard:embeds", example_url=fixed_url("/integrer/"), expected=PUBLIC),
+        PageSpec(name="dashboard:territories", example_url=fixed_url("/territoires/"), expected=PUBLIC),
         PageSpec(name="dashboard:embed_map", example_url=fixed_url("/integrer/carte/"), expected=PUBLIC),
         PageSpec(name="dashboard:embed_agenda", example_url=fixed_url("/integrer/agenda/"), expected=PUBLIC),
         PageSpec(

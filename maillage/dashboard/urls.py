@@ -10,6 +10,7 @@ urlpatterns = [
     path("chiffres/ess-du-territoire-en-chiffres.pdf", views.figures_pdf, name="pdf"),
     path("chiffres/<slug:key>.csv", views.section_csv, name="csv"),
     path("recherche/", views.search, name="search"),
+    path("territoires/", views.territories, name="territories"),
     path("donnees-ouvertes/", opendata_views.open_data, name="open_data"),
     path("donnees-ouvertes/<slug:key>.schema.json", opendata_views.open_data_schema, name="open_data_schema"),
     path("donnees-ouvertes/<slug:key>.<str:fmt>", opendata_views.open_data_file, name="open_data_file"),

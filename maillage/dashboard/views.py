@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from maillage.core.exports import export_response
 from maillage.core.pdf import pdf_response, render_pdf
 from maillage.core.ratelimit import client_ip, over_limit
-from maillage.dashboard import selectors, services
+from maillage.dashboard import regional, selectors, services
 from maillage.dashboard.forms import SearchForm, YearForm
 from maillage.dashboard.permissions import can_animate
 from maillage.dashboard.search import site_search
@@ -103,3 +103,11 @@ def search(request: HttpRequest) -> HttpResponse:
         "dashboard/search.html",
         {"form": form, "query": query, "groups": groups, "count": sum(g.total for g in groups)},
     )
+
+
+def territories(request: HttpRequest) -> HttpResponse:
+    """The instance's territories and their figures side by side (the regional view)."""
+    form, year = _year(request)
+    context = regional.regional_context(year)
+    context.update(form=form, breadcrumbs=[("Territoires de la plateforme", None)])
+    return render(request, "dashboard/territories.html", context)
