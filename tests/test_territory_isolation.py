@@ -25,13 +25,8 @@ BY_DESIGN = {
     "cooperation:shared": "reads a practice that A shares with the other territories",
     "dashboard:territories": "the regional view names every territory and their figures",
 }
-# Leaks this test found in other apps, not fixed here (each to be fixed by its app; xfail is strict, so the
-# fix makes the test say so).
-KNOWN_LEAKS = {
-    "awards:vote_confirm": "the vote confirmation page (signed token from the mail) does not check that the "
-    "vote belongs to the request's territory: on another territory's host it shows the Trophée, its "
-    "category and the structure voted for",
-}
+# Leaks this test found in other apps and not yet fixed (each to be fixed by its app, then removed from here).
+KNOWN_LEAKS: dict[str, str] = {}  # page name → why it leaks (awards:vote_confirm was, until fixed)
 # Names every territory's objects carry by default (not a leak when B shows its own).
 DEFAULT_NAMES = {"Charte des acteurs de l'ESS"}  # the charter each territory starts with
 MIN_LENGTH = 10  # shorter names (« Logement », « Emploi ») are default categories every territory has

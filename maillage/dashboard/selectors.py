@@ -7,23 +7,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from maillage.core.actors import system
 from maillage.core.models import Territory
 from maillage.dashboard import charts, figures, services
 from maillage.dashboard.models import FigureSnapshot
 
-MAX_AGE = dt.timedelta(days=1)  # past this, the page recomputes rather than show stale figures
-
 
 def snapshot(territory: Territory, year: int, *, today: dt.date | None = None) -> FigureSnapshot:
-    """The kept figures of the year; computed now when none are kept yet or they are older than a day
-    (the periodic job normally keeps them fresh)."""
-    found = FigureSnapshot.objects.of(territory, year).first()
-    if found is None or found.computed_at < timezone.now() - MAX_AGE:
-        found = services.refresh_figures(
-            actor=system("premier calcul des chiffres"), territory=territory, year=year, today=today
-        )
-    return found
+    """The kept figures of the year (computed once by the first visit when none are kept or they are older
+    than a day: `services.figures_for_visit`; the periodic job normally keeps them fresh)."""
+    return services.figures_for_visit(territory=territory, year=year, today=today)
 
 
 def year_choices(today: dt.date | None = None) -> list[tuple[str, str]]:

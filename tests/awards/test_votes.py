@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.test import Client
 
 from maillage.awards import services
 from maillage.awards.models import Nomination, Vote
@@ -85,6 +86,17 @@ def test_the_same_address_votes_in_another_category(territory, structure):
     services.confirm_vote(actor=SYS, token=vote_token(mine, "paul@exemple.fr"))
     services.confirm_vote(actor=SYS, token=vote_token(other, "paul@exemple.fr"))
     assert Vote.objects.count() == 2
+
+
+def test_a_link_opened_on_another_territorys_host_shows_and_counts_nothing(voting, other_territory):
+    _edition, mine, _theirs = voting
+    url = f"/trophees/vote/{vote_token(mine, 'paul@exemple.fr')}/"
+    elsewhere = Client(HTTP_HOST="autre.testserver")
+    for answer in (elsewhere.get(url), elsewhere.post(url)):
+        text = unescape(answer.content.decode())
+        assert answer.status_code == 400 and "n'est pas valide" in text
+        assert mine.structure.name not in text and mine.category.name not in text
+    assert not Vote.objects.exists()
 
 
 def test_a_forged_link_is_refused(voting, client):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -154,3 +155,33 @@ def test_the_periodic_job_recomputes_every_territory_and_every_kept_year(
     assert ("pays-de-grasse", 2024) in kept and ("vallee-voisine", 2026) in kept
     other = FigureSnapshot.objects.get(territory=other_territory, year=0)
     assert section(other.data["sections"], "familles")["rows"] == [["Mutuelle", 1]]
+
+
+def _computing_elsewhere(territory, year):
+    """Another request (or web node) holds the computation of these figures."""
+    cache.add(f"dashboard:figures:computing:{territory.pk}:{year}", 1, 60)
+
+
+def test_a_visit_computes_the_figures_once_and_releases_its_lock(territory, directory):
+    shown = services.figures_for_visit(territory=territory, year=0, today=TODAY)
+    assert shown.pk and services.figures_for_visit(territory=territory, year=0, today=TODAY).pk == shown.pk
+    assert cache.get(f"dashboard:figures:computing:{territory.pk}:0") is None
+    assert FigureSnapshot.objects.filter(territory=territory).count() == 1
+
+
+def test_stale_figures_are_shown_with_their_date_while_another_visit_recomputes_them(territory, directory):
+    kept = services.refresh_figures(actor=SYSTEM, territory=territory, today=TODAY)
+    old = timezone.now() - dt.timedelta(days=3)
+    FigureSnapshot.objects.filter(pk=kept.pk).update(computed_at=old)
+    _computing_elsewhere(territory, 0)
+    shown = services.figures_for_visit(territory=territory, year=0, today=TODAY)
+    assert shown.pk == kept.pk and shown.computed_at == old  # not computed a second time
+    cache.clear()
+    assert services.figures_for_visit(territory=territory, year=0, today=TODAY).computed_at > old
+
+
+def test_a_first_visit_waits_for_the_other_computation_then_computes_if_it_never_ends(territory, directory):
+    _computing_elsewhere(territory, 0)
+    shown = services.figures_for_visit(territory=territory, year=0, today=TODAY, wait_seconds=0.3)
+    assert shown.pk and section(shown.data["sections"], "familles")
+    assert FigureSnapshot.objects.filter(territory=territory, year=0).count() == 1

@@ -105,7 +105,9 @@ def vote_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         return message(request, title, " ".join(error.messages), status=400)
     nomination = (
-        Nomination.objects.select_related("category__edition", "structure").filter(pk=payload["n"]).first()
+        Nomination.objects.select_related("category__edition", "structure")
+        .filter(pk=payload["n"], category__edition__territory=request.territory)  # never another territory's
+        .first()
     )
     if nomination is None:
         return message(request, title, votes.BAD_LINK, status=400)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from maillage.core.actors import Actor
+from maillage.core.actors import Actor, system
 from maillage.core.models import Territory
 from maillage.dashboard import figures
 from maillage.dashboard.models import FigureSnapshot
 from maillage.dashboard.permissions import require_animator
 
 FIRST_YEAR = 2000
+MAX_AGE = dt.timedelta(days=1)  # past this, a visit recomputes them (the periodic job keeps them fresh)
+COMPUTING_SECONDS = 300  # how long one computation holds the territory-year's lock at most
+WAIT_SECONDS = 60.0  # how long a first visitor waits for another's computation before computing itself
 
 
 def check_year(year: int, today: dt.date) -> int:
@@ -57,3 +62,36 @@ def refresh_all(*, actor: Actor, today: dt.date | None = None) -> int:
             refresh_figures(actor=actor, territory=territory, year=year, today=today)
             written += 1
     return written
+
+
+def _lock(territory: Territory, year: int) -> str:
+    return f"dashboard:figures:computing:{territory.pk}:{year}"
+
+
+def figures_for_visit(
+    *, territory: Territory, year: int, today: dt.date | None = None, wait_seconds: float = WAIT_SECONDS
+) -> FigureSnapshot:
+    """The figures a page shows: the kept ones while fresh. Computed by one request at a time (a lock in the
+    shared cache): with stale figures kept, the others show those with their date meanwhile; with none kept
+    (a new year, a database the periodic job has not visited yet), the others wait for that request's result
+    instead of each computing them again."""
+    kept = FigureSnapshot.objects.of(territory, year).first()
+    if kept is not None and kept.computed_at >= timezone.now() - MAX_AGE:
+        return kept
+    lock = _lock(territory, year)
+    deadline = time.monotonic() + wait_seconds
+    while not cache.add(lock, 1, COMPUTING_SECONDS):
+        if kept is not None:
+            return kept  # being recomputed by another request: the kept figures, with their date
+        if time.monotonic() >= deadline:
+            break  # the other computation is taking too long (or died holding the lock): compute here
+        time.sleep(0.25)
+        kept = FigureSnapshot.objects.of(territory, year).first()
+        if kept is not None:
+            return kept
+    try:
+        return refresh_figures(
+            actor=system("premier calcul des chiffres"), territory=territory, year=year, today=today
+        )
+    finally:
+        cache.delete(lock)
