@@ -319,9 +319,10 @@ def test_retention_job_calls_every_hook(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_task_that_gives_up_shows_failed_in_the_admin(db_backend, client):
+def test_a_task_that_gives_up_shows_failed_in_the_admin(db_backend, territory, client):
     """Given up after its last attempt: the admin's list of task runs filtered on « FAILED » shows its three
-    runs, the last one with the real error (the earlier ones with the retry they scheduled)."""
+    runs, the last one with the real error (the earlier ones with the retry they scheduled). (`territory`:
+    its domain answers the test client.)"""
     from tests.conftest import with_totp
     from tests.factories import UserFactory
 

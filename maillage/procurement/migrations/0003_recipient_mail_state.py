@@ -4,20 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procurement', '0002_shortlists_moderation_documents'),
+        ("procurement", "0002_shortlists_moderation_documents"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='recipient',
-            name='mail_at',
+            model_name="recipient",
+            name="mail_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='recipient',
-            name='mail_state',
-            field=models.CharField(blank=True, choices=[('', 'pas de courriel (notification aux gestionnaires)'), ('pending', 'en file'), ('sending', 'envoi en cours'), ('sent', 'envoyé'), ('failed', "échec de l'envoi")], default='', max_length=10),
+            model_name="recipient",
+            name="mail_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "pas de courriel (notification aux gestionnaires)"),
+                    ("pending", "en file"),
+                    ("sending", "envoi en cours"),
+                    ("sent", "envoyé"),
+                    ("failed", "échec de l'envoi"),
+                ],
+                default="",
+                max_length=10,
+            ),
         ),
     ]
