@@ -225,12 +225,12 @@ def _apply(actor: Actor, territory: Territory, index: MatchIndex, plan: RowPlan,
         write_changes(structure, plan.changes, source)
         index_structure(structure)
     elif plan.action == Action.MERGE and plan.structure_id is not None:
+        data = importers.merge_data(plan)
+        pending = MergeProposal.objects.filter(structure_id=plan.structure_id, status=Decision.PENDING)
+        if pending.filter(data=data).exists():  # proposed by an earlier run (relaunched after a kill)
+            return
         proposal = MergeProposal.objects.create(
-            territory=territory,
-            structure_id=plan.structure_id,
-            data=importers.merge_data(plan),
-            source=source,
-            score=plan.score,
+            territory=territory, structure_id=plan.structure_id, data=data, source=source, score=plan.score
         )
         log_creation(proposal, actor=actor, note=f"Import {source}")
     elif plan.action == Action.CREATE:
