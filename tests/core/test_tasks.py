@@ -316,27 +316,3 @@ def test_retention_job_calls_every_hook(db):
     with registry.override(fresh):
         assert run_retention_task.call() == {"a": 3}
     assert len(seen) == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_task_that_gives_up_shows_failed_in_the_admin(db_backend, territory, client):
-    """Given up after its last attempt: the admin's list of task runs filtered on « FAILED » shows its three
-    runs, the last one with the real error (the earlier ones with the retry they scheduled). (`territory`:
-    its domain answers the test client.)"""
-    from tests.conftest import with_totp
-    from tests.factories import UserFactory
-
-    always_fails.enqueue("visible")
-    for _ in range(3):
-        run_worker()
-        make_due()
-    assert CALLS == ["visible"] * 3
-    admin = with_totp(UserFactory(email="admin@example.org", is_staff=True, is_superuser=True))
-    client.force_login(admin)
-    page = client.get("/admin/django_tasks_db/dbtaskresult/?status__exact=FAILED")
-    assert page.status_code == 200
-    text = page.content.decode()
-    assert text.count("tests.core.test_tasks.always_fails") == 3
-    last = DBTaskResult.objects.order_by("-enqueued_at").first()
-    detail = client.get(f"/admin/django_tasks_db/dbtaskresult/{last.pk}/change/").content.decode()
-    assert "tests.core.test_tasks.Boom" in detail and "échec visible" in detail
