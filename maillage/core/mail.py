@@ -2,10 +2,11 @@
 
 `send_mail_on_commit(...)` renders `mail/<template>_subject.txt`, `mail/<template>.txt` and
 `mail/<template>.html` (both bodies extend `mail/base.txt` / `mail/base.html`: the territory's name, a footer,
-links built from `territory.absolute_url()`, never from the request) and enqueues `send_mail_task` on the
-« mail » queue once the surrounding transaction commits (a rollback sends nothing). The task retries with
-backoff and is idempotent (a fixed Message-ID lets a re-run after a killed worker be recognised as the same
-message).
+links built from `territory.absolute_url()`, never from the request) and queues `send_mail_task` on the
+« mail » queue inside the surrounding transaction (`enqueue_with_transaction`): the task row commits with the
+data, so a process killed right after the COMMIT loses no mail, and a rollback sends nothing. The task retries
+with backoff and is idempotent (a fixed Message-ID lets a re-run after a killed worker be recognised as the
+same message).
 
 Personal data in the queue: the task's arguments hold exactly the recipients' addresses and the rendered
 message — what SMTP needs, nothing more (no user id, no template context). They stay in the queue table until
@@ -33,7 +34,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from maillage.core.tasks import enqueue_on_commit, maillage_task
+from maillage.core.tasks import enqueue_with_transaction, maillage_task
 
 if TYPE_CHECKING:
     from maillage.core.models import Territory
@@ -185,9 +186,10 @@ def deserialize_message(data: Mapping[str, Any]) -> EmailMultiAlternatives:
 
 
 def send_prepared_message_on_commit(message: EmailMessage) -> str:
-    """Queue an already-built message (allauth's) on the « mail » queue, on commit. Returns its Message-ID."""
+    """Queue an already-built message (allauth's) on the « mail » queue, with the transaction (sent once it
+    commits, never on rollback). Returns its Message-ID."""
     data = serialize_message(message)
-    enqueue_on_commit(send_mail_task, data)
+    enqueue_with_transaction(send_mail_task, data)
     return data["headers"]["Message-ID"]
 
 

@@ -1,7 +1,11 @@
-"""Background work on top of django-tasks: enqueue-on-commit, retries with backoff, the reaper.
+"""Background work on top of django-tasks: the outbox, retries with backoff, the reaper.
 
-- `enqueue_on_commit(task, ...)` is the outbox: services call it inside their transaction and the task is
-  enqueued only once that transaction commits (a rollback enqueues nothing).
+- `enqueue_with_transaction(task, ...)` is the outbox: services call it inside their transaction and the
+  task's queue row is written in it, so it commits with the data or not at all — even if the process is
+  killed right after the COMMIT. Every service that queues a mail or a piece of work uses it.
+- `enqueue_on_commit(task, ...)` enqueues once the transaction commits (a rollback enqueues nothing), but a
+  process killed between the COMMIT and the hook loses the task: kept only for idempotent tasks that a
+  periodic job re-derives (the lettre's next batch, re-sent by `resume_stalled_sends_task`).
 - `maillage_task(...)` declares a task that is retried with exponential backoff (`retrying(...)` is the same
   wrapper, to put under `@task`). A failed attempt re-enqueues a fresh run whose `run_after` is later and
   whose reserved keyword argument `_attempt` carries the attempt number; the failed run is recorded as

@@ -14,5 +14,6 @@ __all__ = ["deliver_issue_task", "resume_stalled_sends_task"]
 
 @maillage_task(max_attempts=1)
 def resume_stalled_sends_task() -> int:
-    """Periodic: restart the sending of issues that made no progress for ten minutes."""
+    """Periodic: restart the sending of issues that made no progress for ten minutes. On commit is enough:
+    `deliver_issue_task` is idempotent, and a run lost here is re-derived by this job's next run."""
     return resume_stalled_sends(enqueue=lambda pk: enqueue_on_commit(deliver_issue_task, pk))

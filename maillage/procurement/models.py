@@ -14,11 +14,13 @@ outcomes (awarded contracts) and the buyers' purchase ledgers.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.actors.models import DECISION_MOVES, Decision, Structure
@@ -235,6 +237,20 @@ class Answer(models.TextChoices):
     NOT_INTERESTED = "not_interested", _("pas intéressé")
 
 
+class MailState(models.TextChoices):
+    """The mail to a supplier without a manager account, at its public address (see `services.mailing`)."""
+
+    NONE = "", _("pas de courriel (notification aux gestionnaires)")
+    PENDING = "pending", _("en file")
+    SENDING = "sending", _("envoi en cours")
+    SENT = "sent", _("envoyé")
+    FAILED = "failed", _("échec de l'envoi")
+
+
+# A mail « sending » for longer than this was being handed over when its worker died: its fate is unknown.
+MAIL_UNKNOWN_AFTER = dt.timedelta(minutes=10)
+
+
 class Recipient(models.Model):
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="recipients")
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="procurement_matches")
@@ -250,6 +266,10 @@ class Recipient(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    mail_state = models.CharField(
+        max_length=10, choices=MailState.choices, default=MailState.NONE, blank=True
+    )
+    mail_at = models.DateTimeField(null=True, blank=True)  # the mail state's last change
 
     objects = RecipientQuerySet.as_manager()
 
@@ -261,6 +281,14 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} → {self.structure}"
+
+    @property
+    def mail_label(self) -> str:
+        """The mail's state as the need's page says it; « état inconnu » for a send its worker never ended."""
+        stale = self.mail_at is not None and self.mail_at < timezone.now() - MAIL_UNKNOWN_AFTER
+        if self.mail_state == MailState.SENDING and stale:
+            return "état inconnu (envoi interrompu, non renvoyé)"
+        return str(self.get_mail_state_display()) if self.mail_state else ""
 
 
 def _answer_document_path(instance: AnswerDocument, filename: str) -> str:

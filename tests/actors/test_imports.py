@@ -82,7 +82,14 @@ def test_fuzzy_duplicates_become_merge_proposals(territory, animator):
         commit=True,
     )
     assert not report.created and len(report.merges) == 1
-    proposal = MergeProposal.objects.get()
+    services.import_rows(  # the same file again (an import relaunched after its worker was killed)
+        actor=SYSTEM,
+        territory=territory,
+        rows=importers.mapped_rows(headers, data, mapping),
+        source="import:rna",
+        commit=True,
+    )
+    proposal = MergeProposal.objects.get()  # proposed once
     assert proposal.structure == existing
     services.decide_merge(actor=animator, proposal=proposal, accept=False)
     assert Structure.objects.filter(name="L'Atelier du Loup association").exists()

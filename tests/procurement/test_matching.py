@@ -110,7 +110,9 @@ def test_a_structure_without_a_manager_is_mailed_at_its_public_address(
     item = need(structure, status="validated")
     with django_capture_on_commit_callbacks(execute=True):
         services.send_next_batch(actor=SYSTEM, need=item)
-    assert Recipient.objects.get(need=item).sent_at is not None
+    recipient = Recipient.objects.get(need=item)
+    assert recipient.sent_at is not None
+    assert recipient.mail_state == "sent" and recipient.mail_label == "envoyé"
     [message] = [m for m in mail.outbox if "contact@sans-compte.example" in m.to]
     assert "demandez la gestion de la fiche" in message.body
     assert Notification.objects.count() == 0

@@ -8,7 +8,7 @@ from maillage.actors.models import (
     Structure,
 )
 from maillage.actors.services.indexing import directory_changed
-from maillage.core.tasks import enqueue_on_commit
+from maillage.core.tasks import enqueue_with_transaction
 
 # Enqueued by path: the tasks module writes through these services, they do not import it.
 GEOCODE_TASK = "maillage.actors.tasks.geocode_structure_task"
@@ -27,7 +27,7 @@ def schedule_geocoding(structure: Structure, *, force: bool = False) -> None:
         structure.latitude, structure.longitude = structure.commune.latitude, structure.commune.longitude
         structure.geocoding = Structure.Geocoding.COMMUNE
     if structure.address and structure.commune is not None:
-        enqueue_on_commit(GEOCODE_TASK, structure.pk)
+        enqueue_with_transaction(GEOCODE_TASK, structure.pk)  # no periodic job would geocode it later
 
 
 @transaction.atomic

@@ -38,7 +38,7 @@ from maillage.core.actors import Actor, is_system, system, user_of
 from maillage.core.db import lock_row
 from maillage.core.machines import log_creation, transition
 from maillage.core.models import Territory
-from maillage.core.tasks import enqueue_on_commit
+from maillage.core.tasks import enqueue_with_transaction
 from maillage.core.uploads import safe_name
 
 logger = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def start_import(
         created_by=actor if isinstance(actor, User) else None,
     )
     log_creation(batch, actor=actor, note="Essai demandé")
-    enqueue_on_commit(IMPORT_TASK, batch.pk)
+    enqueue_with_transaction(IMPORT_TASK, batch.pk)
     return batch
 
 
@@ -128,7 +128,7 @@ def commit_import(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
         note="Import relancé" if retry else "Import pour de bon",
         also={"commit": True, "error": ""},
     )
-    enqueue_on_commit(IMPORT_TASK, batch.pk)
+    enqueue_with_transaction(IMPORT_TASK, batch.pk)
     return batch
 
 
@@ -225,12 +225,12 @@ def _apply(actor: Actor, territory: Territory, index: MatchIndex, plan: RowPlan,
         write_changes(structure, plan.changes, source)
         index_structure(structure)
     elif plan.action == Action.MERGE and plan.structure_id is not None:
+        data = importers.merge_data(plan)
+        pending = MergeProposal.objects.filter(structure_id=plan.structure_id, status=Decision.PENDING)
+        if pending.filter(data=data).exists():  # proposed by an earlier run (relaunched after a kill)
+            return
         proposal = MergeProposal.objects.create(
-            territory=territory,
-            structure_id=plan.structure_id,
-            data=importers.merge_data(plan),
-            source=source,
-            score=plan.score,
+            territory=territory, structure_id=plan.structure_id, data=data, source=source, score=plan.score
         )
         log_creation(proposal, actor=actor, note=f"Import {source}")
     elif plan.action == Action.CREATE:

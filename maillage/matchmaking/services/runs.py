@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from maillage.core.actors import Actor, user_of
 from maillage.core.machines import log_creation, transition
-from maillage.core.tasks import enqueue_on_commit
+from maillage.core.tasks import enqueue_with_transaction
 from maillage.matchmaking.models import Run, RunStatus, Slot, SpeedMeeting
 from maillage.matchmaking.permissions import require_animator
 from maillage.matchmaking.scheduler import (
@@ -30,7 +30,7 @@ def request_run(*, actor: Actor, meeting: SpeedMeeting) -> Run:
     require_animator(actor, meeting.territory)
     run = Run.objects.create(meeting=meeting, requested_by=user_of(actor))
     log_creation(run, actor=actor)
-    enqueue_on_commit(RUN_TASK, run.pk)
+    enqueue_with_transaction(RUN_TASK, run.pk)
     return run
 
 

@@ -23,7 +23,7 @@ from maillage.core.machines import TransitionError, log_creation, transition
 from maillage.core.mail import send_prepared_message_on_commit, territory_url
 from maillage.core.models import Territory
 from maillage.core.registry import registry
-from maillage.core.tasks import enqueue_on_commit
+from maillage.core.tasks import enqueue_with_transaction
 from maillage.core.text import sanitize_html
 from maillage.newsletter import permissions, rendering
 from maillage.newsletter.models import Delivery, Issue, Subscriber
@@ -294,5 +294,5 @@ def start_sending(*, actor: Actor, issue: Issue) -> int:
         [Delivery(issue=issue, subscriber_id=pk) for pk in recipients], batch_size=1000, ignore_conflicts=True
     )
     issue.refresh_from_db()
-    enqueue_on_commit(deliver_issue_task, issue.pk)
+    enqueue_with_transaction(deliver_issue_task, issue.pk)  # not ten minutes late after a kill
     return len(recipients)

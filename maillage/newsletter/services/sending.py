@@ -243,5 +243,7 @@ def deliver_issue_task(issue_id: int) -> dict[str, Any]:
     here, beside the engine, because `start_sending` enqueues it (`tasks` re-exports it)."""
     result = deliver_batch(issue_id=issue_id)
     if result["more"]:
+        # On commit (here: at once, no transaction is open) is enough: the task is idempotent, and a next
+        # batch lost with a killed worker is re-derived by the periodic `resume_stalled_sends_task`.
         enqueue_on_commit(deliver_issue_task, issue_id)
     return result

@@ -6,13 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.accounts.models import User
 from maillage.actors.models import Membership, Structure
 from maillage.core.actors import Actor
-from maillage.core.mail import send_mail_on_commit, territory_url
+from maillage.core.tasks import enqueue_with_transaction
 from maillage.notifications.services import notify
-from maillage.procurement.models import Need, OfferProposal, Recipient
+from maillage.procurement.models import MailState, Need, OfferProposal, Recipient
+
+# By path: the tasks module imports the services, not the other way round.
+NEED_MAIL_TASK = "maillage.procurement.tasks.send_need_mail_task"
 
 
 def _managers(structure: Structure) -> list[User]:
@@ -84,12 +88,10 @@ def need_sent_to(recipient: Recipient, *, actor: Actor) -> None:
             context=context,
         )
         return
-    address = recipient.structure.public_email
-    if address:
-        context["claim_url"] = territory_url(need.territory, "actors:detail", recipient.structure.slug)
-        send_mail_on_commit(
-            territory=need.territory, to=address, template="procurement_need_plain", context=context
-        )
+    if recipient.structure.public_email:  # sent by the worker, at most once (see `services.mailing`)
+        Recipient.objects.filter(pk=recipient.pk).update(mail_state=MailState.PENDING, mail_at=timezone.now())
+        recipient.mail_state = MailState.PENDING
+        enqueue_with_transaction(NEED_MAIL_TASK, recipient.pk)
 
 
 def outcome_asked(need: Need, *, actor: Actor) -> None:
