@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("procurement", "0002_shortlists_moderation_documents"),
+        ("procurement", "0003_ledger_dashboard_indexes"),
     ]
 
     operations = [
