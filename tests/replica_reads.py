@@ -96,6 +96,15 @@ def replica_alias(settings_dict: dict[str, Any] | None) -> Iterator[Any]:
         replica.forget_health()
 
 
+def replica_url(port: int | None = None) -> str:
+    """The URL of the suite's replica with this test's database (another port: a proxy in front of it), for a
+    `maillage serve` started on the test database; "" without a replica."""
+    if not router_on():
+        return ""
+    db = connections[replica.REPLICA].settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{port or db['PORT'] or 5432}/{db['NAME']}"
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: the controller adds the counts up
