@@ -11,7 +11,9 @@ replica server, where physical replication brings it. This plugin then
 - counts the queries run on the replica, and the tests that ran any, and prints both at the end of the run
   (summed over the xdist workers): the proof that reads did go there. Reads in a transaction stay on the
   primary by design, and a plain `django_db` test runs in one, so only transactional tests read the replica.
-  With MAILLAGE_TEST_REPLICA_READS_REQUIRED=1 (the CI), a run with none fails.
+  With MAILLAGE_TEST_REPLICA_READS_REQUIRED=1 (the CI), a run with none fails;
+- lists the tests in which a request whose reads may lag (a GET) wrote: such a request sets no « just
+  wrote » cookie, so the client's next reads could miss that write.
 
 Without a replica (SQLite, `make test-postgres` on a developer's machine) it does nothing.
 """
@@ -28,8 +30,9 @@ from django.db import connections
 
 from maillage.core import replica
 
-_counts = {"queries": 0, "tests": 0}
-_workers: list[dict[str, int]] = []
+_counts = {"queries": 0, "tests": 0, "get_writes": 0}
+_get_writes: list[str] = []  # the tests whose lag-tolerant requests wrote, with their first write
+_workers: list[dict[str, Any]] = []
 _REQUIRED = "MAILLAGE_TEST_REPLICA_READS_REQUIRED"
 
 
@@ -46,22 +49,34 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _count_replica_reads() -> Iterator[None]:
+def _count_replica_reads(request: pytest.FixtureRequest) -> Iterator[None]:
     if not router_on():
         yield
         return
-    seen = 0
+    seen = {"reads": 0, "writes": 0}
+    first_write = ""
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        nonlocal seen
         if sql != replica.LAG_SQL:  # the router's own health check is not a read
-            seen += 1
+            seen["reads"] += 1
         return execute(sql, params, many, context)
 
-    with connections[replica.REPLICA].execute_wrapper(count):
+    def spot(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        # A write during a request whose reads may go to the replica: a GET that writes sets no cookie, so
+        # that client's next reads may miss the write (none expected: « a GET never acts »).
+        nonlocal first_write
+        if replica.reads_may_lag() and sql.lstrip()[:6].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            seen["writes"] += 1
+            first_write = first_write or sql[:100]
+        return execute(sql, params, many, context)
+
+    with connections[replica.REPLICA].execute_wrapper(count), connections["default"].execute_wrapper(spot):
         yield
-    _counts["queries"] += seen
-    _counts["tests"] += 1 if seen else 0
+    _counts["queries"] += seen["reads"]
+    _counts["tests"] += 1 if seen["reads"] else 0
+    _counts["get_writes"] += seen["writes"]
+    if seen["writes"]:
+        _get_writes.append(f"{request.node.nodeid} : {first_write}")
 
 
 @contextlib.contextmanager
@@ -108,7 +123,7 @@ def replica_url(port: int | None = None) -> str:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: the controller adds the counts up
-        workeroutput["replica_reads"] = dict(_counts)
+        workeroutput["replica_reads"] = {**_counts, "examples": _get_writes}
     elif router_on() and os.environ.get(_REQUIRED) and not _total()["queries"] and session.exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
@@ -120,10 +135,12 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
         _workers.append(counts)
 
 
-def _total() -> dict[str, int]:
+def _total() -> dict[str, Any]:
     if not _workers:
-        return dict(_counts)
-    return {key: sum(worker[key] for worker in _workers) for key in _counts}
+        return {**_counts, "examples": _get_writes}
+    total: dict[str, Any] = {key: sum(worker[key] for worker in _workers) for key in _counts}
+    total["examples"] = [example for worker in _workers for example in worker["examples"]]
+    return total
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -133,6 +150,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(
         f"Lectures sur la réplique (routeur actif) : {total['queries']} requêtes, dans {total['tests']} tests"
     )
+    if total["get_writes"]:
+        terminalreporter.write_line(
+            f"Écritures pendant des requêtes aux lectures tolérant le retard (GET…) : {total['get_writes']}, "
+            f"dans {len(total['examples'])} tests :"
+        )
+        for example in total["examples"][:20]:
+            terminalreporter.write_line(f"  {example}")
     if os.environ.get(_REQUIRED) and not total["queries"]:
         terminalreporter.write_line(
             "ÉCHEC : aucune lecture n'est allée à la réplique, le routeur devait être actif.", red=True
