@@ -4,7 +4,9 @@
 - sqlite: the whole suite, browser tests included, on SQLite, in parallel (pytest-xdist).
 - postgres: the same suite, browser and nginx tests excluded (pages and proxy, not the database), on
   the PostgreSQL database named by DATABASE_URL; pytest-django creates `test_<name>` afresh (one per xdist
-  worker: `test_<name>_gw0`, …).
+  worker: `test_<name>_gw0`, …). With MAILLAGE_REPLICA_URL set (scripts/with_replica.sh, the CI), the
+  `replica` alias reads those same databases on a streaming replica and the router is on; without it (a
+  developer's `make test-postgres`), everything reads the primary.
 
 Browser tests need Debian's Chromium at /usr/bin/chromium. Without it they are skipped, and this script says
 so; under CI=true a missing Chromium fails the run (see tests/browser/fixtures.py).
@@ -73,6 +75,13 @@ def main(argv: list[str]) -> int:
         print(
             f"PostgreSQL : {redact(env['DATABASE_URL'])} (bases de test créées à neuf ; tests navigateur "
             "et nginx exclus, ils tournent avec SQLite)",
+            flush=True,
+        )
+        replica_url = env.get("MAILLAGE_REPLICA_URL", "")
+        print(
+            f"Réplique : {redact(replica_url)} (routeur des lectures actif)"
+            if replica_url
+            else "Réplique : aucune (MAILLAGE_REPLICA_URL vide) : toutes les lectures vont au primaire",
             flush=True,
         )
 

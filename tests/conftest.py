@@ -123,6 +123,12 @@ def animator_other(other_territory):
     return with_totp(user)
 
 
-# The quality harness's fixtures (matrix roles, example context) and the browser fixtures and hooks
-# (Chromium, live server, the `browser` marker's skip-or-fail rule).
-pytest_plugins = ["tests.harness.fixtures", "tests.browser.fixtures", "tests.browser.mailbox"]
+# The quality harness's fixtures (matrix roles, example context), the browser fixtures and hooks (Chromium,
+# live server, the `browser` marker's skip-or-fail rule) and the replica router's hooks (on when a replica is
+# configured: the CI's PostgreSQL stage).
+pytest_plugins = [
+    "tests.harness.fixtures",
+    "tests.browser.fixtures",
+    "tests.browser.mailbox",
+    "tests.replica_reads",
+]

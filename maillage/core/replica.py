@@ -51,6 +51,12 @@ def configured() -> bool:
     return REPLICA in connections.settings
 
 
+def reads_may_lag() -> bool:
+    """Whether the current request's reads may go to the replica (a GET from a client that has not just
+    written), whether or not a replica is configured."""
+    return _lag_tolerant.get()
+
+
 def forget_health() -> None:
     """Check the replica again at the next read (tests; after a fail-over)."""
     _health["checked"] = _health["ok"] = 0.0

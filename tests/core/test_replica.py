@@ -16,36 +16,30 @@ from django.test import RequestFactory
 
 from maillage.core import replica
 from maillage.core.models import Territory
+from tests.replica_reads import replica_alias
 
 pytestmark = pytest.mark.django_db(transaction=True)  # reads in a transaction stay on the primary
 
 
 @pytest.fixture
 def replica_db(tmp_path, territory):
-    """A `replica` connection alias on a SQLite file with the territory table and one row of its own."""
-    alias = replica.REPLICA
-    connections.settings[alias] = {
+    """A `replica` connection alias on a SQLite file with the territory table and one row of its own (in place
+    of the suite's streaming replica, if there is one, for the length of the test)."""
+    settings_dict = {
         **connections.settings["default"],
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(tmp_path / "replica.sqlite3"),
         "OPTIONS": {},
         "TEST": {},
     }
-    connection = connections.create_connection(alias)
-    connections[alias] = connection
-    connection.connect()  # the test case's list of allowed aliases was fixed before this one existed
-    try:
+    with replica_alias(settings_dict) as connection:
+        connection.connect()  # the test case's list of allowed aliases was fixed before this one existed
         with connection.schema_editor() as editor:
             editor.create_model(Territory)
         only_there = Territory(name="Seulement sur la réplique", slug="replique")
-        Territory.objects.using(alias).bulk_create([only_there])  # no history row: that table is not there
+        Territory.objects.using(replica.REPLICA).bulk_create([only_there])  # no history row: no such table
         replica.forget_health()
         yield connection
-    finally:
-        connection.close()
-        del connections[alias]
-        del connections.settings[alias]
-        replica.forget_health()
 
 
 def read_through_middleware(method="get", cookies=None):
@@ -111,5 +105,6 @@ def test_a_replica_down_sends_reads_to_the_primary_with_a_log_line(replica_db, t
 
 
 def test_without_a_replica_nothing_changes(territory):
-    on_replica, response = read_through_middleware("post")
+    with replica_alias(None):
+        on_replica, response = read_through_middleware("post")
     assert not on_replica and replica.COOKIE not in response.cookies

@@ -67,7 +67,9 @@ def manage(env: dict[str, str], *args: str) -> None:
 def site_env(tmp_path_factory) -> dict[str, str]:
     """A migrated SQLite database with a territory on 127.0.0.1, and the environment that points at it."""
     path = tmp_path_factory.mktemp("serve") / "maillage.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    # Its own SQLite file: the suite's replica (MAILLAGE_REPLICA_URL, the PostgreSQL stage) is no copy of it.
+    dropped = {"DATABASE_URL", "REDIS_URL", "MAILLAGE_REPLICA_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.dev",

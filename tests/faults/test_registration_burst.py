@@ -41,6 +41,7 @@ from tests.core.test_serve import ROOT, child_pids, free_port, manage, start_ser
 from tests.core.test_tasks import DB_TASKS, run_worker
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
+from tests.replica_reads import replica_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -62,6 +63,7 @@ def serve_env(smtp_port: int) -> dict[str, str]:
         {
             "DJANGO_SETTINGS_MODULE": "tests.faults.serve_settings",
             "DATABASE_URL": url,
+            "MAILLAGE_REPLICA_URL": replica_url(),  # the GETs read the replica, when the suite has one
             "MAILLAGE_DEBUG": "false",
             "MAILLAGE_SECRET_KEY": settings.SECRET_KEY,
             "MAILLAGE_TRUSTED_PROXIES": "127.0.0.1",
