@@ -40,3 +40,13 @@ def test_calls_screenshots(new_context, db):
             assert response is not None and response.status == 200, url
             assert words in re.sub(r"\s+", " ", page.locator("main").inner_text()), url
             page.screenshot(path=str(IMAGES / f"appels-{name}-{width}.png"), full_page=True)
+        # The public pages as a visitor sees them: the call, and its specification article by article.
+        visitor = new_context(viewport={"width": width, "height": height}).new_page()
+        for url, name, words in (
+            (f"/appels-a-projets/{today.year}/", "appel", "Pourquoi cet appel"),
+            (f"/appels-a-projets/{today.year}/cahier-des-charges/", "cahier", "Pourquoi cet appel"),
+        ):
+            response = visitor.goto(url)
+            assert response is not None and response.status == 200, url
+            assert words in re.sub(r"\s+", " ", visitor.locator("main").inner_text()), url
+            visitor.screenshot(path=str(IMAGES / f"appels-{name}-{width}.png"), full_page=True)
