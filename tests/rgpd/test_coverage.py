@@ -32,6 +32,8 @@ ALLOWED: dict[str, str] = {
     "events.Series": "`address` is the venue's; " + STAFF_RECORD,
     "events.Event": "`address` is the venue's; " + STAFF_RECORD,
     "events.EventPhoto": STAFF_RECORD,
+    "cooperation.Subscription": STAFF_RECORD
+    + " (the animator who made the territory follow another installation)",
     "events.Message": STAFF_RECORD + " (the message to registrants, sent by the organiser)",
     "actors.ImportBatch": STAFF_RECORD,
     "actors.MergeProposal": STAFF_RECORD,
