@@ -70,7 +70,14 @@ def migrated_template(env: dict[str, str]) -> Path:
 def remote(tmp_path_factory):
     port = free_port()
     path = tmp_path_factory.mktemp("remote") / "maillage.sqlite3"
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    # Its own SQLite file, no replica and no shared cache: nothing of the suite's databases (the PostgreSQL
+    # stage exports its primary and streaming replica).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "MAILLAGE_REPLICA_URL"}
+        and not k.startswith("MAILLAGE_TEST_")
+    }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.dev",
