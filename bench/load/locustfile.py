@@ -234,3 +234,14 @@ class DirectoryOnly(Person):
     @task
     def directory(self) -> None:
         self.page(CEILING_PAGE, query=CEILING_QUERY)
+
+
+class DirectoryCorpus(Person):
+    """The directory page over the whole committed corpus (facets, broad and rare words, misspellings), in
+    random order, no think time: what the shared page cache gives when the queries vary."""
+
+    wait_time = constant(0)
+
+    @task
+    def directory(self) -> None:
+        self.page("directory", query=random.choice(queries()))

@@ -354,11 +354,24 @@ def main() -> int:  # noqa: PLR0915
         )
         results["ok"] = phase("ok", ["OkOnly"], args.ceiling_duration)
         results["directory"] = phase("directory", ["DirectoryOnly"], args.ceiling_duration)
+        results["corpus"] = phase("corpus", ["DirectoryCorpus"], args.ceiling_duration)
         ok, directory = aggregated(results["ok"]), aggregated(results["directory"])
+        corpus = aggregated(results["corpus"])
         print(
             "\n".join(
-                fmt_table([{**ok, "Name": "« ok » nu"}, {**directory, "Name": "annuaire (/structures/)"}])
+                fmt_table(
+                    [
+                        {**ok, "Name": "« ok » nu"},
+                        {**directory, "Name": "annuaire (/structures/)"},
+                        {**corpus, "Name": "annuaire (corpus, au hasard)"},
+                    ]
+                )
             )
+        )
+        corpus_ratio = float(corpus["Requests/s"]) / max(float(ok["Requests/s"]), 1e-9)
+        print(
+            f"directory over the corpus / ceiling: throughput {corpus_ratio:.1%} "
+            f"({results['corpus']['cpu_ms_per_request']:.1f} ms of web workers' CPU per request)"
         )
         ratio = float(directory["Requests/s"]) / max(float(ok["Requests/s"]), 1e-9)
         cpu_ratio = results["ok"]["cpu_ms_per_request"] / max(

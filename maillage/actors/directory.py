@@ -291,6 +291,24 @@ def current_version(territory: Territory) -> int:
     return int(row or 0)
 
 
+# The query-string names the search page reads (the anonymous page cache keeps no page with any other).
+PAGE_PARAMS = (
+    "q", "famille", "inclusion", "secteur", "commune", "effectif", "badge", "esus", "adresse", "autour", "rayon",
+    "tri", "page",
+)
+
+
+def page_version(territory: Territory) -> str:
+    """What the directory's whole page shows besides the query string, as a version for the anonymous page
+    cache: the directory's version (raised by every write of a structure), the structures carrying each
+    badge (the charter's signatories, the laureates: other modules' writes) and the territory's own fields
+    (its name, colour and settings, shown in every page's frame)."""
+    badges = {key: sorted(set(spec.structure_ids(territory))) for key, spec in registry.structure_badges.items()}
+    own = [getattr(territory, f.attname) for f in territory._meta.concrete_fields]
+    digest = hashlib.sha256(json.dumps([badges, own], sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"{current_version(territory)}.{digest}"
+
+
 def _facets(
     counts: dict[str, dict[str, int]], filters: Filters, communes: list[tuple[int, str, str]]
 ) -> list[Facet]:

@@ -30,6 +30,7 @@ from maillage.actors.models import (
     MergeProposal,
     Structure,
 )
+from maillage.core import page_cache
 from maillage.core.geo import BBox
 from maillage.core.ratelimit import client_ip, over_limit
 
@@ -55,13 +56,26 @@ def _require_moderator(request: HttpRequest) -> None:
 @require_GET
 def structure_list(request: HttpRequest) -> HttpResponse:
     # htmx asks for the same page and swaps the results and the facets (hx-select / hx-select-oob).
-    response = render(
+    def page() -> HttpResponse:
+        response = render(
+            request,
+            "actors/structure_list.html",
+            selectors.search_page(request.territory, request.GET, client_key=client_ip(request)),
+        )
+        response["Vary"] = "HX-Request"
+        return response
+
+    # Anonymous visitors share whole pages under the directory's version (maillage/core/page_cache.py).
+    return page_cache.anonymous_page(
         request,
-        "actors/structure_list.html",
-        selectors.search_page(request.territory, request.GET, client_key=client_ip(request)),
+        page,
+        namespace="actors:list",
+        version=lambda: directory.page_version(request.territory),
+        params=directory.PAGE_PARAMS,
+        vary=["HX-Request"],
+        # an address is located within the visitor's own rate budget, and may be answered from its commune
+        shared=not request.GET.get("adresse", "").strip(),
     )
-    response["Vary"] = "HX-Request"
-    return response
 
 
 @require_GET
