@@ -7,26 +7,26 @@
 A given database is migrated, gets the demo if it has no territory yet, and N structures if it has fewer
 generated ones (a 200,000-structure database prepared beforehand is reused as it is: generating takes long).
 
-- /api/v1/structures: the first page (offset, with facets), a deep page by number, and a deep page by cursor
-  (keyset, no OFFSET: a cursor at 90 % of the name order) — 20 and 200 per page;
-- every other list (`LISTS`): its first page, and its last page reached by walking the cursor (the deepest
-  page the data has), 20 per page;
+- /api/v1/structures: the first page (offset, with facets; served from the shared cache, then right after a
+  write, when the facets are counted), a deep page by number, and a deep page by cursor (keyset, no OFFSET, no
+  count: a cursor at 90 % of the name order) — 20 and 200 per page;
+- every other list (`LISTS`, and the laureates of the first year of the calls and of the Trophée that has
+  them): its first page, and its last page reached by walking the cursor (the deepest page the data has),
+  20 per page;
 - the API-key check (a request with a key issued by the animation).
-Rate limits are lifted for the bench (MAILLAGE_API_ANONYMOUS_LIMIT). Each figure also gives the number of
-SQL queries of one request.
+Rate limits are lifted for the bench (MAILLAGE_API_ANONYMOUS_LIMIT); after the warm-up the process freezes its
+heap as a web process does (`core.heap.settle()`, called by config/wsgi.py). Each figure also gives the
+number of SQL queries of one request.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import logging
-import os
 import sys
 import time
-from contextlib import redirect_stdout
 
-from _setup import ROOT, setup_django, summarise
+from _setup import ROOT, summarise
+from bench_directory import setup  # migrates a given database, loads the demo into it if it has none
 
 LISTS = [
     "/api/v1/agenda",
@@ -42,35 +42,10 @@ LISTS = [
     "/api/v1/utilite-sociale",
     "/api/v1/rencontres",
     "/api/v1/chiffres",
+    "/api/v1/cooperation/partages",
 ]
 ROUNDS = 20
 MAX_WALK = 500  # pages walked to reach a list's last page
-
-
-def setup(postgres: str | None, sqlite: str | None) -> None:
-    if not postgres and not sqlite:
-        setup_django(demo=True)
-        return
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-    os.environ["MAILLAGE_DEBUG"] = "false"
-    if postgres:
-        os.environ["DATABASE_URL"] = postgres
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["MAILLAGE_SQLITE_PATH"] = sqlite or ""
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    logging.getLogger("maillage.request").setLevel(logging.WARNING)
-    from maillage.core.models import Territory
-
-    with redirect_stdout(io.StringIO()):
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        if not Territory.objects.filter(slug="pays-de-grasse").exists():
-            call_command("demo")
 
 
 def timed(fn, rounds: int = ROUNDS) -> list[float]:
@@ -87,16 +62,16 @@ def main(n: int, postgres: str | None, sqlite: str | None) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from data.gen_structures import generate
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from maillage.actors import directory
     from maillage.actors import services as actor_services
-    from maillage.actors.api import CURSOR_ORDER, CURSOR_SALT
+    from maillage.actors.api import CURSOR_ORDER, next_cursor
     from maillage.actors.models import Structure
     from maillage.api import services
-    from maillage.core import cursor
+    from maillage.core import heap
     from maillage.core.actors import SYSTEM
     from maillage.core.models import Territory
 
@@ -132,12 +107,24 @@ def main(n: int, postgres: str | None, sqlite: str | None) -> None:
             return body.get("next_cursor")
         return response.headers.get("X-Next-Cursor")
 
+    def by_year(url: str, tail: str) -> list[str]:  # the per-year lists of the years that answer
+        years = [row["year"] for row in get(url, taille=200).json()["items"]]
+        return [f"{url}/{y}/{tail}" for y in years if client.get(f"{url}/{y}/{tail}").status_code == 200][:1]
+
     get("/api/v1/structures")  # warm-up
+    print(f"start-up heap frozen as the web process does (core/heap.py): {heap.settle()} objects")
     summarise(
         "structures, first page (20, facets)",
         timed(lambda: get("/api/v1/structures")),
         queries=queries("/api/v1/structures"),
     )
+
+    cold = []
+    for _ in range(10):
+        with transaction.atomic():  # what any write of a structure does: a new directory version
+            actor_services.directory_changed(territory.pk)
+        cold += timed(lambda: get("/api/v1/structures"), 1)
+    summarise("structures, first page right after a write (facets counted, nothing cached)", cold)
     deep = max(1, total // 20 - 1)
     summarise(
         f"structures, page {deep} by number (OFFSET)",
@@ -147,14 +134,14 @@ def main(n: int, postgres: str | None, sqlite: str | None) -> None:
     published = directory.base_queryset(Structure.objects.all(), directory.Filters(), territory)
     ordered = published.order_by(*CURSOR_ORDER)
     at = ordered[int(total * 0.9)]
-    token = cursor.encode(cursor.values_of(at, CURSOR_ORDER), salt=CURSOR_SALT)
+    token = next_cursor(at, total)
     for size in (20, 200):
         summarise(
             f"structures, a page by cursor at 90 % ({size} per page)",
             timed(lambda size=size: get("/api/v1/structures", taille=size, curseur=token)),
             queries=queries("/api/v1/structures", taille=size, curseur=token),
         )
-    for url in LISTS:
+    for url in LISTS + by_year("/api/v1/appels", "laureats") + by_year("/api/v1/trophees", "laureats"):
         first = get(url, taille=20)
         summarise(
             f"{url}, first page", timed(lambda url=url: get(url, taille=20)), queries=queries(url, taille=20)
@@ -171,7 +158,9 @@ def main(n: int, postgres: str | None, sqlite: str | None) -> None:
                 queries=queries(url, taille=20, curseur=last),
             )
         else:
-            print(f"{url}: one page only ({len(first.json()) if isinstance(first.json(), list) else ''})")
+            body = first.json()
+            rows = body if isinstance(body, list) else body.get("items", [])
+            print(f"{url}: one page only ({len(rows)} rows)")
     issued = services.issue_key(
         actor=SYSTEM, territory=territory, holder_name="Banc", holder_email="banc@example.org", purpose="Banc"
     )

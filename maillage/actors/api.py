@@ -125,6 +125,12 @@ CURSOR_ORDER = ("name_key", "pk")  # the name sort's order (directory.run sorts 
 CURSOR_SALT = "api.structures"
 
 
+def next_cursor(last: Structure, total: int) -> str:
+    """The cursor of the page after `last`: its place in the name order, then the total counted by the first
+    page, carried from page to page (signed with the rest), so that a page after a cursor counts nothing."""
+    return cursor.encode([*cursor.values_of(last, CURSOR_ORDER), total], salt=CURSOR_SALT)
+
+
 @router.get(
     "/structures",
     summary="Structures publiées du territoire",
@@ -134,8 +140,8 @@ CURSOR_SALT = "api.structures"
     "`tri` (pertinence, nom, distance). `taille` par page (20 par défaut, 200 au plus), avec les "
     "facettes. Pagination par curseur pour le tri par nom : `next_cursor` se passe en `curseur` pour la "
     "page suivante (stable même si des structures sont ajoutées entre deux pages ; les facettes ne sont "
-    "données qu'en première page). Un curseur altéré répond 400, comme une commune ou une adresse "
-    "introuvable ; une page au-delà de la dernière répond 404.",
+    "données qu'en première page, et `count` et `pages` sont ceux de la première page). Un curseur altéré "
+    "répond 400, comme une commune ou une adresse introuvable ; une page au-delà de la dernière répond 404.",
     response={200: StructurePageOut, 400: None, 404: None},
 )
 def list_structures(request, filters: Query[StructureFilters]):
@@ -157,7 +163,7 @@ def list_structures(request, filters: Query[StructureFilters]):
         raise HttpError(404, f"La page {filters.page} n'existe pas : il y a {page.num_pages} page(s).")
     following = None
     if page.sort == "nom" and page.has_next and page.structures:
-        following = cursor.encode(cursor.values_of(page.structures[-1], CURSOR_ORDER), salt=CURSOR_SALT)
+        following = next_cursor(page.structures[-1], page.total)
     return {
         "items": page.structures,
         "count": page.total,
@@ -170,31 +176,33 @@ def list_structures(request, filters: Query[StructureFilters]):
 
 
 def _after_cursor(parsed: directory.Filters, territory: Any, filters: StructureFilters) -> dict[str, Any]:
-    """A page after a cursor (keyset on the name sort): no OFFSET, however deep the page."""
+    """A page after a cursor (keyset on the name sort): no OFFSET however deep the page, and no count (the
+    total is the first page's, carried in the cursor): one query of `taille + 1` rows, then the sectors."""
     if parsed.effective_sort() != "nom":
         raise HttpError(400, "Le curseur ne sert qu'au tri par nom : pour un autre tri, utilisez « page ».")
+    try:
+        *values, total = cursor.decode(filters.curseur, salt=CURSOR_SALT, length=len(CURSOR_ORDER) + 1)
+        if not isinstance(total, int) or total < 0:
+            raise cursor.InvalidCursor()
+    except cursor.InvalidCursor as exc:
+        raise HttpError(400, str(exc)) from None
     matching = directory.base_queryset(Structure.objects.all(), parsed, territory).filter(
         directory.filter_conditions(parsed, territory)
     )
-    try:
-        found = cursor.page(
-            matching.select_related("commune").prefetch_related("sectors"),
-            order=CURSOR_ORDER,
-            cursor=filters.curseur,
-            size=filters.taille,
-            salt=CURSOR_SALT,
-        )
-    except cursor.InvalidCursor as exc:
-        raise HttpError(400, str(exc)) from None
-    total = matching.count()
+    items, more = cursor.rows_after(
+        matching.select_related("commune").prefetch_related("sectors"),
+        order=CURSOR_ORDER,
+        values=values,
+        size=filters.taille,
+    )
     return {
-        "items": found.items,
+        "items": items,
         "count": total,
         "page": 0,
         "pages": max(1, -(-total // filters.taille)),
         "sort": "nom",
         "facets": [],
-        "next_cursor": found.next_cursor,
+        "next_cursor": next_cursor(items[-1], total) if more else None,
     }
 
 

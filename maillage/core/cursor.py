@@ -96,14 +96,23 @@ class CursorPage:
     next_cursor: str | None
 
 
-def page(qs: models.QuerySet, *, order: Sequence[str], cursor: str = "", size: int, salt: str) -> CursorPage:
-    """One page of `qs` in `order` (which must end with "pk" or "-pk"), after `cursor` when given."""
+def rows_after(
+    qs: models.QuerySet, *, order: Sequence[str], values: Sequence[Any] | None, size: int
+) -> tuple[list[Any], bool]:
+    """Up to `size` rows of `qs` in `order` (ending with the primary key), after `values` when given, and
+    whether more follow: one query of `size + 1` rows, nothing counted."""
     if not order or _field(order[-1])[0] not in ("pk", "id"):
         raise ValueError("A cursor's order must end with the primary key.")
     qs = qs.order_by(*order)
-    if cursor:
-        qs = qs.filter(after(order, decode(cursor, salt=salt, length=len(order))))
+    if values is not None:
+        qs = qs.filter(after(order, values))
     rows = list(qs[: size + 1])
-    items = rows[:size]
-    following = encode(values_of(items[-1], order), salt=salt) if len(rows) > size else None
+    return rows[:size], len(rows) > size
+
+
+def page(qs: models.QuerySet, *, order: Sequence[str], cursor: str = "", size: int, salt: str) -> CursorPage:
+    """One page of `qs` in `order` (which must end with "pk" or "-pk"), after `cursor` when given."""
+    values = decode(cursor, salt=salt, length=len(order)) if cursor else None
+    items, more = rows_after(qs, order=order, values=values, size=size)
+    following = encode(values_of(items[-1], order), salt=salt) if more else None
     return CursorPage(items=items, next_cursor=following)

@@ -15,6 +15,7 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
+from maillage.actors.directory_text import text_groups
 from maillage.actors.models import Practice, Structure
 from maillage.core import search as core_search
 from maillage.core.models import Territory
@@ -68,10 +69,25 @@ def _matches(words: list[str], title: str) -> bool:
 INDEXED_KINDS = ("structure", "practice", "news")
 
 
+def structure_query(territory: Territory, query: str) -> str:
+    """The query as the directory reads it: a word that no term of the directory's vocabulary starts with is
+    replaced by the vocabulary's nearest term (`directory_text.text_groups`, a few thousand words), so that
+    the structures are matched by their terms. Without it, PostgreSQL's typo fallback compared the word with
+    every structure's whole document (trigram similarity): 0.8-0.9 s at 20,000 structures for « jardinn »
+    (bench/README.md, « Core search »). A word with no near term is kept as typed."""
+    words = core_search.query_words(query)
+    groups = text_groups(territory, query)
+    return " ".join(
+        word if group == core_search.prefixes(word) or not group else group[0]
+        for word, group in zip(words, groups, strict=True)
+    )
+
+
 def _indexed(territory: Territory, query: str) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     for kind in INDEXED_KINDS:
-        results = core_search.search(territory, query, kinds=[kind], limit=PER_KIND)
+        asked = structure_query(territory, query) if kind == "structure" else query
+        results = core_search.search(territory, asked, kinds=[kind], limit=PER_KIND)
         group = groups[kind] = Group(kind, KIND_LABELS[kind], total=results.total)
         if kind == "structure":
             structures = Structure.objects.published(territory).in_bulk(results.ids(kind))

@@ -96,3 +96,24 @@ def test_the_condition_bounds_the_first_field_so_an_index_starts_at_the_cursor()
     assert '"name_key" >= m' in sql
     sql = str(Structure.objects.filter(cursor.after(("-name_key", "-pk"), ["m", 5])).query)
     assert '"name_key" <= m' in sql
+
+
+def test_a_page_after_a_cursor_counts_nothing_and_keeps_the_first_pages_total(client, territory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(12):
+        StructureFactory(territory=territory, name=f"Structure {i:02d}")
+    first = client.get("/api/v1/structures?taille=5").json()
+    StructureFactory(territory=territory, name="Structure 99")  # added during the walk
+    with CaptureQueriesContext(connection) as captured:
+        second = client.get("/api/v1/structures", {"taille": 5, "curseur": first["next_cursor"]}).json()
+    assert not [q["sql"] for q in captured if "COUNT(" in q["sql"].upper()]
+    assert (second["count"], second["pages"]) == (first["count"], first["pages"]) == (12, 3)
+    assert len(second["items"]) == 5 and second["next_cursor"]
+    # the total rides in the signed cursor: a cursor without it, or with a changed one, is refused
+    last = second["items"][-1]
+    bare = cursor.encode([last["name"].lower(), 1], salt="api.structures")
+    assert client.get("/api/v1/structures", {"curseur": bare}).status_code == 400
+    negative = cursor.encode(["structure", 1, -3], salt="api.structures")
+    assert client.get("/api/v1/structures", {"curseur": negative}).status_code == 400

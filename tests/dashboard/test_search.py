@@ -82,3 +82,15 @@ def test_needs_and_calls_through_the_registry(client, territory, other_territory
     assert "voisine sans bus" not in html
     html = client.get("/recherche/?q=appel projets").content.decode()
     assert "Appels à projets" in html and "Appel à projets ESS 2026" in html
+
+
+def test_a_misspelled_word_finds_the_structures_on_both_databases(client, content, territory):
+    # corrected against the directory's vocabulary, as the directory page does (not by PostgreSQL's
+    # trigram similarity over every document, which SQLite lacks and which took ~0.9 s at 20,000)
+    from maillage.dashboard.search import structure_query
+
+    assert structure_query(territory, "resourcerie collines") == "ressourcerie collines"
+    assert structure_query(territory, "zzzzqx") == "zzzzqx"  # nothing near: kept as typed
+    html = client.get("/recherche/?q=resourcerie").content.decode()
+    assert "Ressourcerie des collines" in html
+    assert "en attente" not in html and "voisine" not in html
