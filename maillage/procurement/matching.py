@@ -174,7 +174,7 @@ def _distance_points(need: Need) -> Any:
 def _scored(qs: QuerySet[Structure], need: Need, *, in_sector: bool = False) -> QuerySet[Structure]:
     """`qs` with each part of the score (`p_…`) and their total (`score`). `in_sector`: every structure of
     `qs` is known to share a sector with the need (no subquery per candidate for that part)."""
-    int_ = IntegerField()
+    int_: Any = IntegerField()
     sector = (
         Value(35, output_field=int_)
         if in_sector
@@ -312,7 +312,7 @@ def _row_ranking(
 ) -> list[tuple[int, int]]:
     """(structure id, score) of the `limit` best rows of `qs`, by score, name and id: the total of `_scored`,
     computed from the stored columns (`fixed_points` holds the capacity and references parts)."""
-    int_ = IntegerField()
+    int_: Any = IntegerField()
     if in_sector:
         sector: Any = Value(35, output_field=int_)
     else:
