@@ -129,6 +129,8 @@ def main(n: int, postgres: str | None, sqlite: str | None, rounds: int) -> None:
     from maillage.core.models import Territory
     from maillage.procurement import services
     from maillage.procurement.matching import eligible_suppliers, ranked_matches
+    from maillage.procurement.models import MatchRow
+    from maillage.procurement.services.rows import rebuild_match_rows
 
     territory = Territory.objects.get(slug="pays-de-grasse")
     if Structure.objects.filter(slug__startswith="bench-").count() < n:
@@ -137,6 +139,8 @@ def main(n: int, postgres: str | None, sqlite: str | None, rounds: int) -> None:
         print(f"generated structures in {time.perf_counter() - started:.0f} s")
     started = time.perf_counter()
     added = add_offers(territory)
+    if added or not MatchRow.objects.filter(territory=territory).exists():
+        rebuild_match_rows(territory.pk)  # the offers were bulk-inserted: their narrow rows are written here
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"{connection.vendor}: {added} offers added in {time.perf_counter() - started:.0f} s")

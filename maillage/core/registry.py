@@ -203,6 +203,17 @@ class StructureBadge:
 
 
 @dataclass(frozen=True)
+class StructureMirror:
+    """A module's own copy of some columns of the structures (e.g. procurement's narrow matching rows),
+    kept in the writing transaction: the directory's services call `refresh(ids)` after every write of those
+    structures (fields, sectors, status, position) and `rebuild(territory_id)` after a bulk load."""
+
+    key: str
+    refresh: Callable[[Sequence[int]], None]
+    rebuild: Callable[[int], None]
+
+
+@dataclass(frozen=True)
 class ProfileSection:
     """A block an app adds to a structure's public profile in the directory (e.g. the self-assessment's
     results, when the structure chose to show them). `build(structure)` returns a block or None."""
@@ -285,6 +296,7 @@ class Registry:
     objectives_providers: dict[str, ObjectivesProvider] = field(default_factory=dict)
     profile_sections: dict[str, ProfileSection] = field(default_factory=dict)
     group_memberships: dict[str, GroupMembership] = field(default_factory=dict)
+    structure_mirrors: dict[str, StructureMirror] = field(default_factory=dict)
 
     # --- registration -------------------------------------------------------------------------------
     @staticmethod
@@ -325,6 +337,20 @@ class Registry:
 
     def add_structure_badge(self, badge: StructureBadge) -> None:
         self._add(self.structure_badges, badge.key, badge, "structure badge")
+
+    def add_structure_mirror(self, mirror: StructureMirror) -> None:
+        self._add(self.structure_mirrors, mirror.key, mirror, "structure mirror")
+
+    def structures_changed(self, structure_ids: Sequence[int]) -> None:
+        """Tell every module keeping a copy of structures' columns that these changed (in the caller's
+        transaction)."""
+        for key in sorted(self.structure_mirrors):
+            self.structure_mirrors[key].refresh(list(structure_ids))
+
+    def structures_reloaded(self, territory_id: int) -> None:
+        """Every structure of the territory may have changed (a bulk load): the copies are rebuilt."""
+        for key in sorted(self.structure_mirrors):
+            self.structure_mirrors[key].rebuild(territory_id)
 
     def add_my_space_section(self, provider: MySpaceProvider) -> None:
         self._add(self.my_space_sections, provider.key, provider, "« Mon espace » section")

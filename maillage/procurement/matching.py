@@ -6,10 +6,11 @@ buys or work in one of its sectors — and, for a reserved need, **only** the st
 the reserved contract is open to (`taxonomy.RESERVED_KINDS`): the filter is in the query itself, so no later
 step can let a non-eligible structure through.
 
-`ranked_matches(need, limit)` orders the candidates by their total in the database (selecting only ids and
-totals, first among the structures of the need's sectors when that is provably enough: `_best_ids`), then
-reads the points of every part for the first `limit` only and explains them in words. The parts (100 points
-in all):
+`ranked_matches(need, limit)` orders the candidates by their total in the database, reading the narrow rows
+(`MatchRow`: one per offer, a copy of the offer's and the structure's columns the ranking needs, kept by
+`services.rows`) and selecting only ids and totals, first among the structures of the need's sectors when
+that is provably enough (`_best_ids`); then it reads the points of every part for the first `limit` only
+and explains them in words. The parts (100 points in all):
 
 | part | points |
 | --- | --- |
@@ -40,13 +41,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 
 from maillage.actors.models import Structure, StructureSector
-from maillage.actors.taxonomy import SECTORS
+from maillage.actors.taxonomy import SECTORS, sector_bits
 from maillage.core.models import Territory
 from maillage.core.registry import registry
-from maillage.procurement.models import Need, SupplierOffer
-from maillage.procurement.taxonomy import OfferType, Perimeter, eligible_kinds
+from maillage.procurement.models import MatchRow, Need, SupplierOffer
+from maillage.procurement.taxonomy import OfferType, Perimeter, eligible_kinds, offer_bits
 
 KM_PER_DEGREE_LAT = 110.57
 PART_LABELS = {
@@ -72,10 +74,20 @@ def _department(insee_code: str) -> str:
     return insee_code[:3] if insee_code.startswith("97") else insee_code[:2]
 
 
-def _squared_km(lat0: float, lon0: float) -> Any:
-    """The squared distance (km²) from (lat0, lon0) to the structure (its position, else its commune's)."""
-    lat = Coalesce(F("latitude"), F("commune__latitude"), output_field=FloatField())
-    lon = Coalesce(F("longitude"), F("commune__longitude"), output_field=FloatField())
+def fixed_points(staff: int | None, references: int) -> int:
+    """The capacity and references parts, which depend on the offer alone (the `Case`s of `_scored`, kept on
+    the narrow rows)."""
+    staff = staff or 0
+    capacity = 10 if staff >= 10 else 6 if staff >= 3 else 3 if staff >= 1 else 0
+    return capacity + (10 if references >= 3 else 6 if references == 2 else 3 if references == 1 else 0)
+
+
+def _squared_km(lat0: float, lon0: float, lat: Any = None, lon: Any = None) -> Any:
+    """The squared distance (km²) from (lat0, lon0) to the structure (its position, else its commune's; or
+    the given expressions: the narrow rows' stored position)."""
+    if lat is None:
+        lat = Coalesce(F("latitude"), F("commune__latitude"), output_field=FloatField())
+        lon = Coalesce(F("longitude"), F("commune__longitude"), output_field=FloatField())
     k_lon = KM_PER_DEGREE_LAT * math.cos(math.radians(lat0))
     dy = (lat - Value(lat0)) * Value(KM_PER_DEGREE_LAT)
     dx = (lon - Value(lon0)) * Value(k_lon)
@@ -147,10 +159,22 @@ def eligible_suppliers(need: Need) -> QuerySet[Structure]:
     )
 
 
+def _distance_points(need: Need) -> Any:
+    if need.commune is None:
+        return Value(0, output_field=IntegerField())
+    return Case(
+        When(d2__lte=100, then=Value(20)),
+        When(d2__lte=625, then=Value(15)),
+        When(d2__lte=2500, then=Value(10)),
+        default=Value(5),
+        output_field=IntegerField(),
+    )
+
+
 def _scored(qs: QuerySet[Structure], need: Need, *, in_sector: bool = False) -> QuerySet[Structure]:
     """`qs` with each part of the score (`p_…`) and their total (`score`). `in_sector`: every structure of
     `qs` is known to share a sector with the need (no subquery per candidate for that part)."""
-    int_ = IntegerField()
+    int_: Any = IntegerField()
     sector = (
         Value(35, output_field=int_)
         if in_sector
@@ -167,16 +191,7 @@ def _scored(qs: QuerySet[Structure], need: Need, *, in_sector: bool = False) -> 
         if need.sectors
         else Value(0, output_field=int_)
     )
-    if need.commune is not None:
-        distance = Case(
-            When(d2__lte=100, then=Value(20)),
-            When(d2__lte=625, then=Value(15)),
-            When(d2__lte=2500, then=Value(10)),
-            default=Value(5),
-            output_field=int_,
-        )
-    else:
-        distance = Value(0, output_field=int_)
+    distance = _distance_points(need)
     offer_type = Case(
         When(supplier_offer__offer_types__contains=f",{need.offer_type},", then=Value(15)),
         default=Value(0),
@@ -256,34 +271,87 @@ def explain(row: Structure, need: Need) -> Match:
     return Match(structure=row, score=int(row.score), parts=parts, distance_km=distance)
 
 
-def _ranking(
-    qs: QuerySet[Structure], need: Need, limit: int, *, in_sector: bool = False
+def _row_candidates(need: Need, exclude_ids: Any) -> tuple[QuerySet[MatchRow], Q]:
+    """The eligible suppliers as narrow rows (the rules of `candidates`, on the stored copy), annotated with
+    `d2`; and the condition « shares one of the need's sectors »."""
+    qs = MatchRow.objects.filter(territory=need.territory, published=True).exclude(structure_id=need.buyer_id)
+    if exclude_ids is not None:
+        qs = qs.exclude(structure_id__in=exclude_ids)
+    kinds = eligible_kinds(need.reserved)
+    if kinds is not None:
+        qs = qs.filter(inclusion_kind__in=sorted(kinds))
+    bit = offer_bits(f",{need.offer_type},")
+    sells = Q(GreaterThan(F("offer_bits").bitand(bit), 0))
+    mask = sector_bits(need.sectors)
+    shares = Q(GreaterThan(F("sector_bits").bitand(mask), 0))
+    fit = sells if need.offer_type else Q()
+    if need.sectors:
+        fit = (fit | shares) if need.offer_type else shares
+    if fit:
+        qs = qs.filter(fit)
+    commune = need.commune
+    if commune is None:
+        return qs.annotate(d2=Value(None, output_field=FloatField())), shares
+    qs = qs.annotate(d2=_squared_km(commune.latitude, commune.longitude, F("latitude"), F("longitude")))
+    covers = (
+        Q(perimeter=Perimeter.FRANCE)
+        | Q(perimeter=Perimeter.DEPARTMENT, insee_code__startswith=_department(commune.insee_code))
+        | Q(
+            perimeter=Perimeter.COMMUNES,
+            offer_id__in=SupplierOffer.communes.through.objects.filter(commune=commune).values(
+                "supplieroffer_id"
+            ),
+        )
+        | Q(perimeter=Perimeter.RADIUS, d2__lte=F("radius_km") * F("radius_km"))
+    )
+    return qs.filter(covers), shares
+
+
+def _row_ranking(
+    qs: QuerySet[MatchRow], need: Need, shares: Q, limit: int, *, in_sector: bool = False
 ) -> list[tuple[int, int]]:
-    """(pk, score) of the `limit` best of `qs`: only the total is selected, so the database computes each
-    part once per candidate and copies no wide row into its sort."""
-    ordered = _scored(qs, need, in_sector=in_sector).order_by("-score", "name", "pk")
-    return list(ordered.values_list("pk", "score")[:limit])
+    """(structure id, score) of the `limit` best rows of `qs`, by score, name and id: the total of `_scored`,
+    computed from the stored columns (`fixed_points` holds the capacity and references parts)."""
+    int_: Any = IntegerField()
+    if in_sector:
+        sector: Any = Value(35, output_field=int_)
+    else:
+        sector = Case(When(shares, then=Value(35)), default=Value(0), output_field=int_)
+    distance = _distance_points(need)
+    bit = offer_bits(f",{need.offer_type},")
+    offer_type = Case(
+        When(GreaterThan(F("offer_bits").bitand(bit), 0), then=Value(15)), default=Value(0), output_field=int_
+    )
+    charter = Case(
+        When(structure_id__in=_charter_ids(need.territory), then=Value(10)),
+        default=Value(0),
+        output_field=int_,
+    )
+    ordered = qs.annotate(score=sector + distance + offer_type + F("fixed_points") + charter).order_by(
+        "-score", "name", "structure_id"
+    )
+    return list(ordered.values_list("structure_id", "score")[:limit])
 
 
-def _best_ids(eligible: QuerySet[Structure], need: Need, limit: int) -> list[int]:
+def _best_ids(need: Need, limit: int, exclude_ids: Any = None) -> list[int]:
     """The ids of the `limit` best eligible structures, in order — the same as ranking every eligible one.
 
-    First tier: the structures in one of the need's sectors (read through the sector index). Any other
-    structure scores at most the score without the sector part (`PART_MAX` less the sector, and less the
-    distance for a need without a place). When the tier's `limit`-th score is above that bound, no other
-    structure can enter the list — not even on a tie, which the name would break — so the tier's list is the
-    whole answer; otherwise every eligible structure is ranked."""
+    Read from the narrow rows. First tier: the structures in one of the need's sectors. Any other structure
+    scores at most the score without the sector part (`PART_MAX` less the sector, and less the distance for a
+    need without a place). When the tier's `limit`-th score is above that bound, no other structure can enter
+    the list — not even on a tie, which the name would break — so the tier's list is the whole answer;
+    otherwise every eligible structure is ranked."""
     if limit <= 0:
         return []
+    rows, shares = _row_candidates(need, exclude_ids)
     if need.sectors:
         bound = sum(PART_MAX.values()) - PART_MAX["sector"]
         if need.commune is None:
             bound -= PART_MAX["distance"]
-        in_sector = StructureSector.objects.filter(sector__in=list(need.sectors)).values("structure_id")
-        tier = _ranking(eligible.filter(pk__in=in_sector), need, limit, in_sector=True)
+        tier = _row_ranking(rows.filter(shares), need, shares, limit, in_sector=True)
         if len(tier) == limit and tier[-1][1] > bound:
             return [pk for pk, _ in tier]
-    return [pk for pk, _ in _ranking(eligible, need, limit)]
+    return [pk for pk, _ in _row_ranking(rows, need, shares, limit)]
 
 
 def ranked_matches(need: Need, *, limit: int = 50, exclude_ids: Any = None) -> list[Match]:
@@ -291,14 +359,11 @@ def ranked_matches(need: Need, *, limit: int = 50, exclude_ids: Any = None) -> l
 
     Two steps: the ranking selects only ids and totals (`_best_ids`), then the parts, the offer, the commune
     and the sectors are read for those `limit` structures only, still through the eligibility filter."""
-    eligible = eligible_suppliers(need)
-    if exclude_ids is not None:
-        eligible = eligible.exclude(pk__in=exclude_ids)
-    ids = _best_ids(eligible, need, limit)
+    ids = _best_ids(need, limit, exclude_ids)
     if not ids:
         return []
     rows = (
-        _scored(eligible.filter(pk__in=ids), need)
+        _scored(eligible_suppliers(need).filter(pk__in=ids), need)
         .select_related("supplier_offer", "commune")
         .prefetch_related("sectors")
     )

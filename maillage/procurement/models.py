@@ -78,6 +78,41 @@ class SupplierOffer(models.Model):
         return [str(OfferType(t).label) for t in self.offer_type_list]
 
 
+class MatchRow(models.Model):
+    """The matching's narrow copy of one supplier offer and of its structure: what the ranking reads, so that
+    it scans one small table instead of joining the structures' and offers' wide rows (#15's speeds). Written
+    by `services.rows` in the transaction of every write of the offer (its services) and of the structure
+    (the directory's services call it through the registry's `StructureMirror`); never edited by hand.
+
+    `latitude`/`longitude` are the structure's position, else its commune's centroid; `insee_code` its
+    commune's; `sector_bits` and `offer_bits` one bit per sector (`actors.taxonomy.sector_bits`) and per
+    offer type (`taxonomy.offer_bits`); `fixed_points` the score's parts that depend on the offer alone
+    (capacity and references, `matching.fixed_points`)."""
+
+    offer = models.OneToOneField(
+        SupplierOffer, on_delete=models.CASCADE, primary_key=True, related_name="match_row"
+    )
+    structure = models.OneToOneField(Structure, on_delete=models.CASCADE, related_name="+")
+    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    published = models.BooleanField(default=False)
+    name = models.CharField(max_length=250)
+    inclusion_kind = models.CharField(max_length=10, blank=True)
+    insee_code = models.CharField(max_length=5, blank=True)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    sector_bits = models.BigIntegerField(default=0)
+    offer_bits = models.PositiveSmallIntegerField(default=0)
+    perimeter = models.CharField(max_length=12)
+    radius_km = models.PositiveIntegerField(null=True)
+    fixed_points = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["territory", "published"], name="procurement_matchrow_live")]
+
+    def __str__(self) -> str:
+        return f"Ligne de rapprochement de {self.name}"
+
+
 class OfferProposal(models.Model):
     """A manager's edit of a supplier offer, waiting for the moderation (like the directory's edit proposals):
     `data` holds the proposed values (`OFFER_FIELDS`, communes as primary keys). The offer itself stays the

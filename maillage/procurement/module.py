@@ -20,12 +20,13 @@ from maillage.core.registry import (
     PageSpec,
     PeriodicJob,
     PersonalDataHook,
+    StructureMirror,
     registry,
     statuses,
 )
 from maillage.procurement import demo, integrations
 from maillage.procurement.examples import example_procurement
-from maillage.procurement.services import privacy
+from maillage.procurement.services import privacy, rows
 
 # The buyer of the examples is the structure that « manager_other » manages (see examples.py).
 BUYER_READERS = statuses(anonymous=302, member=404, manager_other=200, animator_other=404, animator=200)
@@ -170,6 +171,11 @@ METRICS = [
 
 
 def register() -> None:
+    registry.add_structure_mirror(
+        StructureMirror(
+            key="procurement_rows", refresh=rows.refresh_match_rows, rebuild=rows.rebuild_match_rows
+        )
+    )
     registry.add_menu(
         MenuEntry(key="procurement", label="Achats responsables", url_name="procurement:home", order=58)
     )

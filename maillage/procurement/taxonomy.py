@@ -85,3 +85,10 @@ def reservation_labels(inclusion_kind: str) -> list[str]:
 SIAE_KINDS = RESERVED_KINDS[Reserved.L2113_13]
 DISABILITY_KINDS = RESERVED_KINDS[Reserved.L2113_12]
 ESS_FAMILIES = ("association", "cooperative", "mutuelle", "fondation", "societe_ess")
+
+
+def offer_bits(offer_types: str) -> int:
+    """The offer types of ",goods,services," as one integer, a bit per type in `OfferType` order (the
+    matching's narrow rows test a type with `offer_bits & bit`)."""
+    listed = set(offer_types.split(","))
+    return sum(1 << n for n, value in enumerate(OfferType.values) if value in listed)

@@ -16,6 +16,7 @@ from maillage.actors.taxonomy import INCLUSION_KINDS
 from maillage.core.registry import registry
 from maillage.procurement.matching import KM_PER_DEGREE_LAT, ranked_matches
 from maillage.procurement.models import SupplierOffer
+from maillage.procurement.services.rows import rebuild_match_rows
 from maillage.procurement.taxonomy import eligible_kinds
 from tests.charter.factories import SignatureFactory, adopted_version
 from tests.factories import CommuneFactory
@@ -81,6 +82,8 @@ def directory(territory, rng):  # noqa: ANN001, ANN201
     version = adopted_version(territory)
     for s in rng.sample(structures, 30):
         SignatureFactory(version=version, structure=s)
+    # written straight into the tables, like a bulk load: the matching's narrow rows are rebuilt after it
+    rebuild_match_rows(territory.pk)
     return communes
 
 

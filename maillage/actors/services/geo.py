@@ -8,6 +8,7 @@ from maillage.actors.models import (
     Structure,
 )
 from maillage.actors.services.indexing import directory_changed
+from maillage.core.registry import registry
 from maillage.core.tasks import enqueue_with_transaction
 
 # Enqueued by path: the tasks module writes through these services, they do not import it.
@@ -26,6 +27,7 @@ def schedule_geocoding(structure: Structure, *, force: bool = False) -> None:
         )
         structure.latitude, structure.longitude = structure.commune.latitude, structure.commune.longitude
         structure.geocoding = Structure.Geocoding.COMMUNE
+        registry.structures_changed([structure.pk])
     if structure.address and structure.commune is not None:
         enqueue_with_transaction(GEOCODE_TASK, structure.pk)  # no periodic job would geocode it later
 
@@ -38,3 +40,4 @@ def set_position(*, structure_id: int, latitude: float, longitude: float, geocod
     )
     if territory_id is not None:
         directory_changed(territory_id)
+        registry.structures_changed([structure_id])

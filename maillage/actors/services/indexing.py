@@ -15,6 +15,7 @@ from maillage.actors.models import (
 )
 from maillage.actors.services.base import PRACTICE_KIND, SEARCH_KIND
 from maillage.core import search
+from maillage.core.registry import registry
 
 # --- search index ---------------------------------------------------------------------------------------
 
@@ -49,6 +50,7 @@ def index_structure(structure: Structure) -> None:
         name_key=search.sort_key(structure.name),
         name_terms=f" {search.normalise(structure.name)} ",
     )
+    registry.structures_changed([structure.pk])  # the modules' copies (procurement's matching rows)
     if structure.status != Structure.Status.PUBLISHED:
         search.remove_document(kind=SEARCH_KIND, object_id=structure.pk)
         return
@@ -136,5 +138,6 @@ def rebuild_directory(territory_id: int) -> int:
         ignore_conflicts=True,
         batch_size=2000,
     )
+    registry.structures_reloaded(territory_id)
     directory_changed(territory_id)
     return count

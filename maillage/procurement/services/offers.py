@@ -25,6 +25,7 @@ from maillage.procurement.permissions import (
 )
 from maillage.procurement.services import notices
 from maillage.procurement.services.common import Errors, in_territory
+from maillage.procurement.services.rows import refresh_match_rows
 from maillage.procurement.taxonomy import OfferType, Perimeter, TurnoverBand
 
 OFFER_FIELDS = (
@@ -62,6 +63,7 @@ def _apply(structure: Structure, data: dict[str, Any]) -> SupplierOffer:
     values = {k: v for k, v in data.items() if k != "communes"}
     offer, _created = SupplierOffer.objects.update_or_create(structure=structure, defaults=values)
     offer.communes.set(data.get("communes") or [])
+    refresh_match_rows([structure.pk])
     return offer
 
 
@@ -195,12 +197,14 @@ def add_reference(
         offer=offer, client=client.strip(), year=year, text=text.strip()
     )
     SupplierOffer.objects.filter(pk=offer.pk).update(references_count=F("references_count") + 1)
+    refresh_match_rows([structure.pk])
     return reference
 
 
 @transaction.atomic
 def remove_reference(*, actor: Actor, reference: ClientReference) -> None:
     require_offer_editor(actor, reference.offer.structure)
-    offer_id = reference.offer_id
+    offer_id, structure_id = reference.offer_id, reference.offer.structure_id
     reference.delete()
     SupplierOffer.objects.filter(pk=offer_id).update(references_count=F("references_count") - 1)
+    refresh_match_rows([structure_id])
