@@ -70,11 +70,12 @@ def main(argv: list[str]) -> int:
     else:
         env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
         # Browser and nginx tests check pages and the proxy, not the database: they run in the SQLite pass
-        # only (the CI's « deployment » stage runs nginx in front of PostgreSQL).
-        args += ["-m", "not browser and not nginx", "--create-db"]
+        # only (the CI's « deployment » stage runs nginx in front of PostgreSQL). So do the « processes »
+        # tests, whose subprocess installations drop DATABASE_URL and run on SQLite anyway.
+        args += ["-m", "not browser and not nginx and not processes", "--create-db"]
         print(
             f"PostgreSQL : {redact(env['DATABASE_URL'])} (bases de test créées à neuf ; tests navigateur "
-            "et nginx exclus, ils tournent avec SQLite)",
+            "nginx et « processes » exclus, ils tournent avec SQLite)",
             flush=True,
         )
         replica_url = env.get("MAILLAGE_REPLICA_URL", "")

@@ -29,7 +29,9 @@ URL = "/structures/"
 
 def make(territory, name, **data):
     data.setdefault("family", "association")
-    return services.create_structure(actor=SYSTEM, territory=territory, data={"name": name, **data}, sectors=[])
+    return services.create_structure(
+        actor=SYSTEM, territory=territory, data={"name": name, **data}, sectors=[]
+    )
 
 
 def get(client, url=URL, **headers):
@@ -38,8 +40,9 @@ def get(client, url=URL, **headers):
     return response
 
 
-def test_the_second_anonymous_visit_is_served_from_the_cache_without_searching(client, territory,
-                                                                                django_assert_max_num_queries):
+def test_the_second_anonymous_visit_is_served_from_the_cache_without_searching(
+    client, territory, django_assert_max_num_queries
+):
     make(territory, "Jardin partagé des Aspres")
     first = get(client, URL + "?q=jardin")
     assert first[page_cache.HEADER] == "miss"

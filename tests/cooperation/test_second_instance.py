@@ -20,7 +20,9 @@ from maillage.cooperation.models import ImportedItem
 from maillage.cooperation.tasks import refresh_subscription
 from tests.core.test_serve import ROOT, free_port, http_status, wait_for
 
-pytestmark = pytest.mark.django_db
+# Starts its own installation in a subprocess, on SQLite whatever the suite's database: the SQLite pass only
+# (scripts/run_tests.py leaves the « processes » tests out of the PostgreSQL pass).
+pytestmark = [pytest.mark.django_db, pytest.mark.processes]
 
 SETUP_REMOTE = """
 from maillage.core.models import Domain, Territory

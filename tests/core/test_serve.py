@@ -23,6 +23,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+# Starts its own installation in a subprocess, on SQLite whatever the suite's database: the SQLite pass only
+# (scripts/run_tests.py leaves the « processes » tests out of the PostgreSQL pass).
+pytestmark = pytest.mark.processes
+
 ROOT = Path(settings.BASE_DIR)
 # Generous limits that only bound a broken run; nothing asserts a duration.
 DEADLINE_SECONDS = 90

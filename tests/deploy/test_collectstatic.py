@@ -14,7 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+# Starts its own installation in a subprocess, on SQLite whatever the suite's database: the SQLite pass only
+# (scripts/run_tests.py leaves the « processes » tests out of the PostgreSQL pass).
+pytestmark = pytest.mark.processes
 
 ROOT = Path(settings.BASE_DIR)
 STATIC = ROOT / "maillage" / "static"

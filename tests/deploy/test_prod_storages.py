@@ -12,7 +12,12 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+# Starts its own installation in a subprocess, on SQLite whatever the suite's database: the SQLite pass only
+# (scripts/run_tests.py leaves the « processes » tests out of the PostgreSQL pass).
+pytestmark = pytest.mark.processes
 
 PRINT_STORAGES = (
     "import json, django; django.setup(); from django.conf import settings; "
