@@ -293,8 +293,19 @@ def current_version(territory: Territory) -> int:
 
 # The query-string names the search page reads (the anonymous page cache keeps no page with any other).
 PAGE_PARAMS = (
-    "q", "famille", "inclusion", "secteur", "commune", "effectif", "badge", "esus", "adresse", "autour", "rayon",
-    "tri", "page",
+    "q",
+    "famille",
+    "inclusion",
+    "secteur",
+    "commune",
+    "effectif",
+    "badge",
+    "esus",
+    "adresse",
+    "autour",
+    "rayon",
+    "tri",
+    "page",
 )
 
 
@@ -303,7 +314,9 @@ def page_version(territory: Territory) -> str:
     cache: the directory's version (raised by every write of a structure), the structures carrying each
     badge (the charter's signatories, the laureates: other modules' writes) and the territory's own fields
     (its name, colour and settings, shown in every page's frame)."""
-    badges = {key: sorted(set(spec.structure_ids(territory))) for key, spec in registry.structure_badges.items()}
+    badges = {
+        key: sorted(set(spec.structure_ids(territory))) for key, spec in registry.structure_badges.items()
+    }
     own = [getattr(territory, f.attname) for f in territory._meta.concrete_fields]
     digest = hashlib.sha256(json.dumps([badges, own], sort_keys=True, default=str).encode()).hexdigest()[:16]
     return f"{current_version(territory)}.{digest}"
